@@ -1,0 +1,46 @@
+// handles.hpp: RAII owners for the C library handles used in zonewarden (OpenSSL, ldns).
+#pragma once
+
+#include <ldns/ldns.h>
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+
+#include <memory>
+
+namespace zw::core {
+
+struct EvpPkeyDeleter {
+  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+};
+struct EvpMdCtxDeleter {
+  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
+};
+struct EvpPkeyCtxDeleter {
+  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
+};
+struct BignumDeleter {
+  void operator()(BIGNUM* p) const { BN_free(p); }
+};
+struct BnCtxDeleter {
+  void operator()(BN_CTX* p) const { BN_CTX_free(p); }
+};
+struct LdnsRrDeleter {
+  void operator()(ldns_rr* p) const { ldns_rr_free(p); }
+};
+struct LdnsRdfDeleter {
+  void operator()(ldns_rdf* p) const { ldns_rdf_deep_free(p); }
+};
+struct LdnsBufferDeleter {
+  void operator()(ldns_buffer* p) const { ldns_buffer_free(p); }
+};
+
+using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyDeleter>;
+using EvpMdCtxPtr = std::unique_ptr<EVP_MD_CTX, EvpMdCtxDeleter>;
+using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, EvpPkeyCtxDeleter>;
+using BignumPtr = std::unique_ptr<BIGNUM, BignumDeleter>;
+using BnCtxPtr = std::unique_ptr<BN_CTX, BnCtxDeleter>;
+using LdnsRrPtr = std::unique_ptr<ldns_rr, LdnsRrDeleter>;
+using LdnsRdfPtr = std::unique_ptr<ldns_rdf, LdnsRdfDeleter>;
+using LdnsBufferPtr = std::unique_ptr<ldns_buffer, LdnsBufferDeleter>;
+
+}  // namespace zw::core

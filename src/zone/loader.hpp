@@ -1,0 +1,27 @@
+// loader.hpp: reads RFC 1035 master files (and dig AXFR output, gzip) into a Zone.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/name.hpp"
+#include "zone/zone.hpp"
+
+namespace zw::zone {
+
+/// Options for loading one zone file.
+struct LoadOptions {
+  core::WireName origin;              ///< from -o/--origin; empty: $ORIGIN or the owner of the first SOA
+  std::uint32_t default_ttl = 3600;   ///< used until $TTL or the SOA gives one
+  int max_include_depth = 16;         ///< deeper $INCLUDE nesting (or a loop) is an input error
+};
+
+/// Loads a master file. Handles $ORIGIN, $TTL, $INCLUDE (relative to the including file), ';' comments,
+/// parentheses, quoted strings, dig AXFR output and gzip-compressed input. Throws zw::Error with
+/// "file:line: reason" on unreadable files and syntax errors.
+Zone load_zone_file(const std::string& path, const LoadOptions& options);
+
+/// Loads records from a text buffer (for DS/trust-anchor files and tests); `name` is used in messages.
+Zone load_zone_text(const std::string& text, const std::string& name, const LoadOptions& options);
+
+}  // namespace zw::zone

@@ -1,0 +1,118 @@
+// zone.hpp: the compact in-memory zone: owner names, records in canonical order, RRsets and node kinds.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/name.hpp"
+
+namespace zw::zone {
+
+/// Where a record came from: an index into Zone::files and a 1-based line number.
+struct SourceRef {
+  std::uint32_t file = 0;
+  std::uint32_t line = 0;
+};
+
+/// One resource record. RDATA lives in the zone's arena, in canonical form (RFC 4034 §6.2, RFC 6840 §5.1).
+struct Record {
+  std::uint32_t name = 0;  ///< index into Zone::names
+  std::uint16_t type = 0;
+  std::uint16_t rclass = 1;
+  std::uint32_t ttl = 0;
+  std::uint32_t rdata_off = 0;
+  std::uint32_t rdata_len = 0;
+  SourceRef src;
+};
+
+/// The records sharing owner and type: records[first, first+count).
+struct RRset {
+  std::uint32_t name = 0;
+  std::uint16_t type = 0;
+  std::uint32_t first = 0;
+  std::uint32_t count = 0;
+};
+
+/// What a name is in its zone (RFC 4035 §2.2 authoritative data vs delegation/glue).
+enum class NodeKind : std::uint8_t {
+  Apex,           ///< the zone's origin
+  Authoritative,  ///< ordinary authoritative name (includes empty non-terminals that have records)
+  Delegation,     ///< has NS and is not the apex: a zone cut
+  Glue,           ///< below a zone cut (glue or occluded data)
+  Occluded,       ///< below a DNAME
+  OutOfZone,      ///< not at or below the origin
+};
+
+/// A loaded zone. Built by ZoneBuilder; immutable afterwards.
+class Zone {
+ public:
+  core::WireName origin;                ///< lower-case wire name of the apex
+  std::vector<std::string> files;       ///< files[i] as named on the command line or in $INCLUDE
+  std::vector<core::WireName> names;    ///< unique lower-case owner names in canonical order
+  std::vector<NodeKind> kinds;          ///< kinds[i] for names[i]
+  std::vector<Record> records;          ///< sorted by (name, type, canonical RDATA), duplicates removed
+  std::vector<RRset> rrsets;            ///< sorted by (name, type); RRSIGs form RRsets of type RRSIG
+  std::vector<std::uint32_t> name_rrsets;  ///< rrsets of names[i] are [name_rrsets[i], name_rrsets[i+1])
+  std::string arena;                    ///< RDATA bytes
+
+  /// RDATA of a record.
+  std::string_view rdata(const Record& r) const { return std::string_view(arena).substr(r.rdata_off, r.rdata_len); }
+  /// Records of an RRset.
+  std::span<const Record> records_of(const RRset& s) const { return {records.data() + s.first, s.count}; }
+  /// RRsets of one name.
+  std::span<const RRset> rrsets_of(std::uint32_t name) const {
+    return {rrsets.data() + name_rrsets[name], name_rrsets[name + 1] - name_rrsets[name]};
+  }
+  /// Index of a name (case-insensitive), or empty.
+  std::optional<std::uint32_t> find_name(std::string_view wire) const;
+  /// The RRset of (name, type), or nullptr.
+  const RRset* find(std::uint32_t name, std::uint16_t type) const;
+  const RRset* find(std::string_view wire, std::uint16_t type) const;
+  /// Index of the apex name, or empty when the zone has no record at its origin.
+  std::optional<std::uint32_t> apex() const { return find_name(origin); }
+  /// "file:line" of a record.
+  std::string where(SourceRef s) const;
+  /// Maximum TTL of an RRset's records.
+  std::uint32_t ttl_of(const RRset& s) const;
+};
+
+/// Collects records in any order, then sorts, deduplicates and classifies them.
+class ZoneBuilder {
+ public:
+  explicit ZoneBuilder(core::WireName origin);
+  /// Registers a file name and returns its index for SourceRef.
+  std::uint32_t add_file(std::string path);
+  /// Adds one record. `owner` is a wire name (any case); `rdata` must already be canonical.
+  void add(std::string_view owner, std::uint16_t type, std::uint16_t rclass, std::uint32_t ttl, std::string_view rdata,
+           SourceRef src);
+  /// Sets the origin when it was not known at construction (e.g. taken from the SOA).
+  void set_origin(core::WireName origin);
+  const core::WireName& origin() const { return zone_.origin; }
+  std::size_t size() const { return pending_.size(); }
+  /// Produces the finished zone.
+  Zone finish() &&;
+
+ private:
+  struct Pending {
+    core::WireName owner;
+    Record rec;
+  };
+  Zone zone_;
+  std::vector<Pending> pending_;
+};
+
+/// RR type numbers used by the checks.
+namespace rrtype {
+inline constexpr std::uint16_t A = 1, NS = 2, CNAME = 5, SOA = 6, PTR = 12, MX = 15, TXT = 16, AAAA = 28, DS = 43,
+                               RRSIG = 46, NSEC = 47, DNSKEY = 48, NSEC3 = 50, NSEC3PARAM = 51, CDS = 59,
+                               CDNSKEY = 60, ZONEMD = 63, DNAME = 39;
+}
+
+/// Mnemonic of a type ("A", "TYPE65280").
+std::string type_name(std::uint16_t type);
+
+}  // namespace zw::zone
