@@ -94,6 +94,18 @@ struct DsRecord {
 };
 std::optional<DsRecord> parse_ds(std::string_view rdata);
 
+/// Facts about an RSA public key used by the key-quality checks.
+struct RsaFacts {
+  int bits = 0;                      ///< modulus length in bits
+  std::string exponent_decimal;      ///< public exponent in decimal
+  bool exponent_invalid = false;     ///< exponent is even or 1 (unusable)
+  bool exponent_unusual = false;     ///< exponent is 3 or anything other than 65537 (and not invalid)
+  bool modulus_even = false;
+  std::uint32_t small_factor = 0;    ///< smallest prime factor below 2^16 dividing the modulus, 0 when none
+};
+/// RSA facts, or empty for non-RSA keys and keys whose encoding could not be read.
+std::optional<RsaFacts> rsa_facts(const PublicKey& key);
+
 /// Lower-case hex.
 std::string to_hex(std::string_view bytes);
 
