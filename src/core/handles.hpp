@@ -4,6 +4,8 @@
 #include <ldns/ldns.h>
 #include <openssl/bn.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/params.h>
 
 #include <memory>
 
@@ -24,6 +26,18 @@ struct BignumDeleter {
 struct BnCtxDeleter {
   void operator()(BN_CTX* p) const { BN_CTX_free(p); }
 };
+struct EvpMdDeleter {
+  void operator()(EVP_MD* p) const { EVP_MD_free(p); }
+};
+struct OsslParamBldDeleter {
+  void operator()(OSSL_PARAM_BLD* p) const { OSSL_PARAM_BLD_free(p); }
+};
+struct OsslParamDeleter {
+  void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); }
+};
+struct OpensslStringDeleter {
+  void operator()(char* p) const { OPENSSL_free(p); }
+};
 struct LdnsRrDeleter {
   void operator()(ldns_rr* p) const { ldns_rr_free(p); }
 };
@@ -39,6 +53,10 @@ using EvpMdCtxPtr = std::unique_ptr<EVP_MD_CTX, EvpMdCtxDeleter>;
 using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, EvpPkeyCtxDeleter>;
 using BignumPtr = std::unique_ptr<BIGNUM, BignumDeleter>;
 using BnCtxPtr = std::unique_ptr<BN_CTX, BnCtxDeleter>;
+using EvpMdPtr = std::unique_ptr<EVP_MD, EvpMdDeleter>;
+using OsslParamBldPtr = std::unique_ptr<OSSL_PARAM_BLD, OsslParamBldDeleter>;
+using OsslParamPtr = std::unique_ptr<OSSL_PARAM, OsslParamDeleter>;
+using OpensslStringPtr = std::unique_ptr<char, OpensslStringDeleter>;
 using LdnsRrPtr = std::unique_ptr<ldns_rr, LdnsRrDeleter>;
 using LdnsRdfPtr = std::unique_ptr<ldns_rdf, LdnsRdfDeleter>;
 using LdnsBufferPtr = std::unique_ptr<ldns_buffer, LdnsBufferDeleter>;

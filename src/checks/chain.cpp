@@ -1,0 +1,408 @@
+// chain.cpp: the chain of trust from the given DS set or trust anchor to the apex (RFC 4035 §5.2), the zone's
+// verdict (ZONE_BOGUS), DS records at delegations, and CDS/CDNSKEY (RFC 7344, RFC 8078).
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "checks/common.hpp"
+
+namespace zw::checks {
+namespace {
+
+using catalog::Code;
+using dnssec::SigStatus;
+namespace rrtype = zone::rrtype;
+
+/// DNSKEY RDATA with the REVOKE bit cleared: the form a DS made before revocation was computed over.
+std::string unrevoked(std::string_view rdata) {
+  std::string r(rdata);
+  if (r.size() >= 2) r[1] = static_cast<char>(static_cast<unsigned char>(r[1]) & ~dnssec::kFlagRevoke);
+  return r;
+}
+
+struct DsMatch {
+  std::vector<std::size_t> keys;          ///< keys whose digest matches
+  std::vector<std::size_t> revoked_keys;  ///< keys that match only in their pre-revocation form
+  bool digest_usable = false;             ///< digest type known and length right
+};
+
+DsMatch match_ds(const dnssec::DsRecord& ds, const zone::Zone& z, const dnssec::ZoneAnalysis& a) {
+  DsMatch m;
+  std::size_t want = dnssec::ds_digest_length(ds.digest_type);
+  m.digest_usable = want != 0 && want == ds.digest.size() && ds.digest_type != 3;
+  if (!m.digest_usable) return m;
+  for (std::size_t i = 0; i < a.keys.size(); ++i) {
+    const dnssec::PublicKey& k = a.keys[i].key;
+    if (k.algorithm != ds.algorithm) continue;
+    if (k.tag == ds.key_tag) {
+      auto d = dnssec::ds_digest(ds.digest_type, z.origin, k.rdata);
+      if (d && *d == ds.digest) {
+        m.keys.push_back(i);
+        continue;
+      }
+    }
+    if (key_revoked(k) && k.revoked_tag == ds.key_tag) {
+      auto d = dnssec::ds_digest(ds.digest_type, z.origin, unrevoked(k.rdata));
+      if (d && *d == ds.digest) m.revoked_keys.push_back(i);
+    }
+  }
+  return m;
+}
+
+std::string tags_text(const std::vector<std::uint16_t>& tags) {
+  std::string out;
+  for (auto t : tags) out += (out.empty() ? "" : " ") + std::to_string(t);
+  return out.empty() ? "none" : out;
+}
+
+/// The DS digest-type policy of RFC 8624 §3.3 over one DS set, per key.
+void check_digest_policy(Reporter& rep, const std::vector<const ExternalRecord*>& records,
+                         const std::vector<dnssec::DsRecord>& sets, bool external, const zone::Zone* z,
+                         const std::vector<const zone::Record*>& zone_records) {
+  std::map<std::pair<std::uint16_t, std::uint8_t>, std::set<std::uint8_t>> types;
+  for (const auto& ds : sets) types[{ds.key_tag, ds.algorithm}].insert(ds.digest_type);
+  std::set<std::pair<std::uint16_t, std::uint8_t>> reported;
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    const auto& ds = sets[i];
+    std::size_t want = dnssec::ds_digest_length(ds.digest_type);
+    Reporter::Params p{{"keytag", std::to_string(ds.key_tag)}, {"digest_type", std::to_string(ds.digest_type)}};
+    auto report = [&](Code code, Reporter::Params params) {
+      if (external) {
+        rep.external(code, *records[i], "DS", std::move(params));
+      } else {
+        rep.record(code, *zone_records[i], std::move(params));
+      }
+    };
+    if (want == 0) {
+      p.emplace_back("reason", "unassigned digest type");
+      report(Code::DS_DIGEST_INVALID, p);
+      continue;
+    }
+    if (want != ds.digest.size()) {
+      p.emplace_back("reason", "digest is " + std::to_string(ds.digest.size()) + " octets, expected " +
+                                   std::to_string(want));
+      report(Code::DS_DIGEST_INVALID, p);
+      continue;
+    }
+    const auto& t = types[{ds.key_tag, ds.algorithm}];
+    bool strong = t.count(2) || t.count(4);
+    // RFC 8624 §3.3: SHA-1 "MUST NOT" and GOST "MUST NOT" be used for DS generation.
+    if ((ds.digest_type == 1 && !strong) || ds.digest_type == 3) {
+      if (reported.insert({ds.key_tag, ds.algorithm}).second) report(Code::DS_DIGEST_SHA1, p);
+    }
+    (void)z;
+  }
+}
+
+void check_zone_chain(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
+  const zone::Zone& z = *ctx.zone;
+  const dnssec::ZoneAnalysis& a = *ctx.analysis;
+  Reporter rep(ctx, sink);
+  const ChainInput& chain = ctx.chain;
+
+  if (!a.signed_zone) {
+    if (!chain.parent_ds.empty()) {
+      rep.zone(Code::ZONE_BOGUS, {{"reason", "the parent publishes DS records but the zone has no DNSKEY RRset"}});
+    } else if (!chain.anchor_ds.empty() || !chain.anchor_dnskey.empty()) {
+      rep.zone(Code::ZONE_BOGUS, {{"reason", "a trust anchor is configured but the zone has no DNSKEY RRset"}});
+    } else {
+      rep.zone(Code::ZONE_UNSIGNED);
+    }
+    return;
+  }
+  auto apex = z.apex();
+  const zone::RRset* dnskey_set = z.find(*apex, rrtype::DNSKEY);
+  const auto dnskey_index = static_cast<std::uint32_t>(dnskey_set - z.rrsets.data());
+
+  std::set<std::size_t> entry;  // keys a validator starts from
+  enum class Source { ParentDs, Anchor, Assumed } source = Source::Assumed;
+
+  // --- the parent's DS set (--ds) ---
+  if (!chain.parent_ds.empty()) {
+    source = Source::ParentDs;
+    std::vector<const ExternalRecord*> recs;
+    std::vector<dnssec::DsRecord> sets;
+    std::set<std::uint8_t> ds_algs;
+    for (const ExternalRecord& r : chain.parent_ds) {
+      auto ds = dnssec::parse_ds(r.rdata);
+      if (!ds) {
+        rep.external(Code::DS_DIGEST_INVALID, r, "DS", {{"keytag", "?"}, {"digest_type", "?"}, {"reason", "truncated DS"}});
+        continue;
+      }
+      recs.push_back(&r);
+      sets.push_back(*ds);
+    }
+    check_digest_policy(rep, recs, sets, true, &z, {});
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+      const auto& ds = sets[i];
+      DsMatch m = match_ds(ds, z, a);
+      if (!m.digest_usable) continue;
+      ds_algs.insert(ds.algorithm);
+      Reporter::Params p{{"keytag", std::to_string(ds.key_tag)}};
+      bool to_revoked = !m.revoked_keys.empty();
+      for (std::size_t k : m.keys) to_revoked = to_revoked || key_revoked(a.keys[k].key);
+      if (to_revoked) {
+        rep.external(Code::DS_POINTS_TO_REVOKED, *recs[i], "DS", p);
+        continue;
+      }
+      if (m.keys.empty()) {
+        rep.external(Code::DS_NO_MATCHING_DNSKEY, *recs[i], "DS",
+                     {{"keytag", std::to_string(ds.key_tag)},
+                      {"algorithm", alg_text(ds.algorithm)},
+                      {"digest_type", std::to_string(ds.digest_type)}});
+        continue;
+      }
+      for (std::size_t k : m.keys) {
+        if (key_usable(a.keys[k].key)) entry.insert(k);
+        // RFC 4035 §5.2: the DNSKEY a DS authenticates must sign the DNSKEY RRset.
+        bool signs = false;
+        for (const dnssec::SigInfo& s : a.sigs_of(dnskey_index)) {
+          signs = signs || (s.status == SigStatus::Valid && s.key == static_cast<std::int32_t>(k));
+        }
+        if (!signs) rep.external(Code::DNSKEY_NOT_SIGNED_BY_DS_KEY, *recs[i], "DS", p);
+      }
+    }
+    std::set<std::uint8_t> signing_algs;
+    for (const dnssec::SigInfo& s : a.sigs) {
+      if (s.parsed && s.status != SigStatus::NotChecked) signing_algs.insert(s.rrsig.algorithm);
+    }
+    for (std::uint8_t alg : ds_algs) {
+      if (!signing_algs.count(alg)) rep.zone(Code::DS_ALGORITHM_NOT_SIGNING, {{"algorithm", alg_text(alg)}});
+    }
+  } else if (!chain.anchor_ds.empty() || !chain.anchor_dnskey.empty()) {
+    // --- a trust anchor (-k). Anchors may list keys that are not (or no longer) published; that is normal. ---
+    source = Source::Anchor;
+    for (const ExternalRecord& r : chain.anchor_ds) {
+      auto ds = dnssec::parse_ds(r.rdata);
+      if (!ds) continue;
+      DsMatch m = match_ds(*ds, z, a);
+      for (std::size_t k : m.keys) {
+        if (key_usable(a.keys[k].key)) entry.insert(k);
+      }
+    }
+    for (const ExternalRecord& r : chain.anchor_dnskey) {
+      dnssec::PublicKey anchor = dnssec::parse_dnskey(r.rdata);
+      for (std::size_t k = 0; k < a.keys.size(); ++k) {
+        const dnssec::PublicKey& key = a.keys[k].key;
+        if (key.algorithm == anchor.algorithm && key.public_key == anchor.public_key && key_usable(key)) entry.insert(k);
+      }
+    }
+    // TRUST_ANCHOR_STALE: a key that signs the DNSKEY RRset now but is not in the anchor.
+    for (std::size_t k = 0; k < a.keys.size(); ++k) {
+      const dnssec::KeyInfo& ki = a.keys[k];
+      if (ki.signs_dnskey && key_usable(ki.key) && (ki.key.flags & dnssec::kFlagSep) && !entry.count(k)) {
+        rep.record(Code::TRUST_ANCHOR_STALE, z.records[ki.record], {{"keytag", std::to_string(ki.key.tag)}});
+      }
+    }
+  } else {
+    // --- nothing given: the zone's own KSKs are its entry points ---
+    for (std::size_t k = 0; k < a.keys.size(); ++k) {
+      const dnssec::KeyInfo& ki = a.keys[k];
+      if (ki.signs_dnskey && key_usable(ki.key) && (ki.key.flags & dnssec::kFlagSep)) entry.insert(k);
+    }
+    if (entry.empty()) {
+      for (std::size_t k = 0; k < a.keys.size(); ++k) {
+        if (a.keys[k].signs_dnskey && key_usable(a.keys[k].key)) entry.insert(k);
+      }
+    }
+    std::vector<std::uint16_t> tags;
+    for (std::size_t k : entry) tags.push_back(a.keys[k].key.tag);
+    std::sort(tags.begin(), tags.end());
+    rep.zone(Code::CHAIN_ANCHOR_ASSUMED, {{"keytags", tags_text(tags)}});
+  }
+
+  // --- the verdict: can a validator accept the apex DNSKEY RRset, then the apex SOA? ---
+  std::vector<std::uint16_t> entry_tags;
+  for (std::size_t k : entry) entry_tags.push_back(a.keys[k].key.tag);
+  std::sort(entry_tags.begin(), entry_tags.end());
+  bool dnskey_ok = false;
+  std::string why;
+  for (const dnssec::SigInfo& s : a.sigs_of(dnskey_index)) {
+    if (s.key >= 0 && entry.count(static_cast<std::size_t>(s.key)) && sig_accepts(a, s, opt.now)) dnskey_ok = true;
+  }
+  if (!dnskey_ok) {
+    if (entry.empty()) {
+      why = source == Source::ParentDs ? "no DS record matches a usable DNSKEY"
+            : source == Source::Anchor ? "no trust-anchor key matches a usable DNSKEY"
+                                       : "no usable key validly signs the DNSKEY RRset";
+    } else {
+      why = "no current, valid signature over the DNSKEY RRset by an entry key (" + tags_text(entry_tags) + ")";
+      for (const dnssec::SigInfo& s : a.sigs_of(dnskey_index)) {
+        if (s.key >= 0 && entry.count(static_cast<std::size_t>(s.key)) && s.status == SigStatus::Valid &&
+            !sig_current(s.rrsig, opt.now)) {
+          why += "; the signature by " + std::to_string(s.rrsig.key_tag) + " is outside its validity window";
+          break;
+        }
+      }
+    }
+    rep.zone(Code::ZONE_BOGUS, {{"reason", why}});
+    return;
+  }
+  const zone::RRset* soa = z.find(*apex, rrtype::SOA);
+  bool soa_ok = false;
+  if (soa) {
+    for (const dnssec::SigInfo& s : a.sigs_of(static_cast<std::uint32_t>(soa - z.rrsets.data()))) {
+      soa_ok = soa_ok || sig_accepts(a, s, opt.now);
+    }
+  }
+  if (!soa_ok) rep.zone(Code::ZONE_BOGUS, {{"reason", "the apex SOA has no current, valid signature"}});
+}
+
+void check_zone_ds_records(const ZoneContext& ctx, FindingSink& sink) {
+  const zone::Zone& z = *ctx.zone;
+  Reporter rep(ctx, sink);
+  for (const zone::RRset& set : z.rrsets) {
+    if (set.type != rrtype::DS) continue;
+    zone::NodeKind kind = z.kinds[set.name];
+    if (kind == zone::NodeKind::OutOfZone) continue;
+    // RFC 4035 §2.4: DS RRsets appear only at delegation points.
+    if (kind != zone::NodeKind::Delegation) {
+      rep.rrset(Code::DS_NOT_AT_DELEGATION, set);
+      continue;
+    }
+    std::vector<dnssec::DsRecord> sets;
+    std::vector<const zone::Record*> recs;
+    for (const zone::Record& r : z.records_of(set)) {
+      auto ds = dnssec::parse_ds(z.rdata(r));
+      if (!ds) {
+        rep.record(Code::DS_DIGEST_INVALID, r, {{"keytag", "?"}, {"digest_type", "?"}, {"reason", "truncated DS"}});
+        continue;
+      }
+      sets.push_back(*ds);
+      recs.push_back(&r);
+    }
+    check_digest_policy(rep, {}, sets, false, &z, recs);
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+      const auto& ds = sets[i];
+      Reporter::Params p{{"algorithm", alg_text(ds.algorithm)}, {"keytag", std::to_string(ds.key_tag)}};
+      switch (algorithm_class(ds.algorithm)) {
+        case AlgClass::Prohibited: rep.record(Code::ALGORITHM_PROHIBITED, *recs[i], p); break;
+        case AlgClass::Unknown: rep.record(Code::ALGORITHM_UNKNOWN, *recs[i], p); break;
+        default: break;
+      }
+    }
+  }
+}
+
+bool is_cds_delete(std::string_view rdata) {
+  // RFC 8078 §4: CDS 0 0 0 00.
+  return rdata.size() == 5 && rdata == std::string_view("\0\0\0\0\0", 5);
+}
+bool is_cdnskey_delete(std::string_view rdata) {
+  // RFC 8078 §4: CDNSKEY 0 3 0 AA== (public key one zero octet).
+  return rdata.size() == 5 && rdata == std::string_view("\0\0\3\0\0", 5);
+}
+
+void check_zone_cds(const ZoneContext& ctx, FindingSink& sink) {
+  const zone::Zone& z = *ctx.zone;
+  const dnssec::ZoneAnalysis& a = *ctx.analysis;
+  auto apex = z.apex();
+  if (!apex) return;
+  const zone::RRset* cds = z.find(*apex, rrtype::CDS);
+  const zone::RRset* cdnskey = z.find(*apex, rrtype::CDNSKEY);
+  if (!cds && !cdnskey) return;
+  Reporter rep(ctx, sink);
+  auto mismatch = [&](const zone::Record& r, const std::string& tag, const std::string& reason) {
+    rep.record(Code::CDS_CDNSKEY_MISMATCH, r, {{"keytag", tag}, {"reason", reason}});
+  };
+  bool cds_delete = false;
+  bool cdnskey_delete = false;
+  std::vector<std::string> cdnskey_rdatas;
+  if (cdnskey) {
+    for (const zone::Record& r : z.records_of(*cdnskey)) {
+      std::string_view rd = z.rdata(r);
+      if (is_cdnskey_delete(rd)) {
+        cdnskey_delete = true;
+        continue;
+      }
+      dnssec::PublicKey k = dnssec::parse_dnskey(rd);
+      if (k.algorithm == 0) {
+        mismatch(r, "0", "malformed CDNSKEY delete record (RFC 8078 §4 requires 0 3 0 AA==)");
+        continue;
+      }
+      cdnskey_rdatas.emplace_back(rd);
+      bool published = false;
+      for (const dnssec::KeyInfo& ki : a.keys) published = published || ki.key.rdata == rd;
+      if (!published) mismatch(r, std::to_string(k.tag), "CDNSKEY matches no published DNSKEY");
+    }
+  }
+  std::vector<dnssec::DsRecord> cds_list;
+  if (cds) {
+    for (const zone::Record& r : z.records_of(*cds)) {
+      std::string_view rd = z.rdata(r);
+      if (is_cds_delete(rd)) {
+        cds_delete = true;
+        continue;
+      }
+      auto ds = dnssec::parse_ds(rd);
+      if (!ds || ds->algorithm == 0 || ds->digest_type == 0) {
+        mismatch(r, ds ? std::to_string(ds->key_tag) : "?",
+                 "malformed CDS delete record (RFC 8078 §4 requires 0 0 0 00)");
+        continue;
+      }
+      cds_list.push_back(*ds);
+      DsMatch m = match_ds(*ds, z, a);
+      if (!m.digest_usable) {
+        mismatch(r, std::to_string(ds->key_tag), "CDS has an unusable digest type or length");
+        continue;
+      }
+      if (m.keys.empty()) mismatch(r, std::to_string(ds->key_tag), "CDS matches no published DNSKEY");
+      if (cdnskey) {
+        bool covered = false;
+        for (const auto& ck : cdnskey_rdatas) {
+          auto d = dnssec::ds_digest(ds->digest_type, z.origin, ck);
+          covered = covered || (d && *d == ds->digest);
+        }
+        if (!covered && !cdnskey_delete) mismatch(r, std::to_string(ds->key_tag), "CDS has no matching CDNSKEY");
+      }
+    }
+  }
+  // RFC 7344 §4: when both are published they must describe the same keys.
+  if (cds && cdnskey) {
+    for (const zone::Record& r : z.records_of(*cdnskey)) {
+      std::string_view rd = z.rdata(r);
+      if (is_cdnskey_delete(rd)) continue;
+      dnssec::PublicKey k = dnssec::parse_dnskey(rd);
+      bool covered = false;
+      for (const auto& ds : cds_list) {
+        if (ds.key_tag != k.tag || ds.algorithm != k.algorithm) continue;
+        auto d = dnssec::ds_digest(ds.digest_type, z.origin, rd);
+        covered = covered || (d && *d == ds.digest);
+      }
+      if (!covered && !cds_delete) mismatch(r, std::to_string(k.tag), "CDNSKEY has no matching CDS");
+    }
+  }
+  if (cds_delete || cdnskey_delete) {
+    bool mixed = (cds_delete && !cds_list.empty()) || (cdnskey_delete && !cdnskey_rdatas.empty()) ||
+                 (cds && cdnskey && cds_delete != cdnskey_delete);
+    const zone::RRset& where = cds_delete ? *cds : *cdnskey;
+    if (mixed) {
+      mismatch(z.records[where.first], "0", "delete records mixed with key records");
+    } else {
+      rep.rrset(Code::CDS_DELETE_PRESENT, where, {{"type", cds_delete ? "CDS" : "CDNSKEY"}});
+    }
+  }
+  // Only one of the pair published: RFC 7344 §4 permits it, but parents that read the other one see nothing.
+  if ((cds && !cdnskey) || (!cds && cdnskey)) {
+    const zone::RRset& only = cds ? *cds : *cdnskey;
+    rep.rrset(Code::CDS_CDNSKEY_MISMATCH, only,
+              {{"keytag", "-"}, {"reason", cds ? "CDS published without CDNSKEY" : "CDNSKEY published without CDS"}},
+              Severity::Warning);
+  }
+}
+
+}  // namespace
+
+void check_chain(const CheckInput& in, FindingSink& sink) {
+  for (const ZoneContext& ctx : in.zones) check_zone_chain(ctx, in.options, sink);
+}
+
+void check_ds_records(const CheckInput& in, FindingSink& sink) {
+  for (const ZoneContext& ctx : in.zones) check_zone_ds_records(ctx, sink);
+}
+
+void check_cds(const CheckInput& in, FindingSink& sink) {
+  for (const ZoneContext& ctx : in.zones) check_zone_cds(ctx, sink);
+}
+
+}  // namespace zw::checks

@@ -1,0 +1,102 @@
+// check.hpp: what every check reads (CheckInput) and the helpers checks use to report findings.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/finding.hpp"
+#include "core/time.hpp"
+#include "dnssec/analysis.hpp"
+#include "zone/zone.hpp"
+
+namespace zw::checks {
+
+/// Options that change what the checks decide.
+struct Options {
+  core::EpochSeconds now = 0;                    ///< the clock (--now)
+  std::int64_t min_validity = 3 * 86400;         ///< RRSIG_EXPIRES_SOON horizon (--min-validity)
+  std::int64_t max_validity = 180 * 86400;       ///< RRSIG_VALIDITY_TOO_LONG limit (--max-validity)
+};
+
+/// A DS or DNSKEY record read from a --ds or -k file.
+struct ExternalRecord {
+  std::string rdata;
+  std::string file;
+  std::uint32_t line = 0;
+};
+
+/// The chain-of-trust inputs that apply to one zone.
+struct ChainInput {
+  std::vector<ExternalRecord> parent_ds;      ///< DS from --ds files owned by this zone (the parent's DS set)
+  std::vector<ExternalRecord> anchor_ds;      ///< DS from -k trust-anchor files for this zone
+  std::vector<ExternalRecord> anchor_dnskey;  ///< DNSKEY from -k trust-anchor files for this zone
+  bool any_ds_given = false;               ///< --ds was given for some zone in this run
+  bool any_anchor_given = false;           ///< -k was given
+};
+
+/// One zone under check.
+struct ZoneContext {
+  std::string name;                        ///< presentation format
+  const zone::Zone* zone = nullptr;
+  const dnssec::ZoneAnalysis* analysis = nullptr;
+  ChainInput chain;
+};
+
+/// Everything a check may read. Checks never do I/O and never read the system clock.
+struct CheckInput {
+  std::vector<ZoneContext> zones;
+  Options options;
+};
+
+/// A check: a pure function from input to findings.
+using CheckFn = void (*)(const CheckInput&, FindingSink&);
+
+/// Builds findings about one zone with its name and source positions filled in.
+class Reporter {
+ public:
+  Reporter(const ZoneContext& ctx, FindingSink& sink) : ctx_(ctx), sink_(sink) {}
+
+  using Params = std::vector<std::pair<std::string, std::string>>;
+
+  /// Reports `code` about an RRset (owner, type and the first record's source).
+  void rrset(catalog::Code code, const zone::RRset& set, Params params = {},
+             std::optional<Severity> severity = std::nullopt);
+  /// Reports `code` about one record.
+  void record(catalog::Code code, const zone::Record& rec, Params params = {},
+              std::optional<Severity> severity = std::nullopt);
+  /// Reports `code` about a name (index into Zone::names) with an optional type and source.
+  void name(catalog::Code code, std::uint32_t name, std::uint16_t type, zone::SourceRef src, Params params = {},
+            std::optional<Severity> severity = std::nullopt);
+  /// Reports `code` about a record read from a --ds or -k file.
+  void external(catalog::Code code, const ExternalRecord& rec, std::string type, Params params = {},
+                std::optional<Severity> severity = std::nullopt);
+  /// Reports `code` about the zone as a whole (owner = apex).
+  void zone(catalog::Code code, Params params = {}, std::optional<Severity> severity = std::nullopt);
+
+  const ZoneContext& context() const { return ctx_; }
+
+ private:
+  void emit(catalog::Code code, std::string owner, std::string type, zone::SourceRef src, bool has_src, Params params,
+            std::optional<Severity> severity);
+  const ZoneContext& ctx_;
+  FindingSink& sink_;
+};
+
+/// The checks of each area (one function per area file).
+void check_signatures(const CheckInput& in, FindingSink& sink);
+void check_timing(const CheckInput& in, FindingSink& sink);
+void check_keys(const CheckInput& in, FindingSink& sink);
+void check_key_sharing(const CheckInput& in, FindingSink& sink);
+void check_chain(const CheckInput& in, FindingSink& sink);
+void check_ds_records(const CheckInput& in, FindingSink& sink);
+void check_cds(const CheckInput& in, FindingSink& sink);
+void check_delegations(const CheckInput& in, FindingSink& sink);
+
+/// Every registered check, in order.
+const std::vector<std::pair<const char*, CheckFn>>& registry();
+
+}  // namespace zw::checks

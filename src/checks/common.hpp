@@ -1,0 +1,39 @@
+// common.hpp: small helpers shared by the check files (time windows, key predicates, parameter formatting).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "checks/check.hpp"
+#include "core/time.hpp"
+#include "dnssec/analysis.hpp"
+
+namespace zw::checks {
+
+/// True when a key may be used to validate data (RFC 4034 §2.1.1 zone key, protocol 3, RFC 5011 not revoked,
+/// and parsed into a usable public key).
+inline bool key_usable(const dnssec::PublicKey& k) {
+  return k.protocol == 3 && (k.flags & dnssec::kFlagZone) && !(k.flags & dnssec::kFlagRevoke) && k.pkey;
+}
+
+inline bool key_revoked(const dnssec::PublicKey& k) { return (k.flags & dnssec::kFlagRevoke) != 0; }
+
+/// True when the signature's validity window contains `now` (RFC 4035 §5.3.1, serial arithmetic).
+inline bool sig_current(const dnssec::Rrsig& s, core::EpochSeconds now) {
+  return core::rrsig_time(s.inception, now) <= now && now <= core::rrsig_time(s.expiration, now);
+}
+
+/// True when `sig` lets a validator accept its RRset now: it verifies, is current, and its key is usable.
+inline bool sig_accepts(const dnssec::ZoneAnalysis& a, const dnssec::SigInfo& sig, core::EpochSeconds now) {
+  return sig.status == dnssec::SigStatus::Valid && sig.key >= 0 &&
+         key_usable(a.keys[static_cast<std::size_t>(sig.key)].key) && sig_current(sig.rrsig, now);
+}
+
+/// RFC 8624 algorithm classes.
+enum class AlgClass : std::uint8_t { Recommended, Deprecated, Prohibited, Unknown };
+AlgClass algorithm_class(std::uint8_t alg);
+
+/// "8 (RSASHA256)".
+std::string alg_text(std::uint8_t alg);
+
+}  // namespace zw::checks

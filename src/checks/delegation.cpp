@@ -1,0 +1,134 @@
+// delegation.cpp: what a zone file shows about its delegations and its own nameservers: glue (RFC 9471), NS count
+// (RFC 1034 §4.1), address and name diversity (RFC 2182 §3.1), and origin doubling.
+#include <arpa/inet.h>
+
+#include <set>
+
+#include "checks/common.hpp"
+
+namespace zw::checks {
+namespace {
+
+using catalog::Code;
+namespace rrtype = zone::rrtype;
+
+std::vector<core::WireName> ns_targets(const zone::Zone& z, const zone::RRset& ns) {
+  std::vector<core::WireName> out;
+  for (const zone::Record& r : z.records_of(ns)) {
+    std::string_view rd = z.rdata(r);
+    std::size_t pos = 0;
+    core::WireName name;
+    if (core::read_wire_name(rd, pos, name)) out.push_back(core::name_lower(name));
+  }
+  return out;
+}
+
+bool has_address(const zone::Zone& z, const core::WireName& name) {
+  auto n = z.find_name(name);
+  return n && (z.find(*n, rrtype::A) || z.find(*n, rrtype::AAAA));
+}
+
+/// The registered domain of a nameserver name, approximated without a public-suffix list: its last two labels
+/// (its parent when the name has only two labels).
+core::WireName operator_domain(const core::WireName& name) {
+  int labels = core::name_label_count(name);
+  int keep = std::min(2, std::max(labels - 1, 1));
+  return core::WireName(core::name_strip_labels(name, labels - keep));
+}
+
+void check_zone(const ZoneContext& ctx, FindingSink& sink) {
+  const zone::Zone& z = *ctx.zone;
+  Reporter rep(ctx, sink);
+  auto apex = z.apex();
+
+  // GLUE_MISSING: RFC 9471 §2.1: "glue records for in-domain name servers MUST be included"; a nameserver inside
+  // this zone that has no address in it cannot be reached.
+  for (const zone::RRset& set : z.rrsets) {
+    if (set.type != rrtype::NS) continue;
+    zone::NodeKind kind = z.kinds[set.name];
+    if (kind != zone::NodeKind::Delegation && kind != zone::NodeKind::Apex) continue;
+    std::set<core::WireName> seen;
+    for (const core::WireName& target : ns_targets(z, set)) {
+      if (!seen.insert(target).second) continue;
+      if (!core::name_is_subdomain(target, z.origin)) continue;
+      if (!has_address(z, target)) {
+        rep.rrset(Code::GLUE_MISSING, set, {{"nameserver", core::name_to_text(target)}});
+      }
+    }
+  }
+
+  // ZONE_ORIGIN_DOUBLED: a relative name written where an absolute one was meant ("example.example.").
+  if (z.origin.size() > 1) {
+    core::WireName doubled = z.origin.substr(0, z.origin.size() - 1) + z.origin;
+    for (std::uint32_t n = 0; n < z.names.size(); ++n) {
+      if (core::name_is_subdomain(z.names[n], doubled)) {
+        rep.name(Code::ZONE_ORIGIN_DOUBLED, n, 0, z.records[z.rrsets[z.name_rrsets[n]].first].src);
+      }
+    }
+  }
+
+  if (!apex) return;
+  const zone::RRset* ns = z.find(*apex, rrtype::NS);
+  if (!ns) return;
+  std::vector<core::WireName> targets = ns_targets(z, *ns);
+  std::set<core::WireName> distinct(targets.begin(), targets.end());
+  // RFC 1034 §4.1: "a minimum of two servers for each zone".
+  if (distinct.size() < 2) rep.rrset(Code::NS_COUNT_LOW, *ns, {{"count", std::to_string(distinct.size())}});
+
+  std::set<core::WireName> domains;
+  for (const auto& t : distinct) domains.insert(operator_domain(t));
+  if (domains.size() == 1) {
+    rep.rrset(Code::NS_SINGLE_DOMAIN, *ns, {{"domain", core::name_to_text(*domains.begin())}});
+  }
+
+  // NS_SINGLE_PREFIX, when the zone itself holds addresses for every nameserver.
+  std::set<std::string> v4;
+  std::set<std::string> v6;
+  std::size_t addresses = 0;
+  for (const auto& t : distinct) {
+    auto n = z.find_name(t);
+    if (!n) return;
+    bool any = false;
+    if (const zone::RRset* aset = z.find(*n, rrtype::A)) {
+      for (const zone::Record& r : z.records_of(*aset)) {
+        std::string_view rd = z.rdata(r);
+        if (rd.size() != 4) continue;
+        char buf[INET_ADDRSTRLEN];
+        unsigned char b[4] = {static_cast<unsigned char>(rd[0]), static_cast<unsigned char>(rd[1]),
+                              static_cast<unsigned char>(rd[2]), 0};
+        inet_ntop(AF_INET, b, buf, sizeof buf);
+        v4.insert(std::string(buf) + "/24");
+        ++addresses;
+        any = true;
+      }
+    }
+    if (const zone::RRset* aaaa = z.find(*n, rrtype::AAAA)) {
+      for (const zone::Record& r : z.records_of(*aaaa)) {
+        std::string_view rd = z.rdata(r);
+        if (rd.size() != 16) continue;
+        unsigned char b[16] = {};
+        for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(rd[static_cast<std::size_t>(i)]);
+        char buf[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, b, buf, sizeof buf);
+        v6.insert(std::string(buf) + "/48");
+        ++addresses;
+        any = true;
+      }
+    }
+    if (!any) return;  // an address is unknown here; the live check decides
+  }
+  if (addresses >= 2 && v4.size() <= 1 && v6.size() <= 1) {
+    std::string prefix;
+    for (const auto& p : v4) prefix += p;
+    for (const auto& p : v6) prefix += (prefix.empty() ? "" : " and ") + p;
+    rep.rrset(Code::NS_SINGLE_PREFIX, *ns, {{"prefix", prefix}});
+  }
+}
+
+}  // namespace
+
+void check_delegations(const CheckInput& in, FindingSink& sink) {
+  for (const ZoneContext& ctx : in.zones) check_zone(ctx, sink);
+}
+
+}  // namespace zw::checks

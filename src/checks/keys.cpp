@@ -1,0 +1,221 @@
+// keys.cpp: DNSKEY parameters, algorithm policy, key material, key-tag collisions, revocation and key sharing
+// (RFC 4034 §2, RFC 5011, RFC 8624, RFC 3110, RFC 6605, RFC 8080).
+#include <gmp.h>
+
+#include <map>
+#include <set>
+
+#include "checks/common.hpp"
+
+namespace zw::checks {
+namespace {
+
+using catalog::Code;
+namespace rrtype = zone::rrtype;
+
+// RFC 6781 §3.4.1 (2012) still called 1024-bit RSA ZSKs adequate; the root zone moved its ZSK to 2048 bits on
+// 2016-10-01, after which 1024-bit keys are below accepted practice. Zones checked at an earlier --now get a notice.
+const core::EpochSeconds kRsa1024Sunset = core::make_epoch(2016, 10, 1, 0, 0, 0);
+
+bool is_rsa(std::uint8_t alg) { return alg == 1 || alg == 5 || alg == 7 || alg == 8 || alg == 10; }
+
+std::string flags_text(std::uint16_t f) { return std::to_string(f); }
+
+void check_zone_keys(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
+  const zone::Zone& z = *ctx.zone;
+  const dnssec::ZoneAnalysis& a = *ctx.analysis;
+  Reporter rep(ctx, sink);
+
+  // Which key tags the parent's DS set refers to (for the zone-key-flag rule).
+  std::set<std::pair<std::uint16_t, std::uint8_t>> ds_refs;
+  for (const ExternalRecord& r : ctx.chain.parent_ds) {
+    if (auto ds = dnssec::parse_ds(r.rdata)) ds_refs.insert({ds->key_tag, ds->algorithm});
+  }
+
+  for (const dnssec::KeyInfo& ki : a.keys) {
+    const dnssec::PublicKey& k = ki.key;
+    const zone::Record& rec = z.records[ki.record];
+    const std::string tag = std::to_string(k.tag);
+    // RFC 4034 §2.1.2: "The Protocol Field MUST have value 3". §2.1.1: a key that signs or that a DS points to
+    // must be a zone key (bit 7), or validators ignore it.
+    bool referenced = ki.named || ds_refs.count({k.tag, k.algorithm});
+    if (k.protocol != 3 || (!(k.flags & dnssec::kFlagZone) && referenced)) {
+      rep.record(Code::DNSKEY_PROTOCOL_INVALID, rec,
+                 {{"keytag", tag}, {"protocol", std::to_string(k.protocol)}, {"flags", flags_text(k.flags)}});
+    }
+    switch (algorithm_class(k.algorithm)) {
+      case AlgClass::Prohibited:
+        rep.record(Code::ALGORITHM_PROHIBITED, rec, {{"algorithm", alg_text(k.algorithm)}, {"keytag", tag}});
+        break;
+      case AlgClass::Deprecated:
+        rep.record(Code::ALGORITHM_DEPRECATED, rec, {{"algorithm", alg_text(k.algorithm)}, {"keytag", tag}});
+        break;
+      case AlgClass::Unknown:
+        rep.record(Code::ALGORITHM_UNKNOWN, rec, {{"algorithm", alg_text(k.algorithm)}, {"keytag", tag}});
+        break;
+      case AlgClass::Recommended: break;
+    }
+    if (k.problem == dnssec::KeyProblem::Encoding) {
+      rep.record(Code::KEY_ENCODING_INVALID, rec, {{"keytag", tag}, {"reason", k.problem_text}});
+    } else if (k.problem == dnssec::KeyProblem::PointInvalid) {
+      rep.record(Code::KEY_EC_POINT_INVALID, rec, {{"keytag", tag}});
+    }
+    if (is_rsa(k.algorithm)) {
+      if (auto f = dnssec::rsa_facts(k)) {
+        if (f->bits < 1024) {
+          rep.record(Code::KEY_RSA_TOO_SHORT, rec, {{"keytag", tag}, {"bits", std::to_string(f->bits)}}, Severity::Error);
+        } else if (f->bits < 2048) {
+          rep.record(Code::KEY_RSA_TOO_SHORT, rec, {{"keytag", tag}, {"bits", std::to_string(f->bits)}},
+                     opt.now >= kRsa1024Sunset ? Severity::Warning : Severity::Notice);
+        }
+        if (f->exponent_invalid) {
+          rep.record(Code::KEY_RSA_EXPONENT_WEAK, rec, {{"keytag", tag}, {"exponent", f->exponent_decimal}},
+                     Severity::Error);
+        } else if (f->exponent_unusual) {
+          rep.record(Code::KEY_RSA_EXPONENT_WEAK, rec, {{"keytag", tag}, {"exponent", f->exponent_decimal}});
+        }
+        if (f->modulus_even) {
+          rep.record(Code::KEY_RSA_FACTORABLE, rec, {{"keytag", tag}, {"reason", "the modulus is even"}});
+        } else if (f->small_factor) {
+          rep.record(Code::KEY_RSA_FACTORABLE, rec,
+                     {{"keytag", tag}, {"reason", "the modulus is divisible by " + std::to_string(f->small_factor)}});
+        }
+      }
+    }
+    // Revocation (RFC 5011 §2.1): a revoked key may sign only the DNSKEY RRset, next to a key that is not revoked.
+    if (key_revoked(k)) {
+      bool other_signer = false;
+      for (const dnssec::KeyInfo& o : a.keys) other_signer = other_signer || (!key_revoked(o.key) && o.signs_dnskey);
+      if (ki.signs_other || (ki.signs_dnskey && !other_signer)) {
+        rep.record(Code::KEY_REVOKED_MISUSED, rec, {{"keytag", tag}});
+      } else if (ki.signs_dnskey) {
+        rep.record(Code::KEY_REVOKED_PRESENT, rec, {{"keytag", tag}, {"original_keytag", std::to_string(k.revoked_tag)}});
+      }
+    } else if (!ki.named && ki.valid_signatures == 0 && (k.flags & dnssec::kFlagZone)) {
+      rep.record(Code::DNSKEY_STANDBY, rec, {{"keytag", tag}, {"flags", flags_text(k.flags)}});
+    }
+  }
+
+  // Key-tag collisions among published keys of one algorithm, including the tag a key gets once revoked
+  // (RFC 5011 §7: "... the key tag of the revoked key MUST NOT collide with other keys' tags").
+  for (std::size_t i = 0; i < a.keys.size(); ++i) {
+    for (std::size_t j = i + 1; j < a.keys.size(); ++j) {
+      const dnssec::PublicKey& x = a.keys[i].key;
+      const dnssec::PublicKey& y = a.keys[j].key;
+      if (x.algorithm != y.algorithm || x.public_key == y.public_key) continue;
+      std::uint16_t shared = 0;
+      bool collide = false;
+      if (x.tag == y.tag) {
+        collide = true;
+        shared = x.tag;
+      } else if (x.revoked_tag == y.tag || x.tag == y.revoked_tag) {
+        collide = true;
+        shared = x.revoked_tag == y.tag ? y.tag : x.tag;
+      }
+      if (!collide) continue;
+      bool both_sign = a.keys[i].valid_signatures > 0 && a.keys[j].valid_signatures > 0;
+      std::string keys = std::to_string(x.tag) + "/flags " + flags_text(x.flags) + " and " + std::to_string(y.tag) +
+                         "/flags " + flags_text(y.flags) + " (algorithm " + alg_text(x.algorithm) + ")";
+      rep.record(Code::KEYTAG_COLLISION, z.records[a.keys[j].record],
+                 {{"keytag", std::to_string(shared)}, {"keys", keys}},
+                 both_sign ? Severity::Error : Severity::Warning);
+    }
+  }
+}
+
+/// An owned GMP integer.
+struct Mpz {
+  mpz_t v;
+  Mpz() { mpz_init(v); }
+  ~Mpz() { mpz_clear(v); }
+  Mpz(const Mpz&) = delete;
+  Mpz& operator=(const Mpz&) = delete;
+  Mpz(Mpz&& o) noexcept {
+    mpz_init(v);
+    mpz_swap(v, o.v);
+  }
+  Mpz& operator=(Mpz&&) = delete;
+};
+
+struct SeenKey {
+  std::size_t zone;
+  const dnssec::KeyInfo* key;
+};
+
+}  // namespace
+
+void check_keys(const CheckInput& in, FindingSink& sink) {
+  for (const ZoneContext& ctx : in.zones) {
+    if (ctx.analysis->signed_zone) check_zone_keys(ctx, in.options, sink);
+  }
+}
+
+void check_key_sharing(const CheckInput& in, FindingSink& sink) {
+  // KEY_REUSED: the same public key in zones with different names, or twice in one zone with different flags.
+  std::map<std::pair<std::uint8_t, std::string>, std::vector<SeenKey>> by_key;
+  for (std::size_t zi = 0; zi < in.zones.size(); ++zi) {
+    for (const dnssec::KeyInfo& k : in.zones[zi].analysis->keys) {
+      if (k.key.public_key.empty()) continue;
+      by_key[{k.key.algorithm, k.key.public_key}].push_back({zi, &k});
+    }
+  }
+  for (const auto& [id, uses] : by_key) {
+    if (uses.size() < 2) continue;
+    for (const SeenKey& u : uses) {
+      std::vector<std::string> others;
+      for (const SeenKey& o : uses) {
+        if (o.key == u.key) continue;
+        const ZoneContext& oz = in.zones[o.zone];
+        const ZoneContext& uz = in.zones[u.zone];
+        bool same_zone_name = oz.zone->origin == uz.zone->origin;
+        if (same_zone_name && o.zone != u.zone) continue;  // another version of the same zone
+        if (same_zone_name && o.key->key.flags == u.key->key.flags) continue;
+        others.push_back(oz.name + " flags " + std::to_string(o.key->key.flags));
+      }
+      if (others.empty()) continue;
+      std::string other;
+      for (const auto& s : others) other += (other.empty() ? "" : ", ") + s;
+      Reporter rep(in.zones[u.zone], sink);
+      rep.record(Code::KEY_REUSED, in.zones[u.zone].zone->records[u.key->record],
+                 {{"keytag", std::to_string(u.key->key.tag)}, {"other", other}});
+    }
+  }
+
+  // KEY_RSA_FACTORABLE by shared primes: pairwise GCD over the distinct RSA moduli seen in this run.
+  std::map<std::string, std::vector<SeenKey>> moduli_uses;
+  for (std::size_t zi = 0; zi < in.zones.size(); ++zi) {
+    for (const dnssec::KeyInfo& k : in.zones[zi].analysis->keys) {
+      if (!is_rsa(k.key.algorithm) || k.key.rsa_modulus.size() < 16) continue;
+      moduli_uses[k.key.rsa_modulus].push_back({zi, &k});
+    }
+  }
+  constexpr std::size_t kPairwiseLimit = 1000;
+  if (moduli_uses.size() < 2 || moduli_uses.size() > kPairwiseLimit) return;
+  std::vector<std::pair<const std::string*, const std::vector<SeenKey>*>> list;
+  for (const auto& [m, u] : moduli_uses) list.emplace_back(&m, &u);
+  std::vector<Mpz> nums(list.size());
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    mpz_import(nums[i].v, list[i].first->size(), 1, 1, 1, 0, list[i].first->data());
+  }
+  Mpz g;
+  std::vector<bool> shared(list.size(), false);
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    for (std::size_t j = i + 1; j < list.size(); ++j) {
+      mpz_gcd(g.v, nums[i].v, nums[j].v);
+      if (mpz_cmp_ui(g.v, 1) != 0 && mpz_cmp(g.v, nums[i].v) != 0) {
+        shared[i] = true;
+        shared[j] = true;
+      }
+    }
+  }
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (!shared[i]) continue;
+    for (const SeenKey& u : *list[i].second) {
+      Reporter rep(in.zones[u.zone], sink);
+      rep.record(Code::KEY_RSA_FACTORABLE, in.zones[u.zone].zone->records[u.key->record],
+                 {{"keytag", std::to_string(u.key->key.tag)}, {"reason", "shares a prime factor with another key"}});
+    }
+  }
+}
+
+}  // namespace zw::checks

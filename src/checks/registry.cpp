@@ -1,0 +1,16 @@
+// registry.cpp: the explicit list of checks (static self-registration would be dropped by the linker).
+#include "checks/check.hpp"
+
+namespace zw::checks {
+
+const std::vector<std::pair<const char*, CheckFn>>& registry() {
+  static const std::vector<std::pair<const char*, CheckFn>> checks = {
+      {"signatures", &check_signatures},       {"timing", &check_timing},
+      {"keys", &check_keys},                   {"key-sharing", &check_key_sharing},
+      {"chain", &check_chain},                 {"ds-records", &check_ds_records},
+      {"cds", &check_cds},                     {"delegations", &check_delegations},
+  };
+  return checks;
+}
+
+}  // namespace zw::checks

@@ -1,0 +1,59 @@
+// reporter.cpp: turns check decisions into findings with zone, owner, type and source filled in.
+#include "checks/check.hpp"
+
+namespace zw::checks {
+
+void Reporter::emit(catalog::Code code, std::string owner, std::string type, zone::SourceRef src, bool has_src,
+                    Params params, std::optional<Severity> severity) {
+  Finding f;
+  f.code = code;
+  f.severity = severity.value_or(catalog::entry(code).severity);
+  f.zone = ctx_.name;
+  f.owner = std::move(owner);
+  f.type = std::move(type);
+  f.params = std::move(params);
+  if (has_src && ctx_.zone) {
+    if (src.file < ctx_.zone->files.size()) f.file = ctx_.zone->files[src.file];
+    f.line = src.line;
+  }
+  sink_.add(std::move(f));
+}
+
+void Reporter::rrset(catalog::Code code, const zone::RRset& set, Params params, std::optional<Severity> severity) {
+  const zone::Zone& z = *ctx_.zone;
+  emit(code, core::name_to_text(z.names[set.name]), zone::type_name(set.type), z.records[set.first].src, true,
+       std::move(params), severity);
+}
+
+void Reporter::record(catalog::Code code, const zone::Record& rec, Params params, std::optional<Severity> severity) {
+  const zone::Zone& z = *ctx_.zone;
+  emit(code, core::name_to_text(z.names[rec.name]), zone::type_name(rec.type), rec.src, true, std::move(params),
+       severity);
+}
+
+void Reporter::name(catalog::Code code, std::uint32_t name, std::uint16_t type, zone::SourceRef src, Params params,
+                    std::optional<Severity> severity) {
+  const zone::Zone& z = *ctx_.zone;
+  emit(code, core::name_to_text(z.names[name]), type ? zone::type_name(type) : std::string(), src, src.line != 0,
+       std::move(params), severity);
+}
+
+void Reporter::external(catalog::Code code, const ExternalRecord& rec, std::string type, Params params,
+                        std::optional<Severity> severity) {
+  Finding f;
+  f.code = code;
+  f.severity = severity.value_or(catalog::entry(code).severity);
+  f.zone = ctx_.name;
+  f.owner = ctx_.name;
+  f.type = std::move(type);
+  f.params = std::move(params);
+  f.file = rec.file;
+  f.line = rec.line;
+  sink_.add(std::move(f));
+}
+
+void Reporter::zone(catalog::Code code, Params params, std::optional<Severity> severity) {
+  emit(code, ctx_.name, {}, {}, false, std::move(params), severity);
+}
+
+}  // namespace zw::checks

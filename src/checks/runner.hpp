@@ -1,0 +1,29 @@
+// runner.hpp: runs every registered check, applies the user's severity overrides and disabled codes, and orders
+// the findings canonically.
+#pragma once
+
+#include <map>
+#include <set>
+#include <vector>
+
+#include "checks/check.hpp"
+#include "core/error.hpp"
+
+namespace zw::checks {
+
+/// User policy over findings.
+struct Policy {
+  std::map<catalog::Code, Severity> severity;  ///< --severity CODE=LEVEL
+  std::set<catalog::Code> disabled;            ///< --disable CODE
+};
+
+/// Runs all checks over `in` and returns the findings in canonical order.
+std::vector<Finding> run_checks(const CheckInput& in, const Policy& policy);
+
+/// Worst severity among findings, or empty when there are none.
+std::optional<Severity> worst(const std::vector<Finding>& findings);
+
+/// Exit status per DESIGN.md §5: 0 below `fail_on`, else 1 (worst is warning) or 2 (error/critical).
+int exit_status(const std::vector<Finding>& findings, Severity fail_on);
+
+}  // namespace zw::checks

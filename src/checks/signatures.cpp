@@ -1,0 +1,163 @@
+// signatures.cpp: RRSIG presence, validity, signer, labels, placement, algorithm coverage and the unpublished-key
+// pattern (RFC 4035 §2.2, §5.3).
+#include <map>
+#include <set>
+
+#include "checks/common.hpp"
+
+namespace zw::checks {
+namespace {
+
+using catalog::Code;
+using dnssec::SigStatus;
+namespace rrtype = zone::rrtype;
+
+std::string tag_text(std::uint16_t t) { return std::to_string(t); }
+
+void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
+  (void)opt;
+  const zone::Zone& z = *ctx.zone;
+  const dnssec::ZoneAnalysis& a = *ctx.analysis;
+  if (!a.signed_zone) return;
+  Reporter rep(ctx, sink);
+
+  // SIGNING_KEY_NOT_PUBLISHED: signatures that name a published key but fail under it. One failure is a damaged
+  // signature or record (RRSIG_INVALID). Several failures under a key that the zone otherwise uses, or RSA
+  // signatures whose padding does not even decode under the named key, mean that another private key with the
+  // same tag is signing (.de 2026, .ru 2024).
+  std::map<std::pair<std::uint16_t, std::uint8_t>, std::vector<const dnssec::SigInfo*>> failures;
+  for (const dnssec::SigInfo& s : a.sigs) {
+    if (s.status != SigStatus::Invalid) continue;
+    bool rsa = s.rrsig.algorithm == 5 || s.rrsig.algorithm == 7 || s.rrsig.algorithm == 8 || s.rrsig.algorithm == 10;
+    if (rsa && !s.foreign) continue;  // the named key made it: the data changed after signing
+    failures[{s.rrsig.key_tag, s.rrsig.algorithm}].push_back(&s);
+  }
+  std::set<const dnssec::SigInfo*> explained;
+  for (const auto& [key, list] : failures) {
+    if (list.size() < 2) continue;
+    for (const auto* s : list) explained.insert(s);
+    const dnssec::KeyInfo& k = a.keys[static_cast<std::size_t>(list.front()->key)];
+    rep.record(Code::SIGNING_KEY_NOT_PUBLISHED, z.records[k.record],
+               {{"keytag", tag_text(key.first)},
+                {"algorithm", alg_text(key.second)},
+                {"signatures", std::to_string(list.size())}});
+  }
+
+  std::set<std::int32_t> non_auth_reported;
+  for (const dnssec::SigInfo& s : a.sigs) {
+    const zone::Record& rec = z.records[s.record];
+    if (s.rrset < 0) {
+      if (z.kinds[rec.name] == zone::NodeKind::OutOfZone) continue;
+      rep.record(Code::RRSIG_ORPHAN, rec, {{"keytag", s.parsed ? tag_text(s.rrsig.key_tag) : "?"}});
+      continue;
+    }
+    const zone::RRset& covered = z.rrsets[static_cast<std::size_t>(s.rrset)];
+    if (!dnssec::is_authoritative(z, covered)) {
+      if (z.kinds[covered.name] == zone::NodeKind::OutOfZone) continue;
+      // RFC 4035 §2.2: delegation NS and glue MUST NOT be signed. One finding per RRset.
+      if (non_auth_reported.insert(s.rrset).second) {
+        rep.rrset(Code::RRSIG_ON_NON_AUTHORITATIVE, covered, {{"keytag", s.parsed ? tag_text(s.rrsig.key_tag) : "?"}});
+      }
+      continue;
+    }
+    switch (s.status) {
+      case SigStatus::SignerWrong:
+        rep.rrset(Code::RRSIG_SIGNER_NAME_WRONG, covered,
+                  {{"keytag", tag_text(s.rrsig.key_tag)}, {"signer", core::name_to_text(s.rrsig.signer)}});
+        break;
+      case SigStatus::LabelsInvalid: {
+        const auto& owner = z.names[covered.name];
+        int owner_labels = core::name_label_count(owner) - (core::name_is_wildcard(owner) ? 1 : 0);
+        rep.rrset(Code::RRSIG_LABELS_INVALID, covered,
+                  {{"keytag", tag_text(s.rrsig.key_tag)},
+                   {"labels", std::to_string(s.rrsig.labels)},
+                   {"owner_labels", std::to_string(owner_labels)}});
+        break;
+      }
+      case SigStatus::NoKey: {
+        // A key with this tag that is not a zone key is reported by the key checks (DNSKEY_PROTOCOL_INVALID).
+        bool non_zone_key = false;
+        for (const dnssec::KeyInfo& k : a.keys) {
+          non_zone_key = non_zone_key || (k.key.tag == s.rrsig.key_tag && k.key.algorithm == s.rrsig.algorithm);
+        }
+        if (!non_zone_key) {
+          rep.rrset(Code::RRSIG_NO_MATCHING_DNSKEY, covered,
+                    {{"keytag", tag_text(s.rrsig.key_tag)}, {"algorithm", alg_text(s.rrsig.algorithm)}});
+        }
+        break;
+      }
+      case SigStatus::Invalid:
+      case SigStatus::Malformed:
+        if (explained.count(&s)) break;
+        rep.rrset(Code::RRSIG_INVALID, covered,
+                  {{"keytag", s.parsed ? tag_text(s.rrsig.key_tag) : "?"},
+                   {"algorithm", s.parsed ? alg_text(s.rrsig.algorithm) : "?"},
+                   {"reason", s.status == SigStatus::Malformed ? "malformed RRSIG RDATA or signature length"
+                                                               : "signature does not match the RRset"}});
+        break;
+      default: break;
+    }
+  }
+
+  // Presence and algorithm coverage (RFC 4035 §2.2).
+  std::set<std::uint8_t> key_algs;  // algorithms of usable zone keys that validators implement
+  for (const dnssec::KeyInfo& k : a.keys) {
+    if (key_usable(k.key) && algorithm_class(k.key.algorithm) != AlgClass::Unknown &&
+        algorithm_class(k.key.algorithm) != AlgClass::Prohibited) {
+      key_algs.insert(k.key.algorithm);
+    }
+  }
+  std::set<std::uint8_t> ds_algs;
+  for (const auto* list : {&ctx.chain.parent_ds, &ctx.chain.anchor_ds}) {
+    for (const ExternalRecord& r : *list) {
+      if (auto ds = dnssec::parse_ds(r.rdata)) ds_algs.insert(ds->algorithm);
+    }
+  }
+  std::set<std::uint8_t> signing_algs;
+  for (const dnssec::SigInfo& s : a.sigs) {
+    if (s.parsed && s.status != SigStatus::NotChecked) signing_algs.insert(s.rrsig.algorithm);
+  }
+  // An algorithm that signs nothing at all is one zone-level fact, not one per RRset; when it is in the DS set,
+  // DS_ALGORITHM_NOT_SIGNING (chain checks) reports it.
+  for (std::uint8_t alg : key_algs) {
+    if (!signing_algs.count(alg) && !ds_algs.count(alg)) {
+      rep.zone(Code::ALGORITHM_MISSING_SIGNATURES, {{"algorithm", alg_text(alg)}, {"source", "DNSKEY set, signs nothing"}},
+               Severity::Warning);
+    }
+  }
+  auto apex = z.apex();
+  for (std::uint32_t i = 0; i < z.rrsets.size(); ++i) {
+    const zone::RRset& set = z.rrsets[i];
+    if (!dnssec::is_authoritative(z, set)) continue;
+    auto sigs = a.sigs_of(i);
+    if (sigs.empty()) {
+      bool apex_core = apex && set.name == *apex && (set.type == rrtype::SOA || set.type == rrtype::DNSKEY);
+      if (apex_core) {
+        rep.rrset(Code::ZONE_UNSIGNED_APEX, set, {{"type", zone::type_name(set.type)}});
+      } else {
+        rep.rrset(Code::RRSIG_MISSING, set);
+      }
+      continue;
+    }
+    for (std::uint8_t alg : key_algs) {
+      if (!signing_algs.count(alg) && !ds_algs.count(alg)) continue;
+      if (!signing_algs.count(alg)) continue;
+      bool has = false;
+      for (const dnssec::SigInfo& s : sigs) has = has || (s.parsed && s.rrsig.algorithm == alg);
+      if (!has) {
+        bool in_ds = ds_algs.count(alg) > 0;
+        rep.rrset(Code::ALGORITHM_MISSING_SIGNATURES, set,
+                  {{"algorithm", alg_text(alg)}, {"source", in_ds ? "DS set" : "DNSKEY set"}},
+                  in_ds ? Severity::Error : Severity::Warning);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void check_signatures(const CheckInput& in, FindingSink& sink) {
+  for (const ZoneContext& ctx : in.zones) check_zone(ctx, in.options, sink);
+}
+
+}  // namespace zw::checks

@@ -1,0 +1,46 @@
+// zone_run.hpp: the `zonewarden zone` job: load zone files and chain inputs, analyse, run the checks.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "checks/runner.hpp"
+
+namespace zw::checks {
+
+/// What to check and how.
+struct ZoneJob {
+  std::vector<std::string> files;         ///< zone files; each is its own zone
+  std::string origin;                     ///< -o/--origin (presentation format), empty: from the SOA
+  std::vector<std::string> ds_files;      ///< --ds
+  std::vector<std::string> anchor_files;  ///< -k/--trust-anchor
+  Options options;
+  Policy policy;
+};
+
+/// Facts about one checked zone, for reports.
+struct ZoneSummary {
+  std::string name;
+  std::string file;
+  std::size_t records = 0;
+  std::size_t rrsets = 0;
+  std::size_t names = 0;
+  std::size_t signatures = 0;
+  std::size_t signatures_verified = 0;
+  std::size_t keys = 0;
+  bool signed_zone = false;
+  std::string chain;  ///< "ds", "trust-anchor" or "assumed"
+  double load_seconds = 0;
+  double verify_seconds = 0;
+};
+
+/// Result of a zone job.
+struct ZoneJobResult {
+  std::vector<ZoneSummary> zones;
+  std::vector<Finding> findings;
+};
+
+/// Runs the job. Throws zw::Error when an input cannot be read (exit status 3).
+ZoneJobResult run_zone_job(const ZoneJob& job);
+
+}  // namespace zw::checks

@@ -1,0 +1,123 @@
+// cmd_zone.cpp: `zonewarden zone`: offline verification of signed zone files (the CI gate).
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+
+#include "checks/zone_run.hpp"
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+#include "report/report.hpp"
+
+namespace zw::cli {
+namespace {
+
+struct ZoneArgs {
+  std::vector<std::string> files;
+  std::string origin;
+  std::vector<std::string> ds;
+  std::vector<std::string> anchors;
+  std::string now = "now";
+  std::string min_validity = "3d";
+  std::string max_validity = "180d";
+  std::string format = "text";
+  std::string fail_on = "error";
+  std::vector<std::string> severity;
+  std::vector<std::string> disable;
+  std::size_t max_per_code = 5;
+};
+
+catalog::Code code_or_throw(const std::string& text, const char* option) {
+  auto c = catalog::find(text);
+  if (!c) throw Error(std::string(option) + ": unknown finding code '" + text + "' (see `zonewarden catalog`)");
+  return *c;
+}
+
+int run(const ZoneArgs& a) {
+  checks::ZoneJob job;
+  job.files = a.files;
+  job.origin = a.origin;
+  job.ds_files = a.ds;
+  job.anchor_files = a.anchors;
+  auto wall = static_cast<core::EpochSeconds>(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  job.options.now = core::parse_time(a.now, wall);
+  job.options.min_validity = core::parse_duration(a.min_validity);
+  job.options.max_validity = core::parse_duration(a.max_validity);
+  auto fail_on = parse_severity(a.fail_on);
+  if (!fail_on) throw Error("--fail-on: unknown level '" + a.fail_on + "' (info, notice, warning, error, critical)");
+  for (const std::string& s : a.severity) {
+    auto eq = s.find('=');
+    if (eq == std::string::npos) throw Error("--severity: expected CODE=LEVEL, got '" + s + "'");
+    auto level = parse_severity(s.substr(eq + 1));
+    if (!level) throw Error("--severity: unknown level in '" + s + "'");
+    job.policy.severity[code_or_throw(s.substr(0, eq), "--severity")] = *level;
+  }
+  for (const std::string& d : a.disable) job.policy.disabled.insert(code_or_throw(d, "--disable"));
+
+  checks::ZoneJobResult result = checks::run_zone_job(job);
+  int status = checks::exit_status(result.findings, *fail_on);
+  if (a.format == "json") {
+    report::write_json(std::cout, result, status, job.options.now);
+  } else {
+    report::TextOptions to;
+    to.max_per_code = a.max_per_code;
+    to.color = isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+    report::write_text(std::cout, result, status, to);
+  }
+  std::cout.flush();
+  return status;
+}
+
+}  // namespace
+
+Action add_zone_command(CLI::App& app) {
+  auto args = std::make_shared<ZoneArgs>();
+  CLI::App* sub = app.add_subcommand("zone", "Verify signed zone files offline (the CI gate)");
+  sub->add_option("FILE", args->files, "Zone file(s) in master format, dig AXFR output or gzip; each is its own zone")
+      ->required();
+  sub->add_option("-o,--origin", args->origin, "Zone origin (default: $ORIGIN or the SOA owner)");
+  sub->add_option("--ds", args->ds, "File with the parent's DS records (owner = zone); repeatable");
+  sub->add_option("-k,--trust-anchor", args->anchors,
+                  "Trust anchor: DS/DNSKEY records or IANA root-anchors.xml; repeatable");
+  sub->add_option("--now", args->now, "Validation time: epoch, YYYYMMDDHHMMSS, RFC 3339, now±DUR (default: now)");
+  sub->add_option("--min-validity", args->min_validity, "Warn when a signature expires within DUR (default 3d)");
+  sub->add_option("--max-validity", args->max_validity, "Notice when a signature is valid longer than DUR (default 180d)");
+  sub->add_option("-f,--format", args->format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  sub->add_option("--fail-on", args->fail_on, "Lowest severity that makes the exit status non-zero (default error)");
+  sub->add_option("--severity", args->severity, "Override a code's severity: CODE=LEVEL; repeatable");
+  sub->add_option("--disable", args->disable, "Do not report CODE; repeatable");
+  sub->add_option("--max-per-code", args->max_per_code, "Text output: instances shown per code (0 = all; default 5)");
+  return [args]() { return run(*args); };
+}
+
+Action add_explain_command(CLI::App& app) {
+  auto code = std::make_shared<std::string>();
+  CLI::App* sub = app.add_subcommand("explain", "Explain a finding code");
+  sub->add_option("CODE", *code, "Finding code, e.g. RRSIG_EXPIRED")->required();
+  return [code]() {
+    auto c = catalog::find(*code);
+    if (!c) throw Error("unknown finding code '" + *code + "' (see `zonewarden catalog`)");
+    report::write_explain(std::cout, catalog::entry(*c));
+    return 0;
+  };
+}
+
+Action add_catalog_command(CLI::App& app) {
+  auto format = std::make_shared<std::string>("text");
+  CLI::App* sub = app.add_subcommand("catalog", "List every finding code");
+  sub->add_option("-f,--format", *format, "text, json or man")->check(CLI::IsMember({"text", "json", "man"}));
+  return [format]() {
+    if (*format == "json") {
+      report::write_catalog_json(std::cout);
+    } else if (*format == "man") {
+      std::cout << report::catalog_man_page();
+    } else {
+      report::write_catalog_text(std::cout);
+    }
+    return 0;
+  };
+}
+
+}  // namespace zw::cli

@@ -1,0 +1,73 @@
+// finding.cpp: finding ordering, the thread-safe sink and message rendering.
+#include "core/finding.hpp"
+
+#include <tuple>
+
+#include "core/name.hpp"
+
+namespace zw {
+namespace {
+
+int owner_compare(const std::string& a, const std::string& b) {
+  if (a == b) return 0;
+  core::WireName wa;
+  core::WireName wb;
+  std::string err;
+  if (core::parse_name(a, ".", wa, err) && core::parse_name(b, ".", wb, err)) return core::name_compare(wa, wb);
+  return a < b ? -1 : 1;
+}
+
+}  // namespace
+
+const std::string& Finding::param(const std::string& key) const {
+  static const std::string empty;
+  for (const auto& [k, v] : params) {
+    if (k == key) return v;
+  }
+  return empty;
+}
+
+bool finding_less(const Finding& a, const Finding& b) {
+  if (a.zone != b.zone) {
+    int c = owner_compare(a.zone, b.zone);
+    if (c != 0) return c < 0;
+  }
+  if (a.severity != b.severity) return a.severity > b.severity;
+  if (a.code != b.code) return catalog::name(a.code) < catalog::name(b.code);
+  if (a.owner != b.owner) {
+    int c = owner_compare(a.owner, b.owner);
+    if (c != 0) return c < 0;
+  }
+  return std::tie(a.type, a.params, a.file, a.line, a.servers) < std::tie(b.type, b.params, b.file, b.line, b.servers);
+}
+
+void FindingSink::add(Finding f) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  findings_.push_back(std::move(f));
+}
+
+std::vector<Finding> FindingSink::take() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return std::move(findings_);
+}
+
+std::string render_message(const Finding& f) {
+  std::string_view tmpl = catalog::entry(f.code).message;
+  std::string out;
+  out.reserve(tmpl.size() + 32);
+  for (std::size_t i = 0; i < tmpl.size(); ++i) {
+    if (tmpl[i] == '{') {
+      auto end = tmpl.find('}', i);
+      if (end != std::string_view::npos) {
+        std::string key(tmpl.substr(i + 1, end - i - 1));
+        out += f.param(key);
+        i = end;
+        continue;
+      }
+    }
+    out.push_back(tmpl[i]);
+  }
+  return out;
+}
+
+}  // namespace zw

@@ -1,0 +1,47 @@
+// finding.hpp: a finding (code, severity, subject, parameters, source) and the sink checks write to.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "catalog/catalog.hpp"
+
+namespace zw {
+
+/// One fact about a zone or server, as data (DESIGN.md §1).
+struct Finding {
+  catalog::Code code{};
+  Severity severity = Severity::Info;
+  std::string zone;   ///< zone name, presentation format
+  std::string owner;  ///< owner name, presentation format (may be empty)
+  std::string type;   ///< RR type mnemonic (may be empty)
+  std::vector<std::pair<std::string, std::string>> params;
+  std::vector<std::string> servers;
+  std::string file;
+  std::uint32_t line = 0;
+
+  /// Value of a parameter, or empty.
+  const std::string& param(const std::string& key) const;
+};
+
+/// Canonical order: zone, severity (worst first), code, owner (canonical DNS order), type, params, source.
+bool finding_less(const Finding& a, const Finding& b);
+
+/// Collects findings from checks; safe to use from several threads.
+class FindingSink {
+ public:
+  void add(Finding f);
+  std::vector<Finding> take();
+
+ private:
+  std::mutex mutex_;
+  std::vector<Finding> findings_;
+};
+
+/// Expands a catalogue message template ({param} placeholders) with a finding's parameters.
+std::string render_message(const Finding& f);
+
+}  // namespace zw

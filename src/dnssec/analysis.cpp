@@ -1,0 +1,179 @@
+// analysis.cpp: key parsing and parallel signature verification for one zone.
+#include "dnssec/analysis.hpp"
+
+#include <openssl/rsa.h>
+
+#include <algorithm>
+
+#include "core/parallel.hpp"
+
+namespace zw::dnssec {
+namespace {
+
+using zone::NodeKind;
+namespace rrtype = zone::rrtype;
+
+bool is_rsa(std::uint8_t alg) { return alg == 5 || alg == 7 || alg == 8 || alg == 10; }
+
+/// RSA only: true when the signature decodes to valid PKCS#1 v1.5 padding under the key, i.e. this key made it
+/// over some data. A signature made by another key decodes to random bytes.
+bool rsa_padding_decodes(const PublicKey& key, std::string_view signature) {
+  if (!key.pkey) return false;
+  core::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(key.pkey.get(), nullptr));
+  if (!ctx || EVP_PKEY_verify_recover_init(ctx.get()) <= 0) return false;
+  if (EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) <= 0) return false;
+  std::size_t outlen = 0;
+  const auto* sig = reinterpret_cast<const unsigned char*>(signature.data());
+  if (EVP_PKEY_verify_recover(ctx.get(), nullptr, &outlen, sig, signature.size()) <= 0) return false;
+  std::string out(outlen, '\0');
+  return EVP_PKEY_verify_recover(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &outlen, sig,
+                                 signature.size()) > 0;
+}
+
+}  // namespace
+
+bool is_authoritative(const zone::Zone& zone, const zone::RRset& rrset) {
+  if (rrset.type == rrtype::RRSIG) return false;
+  switch (zone.kinds[rrset.name]) {
+    case NodeKind::Apex:
+    case NodeKind::Authoritative: return true;
+    case NodeKind::Delegation: return rrset.type == rrtype::DS || rrset.type == rrtype::NSEC;
+    default: return false;
+  }
+}
+
+ZoneAnalysis analyse(const zone::Zone& zone) {
+  ZoneAnalysis a;
+  auto apex = zone.apex();
+  const zone::RRset* dnskeys = apex ? zone.find(*apex, rrtype::DNSKEY) : nullptr;
+  a.signed_zone = dnskeys != nullptr;
+  if (dnskeys) {
+    for (std::uint32_t i = dnskeys->first; i < dnskeys->first + dnskeys->count; ++i) {
+      KeyInfo k;
+      k.record = i;
+      k.key = parse_dnskey(zone.rdata(zone.records[i]));
+      a.keys.push_back(std::move(k));
+    }
+  }
+
+  // Collect RRSIG records and attach each to the RRset it covers.
+  for (std::uint32_t si = 0; si < zone.rrsets.size(); ++si) {
+    const zone::RRset& s = zone.rrsets[si];
+    if (s.type != rrtype::RRSIG) continue;
+    for (std::uint32_t r = s.first; r < s.first + s.count; ++r) {
+      SigInfo info;
+      info.record = r;
+      auto parsed = parse_rrsig(zone.rdata(zone.records[r]));
+      if (parsed) {
+        info.parsed = true;
+        info.rrsig = *parsed;
+        if (const zone::RRset* covered = zone.find(s.name, parsed->type_covered)) {
+          info.rrset = static_cast<std::int32_t>(covered - zone.rrsets.data());
+        }
+      } else {
+        // Unreadable RDATA: attach by the covered type if at least the first two octets exist.
+        std::string_view rd = zone.rdata(zone.records[r]);
+        if (rd.size() >= 2) {
+          auto t = static_cast<std::uint16_t>((static_cast<unsigned char>(rd[0]) << 8) | static_cast<unsigned char>(rd[1]));
+          if (const zone::RRset* covered = zone.find(s.name, t)) {
+            info.rrset = static_cast<std::int32_t>(covered - zone.rrsets.data());
+          }
+        }
+        info.status = SigStatus::Malformed;
+      }
+      a.sigs.push_back(info);
+    }
+  }
+  std::stable_sort(a.sigs.begin(), a.sigs.end(), [](const SigInfo& x, const SigInfo& y) { return x.rrset < y.rrset; });
+  a.rrset_sigs.assign(zone.rrsets.size() + 1, 0);
+  for (const SigInfo& s : a.sigs) {
+    if (s.rrset >= 0) ++a.rrset_sigs[static_cast<std::size_t>(s.rrset) + 1];
+  }
+  // Orphans (rrset -1) sort first; skip them in the index.
+  std::uint32_t orphans = 0;
+  while (orphans < a.sigs.size() && a.sigs[orphans].rrset < 0) ++orphans;
+  a.rrset_sigs[0] = orphans;
+  for (std::size_t i = 1; i < a.rrset_sigs.size(); ++i) a.rrset_sigs[i] += a.rrset_sigs[i - 1];
+
+  if (!a.signed_zone) return a;
+
+  // Verify, in parallel, every parsed signature over authoritative data.
+  core::parallel_for(a.sigs.size(), [&](std::size_t idx) {
+    SigInfo& s = a.sigs[idx];
+    if (!s.parsed || s.rrset < 0) return;
+    const zone::RRset& covered = zone.rrsets[static_cast<std::size_t>(s.rrset)];
+    if (!is_authoritative(zone, covered)) {
+      s.status = SigStatus::NotChecked;
+      return;
+    }
+    const std::string& owner = zone.names[covered.name];
+    if (!core::name_equal(s.rrsig.signer, zone.origin)) {
+      s.status = SigStatus::SignerWrong;
+      return;
+    }
+    int owner_labels = core::name_label_count(owner) - (core::name_is_wildcard(owner) ? 1 : 0);
+    // RFC 4034 §3.1.3: Labels counts the owner's labels without the root and a leading "*". In a zone file the
+    // owner is the name itself (never a wildcard expansion), so the count must match exactly.
+    if (s.rrsig.labels != owner_labels) {
+      s.status = SigStatus::LabelsInvalid;
+      return;
+    }
+    std::vector<std::size_t> candidates;
+    for (std::size_t k = 0; k < a.keys.size(); ++k) {
+      const PublicKey& key = a.keys[k].key;
+      if (key.tag != s.rrsig.key_tag || key.algorithm != s.rrsig.algorithm) continue;
+      if (key.protocol != 3 || !(key.flags & kFlagZone)) continue;  // RFC 4034 §2.1.1: not a zone key
+      candidates.push_back(k);
+    }
+    if (candidates.empty()) {
+      s.status = SigStatus::NoKey;
+      return;
+    }
+    s.key = static_cast<std::int32_t>(candidates.front());
+    std::vector<std::string_view> rdatas;
+    rdatas.reserve(covered.count);
+    for (const zone::Record& r : zone.records_of(covered)) rdatas.push_back(zone.rdata(r));
+    std::string data = signed_data(s.rrsig, owner, covered.type, zone.records[covered.first].rclass, rdatas);
+    bool any_usable = false;
+    bool any_malformed = false;
+    for (std::size_t k : candidates) {
+      VerifyResult v = verify(a.keys[k].key, data, s.rrsig.signature);
+      if (v == VerifyResult::Valid) {
+        s.status = SigStatus::Valid;
+        s.key = static_cast<std::int32_t>(k);
+        return;
+      }
+      if (v != VerifyResult::Unsupported) any_usable = true;
+      if (v == VerifyResult::Malformed) any_malformed = true;
+    }
+    if (!any_usable) {
+      s.status = SigStatus::KeyUnusable;
+      return;
+    }
+    s.status = any_malformed ? SigStatus::Malformed : SigStatus::Invalid;
+    if (is_rsa(s.rrsig.algorithm)) {
+      bool decodes = false;
+      for (std::size_t k : candidates) decodes = decodes || rsa_padding_decodes(a.keys[k].key, s.rrsig.signature);
+      s.foreign = !decodes;
+    }
+  });
+
+  for (const SigInfo& s : a.sigs) {
+    if (s.parsed) {
+      for (KeyInfo& k : a.keys) {
+        if (k.key.tag == s.rrsig.key_tag && k.key.algorithm == s.rrsig.algorithm) k.named = true;
+      }
+    }
+    if (s.status != SigStatus::Valid || s.key < 0) continue;
+    KeyInfo& k = a.keys[static_cast<std::size_t>(s.key)];
+    ++k.valid_signatures;
+    if (zone.rrsets[static_cast<std::size_t>(s.rrset)].type == rrtype::DNSKEY) {
+      k.signs_dnskey = true;
+    } else {
+      k.signs_other = true;
+    }
+  }
+  return a;
+}
+
+}  // namespace zw::dnssec

@@ -1,0 +1,66 @@
+// analysis.hpp: the DNSSEC observations of one zone: its keys, every signature and its verification outcome.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "dnssec/crypto.hpp"
+#include "zone/zone.hpp"
+
+namespace zw::dnssec {
+
+/// Outcome of checking one RRSIG against the zone's keys (time is not considered here).
+enum class SigStatus : std::uint8_t {
+  Valid,          ///< verifies with a published zone key
+  Invalid,        ///< a published key with its tag and algorithm exists, and the signature fails under each
+  Malformed,      ///< RRSIG RDATA unreadable, or signature length wrong for the algorithm
+  NoKey,          ///< no published zone key has the signer, algorithm and tag
+  KeyUnusable,    ///< the matching keys cannot be used (unsupported algorithm, malformed key)
+  SignerWrong,    ///< signer name is not the zone apex
+  LabelsInvalid,  ///< Labels field does not fit the owner
+  NotChecked,     ///< covers non-authoritative data, an absent RRset, or lies outside the zone
+};
+
+/// One RRSIG record and what was found about it.
+struct SigInfo {
+  std::uint32_t record = 0;  ///< index into Zone::records
+  std::int32_t rrset = -1;   ///< covered RRset index, -1 when the covered type is absent at the owner
+  bool parsed = false;
+  Rrsig rrsig;               ///< fields (views point into the zone arena)
+  SigStatus status = SigStatus::NotChecked;
+  std::int32_t key = -1;     ///< index into ZoneAnalysis::keys: the key that verified it, or the first candidate
+  bool foreign = false;      ///< RSA only: the signature's padding does not decode under the named key, so that
+                             ///< key did not make it (an unpublished key with the same tag, or corruption)
+};
+
+/// One apex DNSKEY and its use.
+struct KeyInfo {
+  std::uint32_t record = 0;  ///< index into Zone::records
+  PublicKey key;
+  std::uint32_t valid_signatures = 0;  ///< signatures that verify with this key
+  bool signs_dnskey = false;           ///< has a verifying signature over the DNSKEY RRset
+  bool signs_other = false;            ///< has a verifying signature over another RRset
+  bool named = false;                  ///< some RRSIG names this key's tag and algorithm
+};
+
+/// Everything the signature checks need about one zone.
+struct ZoneAnalysis {
+  bool signed_zone = false;  ///< the apex has a DNSKEY RRset
+  std::vector<KeyInfo> keys;
+  std::vector<SigInfo> sigs;               ///< one per RRSIG record, ordered by covered RRset
+  std::vector<std::uint32_t> rrset_sigs;   ///< CSR index: sigs of rrset i are [rrset_sigs[i], rrset_sigs[i+1])
+
+  std::span<const SigInfo> sigs_of(std::uint32_t rrset) const {
+    return {sigs.data() + rrset_sigs[rrset], rrset_sigs[rrset + 1] - rrset_sigs[rrset]};
+  }
+};
+
+/// True when an RRset is authoritative data that must be signed (RFC 4035 §2.2): everything at the apex and
+/// at ordinary names, and DS/NSEC at delegation points; never NS at a delegation, glue, or RRSIGs themselves.
+bool is_authoritative(const zone::Zone& zone, const zone::RRset& rrset);
+
+/// Parses the apex keys and verifies every signature over authoritative data, on all cores.
+ZoneAnalysis analyse(const zone::Zone& zone);
+
+}  // namespace zw::dnssec

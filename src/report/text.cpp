@@ -1,0 +1,93 @@
+// text.cpp: the human-readable report.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "report/report.hpp"
+
+namespace zw::report {
+namespace {
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+const char* color_of(Severity s) {
+  switch (s) {
+    case Severity::Critical: return "\033[1;35m";
+    case Severity::Error: return "\033[1;31m";
+    case Severity::Warning: return "\033[33m";
+    case Severity::Notice: return "\033[36m";
+    case Severity::Info: return "\033[2m";
+  }
+  return "";
+}
+
+std::string finding_line(const Finding& f) {
+  std::string subject = f.owner;
+  if (!f.type.empty()) subject += " " + f.type;
+  std::string line = subject.empty() ? render_message(f) : subject + ": " + render_message(f);
+  if (!f.file.empty()) line += fmt::format("  [{}:{}]", f.file, f.line);
+  return line;
+}
+
+}  // namespace
+
+void write_text(std::ostream& out, const checks::ZoneJobResult& result, int exit_code, const TextOptions& opt) {
+  std::map<Severity, std::size_t> totals;
+  for (const checks::ZoneSummary& z : result.zones) {
+    out << fmt::format("zone {}  ({}: {} records, {} RRsets, {} signatures, {} keys; chain: {})\n", z.name, z.file,
+                       z.records, z.rrsets, z.signatures, z.keys, z.signed_zone ? z.chain : "unsigned");
+    std::size_t i = 0;
+    // Findings are ordered by zone, then severity, then code: walk this zone's block code by code.
+    std::vector<const Finding*> mine;
+    for (const Finding& f : result.findings) {
+      if (f.zone == z.name) mine.push_back(&f);
+    }
+    if (mine.empty()) out << "  no findings\n";
+    while (i < mine.size()) {
+      std::size_t j = i;
+      while (j < mine.size() && mine[j]->code == mine[i]->code && mine[j]->severity == mine[i]->severity) ++j;
+      const Finding& first = *mine[i];
+      std::size_t count = j - i;
+      totals[first.severity] += count;
+      std::string sev = upper(severity_name(first.severity));
+      std::string label = opt.color ? fmt::format("{}{:<8}\033[0m", color_of(first.severity), sev)
+                                    : fmt::format("{:<8}", sev);
+      std::string code(catalog::name(first.code));
+      std::size_t show = (opt.max_per_code == 0 || count <= opt.max_per_code) ? count : opt.max_per_code;
+      if (count == 1) {
+        out << fmt::format("  {} {}  {}\n", label, code, finding_line(first));
+      } else {
+        out << fmt::format("  {} {}  ({} findings)\n", label, code, count);
+        for (std::size_t k = i; k < i + show; ++k) out << fmt::format("      {}\n", finding_line(*mine[k]));
+        if (show < count) out << fmt::format("      … and {} more (all of them with -f json or --max-per-code 0)\n", count - show);
+      }
+      i = j;
+    }
+  }
+  out << fmt::format("summary: {} zone{}, {} critical, {} error{}, {} warning{}, {} notice{}, {} info; exit {}\n",
+                     result.zones.size(), result.zones.size() == 1 ? "" : "s", totals[Severity::Critical],
+                     totals[Severity::Error], totals[Severity::Error] == 1 ? "" : "s", totals[Severity::Warning],
+                     totals[Severity::Warning] == 1 ? "" : "s", totals[Severity::Notice],
+                     totals[Severity::Notice] == 1 ? "" : "s", totals[Severity::Info], exit_code);
+}
+
+void write_explain(std::ostream& out, const catalog::Entry& e) {
+  out << fmt::format("{}  ({}, default severity {})\n", e.name, e.area, severity_name(e.severity));
+  out << fmt::format("  reference: {}\n", e.reference);
+  if (e.ede >= 0) out << fmt::format("  extended DNS error: {}\n", e.ede);
+  out << fmt::format("  message:   {}\n", e.message);
+  if (!e.params.empty()) out << fmt::format("  params:    {}\n", e.params);
+  out << "\n" << e.rationale << "\n";
+}
+
+void write_catalog_text(std::ostream& out) {
+  for (const catalog::Entry& e : catalog::all()) {
+    out << fmt::format("{:<32} {:<9} {:<10} {}\n", e.name, severity_name(e.severity), e.area, e.reference);
+  }
+}
+
+}  // namespace zw::report
