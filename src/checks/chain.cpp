@@ -59,6 +59,10 @@ std::string tags_text(const std::vector<std::uint16_t>& tags) {
 void check_digest_policy(Reporter& rep, const std::vector<const ExternalRecord*>& records,
                          const std::vector<dnssec::DsRecord>& sets, bool external, const zone::Zone* z,
                          const std::vector<const zone::Record*>& zone_records) {
+  // DS records at delegations in this zone describe the children's keys, published as the children asked: a
+  // weak digest there is the child operator's to fix, so it is a notice here. In the zone's own DS set it warns.
+  const std::optional<Severity> policy_severity =
+      external ? std::nullopt : std::optional<Severity>(Severity::Notice);
   std::map<std::pair<std::uint16_t, std::uint8_t>, std::set<std::uint8_t>> types;
   for (const auto& ds : sets) types[{ds.key_tag, ds.algorithm}].insert(ds.digest_type);
   std::set<std::pair<std::uint16_t, std::uint8_t>> reported;
@@ -66,11 +70,11 @@ void check_digest_policy(Reporter& rep, const std::vector<const ExternalRecord*>
     const auto& ds = sets[i];
     std::size_t want = dnssec::ds_digest_length(ds.digest_type);
     Reporter::Params p{{"keytag", std::to_string(ds.key_tag)}, {"digest_type", std::to_string(ds.digest_type)}};
-    auto report = [&](Code code, Reporter::Params params) {
+    auto report = [&](Code code, Reporter::Params params, std::optional<Severity> sev = std::nullopt) {
       if (external) {
-        rep.external(code, *records[i], "DS", std::move(params));
+        rep.external(code, *records[i], "DS", std::move(params), sev);
       } else {
-        rep.record(code, *zone_records[i], std::move(params));
+        rep.record(code, *zone_records[i], std::move(params), sev);
       }
     };
     if (want == 0) {
@@ -88,7 +92,7 @@ void check_digest_policy(Reporter& rep, const std::vector<const ExternalRecord*>
     bool strong = t.count(2) || t.count(4);
     // RFC 8624 §3.3: SHA-1 "MUST NOT" and GOST "MUST NOT" be used for DS generation.
     if ((ds.digest_type == 1 && !strong) || ds.digest_type == 3) {
-      if (reported.insert({ds.key_tag, ds.algorithm}).second) report(Code::DS_DIGEST_SHA1, p);
+      if (reported.insert({ds.key_tag, ds.algorithm}).second) report(Code::DS_DIGEST_SHA1, p, policy_severity);
     }
     (void)z;
   }

@@ -28,6 +28,17 @@ bool has_address(const zone::Zone& z, const core::WireName& name) {
   return n && (z.find(*n, rrtype::A) || z.find(*n, rrtype::AAAA));
 }
 
+/// True when `target` lies at or below a delegation of the zone other than `own` (a sibling nameserver).
+bool below_other_cut(const zone::Zone& z, const core::WireName& target, std::uint32_t own) {
+  int labels = core::name_label_count(target);
+  int apex_labels = core::name_label_count(z.origin);
+  for (int strip = 0; strip < labels - apex_labels; ++strip) {
+    auto n = z.find_name(core::name_strip_labels(target, strip));
+    if (n && *n != own && z.kinds[*n] == zone::NodeKind::Delegation) return true;
+  }
+  return false;
+}
+
 /// The registered domain of a nameserver name, approximated without a public-suffix list: its last two labels
 /// (its parent when the name has only two labels).
 core::WireName operator_domain(const core::WireName& name) {
@@ -41,16 +52,20 @@ void check_zone(const ZoneContext& ctx, FindingSink& sink) {
   Reporter rep(ctx, sink);
   auto apex = z.apex();
 
-  // GLUE_MISSING: RFC 9471 §2.1: "glue records for in-domain name servers MUST be included"; a nameserver inside
-  // this zone that has no address in it cannot be reached.
+  // GLUE_MISSING: RFC 9471 §2.1: "glue records for in-domain name servers MUST be included". A nameserver below
+  // the delegation itself (in-domain), or in this zone's authoritative data, needs an address in this zone. One
+  // below another delegation of this zone (sibling) is found through that delegation and is not required here.
   for (const zone::RRset& set : z.rrsets) {
     if (set.type != rrtype::NS) continue;
     zone::NodeKind kind = z.kinds[set.name];
     if (kind != zone::NodeKind::Delegation && kind != zone::NodeKind::Apex) continue;
+    const core::WireName& cut = z.names[set.name];
     std::set<core::WireName> seen;
     for (const core::WireName& target : ns_targets(z, set)) {
       if (!seen.insert(target).second) continue;
       if (!core::name_is_subdomain(target, z.origin)) continue;
+      bool in_domain = kind == zone::NodeKind::Delegation && core::name_is_subdomain(target, cut);
+      if (!in_domain && below_other_cut(z, target, set.name)) continue;
       if (!has_address(z, target)) {
         rep.rrset(Code::GLUE_MISSING, set, {{"nameserver", core::name_to_text(target)}});
       }
@@ -61,7 +76,8 @@ void check_zone(const ZoneContext& ctx, FindingSink& sink) {
   if (z.origin.size() > 1) {
     core::WireName doubled = z.origin.substr(0, z.origin.size() - 1) + z.origin;
     for (std::uint32_t n = 0; n < z.names.size(); ++n) {
-      if (core::name_is_subdomain(z.names[n], doubled)) {
+      // Only authoritative names: "sl.sl." delegated to its registrant is a real name, not a doubling.
+      if (z.kinds[n] == zone::NodeKind::Authoritative && core::name_is_subdomain(z.names[n], doubled)) {
         rep.name(Code::ZONE_ORIGIN_DOUBLED, n, 0, z.records[z.rrsets[z.name_rrsets[n]].first].src);
       }
     }
