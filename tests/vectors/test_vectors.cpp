@@ -1,0 +1,148 @@
+// test_vectors.cpp: runs every one-defect zone in test-vectors/zone/ and checks the codes its header expects.
+//
+// Header lines (DESIGN.md §4):
+//   ; zw-vector: description            ; zw-origin: example.          ; zw-now: 2026-01-01T00:00:00Z
+//   ; zw-expect: CODE ...                (every listed code must be reported)
+//   ; zw-args: --ds FILE -k FILE --min-validity DUR --max-validity DUR OTHER-ZONE-FILE ...
+// Every finding of severity warning or above must be listed in zw-expect.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "checks/zone_run.hpp"
+#include "core/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Vector {
+  fs::path path;
+  std::string origin;
+  std::string now;
+  std::set<std::string> expect;
+  std::vector<std::string> args;
+  bool has_expect = false;
+};
+
+std::string trim(std::string s) {
+  auto b = s.find_first_not_of(" \t\r");
+  auto e = s.find_last_not_of(" \t\r");
+  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+Vector read_header(const fs::path& p) {
+  Vector v;
+  v.path = p;
+  std::ifstream in(p);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(";", 0) != 0) {
+      if (trim(line).empty()) continue;
+      break;
+    }
+    auto pos = line.find("zw-");
+    if (pos == std::string::npos) continue;
+    auto colon = line.find(':', pos);
+    if (colon == std::string::npos) continue;
+    std::string key = line.substr(pos, colon - pos);
+    std::string value = trim(line.substr(colon + 1));
+    std::istringstream words(value);
+    std::string w;
+    if (key == "zw-origin") v.origin = value;
+    if (key == "zw-now") v.now = value;
+    if (key == "zw-expect") {
+      v.has_expect = true;
+      while (words >> w) v.expect.insert(w);
+    }
+    if (key == "zw-args") {
+      while (words >> w) v.args.push_back(w);
+    }
+  }
+  return v;
+}
+
+std::vector<fs::path> vector_files() {
+  std::vector<fs::path> out;
+  fs::path root = fs::path(ZW_SOURCE_DIR) / "test-vectors" / "zone";
+  if (!fs::exists(root)) return out;
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    if (e.is_regular_file() && e.path().extension() == ".zone") {
+      // Second zones of multi-zone vectors carry no header of their own.
+      if (read_header(e.path()).has_expect) out.push_back(e.path());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+zw::checks::ZoneJob job_for(const Vector& v) {
+  zw::checks::ZoneJob job;
+  job.files.push_back(v.path.string());
+  job.origin = v.origin;
+  job.options.now = zw::core::parse_time(v.now.empty() ? "2026-01-01T00:00:00Z" : v.now, 0);
+  fs::path dir = v.path.parent_path();
+  for (std::size_t i = 0; i < v.args.size(); ++i) {
+    const std::string& a = v.args[i];
+    auto next = [&]() -> std::string {
+      REQUIRE(i + 1 < v.args.size());
+      return v.args[++i];
+    };
+    if (a == "--ds") {
+      job.ds_files.push_back((dir / next()).string());
+    } else if (a == "-k" || a == "--trust-anchor") {
+      job.anchor_files.push_back((dir / next()).string());
+    } else if (a == "--min-validity") {
+      job.options.min_validity = zw::core::parse_duration(next());
+    } else if (a == "--max-validity") {
+      job.options.max_validity = zw::core::parse_duration(next());
+    } else {
+      REQUIRE(a.rfind("-", 0) != 0);  // unknown option in a vector header
+      job.files.push_back((dir / a).string());
+    }
+  }
+  if (job.files.size() > 1) job.origin.clear();  // each zone's origin comes from its SOA
+  return job;
+}
+
+}  // namespace
+
+TEST_CASE("every one-defect vector reports exactly its expected codes", "[vectors]") {
+  auto files = vector_files();
+  REQUIRE(files.size() >= 40);
+  std::set<std::string> expected_anywhere;
+  for (const fs::path& p : files) {
+    Vector v = read_header(p);
+    for (const auto& c : v.expect) expected_anywhere.insert(c);
+    DYNAMIC_SECTION(fs::relative(p, fs::path(ZW_SOURCE_DIR) / "test-vectors" / "zone").string()) {
+      zw::checks::ZoneJobResult r = zw::checks::run_zone_job(job_for(v));
+      std::set<std::string> reported;
+      std::set<std::string> unexpected;
+      for (const zw::Finding& f : r.findings) {
+        std::string code(zw::catalog::name(f.code));
+        reported.insert(code);
+        if (f.severity >= zw::Severity::Warning && !v.expect.count(code)) unexpected.insert(code);
+      }
+      for (const std::string& c : v.expect) {
+        INFO("vector " << p.filename().string() << " must report " << c);
+        CHECK(reported.count(c) == 1);
+      }
+      std::string extra;
+      for (const auto& c : unexpected) extra += c + " ";
+      INFO("vector " << p.filename().string() << " reported unexpected codes: " << extra);
+      CHECK(unexpected.empty());
+    }
+  }
+}
+
+TEST_CASE("every expected code of a vector exists in the catalogue", "[vectors]") {
+  for (const fs::path& p : vector_files()) {
+    for (const std::string& c : read_header(p).expect) {
+      INFO(p.filename().string() << ": " << c);
+      CHECK(zw::catalog::find(c).has_value());
+    }
+  }
+}
