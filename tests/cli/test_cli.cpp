@@ -1,0 +1,151 @@
+// test_cli.cpp: the zonewarden executable end to end: exit statuses, error messages, output formats.
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+/// Runs the zonewarden binary with `args` (a shell-quoted string) and captures its output.
+Run zw(const std::string& args, const std::string& env = "") {
+  static int counter = 0;
+  fs::path dir = fs::temp_directory_path() / ("zw-cli-test-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  fs::path out = dir / ("out" + std::to_string(counter));
+  fs::path err = dir / ("err" + std::to_string(counter++));
+  std::string cmd = env + " timeout 120 " + std::string(ZW_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
+  int raw = std::system(cmd.c_str());
+  Run r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  fs::remove(out);
+  fs::remove(err);
+  return r;
+}
+
+const std::string kSrc = ZW_SOURCE_DIR;
+
+}  // namespace
+
+TEST_CASE("usage errors and unreadable input exit 3 with a clear message", "[cli]") {
+  Run none = zw("");
+  CHECK(none.status == 3);
+  Run bad_opt = zw("zone --no-such-option x.zone");
+  CHECK(bad_opt.status == 3);
+  Run missing = zw("zone /nonexistent/missing.zone");
+  CHECK(missing.status == 3);
+  CHECK(missing.err.find("/nonexistent/missing.zone") != std::string::npos);
+  Run bad_now = zw("zone --now yesterday " + kSrc + "/zones/tld/ER.zone");
+  CHECK(bad_now.status == 3);
+  CHECK(bad_now.err.find("yesterday") != std::string::npos);
+  Run bad_code = zw("zone --disable NO_SUCH_CODE " + kSrc + "/zones/tld/ER.zone");
+  CHECK(bad_code.status == 3);
+  Run bad_format = zw("zone -f xml " + kSrc + "/zones/tld/ER.zone");
+  CHECK(bad_format.status == 3);
+  Run help = zw("zone --help");
+  CHECK(help.status == 0);
+  CHECK(help.out.find("--trust-anchor") != std::string::npos);
+}
+
+TEST_CASE("malformed zone files exit 3 naming the file and line, never crash", "[cli][malformed]") {
+  fs::path dir = fs::path(kSrc) / "test-vectors" / "malformed";
+  REQUIRE(fs::exists(dir));
+  std::size_t n = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() != ".zone") continue;
+    ++n;
+    DYNAMIC_SECTION(e.path().filename().string()) {
+      Run r = zw("zone " + e.path().string());
+      CHECK(r.status == 3);
+      CHECK(r.err.find(e.path().filename().string()) != std::string::npos);
+      CHECK(r.err.find("zonewarden: error:") != std::string::npos);
+      CHECK(r.out.empty());
+    }
+  }
+  CHECK(n >= 8);
+}
+
+TEST_CASE("exit status follows the worst finding and --fail-on", "[cli]") {
+  const std::string fj = kSrc + "/zones/tld/FJ.zone.gz";
+  CHECK(zw("zone --now 20241011163831 " + fj).status == 2);
+  // With every error-level code of .fj disabled, the signed-glue warnings remain.
+  const std::string quiet = "--disable GLUE_MISSING --disable ZONE_ORIGIN_DOUBLED ";
+  CHECK(zw("zone --now 20241011163831 " + quiet + fj).status == 0);
+  CHECK(zw("zone --now 20241011163831 --fail-on warning " + quiet + fj).status == 1);
+  CHECK(zw("zone --now 20241011163831 --fail-on warning --severity RRSIG_ON_NON_AUTHORITATIVE=info " + quiet + fj)
+            .status == 0);
+  CHECK(zw("zone --now 20241011163831 --fail-on notice " + quiet +
+           "--severity RRSIG_ON_NON_AUTHORITATIVE=info " + fj)
+            .status == 1);
+}
+
+TEST_CASE("JSON output is canonical and complete", "[cli][json]") {
+  Run r = zw("zone -f json -k " + kSrc + "/zones/root/root-anchors.ds --now 2026-11-23 " + kSrc +
+             "/zones/root/root-2026073102.zone.gz");
+  CHECK(r.status == 2);
+  auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["zones"].size() == 1);
+  CHECK(j["zones"][0]["zone"] == ".");
+  CHECK(j["summary"]["exit"] == 2);
+  CHECK(j["summary"]["critical"] == 1);
+  const auto& findings = j["findings"];
+  REQUIRE(findings.size() > 2000);  // every expired signature is kept in JSON
+  CHECK(findings[0]["code"] == "ZONE_BOGUS");
+  std::size_t expired = 0;
+  for (const auto& f : findings) {
+    for (const char* key : {"code", "severity", "zone", "owner", "type", "params", "source"}) CHECK(f.contains(key));
+    if (f["code"] == "RRSIG_EXPIRED") {
+      ++expired;
+      CHECK(f["source"]["line"].get<int>() > 0);
+      CHECK(f["params"].contains("keytag"));
+    }
+  }
+  CHECK(expired == j["zones"][0]["signatures"].get<std::size_t>());
+  // Same input, same bytes.
+  Run again = zw("zone -f json -k " + kSrc + "/zones/root/root-anchors.ds --now 2026-11-23 " + kSrc +
+                 "/zones/root/root-2026073102.zone.gz");
+  CHECK(again.out == r.out);
+}
+
+TEST_CASE("text output summarises codes that fire thousands of times", "[cli][text]") {
+  Run r = zw("zone -k " + kSrc + "/zones/root/root-anchors.ds --now 2026-11-23 " + kSrc +
+                 "/zones/root/root-2026073102.zone.gz",
+             "NO_COLOR=1");
+  CHECK(r.status == 2);
+  CHECK(r.out.find("RRSIG_EXPIRED  (2792 findings)") != std::string::npos);
+  CHECK(r.out.find("and 2787 more") != std::string::npos);
+  CHECK(r.out.find("summary: 1 zone, 1 critical, 2792 errors") != std::string::npos);
+  CHECK(r.out.find("\033[") == std::string::npos);
+}
+
+TEST_CASE("explain and catalog", "[cli][catalog]") {
+  Run e = zw("explain rrsig_expired");
+  CHECK(e.status == 0);
+  CHECK(e.out.find("RFC 4035") != std::string::npos);
+  CHECK(zw("explain NOT_A_CODE").status == 3);
+  Run c = zw("catalog --format json");
+  CHECK(c.status == 0);
+  auto j = nlohmann::json::parse(c.out);
+  CHECK(j.size() > 80);
+  Run m = zw("catalog --format man");
+  CHECK(m.out == slurp(fs::path(kSrc) / "man" / "zonewarden-checks.7"));
+}
