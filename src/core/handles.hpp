@@ -1,13 +1,14 @@
 // handles.hpp: RAII owners for the C library handles used in zonewarden (OpenSSL, ldns).
 #pragma once
 
-#include <ldns/ldns.h>
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <openssl/params.h>
 
 #include <memory>
+
+#include "core/ldns.hpp"
 
 namespace zw::core {
 

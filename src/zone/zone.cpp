@@ -1,11 +1,11 @@
 // zone.cpp: ZoneBuilder (sort, deduplicate, classify) and Zone lookups.
 #include "zone/zone.hpp"
 
-#include <ldns/ldns.h>
-
 #include <algorithm>
 #include <cstring>
 #include <numeric>
+
+#include "core/ldns.hpp"
 
 namespace zw::zone {
 namespace {
@@ -51,7 +51,9 @@ std::uint32_t Zone::ttl_of(const RRset& s) const {
   return t;
 }
 
-ZoneBuilder::ZoneBuilder(core::WireName origin) { set_origin(std::move(origin)); }
+ZoneBuilder::ZoneBuilder(core::WireName origin) {
+  set_origin(std::move(origin));
+}
 
 void ZoneBuilder::set_origin(core::WireName origin) {
   core::name_to_lower(origin);
@@ -111,7 +113,8 @@ Zone ZoneBuilder::finish() && {
   z.name_rrsets.assign(z.names.size() + 1, 0);
   for (std::uint32_t i = 0; i < z.records.size();) {
     std::uint32_t j = i;
-    while (j < z.records.size() && z.records[j].name == z.records[i].name && z.records[j].type == z.records[i].type) ++j;
+    while (j < z.records.size() && z.records[j].name == z.records[i].name && z.records[j].type == z.records[i].type)
+      ++j;
     z.rrsets.push_back(RRset{z.records[i].name, z.records[i].type, i, j - i});
     i = j;
   }
