@@ -1,14 +1,642 @@
-// loader.cpp: master-file loading (stub; replaced by the real scanner).
+// loader.cpp: RFC 1035 §5 master files (and dig AXFR output, gzip) into a ZoneBuilder, RDATA parsed by ldns.
 #include "zone/loader.hpp"
 
+#include <fcntl.h>
+#include <ldns/ldns.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <filesystem>
+#include <optional>
+#include <string_view>
+#include <system_error>
+#include <unordered_map>
+#include <utility>
+
 #include "core/error.hpp"
+#include "core/handles.hpp"
+#include "zone/scanner.hpp"
 
 namespace zw::zone {
+namespace {
 
-Zone load_zone_file(const std::string& path, const LoadOptions& /*options*/) { throw Error(path + ": loader not built yet"); }
+using namespace std::string_view_literals;
 
-Zone load_zone_text(const std::string& /*text*/, const std::string& name, const LoadOptions& /*options*/) {
-  throw Error(name + ": loader not built yet");
+// Guards the recursion even when a caller asks for an absurd max_include_depth.
+constexpr int kHardIncludeLimit = 64;
+constexpr std::size_t kReadChunk = std::size_t{1} << 20;
+constexpr std::size_t kMaxRdataText = LDNS_MAX_PACKETLEN - 1;  // ldns silently truncates longer RDATA text
+// Stands in for the origin while none is known, so that ldns's relative names can be detected afterwards.
+constexpr std::string_view kUnknownOrigin = "\x16zw-unknown-origin-7f3e\0"sv;
+
+// A file that cannot be opened or read; the caller words the message (top level vs $INCLUDE).
+struct OpenError {
+  int err;
+};
+
+std::string errno_text(int err) {
+  return std::error_code(err, std::generic_category()).message();
+}
+
+std::string ldns_error(ldns_status status) {
+  const char* s = ldns_get_errorstr_by_id(status);
+  return s ? s : "ldns error " + std::to_string(static_cast<int>(status));
+}
+
+// A token or directive argument for an error message: quoted, shortened.
+std::string shown(std::string_view text) {
+  constexpr std::size_t kMax = 60;
+  if (text.size() <= kMax) return "'" + std::string(text) + "'";
+  return "'" + std::string(text.substr(0, kMax)) + "...' (" + std::to_string(text.size()) + " characters)";
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto x = static_cast<unsigned char>(a[i]);
+    auto y = static_cast<unsigned char>(b[i]);
+    if (std::tolower(x) != std::tolower(y)) return false;
+  }
+  return true;
+}
+
+bool istarts_with(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// A decimal number of 1..5 digits not above 65535.
+std::optional<std::uint16_t> parse_u16(std::string_view s) {
+  if (s.empty() || s.size() > 5) return std::nullopt;
+  std::uint32_t v = 0;
+  for (char c : s) {
+    if (!is_digit(c)) return std::nullopt;
+    v = v * 10 + static_cast<std::uint32_t>(c - '0');
+  }
+  if (v > 65535) return std::nullopt;
+  return static_cast<std::uint16_t>(v);
+}
+
+// A TTL: seconds, or BIND units ("1h30m", "1d", "2W"); at most 2^32-1.
+std::optional<std::uint32_t> parse_ttl(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  std::uint64_t total = 0;
+  std::uint64_t cur = 0;
+  bool digits = false;
+  for (char c : s) {
+    if (is_digit(c)) {
+      cur = cur * 10 + static_cast<std::uint64_t>(c - '0');
+      digits = true;
+      if (cur > UINT32_MAX) return std::nullopt;
+      continue;
+    }
+    if (!digits) return std::nullopt;
+    std::uint64_t unit = 0;
+    switch (std::tolower(static_cast<unsigned char>(c))) {
+      case 's': unit = 1; break;
+      case 'm': unit = 60; break;
+      case 'h': unit = 3600; break;
+      case 'd': unit = 86400; break;
+      case 'w': unit = 604800; break;
+      default: return std::nullopt;
+    }
+    total += cur * unit;
+    if (total > UINT32_MAX) return std::nullopt;
+    cur = 0;
+    digits = false;
+  }
+  total += cur;
+  if (total > UINT32_MAX) return std::nullopt;
+  return static_cast<std::uint32_t>(total);
+}
+
+std::optional<std::uint16_t> parse_class(std::string_view s) {
+  if (iequals(s, "IN")) return std::uint16_t{1};
+  if (iequals(s, "CS")) return std::uint16_t{2};
+  if (iequals(s, "CH") || iequals(s, "CHAOS")) return std::uint16_t{3};
+  if (iequals(s, "HS") || iequals(s, "HESIOD")) return std::uint16_t{4};
+  if (istarts_with(s, "CLASS")) return parse_u16(s.substr(5));
+  return std::nullopt;
+}
+
+std::string class_name(std::uint16_t c) {
+  switch (c) {
+    case 1: return "IN";
+    case 2: return "CS";
+    case 3: return "CH";
+    case 4: return "HS";
+    default: return "CLASS" + std::to_string(c);
+  }
+}
+
+std::optional<std::uint16_t> parse_type(std::string_view s) {
+  if (istarts_with(s, "TYPE")) return parse_u16(s.substr(4));
+  if (s.size() > 20) return std::nullopt;
+  std::string z(s);
+  auto t = ldns_get_rr_type_by_name(z.c_str());
+  if (t == 0) return std::nullopt;
+  return static_cast<std::uint16_t>(t);
+}
+
+// RFC 6895 §3.1: 0 is reserved, OPT is a pseudo-RR, 128-255 are QTYPEs and meta-TYPEs.
+bool is_meta_type(std::uint16_t t) {
+  return t == 0 || t == LDNS_RR_TYPE_OPT || (t >= 128 && t <= 255);
+}
+
+// RFC 4034 §6.2 item 3: domain names in the RDATA of these types are lowercased in canonical form. RFC 6840 §5.1
+// takes NSEC off the list ("the next domain name field ... is not converted to lowercase").
+bool has_canonical_lowercase_names(std::uint16_t type) {
+  switch (type) {
+    case LDNS_RR_TYPE_NS:
+    case LDNS_RR_TYPE_MD:
+    case LDNS_RR_TYPE_MF:
+    case LDNS_RR_TYPE_CNAME:
+    case LDNS_RR_TYPE_SOA:
+    case LDNS_RR_TYPE_MB:
+    case LDNS_RR_TYPE_MG:
+    case LDNS_RR_TYPE_MR:
+    case LDNS_RR_TYPE_PTR:
+    case LDNS_RR_TYPE_MINFO:
+    case LDNS_RR_TYPE_MX:
+    case LDNS_RR_TYPE_RP:
+    case LDNS_RR_TYPE_AFSDB:
+    case LDNS_RR_TYPE_RT:
+    case LDNS_RR_TYPE_SIG:
+    case LDNS_RR_TYPE_PX:
+    case LDNS_RR_TYPE_NXT:
+    case LDNS_RR_TYPE_NAPTR:
+    case LDNS_RR_TYPE_KX:
+    case LDNS_RR_TYPE_SRV:
+    case LDNS_RR_TYPE_DNAME:
+    case LDNS_RR_TYPE_A6:
+    case LDNS_RR_TYPE_RRSIG: return true;
+    default: return false;
+  }
+}
+
+// Presentation text ends in an unescaped '.' (so it does not depend on the origin).
+bool is_absolute_text(std::string_view t) {
+  if (t.empty() || t.back() != '.') return false;
+  std::size_t backslashes = 0;
+  for (std::size_t i = t.size() - 1; i > 0 && t[i - 1] == '\\'; --i) ++backslashes;
+  return backslashes % 2 == 0;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+struct FdCloser {
+  int fd;
+  explicit FdCloser(int f) : fd(f) {}
+  FdCloser(const FdCloser&) = delete;
+  FdCloser& operator=(const FdCloser&) = delete;
+  ~FdCloser() { ::close(fd); }
+};
+
+struct InflateEnder {
+  z_stream* zs;
+  explicit InflateEnder(z_stream* z) : zs(z) {}
+  InflateEnder(const InflateEnder&) = delete;
+  InflateEnder& operator=(const InflateEnder&) = delete;
+  ~InflateEnder() { inflateEnd(zs); }
+};
+
+bool has_gzip_magic(std::string_view data) {
+  return data.size() >= 2 && data[0] == '\x1f' && data[1] == '\x8b';
+}
+
+// Decompresses every gzip member. Stops early at a NUL byte (a zero-filled bomb is not text; the scanner
+// reports it), so hostile input cannot make it inflate gigabytes of zeros.
+std::string gunzip(const std::string& in, const std::string& path) {
+  z_stream zs{};
+  if (inflateInit2(&zs, 15 + 16) != Z_OK) throw Error(path + ": cannot initialise zlib");
+  InflateEnder ender{&zs};
+  std::string out;
+  out.resize(std::max<std::size_t>(in.size() * 4, 1 << 16));
+  std::size_t len = 0;
+  std::size_t fed = 0;
+  auto refill = [&]() {
+    if (zs.avail_in != 0 || fed >= in.size()) return;
+    std::size_t k = std::min<std::size_t>(in.size() - fed, std::size_t{1} << 30);
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data() + fed));
+    zs.avail_in = static_cast<uInt>(k);
+    fed += k;
+  };
+  while (true) {
+    refill();
+    if (len == out.size()) out.resize(out.size() * 2);
+    std::size_t room = std::min<std::size_t>(out.size() - len, std::size_t{1} << 30);
+    zs.next_out = reinterpret_cast<Bytef*>(out.data() + len);
+    zs.avail_out = static_cast<uInt>(room);
+    int r = inflate(&zs, Z_NO_FLUSH);
+    std::size_t produced = room - zs.avail_out;
+    bool nul = std::memchr(out.data() + len, '\0', produced) != nullptr;
+    len += produced;
+    if (nul) break;
+    if (r == Z_STREAM_END) {
+      refill();
+      if (zs.avail_in >= 2 && zs.next_in[0] == 0x1f && zs.next_in[1] == 0x8b) {
+        inflateReset(&zs);
+        continue;
+      }
+      break;  // like gzip(1), ignore trailing garbage after the last member
+    }
+    if (r == Z_BUF_ERROR && zs.avail_in == 0 && fed >= in.size()) throw Error(path + ": truncated gzip data");
+    if (r != Z_OK && r != Z_BUF_ERROR) {
+      throw Error(path + ": corrupt gzip data: " + (zs.msg ? zs.msg : "error " + std::to_string(r)));
+    }
+  }
+  out.resize(len);
+  return out;
+}
+
+// Reads a whole file; gzip data (magic 1f 8b) is decompressed whatever the file is called.
+std::string read_input(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw OpenError{errno};
+  FdCloser closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) throw OpenError{errno};
+  if (S_ISDIR(st.st_mode)) throw OpenError{EISDIR};
+  const bool regular = S_ISREG(st.st_mode);
+  std::string data;
+  data.resize(regular ? static_cast<std::size_t>(st.st_size) + 1 : kReadChunk);
+  std::size_t len = 0;
+  while (true) {
+    if (len == data.size()) data.resize(data.size() * 2);
+    ssize_t n = ::read(fd, data.data() + len, std::min(data.size() - len, kReadChunk * 64));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw OpenError{errno};
+    }
+    if (n == 0) break;
+    auto got = static_cast<std::size_t>(n);
+    bool nul = std::memchr(data.data() + len, '\0', got) != nullptr;
+    len += got;
+    // A pipe or device may never end (/dev/zero, /dev/urandom): stop at binary data unless it is gzip (magic and
+    // the deflate method byte, RFC 1952 §2.3.1).
+    if (!regular && nul && !(len >= 3 && has_gzip_magic(std::string_view(data.data(), len)) && data[2] == '\x08')) {
+      break;
+    }
+  }
+  data.resize(len);
+  if (has_gzip_magic(data)) return gunzip(data, path);
+  return data;
+}
+
+class Loader {
+ public:
+  explicit Loader(const LoadOptions& options)
+      : options_(options), builder_(options.origin), wire_(ldns_buffer_new(512)) {
+    if (!wire_) throw Error("out of memory");
+  }
+
+  void load(std::string_view text, const std::string& name) {
+    Context ctx;
+    ctx.name = name;
+    ctx.file = file_index(name);
+    ctx.origin = options_.origin;
+    run(text, ctx);
+  }
+
+  Zone finish(const std::string& name) && {
+    if (options_.origin.empty()) {
+      // A dump by named-compilezone starts with "$ORIGIN ." before the SOA, so the SOA owner wins over $ORIGIN.
+      if (!first_soa_owner_.empty()) {
+        builder_.set_origin(first_soa_owner_);
+      } else if (!first_dollar_origin_.empty()) {
+        builder_.set_origin(first_dollar_origin_);
+      } else {
+        throw Error(name + ": no origin: give -o/--origin or include the SOA");
+      }
+    }
+    return std::move(builder_).finish();
+  }
+
+ private:
+  struct Context {
+    std::string name;        ///< the file as registered
+    std::uint32_t file = 0;  ///< index for SourceRef
+    core::WireName origin;   ///< current origin for relative names; empty when unknown
+    core::WireName owner;    ///< previous owner, for lines starting with white space
+    int depth = 0;           ///< $INCLUDE nesting
+  };
+
+  [[noreturn]] static void fail(const Context& ctx, std::uint32_t line, const std::string& why) {
+    throw Error(ctx.name + ":" + std::to_string(line) + ": " + why);
+  }
+
+  std::uint32_t file_index(const std::string& path) {
+    auto it = files_.find(path);
+    if (it != files_.end()) return it->second;
+    std::uint32_t idx = builder_.add_file(path);
+    files_.emplace(path, idx);
+    return idx;
+  }
+
+  void run(std::string_view text, Context& ctx) {
+    Scanner scanner(text, ctx.name);
+    ScannedRecord rec;
+    while (scanner.next(rec)) {
+      const Token& first = rec.tokens.front();
+      if (!first.quoted && first.text.front() == '$') {
+        if (rec.blank_owner) fail(ctx, rec.line, "directive " + shown(first.text) + " must start a line");
+        directive(rec, ctx);
+      } else {
+        record(rec, ctx);
+      }
+    }
+  }
+
+  core::WireName parse_domain(const Token& tok, const core::WireName& origin, const Context& ctx, std::uint32_t line,
+                              const char* what) {
+    if (tok.quoted) fail(ctx, line, std::string("the ") + what + " cannot be a quoted string");
+    if (origin.empty() && !is_absolute_text(tok.text)) {
+      fail(ctx, line,
+           "relative " + std::string(what) + " " + shown(tok.text) +
+               " but no origin: give -o/--origin, $ORIGIN or put the SOA first");
+    }
+    core::WireName out;
+    std::string error;
+    if (!core::parse_name(tok.text, origin, out, error)) fail(ctx, line, std::string("bad ") + what + ": " + error);
+    return out;
+  }
+
+  void directive(const ScannedRecord& rec, Context& ctx) {
+    const std::string_view d = rec.tokens.front().text;
+    const std::size_t n = rec.tokens.size();
+    if (iequals(d, "$ORIGIN")) {
+      if (n != 2) fail(ctx, rec.line, "$ORIGIN takes exactly one domain name");
+      ctx.origin = parse_domain(rec.tokens[1], ctx.origin, ctx, rec.line, "$ORIGIN name");
+      if (first_dollar_origin_.empty()) first_dollar_origin_ = ctx.origin;
+    } else if (iequals(d, "$TTL")) {
+      if (n != 2) fail(ctx, rec.line, "$TTL takes exactly one value");
+      auto v = rec.tokens[1].quoted ? std::nullopt : parse_ttl(rec.tokens[1].text);
+      if (!v) fail(ctx, rec.line, "bad $TTL value " + shown(rec.tokens[1].text));
+      dollar_ttl_ = *v;
+    } else if (iequals(d, "$INCLUDE")) {
+      if (n != 2 && n != 3) fail(ctx, rec.line, "$INCLUDE takes a file name and an optional origin");
+      include(rec, ctx);
+    } else if (iequals(d, "$GENERATE")) {
+      fail(ctx, rec.line, "$GENERATE is not supported; expand it first (e.g. with named-compilezone)");
+    } else {
+      fail(ctx, rec.line, "unknown directive " + shown(d));
+    }
+  }
+
+  // RFC 1035 §5.1: "$INCLUDE <file-name> [<domain-name>]" ... the origin change does not affect the includer.
+  void include(const ScannedRecord& rec, const Context& ctx) {
+    std::string file;
+    if (!unescape_token(rec.tokens[1], file) || file.empty() || file.find('\0') != std::string::npos) {
+      fail(ctx, rec.line, "bad $INCLUDE file name " + shown(rec.tokens[1].text));
+    }
+    std::filesystem::path p(file);
+    const std::string resolved = p.is_absolute() ? file : (std::filesystem::path(ctx.name).parent_path() / p).string();
+    const int limit = std::clamp(options_.max_include_depth, 0, kHardIncludeLimit);
+    if (ctx.depth + 1 > limit) fail(ctx, rec.line, "include nesting deeper than " + std::to_string(limit) + " (loop?)");
+    Context child;
+    child.name = resolved;
+    child.depth = ctx.depth + 1;
+    child.origin =
+        rec.tokens.size() == 3 ? parse_domain(rec.tokens[2], ctx.origin, ctx, rec.line, "$INCLUDE origin") : ctx.origin;
+    std::string text;
+    try {
+      text = read_input(resolved);
+    } catch (const OpenError& e) {
+      fail(ctx, rec.line, "cannot open $INCLUDE file '" + resolved + "': " + errno_text(e.err));
+    }
+    child.file = file_index(resolved);
+    run(text, child);
+  }
+
+  const ldns_rdf* origin_rdf(std::string_view origin) {
+    if (!rdf_origin_ || rdf_origin_wire_ != origin) {
+      rdf_origin_.reset(ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, origin.size(), origin.data()));
+      if (!rdf_origin_) throw Error("out of memory");
+      rdf_origin_wire_.assign(origin);
+    }
+    return rdf_origin_.get();
+  }
+
+  // RFC 3597 §5: "\# <length> <hex>". Checked here because ldns accepts bad hex and ignores surplus octets.
+  void decode_generic(const ScannedRecord& rec, std::size_t first, const Context& ctx) {
+    const auto& t = rec.tokens;
+    auto len = first + 1 < t.size() && !t[first + 1].quoted ? parse_u16(t[first + 1].text) : std::nullopt;
+    if (!len) fail(ctx, rec.line, "RFC 3597 RDATA: a length of 0..65535 must follow \\#");
+    generic_.clear();
+    int high = -1;
+    for (std::size_t i = first + 2; i < t.size(); ++i) {
+      for (char c : t[i].text) {
+        int v = t[i].quoted ? -1 : hex_value(c);
+        if (v < 0) fail(ctx, rec.line, "RFC 3597 RDATA: " + shown(t[i].text) + " is not hexadecimal");
+        if (high < 0) {
+          high = v;
+        } else {
+          generic_.push_back(static_cast<char>(high * 16 + v));
+          high = -1;
+        }
+      }
+    }
+    if (high >= 0) fail(ctx, rec.line, "RFC 3597 RDATA: odd number of hex digits");
+    if (generic_.size() != *len) {
+      fail(ctx, rec.line,
+           "RFC 3597 RDATA: " + std::to_string(generic_.size()) + " octets given, " + std::to_string(*len) +
+               " declared");
+    }
+  }
+
+  std::string_view serialise(const ldns_rr* rr, const Context& ctx, std::uint32_t line) {
+    ldns_buffer_clear(wire_.get());
+    ldns_status st = ldns_rr_rdata2buffer_wire(wire_.get(), rr);
+    if (st != LDNS_STATUS_OK) fail(ctx, line, "cannot encode RDATA: " + ldns_error(st));
+    std::size_t len = ldns_buffer_position(wire_.get());
+    if (len > 65535) fail(ctx, line, "RDATA longer than 65535 octets");
+    return {reinterpret_cast<const char*>(ldns_buffer_begin(wire_.get())), len};
+  }
+
+  void record(const ScannedRecord& rec, Context& ctx) {
+    const auto& t = rec.tokens;
+    const std::size_t n = t.size();
+    std::size_t i = 0;
+    if (rec.blank_owner) {
+      if (ctx.owner.empty()) fail(ctx, rec.line, "the line starts with white space but there is no previous owner");
+    } else {
+      ctx.owner = parse_domain(t[0], ctx.origin, ctx, rec.line, "owner name");
+      i = 1;
+    }
+    // RFC 1035 §5.1: "<domain-name> [<TTL>] [<class>] <type> <RDATA>" or "[<class>] [<TTL>]".
+    std::optional<std::uint32_t> ttl;
+    std::optional<std::uint16_t> cls;
+    for (; i < n && !t[i].quoted; ++i) {
+      if (auto c = parse_class(t[i].text)) {
+        if (cls) fail(ctx, rec.line, "two classes in one record");
+        cls = c;
+      } else if (is_digit(t[i].text.front())) {
+        if (ttl) fail(ctx, rec.line, "two TTLs in one record");
+        ttl = parse_ttl(t[i].text);
+        if (!ttl) fail(ctx, rec.line, "bad TTL " + shown(t[i].text));
+      } else {
+        break;
+      }
+    }
+    if (i >= n) fail(ctx, rec.line, "missing RR type");
+    const auto type = t[i].quoted ? std::nullopt : parse_type(t[i].text);
+    if (!type) fail(ctx, rec.line, "unknown RR type " + shown(t[i].text));
+    if (is_meta_type(*type)) fail(ctx, rec.line, "type " + shown(t[i].text) + " cannot appear in a zone file");
+    ++i;
+
+    const std::uint16_t rclass = cls.value_or(zone_class_.value_or(LDNS_RR_CLASS_IN));
+    if (rclass == 0 || rclass == LDNS_RR_CLASS_NONE || rclass == LDNS_RR_CLASS_ANY) {
+      fail(ctx, rec.line, "class " + class_name(rclass) + " cannot appear in a zone file");
+    }
+    if (zone_class_ && *zone_class_ != rclass) {
+      fail(ctx, rec.line,
+           "class " + class_name(rclass) + " differs from class " + class_name(*zone_class_) + " at " +
+               first_class_where_ + "; one zone has one class");
+    }
+    if (!zone_class_) {
+      zone_class_ = rclass;
+      first_class_where_ = ctx.name + ":" + std::to_string(rec.line);
+    }
+
+    if (*type == LDNS_RR_TYPE_SOA) {
+      if (first_soa_owner_.empty()) first_soa_owner_ = ctx.owner;
+      if (ctx.origin.empty()) ctx.origin = ctx.owner;  // as ldns-read-zone does
+    }
+
+    // RFC 1035 §5.1 and RFC 2308 §4: an omitted TTL is the $TTL, else the last explicit one, else (BIND) the SOA
+    // MINIMUM.
+    std::uint32_t rttl = options_.default_ttl;
+    bool from_this_soa = false;
+    if (ttl) {
+      rttl = *ttl;
+      last_ttl_ = *ttl;
+    } else if (dollar_ttl_) {
+      rttl = *dollar_ttl_;
+    } else if (last_ttl_) {
+      rttl = *last_ttl_;
+    } else if (soa_minimum_) {
+      rttl = *soa_minimum_;
+    } else if (*type == LDNS_RR_TYPE_SOA) {
+      from_this_soa = true;
+    }
+
+    const bool generic = i < n && !t[i].quoted && t[i].text == "\\#";
+    if (generic) decode_generic(rec, i, ctx);
+
+    // The single-line text for ldns. The owner is ours; ldns only reads 255 characters of it, so an escaped
+    // long owner is replaced by the root (ldns's owner is never used).
+    const std::string owner_text = core::name_to_text(ctx.owner);
+    line_.clear();
+    line_ += owner_text.size() <= LDNS_MAX_DOMAINLEN ? std::string_view(owner_text) : "."sv;
+    line_ += ' ';
+    line_ += std::to_string(rttl);
+    line_ += ' ';
+    line_ += class_name(rclass);
+    line_ += " TYPE";
+    line_ += std::to_string(*type);
+    const std::size_t rdata_start = line_.size();
+    for (std::size_t k = i; k < n; ++k) {
+      line_ += ' ';
+      line_ += t[k].text;
+    }
+    if (line_.size() - rdata_start > kMaxRdataText) {
+      fail(ctx, rec.line, "RDATA text longer than " + std::to_string(kMaxRdataText) + " characters");
+    }
+
+    const std::string_view origin = ctx.origin.empty() ? kUnknownOrigin : std::string_view(ctx.origin);
+    ldns_rr* raw = nullptr;
+    ldns_status st = ldns_rr_new_frm_str(&raw, line_.c_str(), rttl, origin_rdf(origin), nullptr);
+    core::LdnsRrPtr rr(raw);
+    if (st != LDNS_STATUS_OK || !rr) {
+      fail(ctx, rec.line,
+           "cannot parse " + type_name(*type) + " RDATA: " + (st != LDNS_STATUS_OK ? ldns_error(st) : "no record"));
+    }
+    if (ldns_rr_get_type(rr.get()) != *type) {
+      fail(ctx, rec.line, "ldns read the type as " + type_name(static_cast<std::uint16_t>(ldns_rr_get_type(rr.get()))));
+    }
+
+    const bool lower = has_canonical_lowercase_names(*type);
+    for (std::size_t k = 0; k < ldns_rr_rd_count(rr.get()); ++k) {
+      ldns_rdf* rdf = ldns_rr_rdf(rr.get(), k);
+      if (!rdf || ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME) continue;
+      std::string_view w(reinterpret_cast<const char*>(ldns_rdf_data(rdf)), ldns_rdf_size(rdf));
+      std::size_t pos = 0;
+      if (!core::read_wire_name(w, pos, scratch_) || pos != w.size()) {
+        fail(ctx, rec.line, "domain name in the RDATA is longer than 255 octets or malformed");
+      }
+      if (ctx.origin.empty() && core::name_is_subdomain(w, kUnknownOrigin)) {
+        fail(ctx, rec.line, "relative name in the RDATA but no origin: give -o/--origin, $ORIGIN or put the SOA first");
+      }
+    }
+    if (generic && serialise(rr.get(), ctx, rec.line) != generic_) {
+      fail(ctx, rec.line, "RFC 3597 RDATA is not valid " + type_name(*type) + " RDATA");
+    }
+    if (lower) {
+      for (std::size_t k = 0; k < ldns_rr_rd_count(rr.get()); ++k) {
+        ldns_rdf* rdf = ldns_rr_rdf(rr.get(), k);
+        if (rdf && ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_DNAME) ldns_dname2canonical(rdf);
+      }
+    }
+
+    if (*type == LDNS_RR_TYPE_SOA && ldns_rr_rd_count(rr.get()) == 7) {
+      std::uint32_t minimum = ldns_rdf2native_int32(ldns_rr_rdf(rr.get(), 6));
+      if (!soa_minimum_) soa_minimum_ = minimum;
+      if (from_this_soa) rttl = minimum;
+    }
+
+    builder_.add(ctx.owner, *type, rclass, rttl, serialise(rr.get(), ctx, rec.line), SourceRef{ctx.file, rec.line});
+  }
+
+  LoadOptions options_;
+  ZoneBuilder builder_;
+  std::unordered_map<std::string, std::uint32_t> files_;
+  std::optional<std::uint32_t> dollar_ttl_;
+  std::optional<std::uint32_t> last_ttl_;
+  std::optional<std::uint32_t> soa_minimum_;
+  std::optional<std::uint16_t> zone_class_;
+  std::string first_class_where_;
+  core::WireName first_soa_owner_;
+  core::WireName first_dollar_origin_;
+  core::WireName rdf_origin_wire_;
+  core::LdnsRdfPtr rdf_origin_;
+  core::LdnsBufferPtr wire_;
+  core::WireName scratch_;
+  std::string line_;
+  std::string generic_;
+};
+
+}  // namespace
+
+Zone load_zone_file(const std::string& path, const LoadOptions& options) {
+  std::string text;
+  try {
+    text = read_input(path);
+  } catch (const OpenError& e) {
+    throw Error(path + ": cannot open: " + errno_text(e.err));
+  }
+  Loader loader(options);
+  loader.load(text, path);
+  return std::move(loader).finish(path);
+}
+
+Zone load_zone_text(const std::string& text, const std::string& name, const LoadOptions& options) {
+  Loader loader(options);
+  loader.load(text, name);
+  return std::move(loader).finish(name);
 }
 
 }  // namespace zw::zone

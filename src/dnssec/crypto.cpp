@@ -1,0 +1,530 @@
+// crypto.cpp: DNSSEC primitives over OpenSSL 3: DNSKEY parsing, key tags, RRSIG signed data, verification, DS digests.
+#include "dnssec/crypto.hpp"
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+namespace zw::dnssec {
+namespace {
+
+constexpr std::uint8_t kAlgRsaMd5 = 1, kAlgRsaSha1 = 5, kAlgRsaSha1Nsec3 = 7, kAlgRsaSha256 = 8, kAlgRsaSha512 = 10,
+                       kAlgEcdsaP256 = 13, kAlgEcdsaP384 = 14, kAlgEd25519 = 15, kAlgEd448 = 16;
+
+/// Length of the fixed part of RRSIG RDATA (type covered … key tag), RFC 4034 §3.1.
+constexpr std::size_t kRrsigFixed = 18;
+
+unsigned u8(std::string_view s, std::size_t i) {
+  return static_cast<unsigned char>(s[i]);
+}
+std::uint16_t get16(std::string_view s, std::size_t i) {
+  return static_cast<std::uint16_t>(u8(s, i) << 8 | u8(s, i + 1));
+}
+std::uint32_t get32(std::string_view s, std::size_t i) {
+  return static_cast<std::uint32_t>(u8(s, i)) << 24 | static_cast<std::uint32_t>(u8(s, i + 1)) << 16 |
+         static_cast<std::uint32_t>(u8(s, i + 2)) << 8 | static_cast<std::uint32_t>(u8(s, i + 3));
+}
+const unsigned char* ubytes(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
+
+/// Writes `v` big-endian at out[pos]; returns the position after it.
+std::size_t put16(char* out, std::size_t pos, std::uint16_t v) {
+  out[pos] = static_cast<char>(v >> 8);
+  out[pos + 1] = static_cast<char>(v & 0xff);
+  return pos + 2;
+}
+std::size_t put32(char* out, std::size_t pos, std::uint32_t v) {
+  pos = put16(out, pos, static_cast<std::uint16_t>(v >> 16));
+  return put16(out, pos, static_cast<std::uint16_t>(v & 0xffff));
+}
+
+bool is_rsa(std::uint8_t alg) {
+  return alg == kAlgRsaSha1 || alg == kAlgRsaSha1Nsec3 || alg == kAlgRsaSha256 || alg == kAlgRsaSha512;
+}
+
+/// Message digests, fetched once (implicit fetches in every EVP_DigestVerifyInit would take the method-store lock).
+struct Digests {
+  core::EvpMdPtr sha1{EVP_MD_fetch(nullptr, "SHA1", nullptr)};
+  core::EvpMdPtr sha256{EVP_MD_fetch(nullptr, "SHA256", nullptr)};
+  core::EvpMdPtr sha384{EVP_MD_fetch(nullptr, "SHA384", nullptr)};
+  core::EvpMdPtr sha512{EVP_MD_fetch(nullptr, "SHA512", nullptr)};
+};
+const Digests& digests() {
+  static const Digests d;
+  return d;
+}
+
+/// The error queue is per thread; drop what a failed call left there so it cannot leak into unrelated reports.
+void clear_openssl_errors() {
+  ERR_clear_error();
+}
+
+core::EvpPkeyPtr pkey_from_params(const char* type, OSSL_PARAM_BLD* bld) {
+  core::OsslParamPtr params(OSSL_PARAM_BLD_to_param(bld));
+  core::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
+  if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1) return {};
+  EVP_PKEY* raw = nullptr;
+  if (EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) return {};
+  return core::EvpPkeyPtr(raw);
+}
+
+bool public_check(EVP_PKEY* pkey) {
+  core::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr));
+  return ctx && EVP_PKEY_public_check(ctx.get()) == 1;
+}
+
+void set_problem(PublicKey& k, KeyProblem p, std::string text) {
+  k.problem = p;
+  k.problem_text = std::move(text);
+  k.pkey.reset();
+}
+
+int bit_length(std::string_view big_endian) {
+  std::size_t i = 0;
+  while (i < big_endian.size() && big_endian[i] == 0) ++i;
+  if (i == big_endian.size()) return 0;
+  int top = 0;
+  for (unsigned v = u8(big_endian, i); v != 0; v >>= 1) ++top;
+  return static_cast<int>((big_endian.size() - i - 1) * 8) + top;
+}
+
+/// RFC 3110 §2: exponent length (1 octet, or 0 then 2 octets), exponent, modulus.
+void parse_rsa(PublicKey& k) {
+  std::string_view key = k.public_key;
+  if (key.empty()) return set_problem(k, KeyProblem::Encoding, "RSA public key is empty");
+  std::size_t elen = u8(key, 0);
+  std::size_t pos = 1;
+  if (elen == 0) {
+    if (key.size() < 3) return set_problem(k, KeyProblem::Encoding, "RSA exponent length truncated");
+    elen = get16(key, 1);
+    pos = 3;
+    if (elen == 0) return set_problem(k, KeyProblem::Encoding, "RSA exponent length is 0");
+  }
+  if (key.size() - pos < elen) return set_problem(k, KeyProblem::Encoding, "RSA exponent truncated");
+  std::string_view exponent = key.substr(pos, elen);
+  std::string_view modulus = key.substr(pos + elen);
+  if (modulus.empty()) return set_problem(k, KeyProblem::Encoding, "RSA modulus is empty");
+  k.rsa_exponent.assign(exponent);
+  k.rsa_modulus.assign(modulus);
+  k.bits = bit_length(modulus);
+  if (exponent[0] == 0) return set_problem(k, KeyProblem::Encoding, "RSA exponent has leading zero octets");
+  if (modulus[0] == 0) return set_problem(k, KeyProblem::Encoding, "RSA modulus has leading zero octets");
+
+  core::BignumPtr n(BN_bin2bn(ubytes(modulus), static_cast<int>(modulus.size()), nullptr));
+  core::BignumPtr e(BN_bin2bn(ubytes(exponent), static_cast<int>(exponent.size()), nullptr));
+  core::OsslParamBldPtr bld(OSSL_PARAM_BLD_new());
+  if (!n || !e || !bld || OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) != 1 ||
+      OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, e.get()) != 1) {
+    return set_problem(k, KeyProblem::Unsupported, "OpenSSL could not build the RSA key");
+  }
+  k.pkey = pkey_from_params("RSA", bld.get());
+  if (!k.pkey) set_problem(k, KeyProblem::Encoding, "OpenSSL rejected the RSA key");
+}
+
+/// RFC 6605 §4: x | y, each 32 (P-256) or 48 (P-384) octets.
+void parse_ecdsa(PublicKey& k, const char* group, std::size_t coord) {
+  k.bits = static_cast<int>(coord * 8);
+  if (k.public_key.size() != 2 * coord) {
+    return set_problem(k, KeyProblem::Encoding,
+                       "ECDSA public key is " + std::to_string(k.public_key.size()) + " octets, expected " +
+                           std::to_string(2 * coord));
+  }
+  std::array<unsigned char, 1 + 2 * 48> point{};
+  point[0] = 0x04;  // uncompressed SEC1 point
+  std::memcpy(point.data() + 1, k.public_key.data(), 2 * coord);
+  core::OsslParamBldPtr bld(OSSL_PARAM_BLD_new());
+  if (!bld || OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0) != 1 ||
+      OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), 1 + 2 * coord) != 1) {
+    return set_problem(k, KeyProblem::Unsupported, "OpenSSL could not build the ECDSA key");
+  }
+  // EC_POINT_oct2point (inside fromdata) refuses coordinates >= p and points off the curve; public_check re-checks.
+  k.pkey = pkey_from_params("EC", bld.get());
+  if (!k.pkey || !public_check(k.pkey.get())) {
+    set_problem(k, KeyProblem::PointInvalid, std::string("ECDSA public key is not a point on ") + group);
+  }
+}
+
+/// RFC 8032 §5.1.3 / §5.2.3 point decoding: y < p and (y² − 1)/(d·y² ∓ 1) a square, x = 0 ⇒ sign bit clear.
+/// OpenSSL 3.0 loads any 32/57 octets as a raw EdDSA key and its public check does not decode the point, so this is
+/// done here. Returns 1 when the point decodes, 0 when not, -1 on an internal error.
+int eddsa_point_decodes(std::string_view key, bool ed448) {
+  std::array<unsigned char, 57> be{};
+  const std::size_t n = key.size();
+  for (std::size_t i = 0; i < n; ++i) be[i] = static_cast<unsigned char>(key[n - 1 - i]);
+  const bool x0 = (be[0] & 0x80) != 0;
+  be[0] &= 0x7f;
+  core::BnCtxPtr ctx(BN_CTX_new());
+  core::BignumPtr y(BN_bin2bn(be.data(), static_cast<int>(n), nullptr));
+  core::BignumPtr p(BN_new()), d(BN_new()), t(BN_new()), y2(BN_new()), u(BN_new()), v(BN_new()), w(BN_new());
+  if (!ctx || !y || !p || !d || !t || !y2 || !u || !v || !w) return -1;
+  bool ok = true;
+  if (ed448) {  // p = 2^448 − 2^224 − 1, d = −39081
+    ok = BN_set_bit(p.get(), 448) && BN_set_bit(t.get(), 224) && BN_sub(p.get(), p.get(), t.get()) &&
+         BN_sub_word(p.get(), 1) && BN_copy(d.get(), p.get()) && BN_sub_word(d.get(), 39081);
+  } else {  // p = 2^255 − 19, d = −121665/121666
+    ok = BN_set_bit(p.get(), 255) && BN_sub_word(p.get(), 19) && BN_set_word(t.get(), 121666) &&
+         BN_mod_inverse(t.get(), t.get(), p.get(), ctx.get()) && BN_copy(d.get(), p.get()) &&
+         BN_sub_word(d.get(), 121665) && BN_mod_mul(d.get(), d.get(), t.get(), p.get(), ctx.get());
+  }
+  if (!ok) return -1;
+  if (BN_cmp(y.get(), p.get()) >= 0) return 0;
+  ok = BN_mod_sqr(y2.get(), y.get(), p.get(), ctx.get()) && BN_copy(u.get(), y2.get()) && BN_set_word(t.get(), 1) &&
+       BN_mod_sub(u.get(), u.get(), t.get(), p.get(), ctx.get()) &&
+       BN_mod_mul(v.get(), d.get(), y2.get(), p.get(), ctx.get()) &&
+       (ed448 ? BN_mod_sub(v.get(), v.get(), t.get(), p.get(), ctx.get())
+              : BN_mod_add(v.get(), v.get(), t.get(), p.get(), ctx.get())) &&
+       BN_mod_inverse(v.get(), v.get(), p.get(), ctx.get()) &&
+       BN_mod_mul(w.get(), u.get(), v.get(), p.get(), ctx.get());
+  if (!ok) return -1;
+  if (BN_is_zero(w.get())) return x0 ? 0 : 1;  // x = 0 must be encoded with a clear sign bit
+  // Euler's criterion: w^((p−1)/2) = 1 iff w is a non-zero square mod p.
+  ok = BN_copy(t.get(), p.get()) && BN_sub_word(t.get(), 1) && BN_rshift1(t.get(), t.get()) &&
+       BN_mod_exp(u.get(), w.get(), t.get(), p.get(), ctx.get());
+  if (!ok) return -1;
+  return BN_is_one(u.get()) ? 1 : 0;
+}
+
+void parse_eddsa(PublicKey& k, bool ed448) {
+  const std::size_t want = ed448 ? 57 : 32;
+  k.bits = ed448 ? 456 : 256;
+  const char* name = ed448 ? "Ed448" : "Ed25519";
+  if (k.public_key.size() != want) {
+    return set_problem(k, KeyProblem::Encoding,
+                       std::string(name) + " public key is " + std::to_string(k.public_key.size()) +
+                           " octets, expected " + std::to_string(want));
+  }
+  if (eddsa_point_decodes(k.public_key, ed448) == 0) {
+    return set_problem(k, KeyProblem::PointInvalid, std::string(name) + " public key does not decode to a point");
+  }
+  k.pkey.reset(EVP_PKEY_new_raw_public_key(ed448 ? EVP_PKEY_ED448 : EVP_PKEY_ED25519, nullptr, ubytes(k.public_key),
+                                           k.public_key.size()));
+  if (!k.pkey) set_problem(k, KeyProblem::Encoding, std::string("OpenSSL rejected the ") + name + " key");
+}
+
+/// Appends a DER INTEGER holding the unsigned big-endian `v`.
+std::size_t der_integer(unsigned char* out, std::string_view v) {
+  std::size_t i = 0;
+  while (i < v.size() && v[i] == 0) ++i;
+  v.remove_prefix(i);
+  const bool pad = v.empty() || (u8(v, 0) & 0x80) != 0;
+  std::size_t n = 0;
+  out[n++] = 0x02;
+  out[n++] = static_cast<unsigned char>(v.size() + (pad ? 1 : 0));
+  if (pad) out[n++] = 0;
+  std::memcpy(out + n, v.data(), v.size());
+  return n + v.size();
+}
+
+/// Primes 3 … 65521, computed once.
+const std::vector<std::uint32_t>& odd_small_primes() {
+  static const std::vector<std::uint32_t> primes = [] {
+    constexpr std::uint32_t kLimit = 65536;
+    std::vector<bool> composite(kLimit, false);
+    std::vector<std::uint32_t> out;
+    for (std::uint32_t i = 3; i < kLimit; i += 2) {
+      if (composite[i]) continue;
+      out.push_back(i);
+      for (std::uint64_t j = std::uint64_t{i} * i; j < kLimit; j += 2ULL * i) composite[j] = true;
+    }
+    return out;
+  }();
+  return primes;
+}
+
+}  // namespace
+
+std::uint16_t key_tag(std::string_view rdata) {
+  if (rdata.size() >= 4 && u8(rdata, 3) == kAlgRsaMd5) {
+    // RFC 4034 B.1: the most significant 16 bits of the least significant 24 bits of the modulus.
+    return rdata.size() > 4 ? get16(rdata, rdata.size() - 3) : 0;
+  }
+  std::uint32_t ac = 0;
+  for (std::size_t i = 0; i < rdata.size(); ++i) ac += (i & 1) ? u8(rdata, i) : u8(rdata, i) << 8;
+  ac += (ac >> 16) & 0xffff;
+  return static_cast<std::uint16_t>(ac & 0xffff);
+}
+
+PublicKey parse_dnskey(std::string_view rdata) {
+  PublicKey k;
+  k.rdata.assign(rdata);
+  k.tag = key_tag(rdata);
+  if (rdata.size() < 4) {
+    k.problem = KeyProblem::Encoding;
+    k.problem_text = "DNSKEY RDATA is " + std::to_string(rdata.size()) + " octets, shorter than 4";
+    return k;
+  }
+  std::string toggled(rdata);
+  toggled[1] = static_cast<char>(u8(toggled, 1) ^ kFlagRevoke);
+  k.revoked_tag = key_tag(toggled);
+  k.flags = get16(rdata, 0);
+  k.protocol = static_cast<std::uint8_t>(u8(rdata, 2));
+  k.algorithm = static_cast<std::uint8_t>(u8(rdata, 3));
+  k.public_key.assign(rdata.substr(4));
+  switch (k.algorithm) {
+    case kAlgRsaSha1:
+    case kAlgRsaSha1Nsec3:
+    case kAlgRsaSha256:
+    case kAlgRsaSha512: parse_rsa(k); break;
+    case kAlgEcdsaP256: parse_ecdsa(k, "P-256", 32); break;
+    case kAlgEcdsaP384: parse_ecdsa(k, "P-384", 48); break;
+    case kAlgEd25519: parse_eddsa(k, false); break;
+    case kAlgEd448: parse_eddsa(k, true); break;
+    default:
+      set_problem(
+          k, KeyProblem::Unsupported,
+          "algorithm " + std::to_string(k.algorithm) + " (" + algorithm_name(k.algorithm) + ") is not supported");
+  }
+  clear_openssl_errors();
+  return k;
+}
+
+bool algorithm_supported(std::uint8_t algorithm) {
+  return is_rsa(algorithm) || algorithm == kAlgEcdsaP256 || algorithm == kAlgEcdsaP384 || algorithm == kAlgEd25519 ||
+         algorithm == kAlgEd448;
+}
+
+std::string algorithm_name(std::uint8_t algorithm) {
+  switch (algorithm) {
+    case 1: return "RSAMD5";
+    case 2: return "DH";
+    case 3: return "DSA";
+    case 5: return "RSASHA1";
+    case 6: return "DSA-NSEC3-SHA1";
+    case 7: return "RSASHA1-NSEC3-SHA1";
+    case 8: return "RSASHA256";
+    case 10: return "RSASHA512";
+    case 12: return "ECC-GOST";
+    case 13: return "ECDSAP256SHA256";
+    case 14: return "ECDSAP384SHA384";
+    case 15: return "ED25519";
+    case 16: return "ED448";
+    case 252: return "INDIRECT";
+    case 253: return "PRIVATEDNS";
+    case 254: return "PRIVATEOID";
+    default: return "ALG" + std::to_string(algorithm);
+  }
+}
+
+std::optional<Rrsig> parse_rrsig(std::string_view rdata) {
+  if (rdata.size() < kRrsigFixed + 1) return std::nullopt;
+  Rrsig s;
+  s.type_covered = get16(rdata, 0);
+  s.algorithm = static_cast<std::uint8_t>(u8(rdata, 2));
+  s.labels = static_cast<std::uint8_t>(u8(rdata, 3));
+  s.original_ttl = get32(rdata, 4);
+  s.expiration = get32(rdata, 8);
+  s.inception = get32(rdata, 12);
+  s.key_tag = get16(rdata, 16);
+  std::size_t pos = kRrsigFixed;
+  if (!core::read_wire_name(rdata, pos, s.signer)) return std::nullopt;
+  core::name_to_lower(s.signer);
+  s.header = rdata.substr(0, pos);
+  s.signature = rdata.substr(pos);
+  if (s.signature.empty()) return std::nullopt;
+  return s;
+}
+
+std::string signed_data(const Rrsig& sig, std::string_view owner, std::uint16_t type, std::uint16_t rclass,
+                        const std::vector<std::string_view>& rdatas) {
+  // The part every RR shares: owner | type | class | Original TTL. RFC 4035 §5.3.2: a wildcard-expanded RRset is
+  // signed as "*." + the rightmost `labels` labels of the owner.
+  const int owner_labels = core::name_label_count(owner);
+  const bool wildcard = sig.labels < owner_labels;
+  std::string_view suffix = wildcard ? core::name_strip_labels(owner, owner_labels - sig.labels) : owner;
+  suffix = suffix.substr(0, std::min(suffix.size(), core::kMaxNameLength));
+  std::array<char, 2 + core::kMaxNameLength + 8> rr_prefix{};
+  std::size_t prefix_len = 0;
+  if (wildcard) {
+    rr_prefix[prefix_len++] = 1;
+    rr_prefix[prefix_len++] = '*';
+  }
+  std::memcpy(rr_prefix.data() + prefix_len, suffix.data(), suffix.size());
+  prefix_len += suffix.size();
+  prefix_len = put16(rr_prefix.data(), prefix_len, type);
+  prefix_len = put16(rr_prefix.data(), prefix_len, rclass);
+  prefix_len = put32(rr_prefix.data(), prefix_len, sig.original_ttl);
+
+  // RFC 4034 §6.3: canonical RDATA order, exact duplicates removed. Skipped when already strictly ascending.
+  std::vector<std::string_view> sorted;
+  const std::vector<std::string_view>* list = &rdatas;
+  const auto not_ascending = [](std::string_view a, std::string_view b) { return !(a < b); };
+  if (std::adjacent_find(rdatas.begin(), rdatas.end(), not_ascending) != rdatas.end()) {
+    sorted = rdatas;
+    std::sort(sorted.begin(), sorted.end());  // string_view compares as unsigned octets (char_traits<char>)
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    list = &sorted;
+  }
+
+  // The 18 fixed octets, exactly as in the RRSIG RDATA, then the signer in canonical (lower) case.
+  std::array<char, kRrsigFixed> fixed{};
+  std::size_t n = put16(fixed.data(), 0, sig.type_covered);
+  fixed[n++] = static_cast<char>(sig.algorithm);
+  fixed[n++] = static_cast<char>(sig.labels);
+  n = put32(fixed.data(), n, sig.original_ttl);
+  n = put32(fixed.data(), n, sig.expiration);
+  n = put32(fixed.data(), n, sig.inception);
+  put16(fixed.data(), n, sig.key_tag);
+
+  std::size_t total = kRrsigFixed + sig.signer.size();
+  for (std::string_view rd : *list) total += prefix_len + 2 + rd.size();
+  std::string out;
+  out.reserve(total);
+  out.append(fixed.data(), fixed.size());
+  out.append(sig.signer);
+  for (std::string_view rd : *list) {
+    std::array<char, 2> rdlength{};
+    put16(rdlength.data(), 0, static_cast<std::uint16_t>(rd.size()));
+    out.append(rr_prefix.data(), prefix_len);
+    out.append(rdlength.data(), rdlength.size());
+    out.append(rd);
+  }
+  return out;
+}
+
+VerifyResult verify(const PublicKey& key, std::string_view data, std::string_view signature) {
+  if (!key.pkey) return VerifyResult::Unsupported;
+  const Digests& dg = digests();
+  const EVP_MD* md = nullptr;
+  bool needs_md = true;
+  std::array<unsigned char, 2 + 2 * (3 + 48)> der{};
+  const unsigned char* sig = ubytes(signature);
+  std::size_t sig_len = signature.size();
+  switch (key.algorithm) {
+    case kAlgRsaSha1:
+    case kAlgRsaSha1Nsec3:
+    case kAlgRsaSha256:
+    case kAlgRsaSha512: {
+      md = key.algorithm == kAlgRsaSha256   ? dg.sha256.get()
+           : key.algorithm == kAlgRsaSha512 ? dg.sha512.get()
+                                            : dg.sha1.get();
+      // PKCS#1 v1.5 signatures are exactly as long as the modulus (OpenSSL refuses anything else).
+      if (signature.empty() || static_cast<int>(signature.size()) != EVP_PKEY_get_size(key.pkey.get())) {
+        return VerifyResult::Malformed;
+      }
+      break;
+    }
+    case kAlgEcdsaP256:
+    case kAlgEcdsaP384: {
+      const std::size_t half = key.algorithm == kAlgEcdsaP256 ? 32 : 48;
+      md = key.algorithm == kAlgEcdsaP256 ? dg.sha256.get() : dg.sha384.get();
+      if (signature.size() != 2 * half) return VerifyResult::Malformed;
+      // RFC 6605 §4: r | s → DER SEQUENCE { INTEGER r, INTEGER s } (at most 102 octets, short-form lengths).
+      std::size_t n = 2;
+      n += der_integer(der.data() + n, signature.substr(0, half));
+      n += der_integer(der.data() + n, signature.substr(half));
+      der[0] = 0x30;
+      der[1] = static_cast<unsigned char>(n - 2);
+      sig = der.data();
+      sig_len = n;
+      break;
+    }
+    case kAlgEd25519:
+    case kAlgEd448:
+      needs_md = false;
+      if (signature.size() != (key.algorithm == kAlgEd25519 ? 64U : 114U)) return VerifyResult::Malformed;
+      break;
+    default: return VerifyResult::Unsupported;
+  }
+  if (needs_md && md == nullptr) return VerifyResult::Unsupported;
+  core::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key.pkey.get()) != 1) {
+    clear_openssl_errors();
+    return VerifyResult::Unsupported;
+  }
+  const int rc = EVP_DigestVerify(ctx.get(), sig, sig_len, ubytes(data), data.size());
+  if (rc == 1) return VerifyResult::Valid;
+  clear_openssl_errors();
+  return VerifyResult::Invalid;
+}
+
+std::optional<std::string> ds_digest(std::uint8_t digest_type, std::string_view owner, std::string_view dnskey_rdata) {
+  const Digests& dg = digests();
+  const EVP_MD* md = nullptr;
+  switch (digest_type) {
+    case 1: md = dg.sha1.get(); break;
+    case 2: md = dg.sha256.get(); break;
+    case 4: md = dg.sha384.get(); break;
+    default: return std::nullopt;
+  }
+  if (md == nullptr) return std::nullopt;
+  const core::WireName lower = core::name_lower(owner);
+  std::array<unsigned char, EVP_MAX_MD_SIZE> buf{};
+  unsigned int len = 0;
+  core::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), lower.data(), lower.size()) != 1 ||
+      EVP_DigestUpdate(ctx.get(), dnskey_rdata.data(), dnskey_rdata.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), buf.data(), &len) != 1) {
+    clear_openssl_errors();
+    return std::nullopt;
+  }
+  return std::string(reinterpret_cast<const char*>(buf.data()), len);
+}
+
+std::size_t ds_digest_length(std::uint8_t digest_type) {
+  switch (digest_type) {
+    case 1: return 20;
+    case 2: return 32;
+    case 3: return 32;
+    case 4: return 48;
+    default: return 0;
+  }
+}
+
+std::optional<DsRecord> parse_ds(std::string_view rdata) {
+  if (rdata.size() < 5) return std::nullopt;
+  DsRecord ds;
+  ds.key_tag = get16(rdata, 0);
+  ds.algorithm = static_cast<std::uint8_t>(u8(rdata, 2));
+  ds.digest_type = static_cast<std::uint8_t>(u8(rdata, 3));
+  ds.digest.assign(rdata.substr(4));
+  return ds;
+}
+
+std::optional<RsaFacts> rsa_facts(const PublicKey& key) {
+  if (!is_rsa(key.algorithm) || key.rsa_modulus.empty() || key.rsa_exponent.empty()) return std::nullopt;
+  core::BignumPtr n(BN_bin2bn(ubytes(key.rsa_modulus), static_cast<int>(key.rsa_modulus.size()), nullptr));
+  core::BignumPtr e(BN_bin2bn(ubytes(key.rsa_exponent), static_cast<int>(key.rsa_exponent.size()), nullptr));
+  if (!n || !e) return std::nullopt;
+  core::OpensslStringPtr dec(BN_bn2dec(e.get()));
+  if (!dec) {
+    clear_openssl_errors();
+    return std::nullopt;
+  }
+  RsaFacts f;
+  f.bits = BN_num_bits(n.get());
+  f.exponent_decimal = dec.get();
+  f.exponent_invalid = !BN_is_odd(e.get()) || BN_is_one(e.get());
+  f.exponent_unusual = !f.exponent_invalid && !BN_is_word(e.get(), 65537);
+  f.modulus_even = !BN_is_odd(n.get());
+  if (!BN_is_zero(n.get())) {
+    for (std::uint32_t p : odd_small_primes()) {
+      if (BN_mod_word(n.get(), p) == 0) {
+        f.small_factor = p;
+        break;
+      }
+    }
+  }
+  clear_openssl_errors();
+  return f;
+}
+
+std::string to_hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.resize(bytes.size() * 2);
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    out[2 * i] = kDigits[u8(bytes, i) >> 4];
+    out[2 * i + 1] = kDigits[u8(bytes, i) & 0xf];
+  }
+  return out;
+}
+
+}  // namespace zw::dnssec
