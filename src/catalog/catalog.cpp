@@ -42,11 +42,17 @@ constexpr std::array kEntries{
 
 }  // namespace
 
-std::span<const Entry> all() { return kEntries; }
+std::span<const Entry> all() {
+  return kEntries;
+}
 
-const Entry& entry(Code code) { return kEntries[static_cast<std::size_t>(code)]; }
+const Entry& entry(Code code) {
+  return kEntries[static_cast<std::size_t>(code)];
+}
 
-std::string_view name(Code code) { return entry(code).name; }
+std::string_view name(Code code) {
+  return entry(code).name;
+}
 
 std::optional<Code> find(std::string_view text) {
   std::string upper(text);

@@ -61,8 +61,7 @@ void check_digest_policy(Reporter& rep, const std::vector<const ExternalRecord*>
                          const std::vector<const zone::Record*>& zone_records) {
   // DS records at delegations in this zone describe the children's keys, published as the children asked: a
   // weak digest there is the child operator's to fix, so it is a notice here. In the zone's own DS set it warns.
-  const std::optional<Severity> policy_severity =
-      external ? std::nullopt : std::optional<Severity>(Severity::Notice);
+  const std::optional<Severity> policy_severity = external ? std::nullopt : std::optional<Severity>(Severity::Notice);
   std::map<std::pair<std::uint16_t, std::uint8_t>, std::set<std::uint8_t>> types;
   for (const auto& ds : sets) types[{ds.key_tag, ds.algorithm}].insert(ds.digest_type);
   std::set<std::pair<std::uint16_t, std::uint8_t>> reported;
@@ -83,8 +82,8 @@ void check_digest_policy(Reporter& rep, const std::vector<const ExternalRecord*>
       continue;
     }
     if (want != ds.digest.size()) {
-      p.emplace_back("reason", "digest is " + std::to_string(ds.digest.size()) + " octets, expected " +
-                                   std::to_string(want));
+      p.emplace_back("reason",
+                     "digest is " + std::to_string(ds.digest.size()) + " octets, expected " + std::to_string(want));
       report(Code::DS_DIGEST_INVALID, p);
       continue;
     }
@@ -130,7 +129,8 @@ void check_zone_chain(const ZoneContext& ctx, const Options& opt, FindingSink& s
     for (const ExternalRecord& r : chain.parent_ds) {
       auto ds = dnssec::parse_ds(r.rdata);
       if (!ds) {
-        rep.external(Code::DS_DIGEST_INVALID, r, "DS", {{"keytag", "?"}, {"digest_type", "?"}, {"reason", "truncated DS"}});
+        rep.external(Code::DS_DIGEST_INVALID, r, "DS",
+                     {{"keytag", "?"}, {"digest_type", "?"}, {"reason", "truncated DS"}});
         continue;
       }
       recs.push_back(&r);
@@ -188,7 +188,8 @@ void check_zone_chain(const ZoneContext& ctx, const Options& opt, FindingSink& s
       dnssec::PublicKey anchor = dnssec::parse_dnskey(r.rdata);
       for (std::size_t k = 0; k < a.keys.size(); ++k) {
         const dnssec::PublicKey& key = a.keys[k].key;
-        if (key.algorithm == anchor.algorithm && key.public_key == anchor.public_key && key_usable(key)) entry.insert(k);
+        if (key.algorithm == anchor.algorithm && key.public_key == anchor.public_key && key_usable(key))
+          entry.insert(k);
       }
     }
     // TRUST_ANCHOR_STALE: a key that signs the DNSKEY RRset now but is not in the anchor.

@@ -17,9 +17,9 @@ namespace zw::checks {
 
 /// Options that change what the checks decide.
 struct Options {
-  core::EpochSeconds now = 0;                    ///< the clock (--now)
-  std::int64_t min_validity = 3 * 86400;         ///< RRSIG_EXPIRES_SOON horizon (--min-validity)
-  std::int64_t max_validity = 180 * 86400;       ///< RRSIG_VALIDITY_TOO_LONG limit (--max-validity)
+  core::EpochSeconds now = 0;               ///< the clock (--now)
+  std::int64_t min_validity = 3 * 86400;    ///< RRSIG_EXPIRES_SOON horizon (--min-validity)
+  std::int64_t max_validity = 180 * 86400;  ///< RRSIG_VALIDITY_TOO_LONG limit (--max-validity)
 };
 
 /// A DS or DNSKEY record read from a --ds or -k file.
@@ -34,13 +34,13 @@ struct ChainInput {
   std::vector<ExternalRecord> parent_ds;      ///< DS from --ds files owned by this zone (the parent's DS set)
   std::vector<ExternalRecord> anchor_ds;      ///< DS from -k trust-anchor files for this zone
   std::vector<ExternalRecord> anchor_dnskey;  ///< DNSKEY from -k trust-anchor files for this zone
-  bool any_ds_given = false;               ///< --ds was given for some zone in this run
-  bool any_anchor_given = false;           ///< -k was given
+  bool any_ds_given = false;                  ///< --ds was given for some zone in this run
+  bool any_anchor_given = false;              ///< -k was given
 };
 
 /// One zone under check.
 struct ZoneContext {
-  std::string name;                        ///< presentation format
+  std::string name;  ///< presentation format
   const zone::Zone* zone = nullptr;
   const dnssec::ZoneAnalysis* analysis = nullptr;
   ChainInput chain;

@@ -21,6 +21,8 @@ AlgClass algorithm_class(std::uint8_t alg) {
   }
 }
 
-std::string alg_text(std::uint8_t alg) { return std::to_string(alg) + " (" + dnssec::algorithm_name(alg) + ")"; }
+std::string alg_text(std::uint8_t alg) {
+  return std::to_string(alg) + " (" + dnssec::algorithm_name(alg) + ")";
+}
 
 }  // namespace zw::checks

@@ -16,7 +16,9 @@ inline bool key_usable(const dnssec::PublicKey& k) {
   return k.protocol == 3 && (k.flags & dnssec::kFlagZone) && !(k.flags & dnssec::kFlagRevoke) && k.pkey;
 }
 
-inline bool key_revoked(const dnssec::PublicKey& k) { return (k.flags & dnssec::kFlagRevoke) != 0; }
+inline bool key_revoked(const dnssec::PublicKey& k) {
+  return (k.flags & dnssec::kFlagRevoke) != 0;
+}
 
 /// True when the signature's validity window contains `now` (RFC 4035 §5.3.1, serial arithmetic).
 inline bool sig_current(const dnssec::Rrsig& s, core::EpochSeconds now) {

@@ -17,9 +17,13 @@ namespace rrtype = zone::rrtype;
 // 2016-10-01, after which 1024-bit keys are below accepted practice. Zones checked at an earlier --now get a notice.
 const core::EpochSeconds kRsa1024Sunset = core::make_epoch(2016, 10, 1, 0, 0, 0);
 
-bool is_rsa(std::uint8_t alg) { return alg == 1 || alg == 5 || alg == 7 || alg == 8 || alg == 10; }
+bool is_rsa(std::uint8_t alg) {
+  return alg == 1 || alg == 5 || alg == 7 || alg == 8 || alg == 10;
+}
 
-std::string flags_text(std::uint16_t f) { return std::to_string(f); }
+std::string flags_text(std::uint16_t f) {
+  return std::to_string(f);
+}
 
 void check_zone_keys(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
   const zone::Zone& z = *ctx.zone;
@@ -63,7 +67,8 @@ void check_zone_keys(const ZoneContext& ctx, const Options& opt, FindingSink& si
     if (is_rsa(k.algorithm)) {
       if (auto f = dnssec::rsa_facts(k)) {
         if (f->bits < 1024) {
-          rep.record(Code::KEY_RSA_TOO_SHORT, rec, {{"keytag", tag}, {"bits", std::to_string(f->bits)}}, Severity::Error);
+          rep.record(Code::KEY_RSA_TOO_SHORT, rec, {{"keytag", tag}, {"bits", std::to_string(f->bits)}},
+                     Severity::Error);
         } else if (f->bits < 2048) {
           rep.record(Code::KEY_RSA_TOO_SHORT, rec, {{"keytag", tag}, {"bits", std::to_string(f->bits)}},
                      opt.now >= kRsa1024Sunset ? Severity::Warning : Severity::Notice);
@@ -89,7 +94,8 @@ void check_zone_keys(const ZoneContext& ctx, const Options& opt, FindingSink& si
       if (ki.signs_other || (ki.signs_dnskey && !other_signer)) {
         rep.record(Code::KEY_REVOKED_MISUSED, rec, {{"keytag", tag}});
       } else if (ki.signs_dnskey) {
-        rep.record(Code::KEY_REVOKED_PRESENT, rec, {{"keytag", tag}, {"original_keytag", std::to_string(k.revoked_tag)}});
+        rep.record(Code::KEY_REVOKED_PRESENT, rec,
+                   {{"keytag", tag}, {"original_keytag", std::to_string(k.revoked_tag)}});
       }
     } else if (!ki.named && ki.valid_signatures == 0 && (k.flags & dnssec::kFlagZone)) {
       rep.record(Code::DNSKEY_STANDBY, rec, {{"keytag", tag}, {"flags", flags_text(k.flags)}});
@@ -117,8 +123,7 @@ void check_zone_keys(const ZoneContext& ctx, const Options& opt, FindingSink& si
       std::string keys = std::to_string(x.tag) + "/flags " + flags_text(x.flags) + " and " + std::to_string(y.tag) +
                          "/flags " + flags_text(y.flags) + " (algorithm " + alg_text(x.algorithm) + ")";
       rep.record(Code::KEYTAG_COLLISION, z.records[a.keys[j].record],
-                 {{"keytag", std::to_string(shared)}, {"keys", keys}},
-                 both_sign ? Severity::Error : Severity::Warning);
+                 {{"keytag", std::to_string(shared)}, {"keys", keys}}, both_sign ? Severity::Error : Severity::Warning);
     }
   }
 }

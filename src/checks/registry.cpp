@@ -5,10 +5,14 @@ namespace zw::checks {
 
 const std::vector<std::pair<const char*, CheckFn>>& registry() {
   static const std::vector<std::pair<const char*, CheckFn>> checks = {
-      {"signatures", &check_signatures},       {"timing", &check_timing},
-      {"keys", &check_keys},                   {"key-sharing", &check_key_sharing},
-      {"chain", &check_chain},                 {"ds-records", &check_ds_records},
-      {"cds", &check_cds},                     {"delegations", &check_delegations},
+      {"signatures", &check_signatures},
+      {"timing", &check_timing},
+      {"keys", &check_keys},
+      {"key-sharing", &check_key_sharing},
+      {"chain", &check_chain},
+      {"ds-records", &check_ds_records},
+      {"cds", &check_cds},
+      {"delegations", &check_delegations},
   };
   return checks;
 }

@@ -12,7 +12,9 @@ using catalog::Code;
 using dnssec::SigStatus;
 namespace rrtype = zone::rrtype;
 
-std::string tag_text(std::uint16_t t) { return std::to_string(t); }
+std::string tag_text(std::uint16_t t) {
+  return std::to_string(t);
+}
 
 void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
   (void)opt;
@@ -121,8 +123,8 @@ void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
   // DS_ALGORITHM_NOT_SIGNING (chain checks) reports it.
   for (std::uint8_t alg : key_algs) {
     if (!signing_algs.count(alg) && !ds_algs.count(alg)) {
-      rep.zone(Code::ALGORITHM_MISSING_SIGNATURES, {{"algorithm", alg_text(alg)}, {"source", "DNSKEY set, signs nothing"}},
-               Severity::Warning);
+      rep.zone(Code::ALGORITHM_MISSING_SIGNATURES,
+               {{"algorithm", alg_text(alg)}, {"source", "DNSKEY set, signs nothing"}}, Severity::Warning);
     }
   }
   auto apex = z.apex();

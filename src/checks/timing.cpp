@@ -43,8 +43,9 @@ void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
     const std::uint32_t ttl = z.ttl_of(covered);
     // RFC 4035 §5.3.3: validators cap the TTL at the Original TTL; a larger TTL means the zone changed after signing.
     if (ttl > s.rrsig.original_ttl) {
-      rep.rrset(Code::RRSIG_ORIGINAL_TTL_EXCEEDED, covered,
-                {{"keytag", tag}, {"ttl", std::to_string(ttl)}, {"original_ttl", std::to_string(s.rrsig.original_ttl)}});
+      rep.rrset(
+          Code::RRSIG_ORIGINAL_TTL_EXCEEDED, covered,
+          {{"keytag", tag}, {"ttl", std::to_string(ttl)}, {"original_ttl", std::to_string(s.rrsig.original_ttl)}});
     }
     // A TTL longer than the whole validity period means every cached copy outlives its signature, however fresh
     // the signature was when served. (A TTL longer than the *remaining* validity is normal late in a signature's

@@ -79,9 +79,9 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
     for (const auto& sig : a.sigs) s.signatures_verified += sig.status == dnssec::SigStatus::Valid ? 1 : 0;
     s.keys = a.keys.size();
     s.signed_zone = a.signed_zone;
-    s.chain = !ctx.chain.parent_ds.empty() ? "ds"
+    s.chain = !ctx.chain.parent_ds.empty()                                         ? "ds"
               : (!ctx.chain.anchor_ds.empty() || !ctx.chain.anchor_dnskey.empty()) ? "trust-anchor"
-                                                                                    : "assumed";
+                                                                                   : "assumed";
     s.load_seconds = load;
     s.verify_seconds = seconds_since(t0);
     result.zones.push_back(s);

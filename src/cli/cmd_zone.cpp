@@ -83,7 +83,8 @@ Action add_zone_command(CLI::App& app) {
                   "Trust anchor: DS/DNSKEY records or IANA root-anchors.xml; repeatable");
   sub->add_option("--now", args->now, "Validation time: epoch, YYYYMMDDHHMMSS, RFC 3339, now±DUR (default: now)");
   sub->add_option("--min-validity", args->min_validity, "Warn when a signature expires within DUR (default 3d)");
-  sub->add_option("--max-validity", args->max_validity, "Notice when a signature is valid longer than DUR (default 180d)");
+  sub->add_option("--max-validity", args->max_validity,
+                  "Notice when a signature is valid longer than DUR (default 180d)");
   sub->add_option("-f,--format", args->format, "Output format")->check(CLI::IsMember({"text", "json"}));
   sub->add_option("--fail-on", args->fail_on, "Lowest severity that makes the exit status non-zero (default error)");
   sub->add_option("--severity", args->severity, "Override a code's severity: CODE=LEVEL; repeatable");

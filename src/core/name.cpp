@@ -8,7 +8,9 @@
 namespace zw::core {
 namespace {
 
-unsigned char lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c + 32) : c; }
+unsigned char lower(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c + 32) : c;
+}
 
 }  // namespace
 
@@ -164,7 +166,9 @@ int name_label_count(std::string_view wire) {
   return n;
 }
 
-bool name_is_wildcard(std::string_view wire) { return wire.size() >= 2 && wire[0] == 1 && wire[1] == '*'; }
+bool name_is_wildcard(std::string_view wire) {
+  return wire.size() >= 2 && wire[0] == 1 && wire[1] == '*';
+}
 
 std::vector<std::size_t> name_label_offsets(std::string_view wire) {
   std::vector<std::size_t> offs;
@@ -178,7 +182,8 @@ std::vector<std::size_t> name_label_offsets(std::string_view wire) {
 
 std::string_view name_strip_labels(std::string_view wire, int n) {
   std::size_t pos = 0;
-  for (int i = 0; i < n && pos < wire.size() && wire[pos] != '\0'; ++i) pos += static_cast<unsigned char>(wire[pos]) + 1;
+  for (int i = 0; i < n && pos < wire.size() && wire[pos] != '\0'; ++i)
+    pos += static_cast<unsigned char>(wire[pos]) + 1;
   return wire.substr(std::min(pos, wire.size()));
 }
 

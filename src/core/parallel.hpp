@@ -12,7 +12,9 @@
 namespace zw::core {
 
 /// Number of worker threads to use (hardware concurrency, at least 1).
-inline unsigned worker_count() { return std::max(1U, std::thread::hardware_concurrency()); }
+inline unsigned worker_count() {
+  return std::max(1U, std::thread::hardware_concurrency());
+}
 
 /// Calls body(i) for every i in [0, n), in chunks, on up to worker_count() threads. The first exception thrown by
 /// a body is rethrown in the caller after all threads stop.

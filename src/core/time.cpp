@@ -48,7 +48,8 @@ EpochSeconds make_epoch(int year, int month, int day, int hour, int minute, int 
   std::int64_t y = year - (month <= 2);
   std::int64_t era = (y >= 0 ? y : y - 399) / 400;
   auto yoe = static_cast<unsigned>(y - era * 400);
-  unsigned doy = (153 * static_cast<unsigned>(month > 2 ? month - 3 : month + 9) + 2) / 5 + static_cast<unsigned>(day) - 1;
+  unsigned doy =
+      (153 * static_cast<unsigned>(month > 2 ? month - 3 : month + 9) + 2) / 5 + static_cast<unsigned>(day) - 1;
   unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   std::int64_t days = era * 146097 + static_cast<std::int64_t>(doe) - 719468;
   return days * 86400 + hour * 3600 + minute * 60 + second;
@@ -67,7 +68,8 @@ std::int64_t parse_duration(std::string_view text) {
   while (i < text.size()) {
     std::size_t j = i;
     while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j]))) ++j;
-    if (j == i || j >= text.size()) throw Error("invalid duration \"" + std::string(text) + "\" (use e.g. 3d, 12h, 1w2d)");
+    if (j == i || j >= text.size())
+      throw Error("invalid duration \"" + std::string(text) + "\" (use e.g. 3d, 12h, 1w2d)");
     std::int64_t v = 0;
     std::from_chars(text.data() + i, text.data() + j, v);
     std::int64_t unit = 0;
@@ -104,7 +106,9 @@ EpochSeconds parse_time(std::string_view text, EpochSeconds reference) {
     return v;
   }
   // YYYY-MM-DD[(T| )HH:MM[:SS[.frac]]][Z|±HH:MM]
-  auto bad = [&]() { return Error("invalid time \"" + std::string(text) + "\" (use epoch, YYYYMMDDHHMMSS or RFC 3339)"); };
+  auto bad = [&]() {
+    return Error("invalid time \"" + std::string(text) + "\" (use epoch, YYYYMMDDHHMMSS or RFC 3339)");
+  };
   if (text.size() < 10 || text[4] != '-' || text[7] != '-' || !all_digits(text.substr(0, 4)) ||
       !all_digits(text.substr(5, 2)) || !all_digits(text.substr(8, 2))) {
     throw bad();

@@ -13,7 +13,9 @@ namespace {
 using zone::NodeKind;
 namespace rrtype = zone::rrtype;
 
-bool is_rsa(std::uint8_t alg) { return alg == 5 || alg == 7 || alg == 8 || alg == 10; }
+bool is_rsa(std::uint8_t alg) {
+  return alg == 5 || alg == 7 || alg == 8 || alg == 10;
+}
 
 /// RSA only: true when the signature decodes to valid PKCS#1 v1.5 padding under the key, i.e. this key made it
 /// over some data. A signature made by another key decodes to random bytes.
@@ -74,7 +76,8 @@ ZoneAnalysis analyse(const zone::Zone& zone) {
         // Unreadable RDATA: attach by the covered type if at least the first two octets exist.
         std::string_view rd = zone.rdata(zone.records[r]);
         if (rd.size() >= 2) {
-          auto t = static_cast<std::uint16_t>((static_cast<unsigned char>(rd[0]) << 8) | static_cast<unsigned char>(rd[1]));
+          auto t =
+              static_cast<std::uint16_t>((static_cast<unsigned char>(rd[0]) << 8) | static_cast<unsigned char>(rd[1]));
           if (const zone::RRset* covered = zone.find(s.name, t)) {
             info.rrset = static_cast<std::int32_t>(covered - zone.rrsets.data());
           }

@@ -27,11 +27,11 @@ struct SigInfo {
   std::uint32_t record = 0;  ///< index into Zone::records
   std::int32_t rrset = -1;   ///< covered RRset index, -1 when the covered type is absent at the owner
   bool parsed = false;
-  Rrsig rrsig;               ///< fields (views point into the zone arena)
+  Rrsig rrsig;  ///< fields (views point into the zone arena)
   SigStatus status = SigStatus::NotChecked;
-  std::int32_t key = -1;     ///< index into ZoneAnalysis::keys: the key that verified it, or the first candidate
-  bool foreign = false;      ///< RSA only: the signature's padding does not decode under the named key, so that
-                             ///< key did not make it (an unpublished key with the same tag, or corruption)
+  std::int32_t key = -1;  ///< index into ZoneAnalysis::keys: the key that verified it, or the first candidate
+  bool foreign = false;   ///< RSA only: the signature's padding does not decode under the named key, so that
+                          ///< key did not make it (an unpublished key with the same tag, or corruption)
 };
 
 /// One apex DNSKEY and its use.
@@ -48,8 +48,8 @@ struct KeyInfo {
 struct ZoneAnalysis {
   bool signed_zone = false;  ///< the apex has a DNSKEY RRset
   std::vector<KeyInfo> keys;
-  std::vector<SigInfo> sigs;               ///< one per RRSIG record, ordered by covered RRset
-  std::vector<std::uint32_t> rrset_sigs;   ///< CSR index: sigs of rrset i are [rrset_sigs[i], rrset_sigs[i+1])
+  std::vector<SigInfo> sigs;              ///< one per RRSIG record, ordered by covered RRset
+  std::vector<std::uint32_t> rrset_sigs;  ///< CSR index: sigs of rrset i are [rrset_sigs[i], rrset_sigs[i+1])
 
   std::span<const SigInfo> sigs_of(std::uint32_t rrset) const {
     return {sigs.data() + rrset_sigs[rrset], rrset_sigs[rrset + 1] - rrset_sigs[rrset]};

@@ -38,9 +38,9 @@ struct PublicKey {
   core::EvpPkeyPtr pkey;          ///< null unless problem == None
   KeyProblem problem = KeyProblem::None;
   std::string problem_text;
-  int bits = 0;                   ///< RSA modulus bits; EC/EdDSA field size
-  std::string rsa_modulus;        ///< big-endian, RSA only
-  std::string rsa_exponent;       ///< big-endian, RSA only
+  int bits = 0;              ///< RSA modulus bits; EC/EdDSA field size
+  std::string rsa_modulus;   ///< big-endian, RSA only
+  std::string rsa_exponent;  ///< big-endian, RSA only
 };
 
 /// Parses DNSKEY (or CDNSKEY) RDATA. Never throws; problems are reported in the result.
@@ -60,8 +60,8 @@ struct Rrsig {
   std::uint32_t expiration = 0;
   std::uint32_t inception = 0;
   std::uint16_t key_tag = 0;
-  core::WireName signer;         ///< lower-case
-  std::string_view header;       ///< RDATA up to and including the signer name (signed, RFC 4034 §3.1.8.1)
+  core::WireName signer;    ///< lower-case
+  std::string_view header;  ///< RDATA up to and including the signer name (signed, RFC 4034 §3.1.8.1)
   std::string_view signature;
 };
 
@@ -96,12 +96,12 @@ std::optional<DsRecord> parse_ds(std::string_view rdata);
 
 /// Facts about an RSA public key used by the key-quality checks.
 struct RsaFacts {
-  int bits = 0;                      ///< modulus length in bits
-  std::string exponent_decimal;      ///< public exponent in decimal
-  bool exponent_invalid = false;     ///< exponent is even or 1 (unusable)
-  bool exponent_unusual = false;     ///< exponent is 3 or anything other than 65537 (and not invalid)
+  int bits = 0;                   ///< modulus length in bits
+  std::string exponent_decimal;   ///< public exponent in decimal
+  bool exponent_invalid = false;  ///< exponent is even or 1 (unusable)
+  bool exponent_unusual = false;  ///< exponent is 3 or anything other than 65537 (and not invalid)
   bool modulus_even = false;
-  std::uint32_t small_factor = 0;    ///< smallest prime factor below 2^16 dividing the modulus, 0 when none
+  std::uint32_t small_factor = 0;  ///< smallest prime factor below 2^16 dividing the modulus, 0 when none
 };
 /// RSA facts, or empty for non-RSA keys and keys whose encoding could not be read.
 std::optional<RsaFacts> rsa_facts(const PublicKey& key);

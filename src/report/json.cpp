@@ -1,7 +1,6 @@
 // json.cpp: the machine-readable report and the catalogue as JSON.
-#include <nlohmann/json.hpp>
-
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "core/time.hpp"
 #include "report/report.hpp"
@@ -31,7 +30,9 @@ nlohmann::ordered_json to_json(const Finding& f) {
 
 }  // namespace
 
-std::string finding_json(const Finding& f) { return to_json(f).dump(); }
+std::string finding_json(const Finding& f) {
+  return to_json(f).dump();
+}
 
 void write_json(std::ostream& out, const checks::ZoneJobResult& result, int exit_code, core::EpochSeconds now) {
   nlohmann::ordered_json j;

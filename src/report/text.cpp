@@ -54,8 +54,8 @@ void write_text(std::ostream& out, const checks::ZoneJobResult& result, int exit
       std::size_t count = j - i;
       totals[first.severity] += count;
       std::string sev = upper(severity_name(first.severity));
-      std::string label = opt.color ? fmt::format("{}{:<8}\033[0m", color_of(first.severity), sev)
-                                    : fmt::format("{:<8}", sev);
+      std::string label =
+          opt.color ? fmt::format("{}{:<8}\033[0m", color_of(first.severity), sev) : fmt::format("{:<8}", sev);
       std::string code(catalog::name(first.code));
       std::size_t show = (opt.max_per_code == 0 || count <= opt.max_per_code) ? count : opt.max_per_code;
       if (count == 1) {
@@ -63,7 +63,8 @@ void write_text(std::ostream& out, const checks::ZoneJobResult& result, int exit
       } else {
         out << fmt::format("  {} {}  ({} findings)\n", label, code, count);
         for (std::size_t k = i; k < i + show; ++k) out << fmt::format("      {}\n", finding_line(*mine[k]));
-        if (show < count) out << fmt::format("      … and {} more (all of them with -f json or --max-per-code 0)\n", count - show);
+        if (show < count)
+          out << fmt::format("      … and {} more (all of them with -f json or --max-per-code 0)\n", count - show);
       }
       i = j;
     }

@@ -36,7 +36,8 @@ std::string attr_value(const std::string& open_tag, const std::string& attr) {
 }
 
 std::uint32_t line_of(const std::string& text, std::size_t offset) {
-  return static_cast<std::uint32_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n') + 1);
+  return static_cast<std::uint32_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n') +
+                                    1);
 }
 
 std::vector<AnchorRecord> read_xml(const std::string& path, const std::string& text, core::EpochSeconds now) {
@@ -80,7 +81,8 @@ std::vector<AnchorRecord> read_xml(const std::string& path, const std::string& t
     } catch (const std::exception&) {
       throw Error(path + ":" + std::to_string(line) + ": malformed <KeyDigest> number");
     }
-    if (t > 65535 || a > 255 || d > 255) throw Error(path + ":" + std::to_string(line) + ": <KeyDigest> value out of range");
+    if (t > 65535 || a > 255 || d > 255)
+      throw Error(path + ":" + std::to_string(line) + ": <KeyDigest> value out of range");
     r.rdata.push_back(static_cast<char>(t >> 8));
     r.rdata.push_back(static_cast<char>(t & 0xff));
     r.rdata.push_back(static_cast<char>(a));
@@ -90,9 +92,9 @@ std::vector<AnchorRecord> read_xml(const std::string& path, const std::string& t
       for (std::size_t j = 0; j < 2; ++j) {
         char c = digest[i + j];
         int nib = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
-                  : (c >= 'a' && c <= 'f')                   ? c - 'a' + 10
-                  : (c >= 'A' && c <= 'F')                   ? c - 'A' + 10
-                                                             : -1;
+                  : (c >= 'a' && c <= 'f')                    ? c - 'a' + 10
+                  : (c >= 'A' && c <= 'F')                    ? c - 'A' + 10
+                                                              : -1;
         if (nib < 0) throw Error(path + ":" + std::to_string(line) + ": <Digest> is not hex");
         v = v * 16 + nib;
       }

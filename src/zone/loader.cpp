@@ -2,7 +2,6 @@
 #include "zone/loader.hpp"
 
 #include <fcntl.h>
-#include <ldns/ldns.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -10,9 +9,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <climits>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <new>
 #include <optional>
 #include <string_view>
 #include <system_error>
@@ -21,6 +21,7 @@
 
 #include "core/error.hpp"
 #include "core/handles.hpp"
+#include "core/ldns.hpp"
 #include "zone/scanner.hpp"
 
 namespace zw::zone {
@@ -397,7 +398,8 @@ class Loader {
     }
   }
 
-  // RFC 1035 §5.1: "$INCLUDE <file-name> [<domain-name>]" ... the origin change does not affect the includer.
+  // RFC 1035 §5.1: "a $INCLUDE entry never changes the relative origin of the parent file, regardless of changes
+  // to the relative origin made within the included file." $TTL and the last TTL carry across, as in BIND.
   void include(const ScannedRecord& rec, const Context& ctx) {
     std::string file;
     if (!unescape_token(rec.tokens[1], file) || file.empty() || file.find('\0') != std::string::npos) {
@@ -622,21 +624,29 @@ class Loader {
 }  // namespace
 
 Zone load_zone_file(const std::string& path, const LoadOptions& options) {
-  std::string text;
   try {
-    text = read_input(path);
-  } catch (const OpenError& e) {
-    throw Error(path + ": cannot open: " + errno_text(e.err));
+    std::string text;
+    try {
+      text = read_input(path);
+    } catch (const OpenError& e) {
+      throw Error(path + ": cannot open: " + errno_text(e.err));
+    }
+    Loader loader(options);
+    loader.load(text, path);
+    return std::move(loader).finish(path);
+  } catch (const std::bad_alloc&) {
+    throw Error(path + ": out of memory while loading");
   }
-  Loader loader(options);
-  loader.load(text, path);
-  return std::move(loader).finish(path);
 }
 
 Zone load_zone_text(const std::string& text, const std::string& name, const LoadOptions& options) {
-  Loader loader(options);
-  loader.load(text, name);
-  return std::move(loader).finish(name);
+  try {
+    Loader loader(options);
+    loader.load(text, name);
+    return std::move(loader).finish(name);
+  } catch (const std::bad_alloc&) {
+    throw Error(name + ": out of memory while loading");
+  }
 }
 
 }  // namespace zw::zone

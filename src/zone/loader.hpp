@@ -11,9 +11,9 @@ namespace zw::zone {
 
 /// Options for loading one zone file.
 struct LoadOptions {
-  core::WireName origin;              ///< from -o/--origin; empty: $ORIGIN or the owner of the first SOA
-  std::uint32_t default_ttl = 3600;   ///< used until $TTL or the SOA gives one
-  int max_include_depth = 16;         ///< deeper $INCLUDE nesting (or a loop) is an input error
+  core::WireName origin;             ///< from -o/--origin; empty: $ORIGIN or the owner of the first SOA
+  std::uint32_t default_ttl = 3600;  ///< used until $TTL or the SOA gives one
+  int max_include_depth = 16;        ///< deeper $INCLUDE nesting (or a loop) is an input error
 };
 
 /// Loads a master file. Handles $ORIGIN, $TTL, $INCLUDE (relative to the including file), ';' comments,

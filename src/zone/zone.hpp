@@ -50,14 +50,14 @@ enum class NodeKind : std::uint8_t {
 /// A loaded zone. Built by ZoneBuilder; immutable afterwards.
 class Zone {
  public:
-  core::WireName origin;                ///< lower-case wire name of the apex
-  std::vector<std::string> files;       ///< files[i] as named on the command line or in $INCLUDE
-  std::vector<core::WireName> names;    ///< unique lower-case owner names in canonical order
-  std::vector<NodeKind> kinds;          ///< kinds[i] for names[i]
-  std::vector<Record> records;          ///< sorted by (name, type, canonical RDATA), duplicates removed
-  std::vector<RRset> rrsets;            ///< sorted by (name, type); RRSIGs form RRsets of type RRSIG
+  core::WireName origin;                   ///< lower-case wire name of the apex
+  std::vector<std::string> files;          ///< files[i] as named on the command line or in $INCLUDE
+  std::vector<core::WireName> names;       ///< unique lower-case owner names in canonical order
+  std::vector<NodeKind> kinds;             ///< kinds[i] for names[i]
+  std::vector<Record> records;             ///< sorted by (name, type, canonical RDATA), duplicates removed
+  std::vector<RRset> rrsets;               ///< sorted by (name, type); RRSIGs form RRsets of type RRSIG
   std::vector<std::uint32_t> name_rrsets;  ///< rrsets of names[i] are [name_rrsets[i], name_rrsets[i+1])
-  std::string arena;                    ///< RDATA bytes
+  std::string arena;                       ///< RDATA bytes
 
   /// RDATA of a record.
   std::string_view rdata(const Record& r) const { return std::string_view(arena).substr(r.rdata_off, r.rdata_len); }
@@ -108,8 +108,8 @@ class ZoneBuilder {
 /// RR type numbers used by the checks.
 namespace rrtype {
 inline constexpr std::uint16_t A = 1, NS = 2, CNAME = 5, SOA = 6, PTR = 12, MX = 15, TXT = 16, AAAA = 28, DS = 43,
-                               RRSIG = 46, NSEC = 47, DNSKEY = 48, NSEC3 = 50, NSEC3PARAM = 51, CDS = 59,
-                               CDNSKEY = 60, ZONEMD = 63, DNAME = 39;
+                               RRSIG = 46, NSEC = 47, DNSKEY = 48, NSEC3 = 50, NSEC3PARAM = 51, CDS = 59, CDNSKEY = 60,
+                               ZONEMD = 63, DNAME = 39;
 }
 
 /// Mnemonic of a type ("A", "TYPE65280").

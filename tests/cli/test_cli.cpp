@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -31,7 +32,8 @@ Run zw(const std::string& args, const std::string& env = "") {
   fs::create_directories(dir);
   fs::path out = dir / ("out" + std::to_string(counter));
   fs::path err = dir / ("err" + std::to_string(counter++));
-  std::string cmd = env + " timeout 120 " + std::string(ZW_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
+  std::string cmd =
+      env + " timeout 120 " + std::string(ZW_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
   int raw = std::system(cmd.c_str());
   Run r;
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
@@ -93,8 +95,7 @@ TEST_CASE("exit status follows the worst finding and --fail-on", "[cli]") {
   CHECK(zw("zone --now 20241011163831 --fail-on warning " + quiet + fj).status == 1);
   CHECK(zw("zone --now 20241011163831 --fail-on warning --severity RRSIG_ON_NON_AUTHORITATIVE=info " + quiet + fj)
             .status == 0);
-  CHECK(zw("zone --now 20241011163831 --fail-on notice " + quiet +
-           "--severity RRSIG_ON_NON_AUTHORITATIVE=info " + fj)
+  CHECK(zw("zone --now 20241011163831 --fail-on notice " + quiet + "--severity RRSIG_ON_NON_AUTHORITATIVE=info " + fj)
             .status == 1);
 }
 
@@ -148,4 +149,28 @@ TEST_CASE("explain and catalog", "[cli][catalog]") {
   CHECK(j.size() > 80);
   Run m = zw("catalog --format man");
   CHECK(m.out == slurp(fs::path(kSrc) / "man" / "zonewarden-checks.7"));
+}
+
+TEST_CASE("the manual pages document every option and command", "[cli][man]") {
+  std::string zone_page = slurp(fs::path(kSrc) / "man" / "zonewarden-zone.1");
+  Run help = zw("zone --help");
+  std::regex long_opt("--([a-z][a-z-]+)");
+  std::size_t n = 0;
+  for (auto it = std::sregex_iterator(help.out.begin(), help.out.end(), long_opt); it != std::sregex_iterator(); ++it) {
+    std::string opt = (*it)[1].str();
+    std::string roff = "\\-\\-";
+    for (char c : opt) roff += c == '-' ? std::string("\\-") : std::string(1, c);
+    INFO("zonewarden-zone.1 does not document --" << opt);
+    CHECK(zone_page.find(roff) != std::string::npos);
+    ++n;
+  }
+  CHECK(n >= 10);
+  std::string main_page = slurp(fs::path(kSrc) / "man" / "zonewarden.1");
+  Run top = zw("--help");
+  for (const char* cmd : {"zone", "explain", "catalog"}) {
+    CHECK(top.out.find(cmd) != std::string::npos);
+    bool documented = main_page.find(std::string(".B ") + cmd) != std::string::npos ||
+                      main_page.find(std::string(".BI ") + cmd) != std::string::npos;
+    CHECK(documented);
+  }
 }

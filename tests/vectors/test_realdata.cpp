@@ -1,6 +1,5 @@
 // test_realdata.cpp: the verdicts on the real root-zone snapshots and ccTLD transfers bundled in zones/.
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <set>
 
@@ -109,8 +108,10 @@ TEST_CASE("the .sl transfer uses a deprecated algorithm", "[realdata][tld]") {
 
 TEST_CASE("the other transfers verify without errors at their transfer time", "[realdata][tld]") {
   const std::map<std::string, std::string> zones = {
-      {"tld/ARPA.zone", "20241011161057"},         {"tld/ER.zone", "20241011163511"},
-      {"tld/XN--WGBH1C.zone", "20241011180543"},   {"tld/XN--54B7FTA0CC.zone", "20241011175253"},
+      {"tld/ARPA.zone", "20241011161057"},
+      {"tld/ER.zone", "20241011163511"},
+      {"tld/XN--WGBH1C.zone", "20241011180543"},
+      {"tld/XN--54B7FTA0CC.zone", "20241011175253"},
       {"tld/root-servers.net.zone", "20241011183254"},
   };
   for (const auto& [file, now] : zones) {

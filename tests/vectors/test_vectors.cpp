@@ -6,7 +6,6 @@
 //   ; zw-args: --ds FILE -k FILE --min-validity DUR --max-validity DUR OTHER-ZONE-FILE ...
 // Every finding of severity warning or above must be listed in zw-expect.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <set>
