@@ -2,5 +2,7 @@
 // <stdbool.h> came first, and those macros break later standard headers (<optional>, <compare>).
 #pragma once
 
-#include <ldns/ldns.h>
+// clang-format off
 #include <stdbool.h>  // NOLINT(modernize-deprecated-headers): must precede ldns (see above)
+#include <ldns/ldns.h>
+// clang-format on
