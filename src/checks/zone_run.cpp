@@ -47,6 +47,7 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
     auto t0 = std::chrono::steady_clock::now();
     zone::LoadOptions lo;
     lo.origin = origin;
+    lo.max_input_bytes = job.max_input_bytes;
     zones.push_back(std::make_unique<zone::Zone>(zone::load_zone_file(file, lo)));
     const zone::Zone& z = *zones.back();
     double load = seconds_since(t0);

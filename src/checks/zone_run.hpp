@@ -1,6 +1,7 @@
 // zone_run.hpp: the `zonewarden zone` job: load zone files and chain inputs, analyse, run the checks.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@ struct ZoneJob {
   std::vector<std::string> anchor_files;  ///< -k/--trust-anchor
   Options options;
   Policy policy;
+  std::uint64_t max_input_bytes = std::uint64_t{16} << 30;  ///< per zone file, after decompression
 };
 
 /// Facts about one checked zone, for reports.

@@ -26,7 +26,24 @@ struct ZoneArgs {
   std::vector<std::string> severity;
   std::vector<std::string> disable;
   std::size_t max_per_code = 5;
+  std::string max_input_size = "16G";
 };
+
+std::uint64_t parse_size(const std::string& text) {
+  std::size_t pos = 0;
+  unsigned long long v = 0;
+  try {
+    v = std::stoull(text, &pos);
+  } catch (const std::exception&) {
+    throw Error("--max-input-size: invalid size '" + text + "' (e.g. 512M, 16G)");
+  }
+  std::string unit = text.substr(pos);
+  unsigned shift = unit.empty() ? 0 : unit == "K" ? 10 : unit == "M" ? 20 : unit == "G" ? 30 : 99;
+  if (shift == 99 || v == 0 || v > (1ULL << (62 - shift))) {
+    throw Error("--max-input-size: invalid size '" + text + "' (e.g. 512M, 16G)");
+  }
+  return static_cast<std::uint64_t>(v) << shift;
+}
 
 catalog::Code code_or_throw(const std::string& text, const char* option) {
   auto c = catalog::find(text);
@@ -43,6 +60,7 @@ int run(const ZoneArgs& a) {
   auto wall = static_cast<core::EpochSeconds>(
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
   job.options.now = core::parse_time(a.now, wall);
+  job.max_input_bytes = parse_size(a.max_input_size);
   job.options.min_validity = core::parse_duration(a.min_validity);
   job.options.max_validity = core::parse_duration(a.max_validity);
   auto fail_on = parse_severity(a.fail_on);
@@ -90,6 +108,8 @@ Action add_zone_command(CLI::App& app) {
   sub->add_option("--severity", args->severity, "Override a code's severity: CODE=LEVEL; repeatable");
   sub->add_option("--disable", args->disable, "Do not report CODE; repeatable");
   sub->add_option("--max-per-code", args->max_per_code, "Text output: instances shown per code (0 = all; default 5)");
+  sub->add_option("--max-input-size", args->max_input_size,
+                  "Refuse zone files larger than SIZE after decompression (default 16G)");
   return [args]() { return run(*args); };
 }
 

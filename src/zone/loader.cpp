@@ -221,7 +221,11 @@ bool has_gzip_magic(std::string_view data) {
 
 // Decompresses every gzip member. Stops early at a NUL byte (a zero-filled bomb is not text; the scanner
 // reports it), so hostile input cannot make it inflate gigabytes of zeros.
-std::string gunzip(const std::string& in, const std::string& path) {
+Error too_large(const std::string& path, std::uint64_t limit) {
+  return Error(path + ": input larger than " + std::to_string(limit >> 20) + " MiB (--max-input-size)");
+}
+
+std::string gunzip(const std::string& in, const std::string& path, std::uint64_t limit) {
   z_stream zs{};
   if (inflateInit2(&zs, 15 + 16) != Z_OK) throw Error(path + ": cannot initialise zlib");
   InflateEnder ender{&zs};
@@ -238,6 +242,7 @@ std::string gunzip(const std::string& in, const std::string& path) {
   };
   while (true) {
     refill();
+    if (len >= limit) throw too_large(path, limit);
     if (len == out.size()) out.resize(out.size() * 2);
     std::size_t room = std::min<std::size_t>(out.size() - len, std::size_t{1} << 30);
     zs.next_out = reinterpret_cast<Bytef*>(out.data() + len);
@@ -265,7 +270,7 @@ std::string gunzip(const std::string& in, const std::string& path) {
 }
 
 // Reads a whole file; gzip data (magic 1f 8b) is decompressed whatever the file is called.
-std::string read_input(const std::string& path) {
+std::string read_input(const std::string& path, std::uint64_t limit) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw OpenError{errno};
   FdCloser closer{fd};
@@ -277,6 +282,7 @@ std::string read_input(const std::string& path) {
   data.resize(regular ? static_cast<std::size_t>(st.st_size) + 1 : kReadChunk);
   std::size_t len = 0;
   while (true) {
+    if (len >= limit) throw too_large(path, limit);
     if (len == data.size()) data.resize(data.size() * 2);
     ssize_t n = ::read(fd, data.data() + len, std::min(data.size() - len, kReadChunk * 64));
     if (n < 0) {
@@ -294,7 +300,7 @@ std::string read_input(const std::string& path) {
     }
   }
   data.resize(len);
-  if (has_gzip_magic(data)) return gunzip(data, path);
+  if (has_gzip_magic(data)) return gunzip(data, path, limit);
   return data;
 }
 
@@ -416,7 +422,7 @@ class Loader {
         rec.tokens.size() == 3 ? parse_domain(rec.tokens[2], ctx.origin, ctx, rec.line, "$INCLUDE origin") : ctx.origin;
     std::string text;
     try {
-      text = read_input(resolved);
+      text = read_input(resolved, options_.max_input_bytes);
     } catch (const OpenError& e) {
       fail(ctx, rec.line, "cannot open $INCLUDE file '" + resolved + "': " + errno_text(e.err));
     }
@@ -627,7 +633,7 @@ Zone load_zone_file(const std::string& path, const LoadOptions& options) {
   try {
     std::string text;
     try {
-      text = read_input(path);
+      text = read_input(path, options.max_input_bytes);
     } catch (const OpenError& e) {
       throw Error(path + ": cannot open: " + errno_text(e.err));
     }

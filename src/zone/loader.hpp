@@ -11,9 +11,10 @@ namespace zw::zone {
 
 /// Options for loading one zone file.
 struct LoadOptions {
-  core::WireName origin;             ///< from -o/--origin; empty: $ORIGIN or the owner of the first SOA
+  core::WireName origin;             ///< from -o/--origin; empty: the first SOA's owner, else $ORIGIN
   std::uint32_t default_ttl = 3600;  ///< used until $TTL or the SOA gives one
   int max_include_depth = 16;        ///< deeper $INCLUDE nesting (or a loop) is an input error
+  std::uint64_t max_input_bytes = std::uint64_t{16} << 30;  ///< per file, after decompression
 };
 
 /// Loads a master file. Handles $ORIGIN, $TTL, $INCLUDE (relative to the including file), ';' comments,

@@ -63,6 +63,11 @@ TEST_CASE("usage errors and unreadable input exit 3 with a clear message", "[cli
   CHECK(bad_code.status == 3);
   Run bad_format = zw("zone -f xml " + kSrc + "/zones/tld/ER.zone");
   CHECK(bad_format.status == 3);
+  Run big = zw("zone --max-input-size 1K " + kSrc + "/zones/tld/ARPA.zone");
+  CHECK(big.status == 3);
+  CHECK(big.err.find("ARPA.zone: input larger than") != std::string::npos);
+  Run bomb = zw("zone --max-input-size 1M " + kSrc + "/zones/tld/FJ.zone.gz");  // 2 MB once decompressed
+  CHECK(bomb.status == 3);
   Run help = zw("zone --help");
   CHECK(help.status == 0);
   CHECK(help.out.find("--trust-anchor") != std::string::npos);
