@@ -166,10 +166,7 @@ void check_zone_chain(const ZoneContext& ctx, const Options& opt, FindingSink& s
         if (!signs) rep.external(Code::DNSKEY_NOT_SIGNED_BY_DS_KEY, *recs[i], "DS", p);
       }
     }
-    std::set<std::uint8_t> signing_algs;
-    for (const dnssec::SigInfo& s : a.sigs) {
-      if (s.parsed && s.status != SigStatus::NotChecked) signing_algs.insert(s.rrsig.algorithm);
-    }
+    const std::set<std::uint8_t> signing_algs = a.signing_algorithms();
     for (std::uint8_t alg : ds_algs) {
       if (!signing_algs.count(alg)) rep.zone(Code::DS_ALGORITHM_NOT_SIGNING, {{"algorithm", alg_text(alg)}});
     }

@@ -17,10 +17,6 @@ namespace rrtype = zone::rrtype;
 // 2016-10-01, after which 1024-bit keys are below accepted practice. Zones checked at an earlier --now get a notice.
 const core::EpochSeconds kRsa1024Sunset = core::make_epoch(2016, 10, 1, 0, 0, 0);
 
-bool is_rsa(std::uint8_t alg) {
-  return alg == 1 || alg == 5 || alg == 7 || alg == 8 || alg == 10;
-}
-
 std::string flags_text(std::uint16_t f) {
   return std::to_string(f);
 }
@@ -64,7 +60,7 @@ void check_zone_keys(const ZoneContext& ctx, const Options& opt, FindingSink& si
     } else if (k.problem == dnssec::KeyProblem::PointInvalid) {
       rep.record(Code::KEY_EC_POINT_INVALID, rec, {{"keytag", tag}});
     }
-    if (is_rsa(k.algorithm)) {
+    if (dnssec::is_rsa_algorithm(k.algorithm)) {
       if (auto f = dnssec::rsa_facts(k)) {
         if (f->bits < 1024) {
           rep.record(Code::KEY_RSA_TOO_SHORT, rec, {{"keytag", tag}, {"bits", std::to_string(f->bits)}},
@@ -190,7 +186,7 @@ void check_key_sharing(const CheckInput& in, FindingSink& sink) {
   std::map<std::string, std::vector<SeenKey>> moduli_uses;
   for (std::size_t zi = 0; zi < in.zones.size(); ++zi) {
     for (const dnssec::KeyInfo& k : in.zones[zi].analysis->keys) {
-      if (!is_rsa(k.key.algorithm) || k.key.rsa_modulus.size() < 16) continue;
+      if (!dnssec::is_rsa_algorithm(k.key.algorithm) || k.key.rsa_modulus.size() < 16) continue;
       moduli_uses[k.key.rsa_modulus].push_back({zi, &k});
     }
   }

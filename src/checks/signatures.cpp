@@ -30,8 +30,8 @@ void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
   std::map<std::pair<std::uint16_t, std::uint8_t>, std::vector<const dnssec::SigInfo*>> failures;
   for (const dnssec::SigInfo& s : a.sigs) {
     if (s.status != SigStatus::Invalid) continue;
-    bool rsa = s.rrsig.algorithm == 5 || s.rrsig.algorithm == 7 || s.rrsig.algorithm == 8 || s.rrsig.algorithm == 10;
-    if (rsa && !s.foreign) continue;  // the named key made it: the data changed after signing
+    if (dnssec::is_rsa_algorithm(s.rrsig.algorithm) && !s.foreign)
+      continue;  // the named key made it: the data changed after signing
     failures[{s.rrsig.key_tag, s.rrsig.algorithm}].push_back(&s);
   }
   std::set<const dnssec::SigInfo*> explained;
@@ -115,10 +115,7 @@ void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
       if (auto ds = dnssec::parse_ds(r.rdata)) ds_algs.insert(ds->algorithm);
     }
   }
-  std::set<std::uint8_t> signing_algs;
-  for (const dnssec::SigInfo& s : a.sigs) {
-    if (s.parsed && s.status != SigStatus::NotChecked) signing_algs.insert(s.rrsig.algorithm);
-  }
+  const std::set<std::uint8_t> signing_algs = a.signing_algorithms();
   // An algorithm that signs nothing at all is one zone-level fact, not one per RRset; when it is in the DS set,
   // DS_ALGORITHM_NOT_SIGNING (chain checks) reports it.
   for (std::uint8_t alg : key_algs) {
@@ -142,8 +139,7 @@ void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
       continue;
     }
     for (std::uint8_t alg : key_algs) {
-      if (!signing_algs.count(alg) && !ds_algs.count(alg)) continue;
-      if (!signing_algs.count(alg)) continue;
+      if (!signing_algs.count(alg)) continue;  // signs nothing: reported once above
       bool has = false;
       for (const dnssec::SigInfo& s : sigs) has = has || (s.parsed && s.rrsig.algorithm == alg);
       if (!has) {

@@ -13,10 +13,6 @@ namespace {
 using zone::NodeKind;
 namespace rrtype = zone::rrtype;
 
-bool is_rsa(std::uint8_t alg) {
-  return alg == 5 || alg == 7 || alg == 8 || alg == 10;
-}
-
 /// RSA only: true when the signature decodes to valid PKCS#1 v1.5 padding under the key, i.e. this key made it
 /// over some data. A signature made by another key decodes to random bytes.
 bool rsa_padding_decodes(const PublicKey& key, std::string_view signature) {
@@ -42,6 +38,14 @@ bool is_authoritative(const zone::Zone& zone, const zone::RRset& rrset) {
     case NodeKind::Delegation: return rrset.type == rrtype::DS || rrset.type == rrtype::NSEC;
     default: return false;
   }
+}
+
+std::set<std::uint8_t> ZoneAnalysis::signing_algorithms() const {
+  std::set<std::uint8_t> out;
+  for (const SigInfo& s : sigs) {
+    if (s.parsed && s.status != SigStatus::NotChecked) out.insert(s.rrsig.algorithm);
+  }
+  return out;
 }
 
 ZoneAnalysis analyse(const zone::Zone& zone) {
@@ -154,7 +158,7 @@ ZoneAnalysis analyse(const zone::Zone& zone) {
       return;
     }
     s.status = any_malformed ? SigStatus::Malformed : SigStatus::Invalid;
-    if (is_rsa(s.rrsig.algorithm)) {
+    if (is_rsa_algorithm(s.rrsig.algorithm)) {
       bool decodes = false;
       for (std::size_t k : candidates) decodes = decodes || rsa_padding_decodes(a.keys[k].key, s.rrsig.signature);
       s.foreign = !decodes;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <span>
 #include <vector>
 
@@ -50,6 +51,9 @@ struct ZoneAnalysis {
   std::vector<KeyInfo> keys;
   std::vector<SigInfo> sigs;              ///< one per RRSIG record, ordered by covered RRset
   std::vector<std::uint32_t> rrset_sigs;  ///< CSR index: sigs of rrset i are [rrset_sigs[i], rrset_sigs[i+1])
+
+  /// Algorithms of the signatures over authoritative data (whether or not they verify).
+  std::set<std::uint8_t> signing_algorithms() const;
 
   std::span<const SigInfo> sigs_of(std::uint32_t rrset) const {
     return {sigs.data() + rrset_sigs[rrset], rrset_sigs[rrset + 1] - rrset_sigs[rrset]};

@@ -49,6 +49,14 @@ bool is_rsa(std::uint8_t alg) {
   return alg == kAlgRsaSha1 || alg == kAlgRsaSha1Nsec3 || alg == kAlgRsaSha256 || alg == kAlgRsaSha512;
 }
 
+}  // namespace
+
+bool is_rsa_algorithm(std::uint8_t algorithm) {
+  return algorithm == 1 || is_rsa(algorithm);
+}
+
+namespace {
+
 /// Message digests, fetched once (implicit fetches in every EVP_DigestVerifyInit would take the method-store lock).
 struct Digests {
   core::EvpMdPtr sha1{EVP_MD_fetch(nullptr, "SHA1", nullptr)};

@@ -46,6 +46,9 @@ struct PublicKey {
 /// Parses DNSKEY (or CDNSKEY) RDATA. Never throws; problems are reported in the result.
 PublicKey parse_dnskey(std::string_view rdata);
 
+/// True for the RSA algorithms (1, 5, 7, 8, 10).
+bool is_rsa_algorithm(std::uint8_t algorithm);
+
 /// True for algorithms this build can verify (5, 7, 8, 10, 13, 14, 15, 16).
 bool algorithm_supported(std::uint8_t algorithm);
 /// Mnemonic of an algorithm number ("RSASHA256", "ALG200").
