@@ -95,6 +95,7 @@ void check_chain(const CheckInput& in, FindingSink& sink);
 void check_ds_records(const CheckInput& in, FindingSink& sink);
 void check_cds(const CheckInput& in, FindingSink& sink);
 void check_delegations(const CheckInput& in, FindingSink& sink);
+void check_zonemd(const CheckInput& in, FindingSink& sink);
 
 /// Every registered check, in order.
 const std::vector<std::pair<const char*, CheckFn>>& registry();

@@ -12,6 +12,7 @@ const std::vector<std::pair<const char*, CheckFn>>& registry() {
       {"chain", &check_chain},
       {"ds-records", &check_ds_records},
       {"cds", &check_cds},
+      {"zonemd", &check_zonemd},
       {"delegations", &check_delegations},
   };
   return checks;
