@@ -265,6 +265,7 @@ std::string gunzip(const std::string& in, const std::string& path, std::uint64_t
       throw Error(path + ": corrupt gzip data: " + (zs.msg ? zs.msg : "error " + std::to_string(r)));
     }
   }
+  if (len > limit) throw too_large(path, limit);
   out.resize(len);
   return out;
 }
@@ -299,6 +300,7 @@ std::string read_input(const std::string& path, std::uint64_t limit) {
       break;
     }
   }
+  if (len > limit) throw too_large(path, limit);
   data.resize(len);
   if (has_gzip_magic(data)) return gunzip(data, path, limit);
   return data;
