@@ -57,11 +57,9 @@ std::string tags_text(const std::vector<std::uint16_t>& tags) {
 
 /// The DS digest-type policy of RFC 8624 §3.3 over one DS set, per key.
 void check_digest_policy(Reporter& rep, const std::vector<const ExternalRecord*>& records,
-                         const std::vector<dnssec::DsRecord>& sets, bool external, const zone::Zone* z,
-                         const std::vector<const zone::Record*>& zone_records) {
-  // DS records at delegations in this zone describe the children's keys, published as the children asked: a
-  // weak digest there is the child operator's to fix, so it is a notice here. In the zone's own DS set it warns.
-  const std::optional<Severity> policy_severity = external ? std::nullopt : std::optional<Severity>(Severity::Notice);
+                         const std::vector<dnssec::DsRecord>& sets, bool external,
+                         const std::vector<const zone::Record*>& zone_records,
+                         std::optional<Severity> policy_severity) {
   std::map<std::pair<std::uint16_t, std::uint8_t>, std::set<std::uint8_t>> types;
   for (const auto& ds : sets) types[{ds.key_tag, ds.algorithm}].insert(ds.digest_type);
   std::set<std::pair<std::uint16_t, std::uint8_t>> reported;
@@ -93,7 +91,6 @@ void check_digest_policy(Reporter& rep, const std::vector<const ExternalRecord*>
     if ((ds.digest_type == 1 && !strong) || ds.digest_type == 3) {
       if (reported.insert({ds.key_tag, ds.algorithm}).second) report(Code::DS_DIGEST_SHA1, p, policy_severity);
     }
-    (void)z;
   }
 }
 
@@ -136,7 +133,7 @@ void check_zone_chain(const ZoneContext& ctx, const Options& opt, FindingSink& s
       recs.push_back(&r);
       sets.push_back(*ds);
     }
-    check_digest_policy(rep, recs, sets, true, &z, {});
+    check_digest_policy(rep, recs, sets, true, {}, std::nullopt);
     for (std::size_t i = 0; i < sets.size(); ++i) {
       const auto& ds = sets[i];
       DsMatch m = match_ds(ds, z, a);
@@ -273,7 +270,9 @@ void check_zone_ds_records(const ZoneContext& ctx, FindingSink& sink) {
       sets.push_back(*ds);
       recs.push_back(&r);
     }
-    check_digest_policy(rep, {}, sets, false, &z, recs);
+    // DS records at delegations describe the children's keys, published as the children asked: a weak digest there
+    // is the child operator's to fix, so it is a notice here (in the zone's own DS set or CDS it warns).
+    check_digest_policy(rep, {}, sets, false, recs, Severity::Notice);
     for (std::size_t i = 0; i < sets.size(); ++i) {
       const auto& ds = sets[i];
       Reporter::Params p{{"algorithm", alg_text(ds.algorithm)}, {"keytag", std::to_string(ds.key_tag)}};
@@ -329,6 +328,8 @@ void check_zone_cds(const ZoneContext& ctx, FindingSink& sink) {
     }
   }
   std::vector<dnssec::DsRecord> cds_list;
+  std::vector<dnssec::DsRecord> cds_usable;
+  std::vector<const zone::Record*> cds_usable_recs;
   if (cds) {
     for (const zone::Record& r : z.records_of(*cds)) {
       std::string_view rd = z.rdata(r);
@@ -348,6 +349,8 @@ void check_zone_cds(const ZoneContext& ctx, FindingSink& sink) {
         mismatch(r, std::to_string(ds->key_tag), "CDS has an unusable digest type or length");
         continue;
       }
+      cds_usable.push_back(*ds);
+      cds_usable_recs.push_back(&r);
       if (m.keys.empty()) mismatch(r, std::to_string(ds->key_tag), "CDS matches no published DNSKEY");
       if (cdnskey) {
         bool covered = false;
@@ -359,6 +362,8 @@ void check_zone_cds(const ZoneContext& ctx, FindingSink& sink) {
       }
     }
   }
+  // The CDS becomes the zone's DS set: RFC 8624 §3.3 digest policy applies as to --ds.
+  check_digest_policy(rep, {}, cds_usable, false, cds_usable_recs, std::nullopt);
   // RFC 7344 §4: when both are published they must describe the same keys.
   if (cds && cdnskey) {
     for (const zone::Record& r : z.records_of(*cdnskey)) {

@@ -2,6 +2,7 @@
 // (RFC 1034 §4.1), address and name diversity (RFC 2182 §3.1), and origin doubling.
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <set>
 
 #include "checks/common.hpp"
@@ -23,9 +24,31 @@ std::vector<core::WireName> ns_targets(const zone::Zone& z, const zone::RRset& n
   return out;
 }
 
+bool has_address_at(const zone::Zone& z, std::uint32_t n) {
+  return z.find(n, rrtype::A) || z.find(n, rrtype::AAAA);
+}
+
+/// True when a name exists in the zone, itself or as an empty non-terminal above existing names.
+bool name_exists(const zone::Zone& z, std::string_view name) {
+  auto it = std::lower_bound(z.names.begin(), z.names.end(), name,
+                             [](const core::WireName& a, std::string_view b) { return core::name_compare(a, b) < 0; });
+  return it != z.names.end() && core::name_is_subdomain(*it, name);
+}
+
+/// True when the zone answers an address query for `name`: the name's own A/AAAA, or, when the name does not
+/// exist, an authoritative wildcard at its closest encloser (RFC 4592 §3.3.1).
 bool has_address(const zone::Zone& z, const core::WireName& name) {
-  auto n = z.find_name(name);
-  return n && (z.find(*n, rrtype::A) || z.find(*n, rrtype::AAAA));
+  if (auto n = z.find_name(name)) return has_address_at(z, *n);
+  if (name_exists(z, name)) return false;  // an empty non-terminal has no addresses
+  const int labels = core::name_label_count(name);
+  for (int strip = 1; strip <= labels; ++strip) {
+    std::string_view encloser = core::name_strip_labels(name, strip);
+    if (!name_exists(z, encloser)) continue;
+    core::WireName wildcard = std::string("\x01*", 2) + std::string(encloser);
+    auto w = z.find_name(wildcard);
+    return w && z.kinds[*w] == zone::NodeKind::Authoritative && has_address_at(z, *w);
+  }
+  return false;
 }
 
 /// True when `target` lies at or below a delegation of the zone other than `own` (a sibling nameserver).
@@ -85,7 +108,11 @@ void check_zone(const ZoneContext& ctx, FindingSink& sink) {
 
   if (!apex) return;
   const zone::RRset* ns = z.find(*apex, rrtype::NS);
-  if (!ns) return;
+  if (!ns) {
+    const zone::RRset& first = z.rrsets[z.name_rrsets[*apex]];
+    rep.name(Code::NS_COUNT_LOW, *apex, rrtype::NS, z.records[first.first].src, {{"count", "0"}});
+    return;
+  }
   std::vector<core::WireName> targets = ns_targets(z, *ns);
   std::set<core::WireName> distinct(targets.begin(), targets.end());
   // RFC 1034 §4.1: "a minimum of two servers for each zone".

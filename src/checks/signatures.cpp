@@ -17,7 +17,6 @@ std::string tag_text(std::uint16_t t) {
 }
 
 void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
-  (void)opt;
   const zone::Zone& z = *ctx.zone;
   const dnssec::ZoneAnalysis& a = *ctx.analysis;
   if (!a.signed_zone) return;
@@ -27,9 +26,15 @@ void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
   // signature or record (RRSIG_INVALID). Several failures under a key that the zone otherwise uses, or RSA
   // signatures whose padding does not even decode under the named key, mean that another private key with the
   // same tag is signing (.de 2026, .ru 2024).
+  // The same signature bytes over different data cannot come from any key: such copies are placeholders or
+  // corruption, reported one by one as RRSIG_INVALID.
+  std::map<std::string_view, int> copies;
+  for (const dnssec::SigInfo& s : a.sigs) {
+    if (s.status == SigStatus::Invalid) ++copies[s.rrsig.signature];
+  }
   std::map<std::pair<std::uint16_t, std::uint8_t>, std::vector<const dnssec::SigInfo*>> failures;
   for (const dnssec::SigInfo& s : a.sigs) {
-    if (s.status != SigStatus::Invalid) continue;
+    if (s.status != SigStatus::Invalid || copies[s.rrsig.signature] > 1) continue;
     if (dnssec::is_rsa_algorithm(s.rrsig.algorithm) && !s.foreign)
       continue;  // the named key made it: the data changed after signing
     failures[{s.rrsig.key_tag, s.rrsig.algorithm}].push_back(&s);
@@ -54,6 +59,14 @@ void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
       continue;
     }
     const zone::RRset& covered = z.rrsets[static_cast<std::size_t>(s.rrset)];
+    if (covered.type == rrtype::RRSIG) {
+      // RFC 4035 §2.2: "An RRSIG RR itself MUST NOT be signed".
+      rep.record(Code::RRSIG_INVALID, rec,
+                 {{"keytag", s.parsed ? tag_text(s.rrsig.key_tag) : "?"},
+                  {"algorithm", s.parsed ? alg_text(s.rrsig.algorithm) : "?"},
+                  {"reason", "an RRSIG covers RRSIG records, which MUST NOT be signed (RFC 4035 §2.2)"}});
+      continue;
+    }
     if (!dnssec::is_authoritative(z, covered)) {
       if (z.kinds[covered.name] == zone::NodeKind::OutOfZone) continue;
       // RFC 4035 §2.2: delegation NS and glue MUST NOT be signed. One finding per RRset.
@@ -83,8 +96,14 @@ void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
           non_zone_key = non_zone_key || (k.key.tag == s.rrsig.key_tag && k.key.algorithm == s.rrsig.algorithm);
         }
         if (!non_zone_key) {
+          // Harmless leftovers (e.g. of a removed key) while another signature validates the RRset: a warning.
+          bool other_accepts = false;
+          for (const dnssec::SigInfo& o : a.sigs_of(static_cast<std::uint32_t>(s.rrset))) {
+            other_accepts = other_accepts || sig_accepts(a, o, opt.now);
+          }
           rep.rrset(Code::RRSIG_NO_MATCHING_DNSKEY, covered,
-                    {{"keytag", tag_text(s.rrsig.key_tag)}, {"algorithm", alg_text(s.rrsig.algorithm)}});
+                    {{"keytag", tag_text(s.rrsig.key_tag)}, {"algorithm", alg_text(s.rrsig.algorithm)}},
+                    other_accepts ? Severity::Warning : Severity::Error);
         }
         break;
       }

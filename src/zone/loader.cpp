@@ -306,6 +306,30 @@ std::string read_input(const std::string& path, std::uint64_t limit) {
   return data;
 }
 
+/// Strict RFC 4648 §7 base32hex without padding (RFC 5155 §3.3): 1 to 255 octets, case-insensitive, unused
+/// trailing bits zero. Empty on any violation.
+std::optional<std::string> decode_base32hex(std::string_view text) {
+  std::string out;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (char c : text) {
+    int v = -1;
+    if (c >= '0' && c <= '9') v = c - '0';
+    if (c >= 'A' && c <= 'V') v = c - 'A' + 10;
+    if (c >= 'a' && c <= 'v') v = c - 'a' + 10;
+    if (v < 0) return std::nullopt;
+    acc = (acc << 5) | static_cast<std::uint32_t>(v);
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xff));
+    }
+  }
+  if (bits >= 5 || (acc & ((1U << bits) - 1)) != 0) return std::nullopt;  // impossible length or stray bits
+  if (out.empty() || out.size() > 255) return std::nullopt;
+  return out;
+}
+
 class Loader {
  public:
   explicit Loader(const LoadOptions& options)
@@ -561,6 +585,17 @@ class Loader {
     const std::size_t rdata_start = line_.size();
     for (std::size_t k = i; k < n; ++k) {
       line_ += ' ';
+      if (*type == LDNS_RR_TYPE_NSEC3 && !generic && k == i + 4) {
+        // RFC 5155 §3.3: the Next Hashed Owner Name is "an unpadded sequence of case-insensitive base32 digits".
+        // ldns mis-decodes hashes that are not whole 8-digit groups, so decode it here and give ldns a stand-in.
+        next_hash_ = decode_base32hex(t[k].text);
+        if (!next_hash_) {
+          fail(ctx, rec.line,
+               "NSEC3 next hashed owner name is not unpadded base32hex of 1 to 255 octets (RFC 5155 §3.3)");
+        }
+        line_ += "00000000";
+        continue;
+      }
       line_ += t[k].text;
     }
     if (line_.size() - rdata_start > kMaxRdataText) {
@@ -577,6 +612,14 @@ class Loader {
     }
     if (ldns_rr_get_type(rr.get()) != *type) {
       fail(ctx, rec.line, "ldns read the type as " + type_name(static_cast<std::uint16_t>(ldns_rr_get_type(rr.get()))));
+    }
+
+    if (*type == LDNS_RR_TYPE_NSEC3 && !generic && next_hash_ && ldns_rr_rd_count(rr.get()) > 4) {
+      std::string field(1, static_cast<char>(next_hash_->size()));
+      field += *next_hash_;
+      ldns_rdf* rdf = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_NSEC3_NEXT_OWNER, field.size(), field.data());
+      if (!rdf) throw Error("out of memory");
+      ldns_rdf_deep_free(ldns_rr_set_rdf(rr.get(), rdf, 4));
     }
 
     const bool lower = has_canonical_lowercase_names(*type);
@@ -611,6 +654,7 @@ class Loader {
     builder_.add(ctx.owner, *type, rclass, rttl, serialise(rr.get(), ctx, rec.line), SourceRef{ctx.file, rec.line});
   }
 
+  std::optional<std::string> next_hash_;  ///< the NSEC3 next hashed owner of the record being read
   LoadOptions options_;
   ZoneBuilder builder_;
   std::unordered_map<std::string, std::uint32_t> files_;

@@ -143,6 +143,11 @@ Zone ZoneBuilder::finish() && {
       continue;
     }
     while (!cuts.empty() && !core::name_is_subdomain(name, z.names[cuts.back().first])) cuts.pop_back();
+    // NSEC3 records live one label below the apex (RFC 5155 §7.1), even when an apex DNAME occludes other names.
+    if (z.find(n, rrtype::NSEC3) && core::name_label_count(name) == core::name_label_count(z.origin) + 1 &&
+        !z.find(n, rrtype::NS)) {
+      continue;
+    }
     if (!cuts.empty()) {
       z.kinds[n] = cuts.back().second;
       continue;

@@ -78,8 +78,8 @@ const std::vector<Expect> kExpect = {
     {"bad-ds-2.db", "fail", {Code::DS_NOT_AT_DELEGATION}, {}, "error", true},
     {"warn.deprecated.rsasha1.db", "warn", {Code::ALGORITHM_DEPRECATED}, {}, "warning", true},
     {"warn.deprecated.nsec3rsasha1.db", "warn", {Code::ALGORITHM_DEPRECATED}, {}, "warning", true},
-    // No SHA-1 policy on CDS; the warning we give is CDS_CDNSKEY_MISMATCH (CDS without CDNSKEY).
-    {"warn.deprecated.cds-sha1.db", "warn", {Code::DS_DIGEST_SHA1}, {}, "warning", false},
+    // The CDS becomes the DS set: RFC 8624 §3.3 applies (DS_DIGEST_SHA1, warning).
+    {"warn.deprecated.cds-sha1.db", "warn", {Code::DS_DIGEST_SHA1}, {}, "warning", true},
     // Delegation DS with a SHA-1 digest: DS_DIGEST_SHA1 at notice (the child's choice, chain.cpp policy).
     {"warn.deprecated.digest-sha1.db", "warn", {Code::DS_DIGEST_SHA1}, {}, "clean", false},
     // Delegation DS naming algorithm 5: only prohibited/unknown DS algorithms are reported.
