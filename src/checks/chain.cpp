@@ -194,14 +194,13 @@ void check_zone_chain(const ZoneContext& ctx, const Options& opt, FindingSink& s
       }
     }
   } else {
-    // --- nothing given: the zone's own KSKs are its entry points ---
+    // --- nothing given: the zone's own KSKs (SEP flag) are its entry points; without any, every zone key ---
     for (std::size_t k = 0; k < a.keys.size(); ++k) {
-      const dnssec::KeyInfo& ki = a.keys[k];
-      if (ki.signs_dnskey && key_usable(ki.key) && (ki.key.flags & dnssec::kFlagSep)) entry.insert(k);
+      if (key_usable(a.keys[k].key) && (a.keys[k].key.flags & dnssec::kFlagSep)) entry.insert(k);
     }
     if (entry.empty()) {
       for (std::size_t k = 0; k < a.keys.size(); ++k) {
-        if (a.keys[k].signs_dnskey && key_usable(a.keys[k].key)) entry.insert(k);
+        if (key_usable(a.keys[k].key)) entry.insert(k);
       }
     }
     std::vector<std::uint16_t> tags;
