@@ -11,6 +11,7 @@
 #include "core/finding.hpp"
 #include "core/time.hpp"
 #include "dnssec/analysis.hpp"
+#include "zone/keyfiles.hpp"
 #include "zone/zone.hpp"
 
 namespace zw::checks {

@@ -1,0 +1,50 @@
+// keyfiles.hpp: the signer's key inventory (--keys DIR) and the key history file (--key-history FILE).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/name.hpp"
+#include "core/time.hpp"
+
+namespace zw::zone {
+
+/// One key found in a key directory: a public half (DNSKEY RDATA), a private half, or both.
+struct InventoryKey {
+  std::string file;          ///< the file the key came from (for a BIND pair: the .key file, else the .private)
+  std::string private_file;  ///< the file holding the private half, empty when none was found
+  core::WireName zone;       ///< lower-case owner of the DNSKEY (from the .key file or the K<zone>+... name)
+  std::string
+      dnskey_rdata;  ///< DNSKEY RDATA of the public half (from the .key file, else derived from the private key)
+  bool has_public_file = false;  ///< a .key (DNSKEY) file was present
+  bool has_private = false;      ///< a private key was read
+  bool private_matches =
+      true;             ///< the private key's public half equals dnskey_rdata (false: KEY_PRIVATE_PUBLIC_MISMATCH)
+  std::string problem;  ///< why the private key could not be read or compared (empty when fine)
+};
+
+/// Reads every key in a directory: BIND `K<zone>+<alg>+<tag>.key/.private` pairs, ldns-keygen output (the same
+/// names), and PKCS#8 PEM private keys (`*.pem`, with the zone and algorithm taken from a BIND-style name or a
+/// `<zone>.<alg>.pem` convention documented in the man page). Throws zw::Error when the directory cannot be read or a
+/// file is malformed (message "file:line: reason").
+std::vector<InventoryKey> read_key_directory(const std::string& dir);
+
+/// One public key seen in an earlier run (the --key-history file).
+struct HistoryKey {
+  core::WireName zone;
+  std::uint8_t algorithm = 0;
+  std::uint16_t flags = 0;
+  std::string dnskey_rdata;
+  core::EpochSeconds first_seen = 0;
+  std::string source;  ///< "file:line" in the history file
+};
+
+/// Reads a key history file (one DNSKEY per line with the time it was first seen); a missing file is empty history.
+std::vector<HistoryKey> read_key_history(const std::string& path);
+
+/// Appends the keys not yet in the history file (atomically: write a temporary file, then rename).
+void append_key_history(const std::string& path, const std::vector<HistoryKey>& existing,
+                        const std::vector<HistoryKey>& seen);
+
+}  // namespace zw::zone
