@@ -21,6 +21,7 @@ struct Options {
   core::EpochSeconds now = 0;               ///< the clock (--now)
   std::int64_t min_validity = 3 * 86400;    ///< RRSIG_EXPIRES_SOON horizon (--min-validity)
   std::int64_t max_validity = 180 * 86400;  ///< RRSIG_VALIDITY_TOO_LONG limit (--max-validity)
+  double max_shrink = 0.05;                 ///< ZONE_SHRINK limit: share of names or delegations lost (--max-shrink)
 };
 
 /// A DS or DNSKEY record read from a --ds or -k file.
@@ -45,12 +46,16 @@ struct ZoneContext {
   const zone::Zone* zone = nullptr;
   const dnssec::ZoneAnalysis* analysis = nullptr;
   ChainInput chain;
+  const zone::Zone* previous = nullptr;  ///< --previous: the last published version of this zone, or null
+  const dnssec::ZoneAnalysis* previous_analysis = nullptr;
 };
 
 /// Everything a check may read. Checks never do I/O and never read the system clock.
 struct CheckInput {
   std::vector<ZoneContext> zones;
   Options options;
+  std::vector<zone::InventoryKey> inventory;  ///< --keys DIR: the signer's keys
+  std::vector<zone::HistoryKey> history;      ///< --key-history FILE: public keys seen in earlier runs
 };
 
 /// A check: a pure function from input to findings.
@@ -97,6 +102,9 @@ void check_ds_records(const CheckInput& in, FindingSink& sink);
 void check_cds(const CheckInput& in, FindingSink& sink);
 void check_delegations(const CheckInput& in, FindingSink& sink);
 void check_zonemd(const CheckInput& in, FindingSink& sink);
+void check_denial(const CheckInput& in, FindingSink& sink);     // denial.cpp: NSEC, NSEC3, RFC 9276
+void check_inventory(const CheckInput& in, FindingSink& sink);  // inventory.cpp: --keys, key tags before signing
+void check_history(const CheckInput& in, FindingSink& sink);    // history.cpp: --previous
 
 /// Every registered check, in order.
 const std::vector<std::pair<const char*, CheckFn>>& registry();

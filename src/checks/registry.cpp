@@ -13,6 +13,9 @@ const std::vector<std::pair<const char*, CheckFn>>& registry() {
       {"ds-records", &check_ds_records},
       {"cds", &check_cds},
       {"zonemd", &check_zonemd},
+      {"denial", &check_denial},
+      {"inventory", &check_inventory},
+      {"history", &check_history},
       {"delegations", &check_delegations},
   };
   return checks;
