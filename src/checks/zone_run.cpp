@@ -38,11 +38,27 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
     anchors.insert(anchors.end(), recs.begin(), recs.end());
   }
 
+  // Previous versions (--previous): parsed and their signatures attached, not verified again.
+  std::vector<std::unique_ptr<zone::Zone>> previous;
+  std::vector<std::unique_ptr<dnssec::ZoneAnalysis>> previous_analyses;
+  for (const std::string& f : job.previous_files) {
+    zone::LoadOptions lo;
+    lo.origin = origin;
+    lo.max_input_bytes = job.max_input_bytes;
+    previous.push_back(std::make_unique<zone::Zone>(zone::load_zone_file(f, lo)));
+    previous_analyses.push_back(std::make_unique<dnssec::ZoneAnalysis>(dnssec::analyse(*previous.back(), false)));
+  }
+
   std::vector<std::unique_ptr<zone::Zone>> zones;
   std::vector<std::unique_ptr<dnssec::ZoneAnalysis>> analyses;
   ZoneJobResult result;
   CheckInput in;
   in.options = job.options;
+  for (const std::string& dir : job.key_dirs) {
+    auto keys = zone::read_key_directory(dir);
+    in.inventory.insert(in.inventory.end(), keys.begin(), keys.end());
+  }
+  if (!job.key_history.empty()) in.history = zone::read_key_history(job.key_history);
   for (const std::string& file : job.files) {
     auto t0 = std::chrono::steady_clock::now();
     zone::LoadOptions lo;
@@ -70,6 +86,14 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
       (r.type == 43 ? ctx.chain.anchor_ds : ctx.chain.anchor_dnskey).push_back({r.rdata, r.file, r.line});
     }
 
+    for (std::size_t p = 0; p < previous.size(); ++p) {
+      if (previous[p]->origin == z.origin) {
+        if (ctx.previous) throw Error(job.previous_files[p] + ": a second --previous for zone " + ctx.name);
+        ctx.previous = previous[p].get();
+        ctx.previous_analysis = previous_analyses[p].get();
+      }
+    }
+
     ZoneSummary s;
     s.name = ctx.name;
     s.file = file;
@@ -88,7 +112,43 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
     result.zones.push_back(s);
     in.zones.push_back(std::move(ctx));
   }
+  for (std::size_t p = 0; p < previous.size(); ++p) {
+    bool used = false;
+    for (const auto& z : zones) used = used || z->origin == previous[p]->origin;
+    if (!used) {
+      throw Error(job.previous_files[p] + ": zone " + core::name_to_text(previous[p]->origin) +
+                  " is not among the zones checked");
+    }
+  }
   result.findings = run_checks(in, job.policy);
+
+  if (!job.key_history.empty()) {
+    // Remember every public key seen in this run (published and inventory) so later runs find faults across time.
+    std::vector<zone::HistoryKey> seen;
+    for (const ZoneContext& ctx : in.zones) {
+      for (const dnssec::KeyInfo& k : ctx.analysis->keys) {
+        zone::HistoryKey h;
+        h.zone = ctx.zone->origin;
+        h.algorithm = k.key.algorithm;
+        h.flags = k.key.flags;
+        h.dnskey_rdata = k.key.rdata;
+        h.first_seen = job.options.now;
+        seen.push_back(std::move(h));
+      }
+    }
+    for (const zone::InventoryKey& k : in.inventory) {
+      if (k.dnskey_rdata.size() < 4) continue;
+      zone::HistoryKey h;
+      h.zone = k.zone;
+      h.algorithm = static_cast<std::uint8_t>(k.dnskey_rdata[3]);
+      h.flags = static_cast<std::uint16_t>((static_cast<unsigned char>(k.dnskey_rdata[0]) << 8) |
+                                           static_cast<unsigned char>(k.dnskey_rdata[1]));
+      h.dnskey_rdata = k.dnskey_rdata;
+      h.first_seen = job.options.now;
+      seen.push_back(std::move(h));
+    }
+    zone::append_key_history(job.key_history, in.history, seen);
+  }
   return result;
 }
 

@@ -11,10 +11,13 @@ namespace zw::checks {
 
 /// What to check and how.
 struct ZoneJob {
-  std::vector<std::string> files;         ///< zone files; each is its own zone
-  std::string origin;                     ///< -o/--origin (presentation format), empty: from the SOA
-  std::vector<std::string> ds_files;      ///< --ds
-  std::vector<std::string> anchor_files;  ///< -k/--trust-anchor
+  std::vector<std::string> files;           ///< zone files; each is its own zone
+  std::string origin;                       ///< -o/--origin (presentation format), empty: from the SOA
+  std::vector<std::string> ds_files;        ///< --ds
+  std::vector<std::string> anchor_files;    ///< -k/--trust-anchor
+  std::vector<std::string> previous_files;  ///< --previous: last published versions, matched to zones by origin
+  std::vector<std::string> key_dirs;        ///< --keys: the signer's key directories
+  std::string key_history;                  ///< --key-history: file of public keys seen before (read, then appended)
   Options options;
   Policy policy;
   std::uint64_t max_input_bytes = std::uint64_t{16} << 30;  ///< per zone file, after decompression

@@ -27,6 +27,10 @@ struct ZoneArgs {
   std::vector<std::string> disable;
   std::size_t max_per_code = 5;
   std::string max_input_size = "16G";
+  std::vector<std::string> previous;
+  std::vector<std::string> keys;
+  std::string key_history;
+  double max_shrink = 5.0;
 };
 
 std::uint64_t parse_size(const std::string& text) {
@@ -61,6 +65,10 @@ int run(const ZoneArgs& a) {
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
   job.options.now = core::parse_time(a.now, wall);
   job.max_input_bytes = parse_size(a.max_input_size);
+  job.previous_files = a.previous;
+  job.key_dirs = a.keys;
+  job.key_history = a.key_history;
+  job.options.max_shrink = a.max_shrink / 100.0;
   job.options.min_validity = core::parse_duration(a.min_validity);
   job.options.max_validity = core::parse_duration(a.max_validity);
   auto fail_on = parse_severity(a.fail_on);
@@ -108,6 +116,15 @@ Action add_zone_command(CLI::App& app) {
   sub->add_option("--severity", args->severity, "Override a code's severity: CODE=LEVEL; repeatable");
   sub->add_option("--disable", args->disable, "Do not report CODE; repeatable");
   sub->add_option("--max-per-code", args->max_per_code, "Text output: instances shown per code (0 = all; default 5)");
+  sub->add_option("--previous", args->previous,
+                  "The last published version of the zone (same origin): ZONE_SHRINK and rollover state; repeatable");
+  sub->add_option("--max-shrink", args->max_shrink,
+                  "ZONE_SHRINK when more than PERCENT of names or delegations are lost (default 5)")
+      ->check(CLI::Range(0.0, 100.0));
+  sub->add_option("--keys", args->keys,
+                  "The signer's key directory (BIND/ldns K*.key/.private, PKCS#8 PEM); repeatable");
+  sub->add_option("--key-history", args->key_history,
+                  "File of public keys seen in earlier runs; read, then every key of this run is appended");
   sub->add_option("--max-input-size", args->max_input_size,
                   "Refuse zone files larger than SIZE after decompression (default 16G)");
   return [args]() { return run(*args); };

@@ -3,7 +3,8 @@
 // Header lines (DESIGN.md §4):
 //   ; zw-vector: description            ; zw-origin: example.          ; zw-now: 2026-01-01T00:00:00Z
 //   ; zw-expect: CODE ...                (every listed code must be reported)
-//   ; zw-args: --ds FILE -k FILE --min-validity DUR --max-validity DUR OTHER-ZONE-FILE ...
+//   ; zw-args: --ds FILE -k FILE --previous FILE --keys DIR --max-shrink PCT --min-validity DUR --max-validity DUR
+//              OTHER-ZONE-FILE ...
 // Every finding of severity warning or above must be listed in zw-expect.
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -94,6 +95,12 @@ zw::checks::ZoneJob job_for(const Vector& v) {
       job.ds_files.push_back((dir / next()).string());
     } else if (a == "-k" || a == "--trust-anchor") {
       job.anchor_files.push_back((dir / next()).string());
+    } else if (a == "--previous") {
+      job.previous_files.push_back((dir / next()).string());
+    } else if (a == "--keys") {
+      job.key_dirs.push_back((dir / next()).string());
+    } else if (a == "--max-shrink") {
+      job.options.max_shrink = std::stod(next()) / 100.0;
     } else if (a == "--min-validity") {
       job.options.min_validity = zw::core::parse_duration(next());
     } else if (a == "--max-validity") {
