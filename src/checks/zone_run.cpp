@@ -86,11 +86,13 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
       (r.type == 43 ? ctx.chain.anchor_ds : ctx.chain.anchor_dnskey).push_back({r.rdata, r.file, r.line});
     }
 
+    std::optional<rollover::ZoneChanges> result_changes;
     for (std::size_t p = 0; p < previous.size(); ++p) {
       if (previous[p]->origin == z.origin) {
         if (ctx.previous) throw Error(job.previous_files[p] + ": a second --previous for zone " + ctx.name);
         ctx.previous = previous[p].get();
         ctx.previous_analysis = previous_analyses[p].get();
+        result_changes = rollover::compare_versions(*ctx.previous, *ctx.previous_analysis, z, a);
       }
     }
 
@@ -109,6 +111,7 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
                                                                                    : "assumed";
     s.load_seconds = load;
     s.verify_seconds = seconds_since(t0);
+    s.changes = std::move(result_changes);
     result.zones.push_back(s);
     in.zones.push_back(std::move(ctx));
   }

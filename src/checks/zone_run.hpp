@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "checks/runner.hpp"
+#include "rollover/changes.hpp"
 
 namespace zw::checks {
 
@@ -37,6 +38,7 @@ struct ZoneSummary {
   std::string chain;  ///< "ds", "trust-anchor" or "assumed"
   double load_seconds = 0;
   double verify_seconds = 0;
+  std::optional<rollover::ZoneChanges> changes;  ///< with --previous: what changed since that version
 };
 
 /// Result of a zone job.

@@ -39,6 +39,22 @@ void write_json(std::ostream& out, const checks::ZoneJobResult& result, int exit
   j["zonewarden"] = {{"version", ZW_VERSION}, {"now", core::format_time(now)}};
   nlohmann::ordered_json zones = nlohmann::ordered_json::array();
   for (const checks::ZoneSummary& z : result.zones) {
+    nlohmann::ordered_json previous = nullptr;
+    if (z.changes) {
+      nlohmann::ordered_json keys = nlohmann::ordered_json::array();
+      auto state = [](const std::optional<rollover::KeyState>& s) -> nlohmann::ordered_json {
+        if (!s) return nullptr;
+        return {{"tag", s->tag}, {"flags", s->flags}, {"signs_dnskey", s->signs_dnskey}, {"signs_data", s->signs_data}};
+      };
+      for (const rollover::KeyChange& k : z.changes->keys) {
+        keys.push_back({{"algorithm", k.algorithm}, {"before", state(k.before)}, {"after", state(k.after)}});
+      }
+      previous = {{"serial_before", z.changes->serial_before},
+                  {"serial_after", z.changes->serial_after},
+                  {"keys", keys},
+                  {"cds_added", z.changes->cds_added.size()},
+                  {"cds_removed", z.changes->cds_removed.size()}};
+    }
     zones.push_back({{"zone", z.name},
                      {"file", z.file},
                      {"signed", z.signed_zone},
@@ -48,7 +64,8 @@ void write_json(std::ostream& out, const checks::ZoneJobResult& result, int exit
                      {"names", z.names},
                      {"signatures", z.signatures},
                      {"signatures_verified", z.signatures_verified},
-                     {"keys", z.keys}});
+                     {"keys", z.keys},
+                     {"previous", previous}});
   }
   j["zones"] = zones;
   nlohmann::ordered_json findings = nlohmann::ordered_json::array();

@@ -40,6 +40,19 @@ void write_text(std::ostream& out, const checks::ZoneJobResult& result, int exit
   for (const checks::ZoneSummary& z : result.zones) {
     out << fmt::format("zone {}  ({}: {} records, {} RRsets, {} signatures, {} keys; chain: {})\n", z.name, z.file,
                        z.records, z.rrsets, z.signatures, z.keys, z.signed_zone ? z.chain : "unsigned");
+    if (z.changes) {
+      std::size_t added = 0;
+      std::size_t removed = 0;
+      std::size_t flags = 0;
+      for (const auto& k : z.changes->keys) {
+        added += k.added() ? 1 : 0;
+        removed += k.removed() ? 1 : 0;
+        flags += (k.before && k.after && k.before->flags != k.after->flags) ? 1 : 0;
+      }
+      out << fmt::format(
+          "  since the previous version: serial {} -> {}, keys {} added, {} removed, {} with new flags\n",
+          z.changes->serial_before, z.changes->serial_after, added, removed, flags);
+    }
     std::size_t i = 0;
     // Findings are ordered by zone, then severity, then code: walk this zone's block code by code.
     std::vector<const Finding*> mine;

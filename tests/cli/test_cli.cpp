@@ -179,3 +179,18 @@ TEST_CASE("the manual pages document every option and command", "[cli][man]") {
     CHECK(documented);
   }
 }
+
+TEST_CASE("--previous: the changes since the last version, and a wrong zone is an input error", "[cli][history]") {
+  const std::string root = kSrc + "/zones/root/";
+  Run r = zw("zone -f json --now 20190128000000 --previous " + root + "root-2019010300.zone.gz " + root +
+             "root-2019012200.zone.gz");
+  REQUIRE(r.status == 0);
+  auto j = nlohmann::json::parse(r.out);
+  const auto& prev = j["zones"][0]["previous"];
+  CHECK(prev["serial_before"] == 2019010300);
+  CHECK(prev["serial_after"] == 2019012200);
+  CHECK(prev["keys"].size() == 4);
+  Run wrong = zw("zone --previous " + kSrc + "/zones/tld/ER.zone " + root + "root-2019012200.zone.gz");
+  CHECK(wrong.status == 3);
+  CHECK(wrong.err.find("ER.zone: zone er. is not among the zones checked") != std::string::npos);
+}
