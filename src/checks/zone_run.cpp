@@ -56,6 +56,9 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
   in.options = job.options;
   for (const std::string& dir : job.key_dirs) {
     auto keys = zone::read_key_directory(dir);
+    for (const auto& k : keys) {
+      if (!k.problem.empty()) result.warnings.push_back(k.file + ": " + k.problem);
+    }
     in.inventory.insert(in.inventory.end(), keys.begin(), keys.end());
   }
   if (!job.key_history.empty()) in.history = zone::read_key_history(job.key_history);

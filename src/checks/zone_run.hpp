@@ -43,6 +43,7 @@ struct ZoneSummary {
 
 /// Result of a zone job.
 struct ZoneJobResult {
+  std::vector<std::string> warnings;  ///< problems with auxiliary inputs that did not stop the run (key files)
   std::vector<ZoneSummary> zones;
   std::vector<Finding> findings;
 };

@@ -83,6 +83,7 @@ int run(const ZoneArgs& a) {
   for (const std::string& d : a.disable) job.policy.disabled.insert(code_or_throw(d, "--disable"));
 
   checks::ZoneJobResult result = checks::run_zone_job(job);
+  for (const std::string& w : result.warnings) std::cerr << "zonewarden: warning: " << w << "\n";
   int status = checks::exit_status(result.findings, *fail_on);
   if (a.format == "json") {
     report::write_json(std::cout, result, status, job.options.now);

@@ -29,7 +29,7 @@ std::string finding_line(const Finding& f) {
   std::string subject = f.owner;
   if (!f.type.empty()) subject += " " + f.type;
   std::string line = subject.empty() ? render_message(f) : subject + ": " + render_message(f);
-  if (!f.file.empty()) line += fmt::format("  [{}:{}]", f.file, f.line);
+  if (!f.file.empty()) line += f.line ? fmt::format("  [{}:{}]", f.file, f.line) : fmt::format("  [{}]", f.file);
   return line;
 }
 

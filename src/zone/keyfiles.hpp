@@ -22,6 +22,9 @@ struct InventoryKey {
   bool private_matches =
       true;             ///< the private key's public half equals dnskey_rdata (false: KEY_PRIVATE_PUBLIC_MISMATCH)
   std::string problem;  ///< why the private key could not be read or compared (empty when fine)
+  std::string private_rdata;   ///< DNSKEY RDATA of the private key's public half (flags of dnskey_rdata, the private
+                               ///< key's algorithm); empty when has_private is false
+  std::int32_t name_tag = -1;  ///< the key tag a K<zone>+<alg>+<tag> file name states; -1 when the name states none
 };
 
 /// Reads every key in a directory: BIND `K<zone>+<alg>+<tag>.key/.private` pairs, ldns-keygen output (the same
@@ -30,7 +33,10 @@ struct InventoryKey {
 /// file is malformed (message "file:line: reason").
 std::vector<InventoryKey> read_key_directory(const std::string& dir);
 
-/// One public key seen in an earlier run (the --key-history file).
+/// One public key seen in an earlier run (the --key-history file). The file is text, one key per line:
+///   <zone> <first seen, RFC 3339 UTC> <flags> <protocol> <algorithm> <public key, base64>
+/// e.g. "example. 2026-01-01T00:00:00Z 257 3 13 IizmHDe4…lJA==" (a DNSKEY line with the time in place of class and
+/// type). Blank lines and lines starting with '#' are ignored; the base64 may be split by spaces.
 struct HistoryKey {
   core::WireName zone;
   std::uint8_t algorithm = 0;

@@ -67,12 +67,15 @@ Vector read_header(const fs::path& p) {
 
 std::vector<fs::path> vector_files() {
   std::vector<fs::path> out;
-  fs::path root = fs::path(ZW_SOURCE_DIR) / "test-vectors" / "zone";
-  if (!fs::exists(root)) return out;
-  for (const auto& e : fs::recursive_directory_iterator(root)) {
-    if (e.is_regular_file() && e.path().extension() == ".zone") {
-      // Second zones of multi-zone vectors carry no header of their own.
-      if (read_header(e.path()).has_expect) out.push_back(e.path());
+  // One-defect zones, and the zones that go with the key directories of test-vectors/keydirs/.
+  for (const char* folder : {"zone", "keydirs"}) {
+    fs::path root = fs::path(ZW_SOURCE_DIR) / "test-vectors" / folder;
+    if (!fs::exists(root)) continue;
+    for (const auto& e : fs::recursive_directory_iterator(root)) {
+      if (e.is_regular_file() && e.path().extension() == ".zone") {
+        // Second zones of multi-zone vectors carry no header of their own.
+        if (read_header(e.path()).has_expect) out.push_back(e.path());
+      }
     }
   }
   std::sort(out.begin(), out.end());
@@ -123,7 +126,7 @@ TEST_CASE("every one-defect vector reports exactly its expected codes", "[vector
   for (const fs::path& p : files) {
     Vector v = read_header(p);
     for (const auto& c : v.expect) expected_anywhere.insert(c);
-    DYNAMIC_SECTION(fs::relative(p, fs::path(ZW_SOURCE_DIR) / "test-vectors" / "zone").string()) {
+    DYNAMIC_SECTION(fs::relative(p, fs::path(ZW_SOURCE_DIR) / "test-vectors").string()) {
       zw::checks::ZoneJobResult r = zw::checks::run_zone_job(job_for(v));
       std::set<std::string> reported;
       std::set<std::string> unexpected;
