@@ -1,8 +1,827 @@
-// denial.cpp: (being written) see check.hpp.
+// denial.cpp: authenticated denial of existence: the NSEC chain and its bitmaps (RFC 4034 §4, RFC 4035 §2.3), the
+// NSEC3 ring, bitmaps and parameters (RFC 5155), the RFC 9276 parameter policy and the RFC 9077 TTL.
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <numeric>
+#include <optional>
+#include <tuple>
+
 #include "checks/common.hpp"
+#include "core/parallel.hpp"
+#include "dnssec/nsec3.hpp"
 
 namespace zw::checks {
+namespace {
 
-void check_denial(const CheckInput& /*in*/, FindingSink& /*sink*/) {}
+using catalog::Code;
+using dnssec::Nsec3Digest;
+using zone::NodeKind;
+namespace rrtype = zone::rrtype;
+
+/// Iterations from which NSEC3 is reported as excessive rather than merely non-zero. RFC 9276 §3.2: "Validating
+/// resolvers MAY return an insecure response to their clients when processing NSEC3 records with iterations larger
+/// than 0"; BIND 9.20, Knot Resolver and PowerDNS Recursor do so (or answer SERVFAIL) above 50 (the catalogue's
+/// rationale for NSEC3_ITERATIONS_EXCESSIVE).
+constexpr std::uint16_t kIterationsExcessive = 51;
+
+/// Opt-out is justified only in a zone with at least this many unsigned delegations that are also the majority of
+/// its names. RFC 9276 §3.1: "For small zones, the use of opt-out-based NSEC3 records is NOT RECOMMENDED. For very
+/// large and sparsely signed zones, where the majority of the records are insecure delegations, opt-out MAY be
+/// used." A .com-style registry (well over 100 million delegations, under 10 % with DS) clears both bars by orders
+/// of magnitude; what opt-out buys it is not having to sign an NSEC3 for every delegation added or removed. Below a
+/// thousand unsigned delegations a full chain is a few thousand signatures that any signer makes in seconds, so
+/// opt-out only takes away proof of non-existence for nothing; and where most delegations are signed (or most names
+/// are not delegations at all) the NSEC3 records stay anyway.
+constexpr std::size_t kOptOutMinUnsigned = 1000;
+
+/// What a name holds, for denial purposes.
+enum : std::uint8_t { kReal = 1, kHasNsec = 2, kHasNsec3 = 4 };
+
+std::uint16_t be16(std::string_view s, std::size_t pos) {
+  return static_cast<std::uint16_t>((static_cast<unsigned char>(s[pos]) << 8) | static_cast<unsigned char>(s[pos + 1]));
+}
+
+std::string hex_upper(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size() * 2);
+  for (char c : s) {
+    auto b = static_cast<unsigned char>(c);
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 0x0F]);
+  }
+  return out;
+}
+
+std::string salt_text(std::string_view salt) {
+  return salt.empty() ? "-" : hex_upper(salt);
+}
+
+std::string digest_text(const Nsec3Digest& d) {
+  return dnssec::base32hex_encode(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
+}
+
+std::string types_text(const std::vector<std::uint16_t>& types) {
+  if (types.empty()) return "none";
+  std::string out;
+  for (std::uint16_t t : types) out += (out.empty() ? "" : " ") + zone::type_name(t);
+  return out;
+}
+
+/// Lists at most kListLimit findings of one code per zone; finish() reports how many more there were.
+
+/// The facts every part of the check shares.
+struct Facts {
+  const zone::Zone& z;
+  std::uint32_t apex = 0;
+  std::string apex_text;
+  std::vector<std::uint8_t> bits;             ///< kReal / kHasNsec / kHasNsec3 per name (0 outside the zone)
+  std::optional<std::uint32_t> negative;      ///< min(SOA TTL, SOA MINIMUM)
+  std::uint16_t ignored_type = 0;             ///< a type left out of bitmap comparisons (NSEC in a mixed zone)
+  std::size_t nsec3_names = 0;                ///< names that own NSEC3 records
+  std::vector<std::uint16_t> scratch_bitmap;  ///< reused type lists (no allocation per name)
+  std::vector<std::uint16_t> scratch_missing;
+  std::vector<std::uint16_t> scratch_extra;
+
+  Facts(const zone::Zone& zone, std::uint32_t apex_index) : z(zone), apex(apex_index) {}
+
+  bool real(std::uint32_t n) const { return (bits[n] & kReal) != 0; }
+  /// RFC 4035 §2.3: "Each owner name in the zone that has authoritative data or a delegation point NS RRset MUST
+  /// have an NSEC resource record."
+  bool needs_denial(std::uint32_t n) const {
+    NodeKind k = z.kinds[n];
+    return real(n) && (k == NodeKind::Apex || k == NodeKind::Authoritative || k == NodeKind::Delegation);
+  }
+  zone::SourceRef first_src(std::uint32_t n) const { return z.records[z.rrsets[z.name_rrsets[n]].first].src; }
+  std::string hashed_owner_text(const Nsec3Digest& d) const {
+    return digest_text(d) + (apex_text == "." ? "." : "." + apex_text);
+  }
+};
+
+Facts gather(const zone::Zone& z, std::uint32_t apex) {
+  Facts f(z, apex);
+  f.apex_text = core::name_to_text(z.names[apex]);
+  f.bits.assign(z.names.size(), 0);
+  for (std::uint32_t n = 0; n < z.names.size(); ++n) {
+    if (z.kinds[n] == NodeKind::OutOfZone) continue;
+    bool other = false;
+    std::uint8_t b = 0;
+    const zone::RRset* sigs = nullptr;
+    for (const zone::RRset& s : z.rrsets_of(n)) {
+      if (s.type == rrtype::NSEC) {
+        b |= kHasNsec;
+      } else if (s.type == rrtype::NSEC3) {
+        b |= kHasNsec3;
+      } else if (s.type == rrtype::RRSIG) {
+        sigs = &s;
+      } else {
+        other = true;
+      }
+    }
+    // RFC 4035 §2.3: "An NSEC record (and its associated RRSIG RRset) MUST NOT be the only RRset at any particular
+    // owner name." A name whose only data is denial records and their signatures is not a name of the zone. NSEC3
+    // records and their signatures (even ones left behind by a removed NSEC3) belong to the hashed namespace; any
+    // other RRSIG, even an orphan one, is data that makes the name exist (Knot's missing.signed).
+    if (!other && sigs) {
+      for (const zone::Record& r : z.records_of(*sigs)) {
+        std::string_view rd = z.rdata(r);
+        std::uint16_t covered = rd.size() >= 2 ? be16(rd, 0) : 0;
+        if ((covered == rrtype::NSEC && (b & kHasNsec)) || covered == rrtype::NSEC3) continue;
+        other = true;
+        break;
+      }
+    }
+    f.bits[n] = static_cast<std::uint8_t>(b | (other ? kReal : 0));
+  }
+  if (const zone::RRset* soa = z.find(apex, rrtype::SOA)) {
+    std::string_view rd = z.rdata(z.records[soa->first]);
+    if (rd.size() >= 22) {
+      std::uint32_t minimum = (std::uint32_t{be16(rd, rd.size() - 4)} << 16) | be16(rd, rd.size() - 2);
+      // RFC 9077 §3.1: "The TTL of the NSEC RR that is returned MUST be the lesser of the MINIMUM field of the SOA
+      // record and the TTL of the SOA itself." (§3.3 says the same of NSEC3.)
+      f.negative = std::min(z.ttl_of(*soa), minimum);
+    }
+  }
+  return f;
+}
+
+/// Compares a record's bitmap with the types it should list; reports NSEC_BITMAP_MISMATCH about `name` (or, for an
+/// empty non-terminal, about the NSEC3 record itself). `expected` must be sorted and unique.
+void compare_bitmap(Facts& f, Reporter& rep, const std::vector<std::uint16_t>& expected, std::string_view bitmap,
+                    const zone::Record& rec, std::optional<std::uint32_t> name, Code broken_code) {
+  if (!dnssec::parse_type_bitmap(bitmap, f.scratch_bitmap)) {
+    Reporter::Params p = {{"reason", "malformed type bitmap (RFC 4034 §4.1.2)"}};
+    if (broken_code == Code::NSEC_CHAIN_BROKEN) p.insert(p.begin(), {"next", "-"});
+    rep.record(broken_code, rec, std::move(p));
+    return;
+  }
+  auto& actual = f.scratch_bitmap;
+  if (f.ignored_type) actual.erase(std::remove(actual.begin(), actual.end(), f.ignored_type), actual.end());
+  f.scratch_missing.clear();
+  f.scratch_extra.clear();
+  std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(),
+                      std::back_inserter(f.scratch_missing));
+  std::set_difference(actual.begin(), actual.end(), expected.begin(), expected.end(),
+                      std::back_inserter(f.scratch_extra));
+  if (f.scratch_missing.empty() && f.scratch_extra.empty()) return;
+  Reporter::Params p = {{"missing", types_text(f.scratch_missing)}, {"extra", types_text(f.scratch_extra)}};
+  if (name) {
+    rep.name(Code::NSEC_BITMAP_MISMATCH, *name, rec.type, rec.src, std::move(p));
+  } else {
+    rep.record(Code::NSEC_BITMAP_MISMATCH, rec, std::move(p));
+  }
+}
+
+/// Types below 128 as a bit set: the bitmaps of nearly every name fit, so they are compared without going back to
+/// the RDATA (which, visited in name order, is scattered over the arena).
+struct TypeMask {
+  std::uint64_t lo = 0;
+  std::uint64_t hi = 0;
+  bool operator==(const TypeMask&) const = default;
+};
+
+/// The mask of a sorted type list; false when a type is 128 or above.
+bool type_mask(const std::vector<std::uint16_t>& types, TypeMask& m) {
+  m = {};
+  for (std::uint16_t t : types) {
+    if (t >= 128) return false;
+    (t < 64 ? m.lo : m.hi) |= std::uint64_t{1} << (t % 64);
+  }
+  return true;
+}
+
+void sort_unique(std::vector<std::uint16_t>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+/// The types an NSEC at `n` must list.
+void expected_nsec_types(const Facts& f, std::uint32_t n, std::vector<std::uint16_t>& out) {
+  const zone::Zone& z = f.z;
+  out.clear();
+  if (z.kinds[n] == NodeKind::Delegation) {
+    // RFC 4035 §2.3: "Bits corresponding to the delegation NS RRset and any RRsets for which the parent zone has
+    // authoritative data MUST be set; bits corresponding to any non-NS RRset for which the parent is not
+    // authoritative MUST be clear." The parent is authoritative for DS and for the NSEC and its RRSIG.
+    out.push_back(rrtype::NS);
+    if (z.find(n, rrtype::DS)) out.push_back(rrtype::DS);
+  } else {
+    // RFC 4034 §4.1.2: "The Type Bit Maps field identifies the RRset types that exist at the NSEC RR's owner name."
+    for (const zone::RRset& s : z.rrsets_of(n)) out.push_back(s.type);
+  }
+  out.push_back(rrtype::RRSIG);
+  out.push_back(rrtype::NSEC);
+  sort_unique(out);
+}
+
+/// The types an NSEC3 matching real name `n` must list.
+void expected_nsec3_types(const Facts& f, std::uint32_t n, std::vector<std::uint16_t>& out) {
+  const zone::Zone& z = f.z;
+  out.clear();
+  if (z.kinds[n] == NodeKind::Delegation) {
+    // As for NSEC (RFC 4035 §2.3): NS, and DS with its RRSIG when the delegation is signed; an unsigned
+    // delegation's NS RRset is not signed, so its bitmap has no RRSIG.
+    out.push_back(rrtype::NS);
+    if (z.find(n, rrtype::DS)) {
+      out.push_back(rrtype::DS);
+      out.push_back(rrtype::RRSIG);
+    }
+  } else {
+    // RFC 5155 §7.1: "The Type Bit Maps field of every NSEC3 RR in a signed zone MUST indicate the presence of all
+    // types present at the original owner name, except for the types solely contributed by an NSEC3 RR itself."
+    // Every RRset at an authoritative name is signed, so RRSIG is among them whether or not the signatures are
+    // there (missing ones are RRSIG_MISSING, not a bitmap error).
+    for (const zone::RRset& s : z.rrsets_of(n)) {
+      if (s.type != rrtype::NSEC3 && s.type != f.ignored_type) out.push_back(s.type);
+    }
+    out.push_back(rrtype::RRSIG);
+  }
+  sort_unique(out);
+}
+
+// ---- NSEC ------------------------------------------------------------------------------------------------------
+
+void check_nsec(Facts& f, Reporter& rep) {
+  const zone::Zone& z = f.z;
+  std::vector<std::uint32_t> needed;
+  std::vector<std::int32_t> pos(z.names.size(), -1);
+  for (std::uint32_t n = 0; n < z.names.size(); ++n) {
+    if (!f.needs_denial(n)) continue;
+    pos[n] = static_cast<std::int32_t>(needed.size());
+    needed.push_back(n);
+  }
+  core::WireName next;
+  auto read_next = [&](const zone::Record& r, std::size_t& p) {
+    p = 0;
+    return core::read_wire_name(z.rdata(r), p, next);
+  };
+
+  // NSEC records where none belong.
+  for (std::uint32_t n = 0; n < z.names.size(); ++n) {
+    if (!(f.bits[n] & kHasNsec) || f.needs_denial(n)) continue;
+    const zone::RRset* set = z.find(n, rrtype::NSEC);
+    std::size_t p = 0;
+    std::string next_text = read_next(z.records[set->first], p) ? core::name_to_text(next) : "-";
+    std::string reason;
+    NodeKind k = z.kinds[n];
+    if (k == NodeKind::Glue) {
+      // RFC 4034 §4.1.1: "Owner names of RRsets for which the given zone is not authoritative (such as glue
+      // records) MUST NOT be listed in the Next Domain Name unless at least one authoritative RRset exists at the
+      // same owner name." Such a name has no NSEC of its own either.
+      reason = "NSEC at a name below a zone cut (glue): the zone is not authoritative for it";
+    } else if (k == NodeKind::Occluded) {
+      reason = "NSEC at a name occluded by a DNAME: the zone is not authoritative for it";
+    } else {
+      reason = "NSEC at a name that owns no other data (RFC 4035 §2.3: an NSEC MUST NOT be the only RRset at a name)";
+    }
+    rep.rrset(Code::NSEC_CHAIN_BROKEN, *set, {{"next", next_text}, {"reason", reason}});
+  }
+
+  std::vector<std::uint16_t> expected;
+  for (std::size_t i = 0; i < needed.size(); ++i) {
+    std::uint32_t n = needed[i];
+    const zone::RRset* set = z.find(n, rrtype::NSEC);
+    if (!set) {
+      rep.name(Code::NSEC_CHAIN_BROKEN, n, rrtype::NSEC, f.first_src(n),
+               {{"next", "-"},
+                {"reason", z.kinds[n] == NodeKind::Delegation ? "no NSEC record at this delegation point"
+                                                              : "no NSEC record at this name"}});
+      continue;
+    }
+    const zone::Record& rec = z.records[set->first];
+    if (set->count > 1) {
+      rep.rrset(Code::NSEC_CHAIN_BROKEN, *set,
+                {{"next", "-"}, {"reason", std::to_string(set->count) + " NSEC records at one owner name"}});
+    }
+    std::size_t p = 0;
+    if (!read_next(rec, p)) {
+      rep.record(Code::NSEC_CHAIN_BROKEN, rec, {{"next", "-"}, {"reason", "malformed NSEC RDATA"}});
+      continue;
+    }
+    // RFC 4034 §4.1.1: "The Next Domain field contains the next owner name (in the canonical ordering of the zone)
+    // that has authoritative data or contains a delegation point NS RRset" and "The value of the Next Domain Name
+    // field in the last NSEC record in the zone is the name of the zone apex".
+    std::uint32_t want = needed[(i + 1) % needed.size()];
+    if (!core::name_equal(next, z.names[want])) {
+      std::string want_text = core::name_to_text(z.names[want]);
+      auto target = z.find_name(next);
+      std::int32_t tp = target ? pos[*target] : -1;
+      const auto ii = static_cast<std::int32_t>(i);
+      std::string reason;
+      if (i + 1 == needed.size()) {
+        reason = "the chain does not close: the last NSEC must point to the apex " + f.apex_text;
+      } else if (tp < 0) {
+        reason = std::string(target ? "next name has no authoritative data" : "next name does not exist in the zone") +
+                 " (expected " + want_text + ")";
+      } else if (tp == 0) {
+        std::size_t left = needed.size() - i - 1;
+        reason = "the chain closes at the apex too early: " + want_text +
+                 (left > 1 ? " and " + std::to_string(left - 1) + " more names have no link" : " has no link");
+      } else if (tp > ii + 1) {
+        auto skipped = tp - ii - 1;
+        reason = "next skips " + want_text + (skipped > 1 ? " and " + std::to_string(skipped - 1) + " more names" : "");
+      } else {
+        reason = "next points back in canonical order (expected " + want_text + ")";
+      }
+      rep.record(Code::NSEC_CHAIN_BROKEN, rec, {{"next", core::name_to_text(next)}, {"reason", reason}});
+    }
+    expected_nsec_types(f, n, expected);
+    compare_bitmap(f, rep, expected, z.rdata(rec).substr(p), rec, n, Code::NSEC_CHAIN_BROKEN);
+  }
+}
+
+// ---- NSEC3 -----------------------------------------------------------------------------------------------------
+
+/// The parameters that must be the same across the chain (RFC 5155 §7.1): hash algorithm, flags other than
+/// Opt-Out, iterations and salt.
+struct ParamKey {
+  std::uint8_t algorithm = 0;
+  std::uint8_t flags = 0;
+  std::uint16_t iterations = 0;
+  std::string_view salt;
+
+  auto tie() const { return std::tie(algorithm, flags, iterations, salt); }
+  bool operator<(const ParamKey& o) const { return tie() < o.tie(); }
+  bool operator==(const ParamKey& o) const { return tie() == o.tie(); }
+};
+
+std::string param_text(const ParamKey& k, bool with_flags = true) {
+  return "algorithm " + std::to_string(k.algorithm) + (with_flags ? ", flags " + std::to_string(k.flags) : "") +
+         ", iterations " + std::to_string(k.iterations) + ", salt " + salt_text(k.salt);
+}
+
+/// One NSEC3 record of the chain.
+struct Link {
+  Nsec3Digest owner{};
+  Nsec3Digest next{};
+  std::uint32_t record = 0;
+  std::uint8_t flags = 0;
+  bool small = false;  ///< the bitmap parsed and lists only types below 128, as in `types`
+  TypeMask types;      ///< bit t set for each listed type t < 128
+  std::string_view bitmap;
+};
+
+/// A name that needs (or may have) an NSEC3: a real name or an empty non-terminal, as a suffix of a zone name.
+struct Candidate {
+  std::uint32_t name = 0;             ///< index into Zone::names
+  std::uint16_t offset = 0;           ///< the candidate's wire name is names[name].substr(offset)
+  bool ent = false;                   ///< empty non-terminal
+  bool required = false;              ///< must have an NSEC3 (else: an unsigned delegation or an ENT that may not)
+  std::int32_t link = -1;             ///< the matching chain record
+  std::uint32_t parent = UINT32_MAX;  ///< nearest candidate ancestor
+};
+
+int digest_cmp(const Nsec3Digest& a, const Nsec3Digest& b) {
+  return std::memcmp(a.data(), b.data(), a.size());
+}
+
+/// A hash as three big-endian numbers (compared like the octets, but without memcmp) and the candidate it is of.
+struct HashRef {
+  std::tuple<std::uint64_t, std::uint64_t, std::uint32_t> key;
+  std::uint32_t cand = 0;
+  bool operator<(const HashRef& o) const { return key < o.key; }
+};
+
+HashRef hash_ref(const Nsec3Digest& d, std::uint32_t cand) {
+  auto be = [&](std::size_t from, std::size_t n) {
+    std::uint64_t x = 0;
+    for (std::size_t i = from; i < from + n; ++i) x = (x << 8) | d[i];
+    return x;
+  };
+  return {{be(0, 8), be(8, 8), static_cast<std::uint32_t>(be(16, 4))}, cand};
+}
+
+/// Real names that need an NSEC3 and the empty non-terminals above them, in canonical order. Names below one ENT are
+/// contiguous in canonical order, so an ENT ancestor of a name is new exactly when the previous name is not at or
+/// below it: one walk up from each name, stopping at the first ancestor the previous name shares.
+std::vector<Candidate> candidates(const Facts& f) {
+  const zone::Zone& z = f.z;
+  const int apex_labels = core::name_label_count(z.origin);
+  std::vector<Candidate> out;
+  out.reserve(z.names.size());
+  std::string_view prev;
+  std::vector<std::uint16_t> ents;
+  for (std::uint32_t n = 0; n < z.names.size(); ++n) {
+    if (!f.needs_denial(n)) continue;
+    const std::string_view wire = z.names[n];
+    const int labels = core::name_label_count(wire);
+    ents.clear();
+    for (int strip = 1; strip < labels - apex_labels; ++strip) {
+      std::string_view anc = core::name_strip_labels(wire, strip);
+      if (!prev.empty() && core::name_is_subdomain(prev, anc)) break;
+      ents.push_back(static_cast<std::uint16_t>(wire.size() - anc.size()));
+    }
+    for (auto it = ents.rbegin(); it != ents.rend(); ++it) {
+      Candidate c;
+      c.name = n;
+      c.offset = *it;
+      c.ent = true;
+      out.push_back(c);
+    }
+    Candidate c;
+    c.name = n;
+    // RFC 5155 §7.1: "Each owner name within the zone that owns authoritative RRSets MUST have a corresponding NSEC3
+    // RR. Owner names that correspond to unsigned delegations MAY have a corresponding NSEC3 RR."
+    c.required = z.kinds[n] != NodeKind::Delegation || z.find(n, rrtype::DS) != nullptr;
+    out.push_back(c);
+    prev = wire;
+  }
+  // Nearest candidate ancestor of each candidate.
+  std::vector<std::uint32_t> stack;
+  auto wire_of = [&](const Candidate& c) { return std::string_view(z.names[c.name]).substr(c.offset); };
+  for (std::uint32_t i = 0; i < out.size(); ++i) {
+    std::string_view w = wire_of(out[i]);
+    while (!stack.empty() && !core::name_is_subdomain(w, wire_of(out[stack.back()]))) stack.pop_back();
+    if (!stack.empty()) out[i].parent = stack.back();
+    stack.push_back(i);
+  }
+  return out;
+}
+
+void check_nsec3(Facts& f, Reporter& rep) {
+  const zone::Zone& z = f.z;
+  const int apex_labels = core::name_label_count(z.origin);
+
+  // NSEC3PARAM: RFC 5155 §7.1, step 8: "Finally, add an NSEC3PARAM RR with the same Hash Algorithm, Iterations,
+  // and Salt fields to the zone apex."
+  const zone::RRset* param_set = z.find(f.apex, rrtype::NSEC3PARAM);
+  for (const zone::RRset& s : z.rrsets) {
+    if (s.type == rrtype::NSEC3PARAM && s.name != f.apex && z.kinds[s.name] != NodeKind::OutOfZone) {
+      rep.rrset(Code::NSEC3_PARAM_MISMATCH, s, {{"reason", "NSEC3PARAM at a name other than the zone apex"}});
+    }
+  }
+
+  // The NSEC3 records and their parameter sets.
+  std::map<ParamKey, std::pair<std::size_t, std::uint32_t>> sets;  // key -> (records, first record)
+  std::vector<Link> all;                                           // well-formed SHA-1 records, in zone order
+  std::vector<const ParamKey*> key_of;                             // all[i]'s parameters (a key of `sets`)
+  std::pair<const ParamKey, std::pair<std::size_t, std::uint32_t>>* last_set = nullptr;
+  all.reserve(f.nsec3_names);
+  key_of.reserve(f.nsec3_names);
+  std::uint32_t first_nsec3 = UINT32_MAX;
+  auto broken = [&](const zone::Record& r, std::string reason) {
+    rep.record(Code::NSEC3_CHAIN_BROKEN, r, {{"reason", std::move(reason)}});
+  };
+  for (std::uint32_t n = 0; n < z.names.size(); ++n) {
+    if (!(f.bits[n] & kHasNsec3)) continue;
+    const zone::RRset* set = z.find(n, rrtype::NSEC3);
+    for (std::uint32_t ri = set->first; ri < set->first + set->count; ++ri) {
+      const zone::Record& r = z.records[ri];
+      first_nsec3 = std::min(first_nsec3, ri);
+      auto parsed = dnssec::parse_nsec3(z.rdata(r));
+      if (!parsed) {
+        broken(r, "malformed NSEC3 RDATA");
+        continue;
+      }
+      ParamKey key{parsed->algorithm, static_cast<std::uint8_t>(parsed->flags & ~dnssec::kNsec3FlagOptOut),
+                   parsed->iterations, parsed->salt};
+      // Records of one chain share their parameters: look the set up only when they change.
+      if (!last_set || !(last_set->first == key)) last_set = &*sets.try_emplace(key, 0, ri).first;
+      ++last_set->second.first;
+      // RFC 5155 §3: "The owner name for the NSEC3 RR is the base32 encoding of the hashed owner name prepended as
+      // a single label to the name of the zone."
+      const std::string_view owner = z.names[n];
+      if (core::name_label_count(owner) != apex_labels + 1) {
+        broken(r, "NSEC3 owner name is not one label below the zone apex");
+        continue;
+      }
+      if (parsed->algorithm != dnssec::kNsec3HashSha1) continue;  // reported with the parameters
+      Link link;
+      const auto label_len = static_cast<unsigned char>(owner[0]);
+      if (!dnssec::base32hex_decode_digest(owner.substr(1, label_len), link.owner)) {
+        broken(r, "NSEC3 owner label is not the base32hex encoding of a 20-octet SHA-1 hash");
+        continue;
+      }
+      if (parsed->next.size() != dnssec::kNsec3HashLength) {
+        broken(r, "next hashed owner has " + std::to_string(parsed->next.size()) + " octets; a SHA-1 hash has 20");
+        continue;
+      }
+      std::memcpy(link.next.data(), parsed->next.data(), dnssec::kNsec3HashLength);
+      link.record = ri;
+      link.flags = parsed->flags;
+      link.bitmap = parsed->bitmap;
+      link.small =
+          dnssec::parse_type_bitmap(parsed->bitmap, f.scratch_bitmap) && type_mask(f.scratch_bitmap, link.types);
+      all.push_back(link);
+      key_of.push_back(&last_set->first);
+    }
+  }
+
+  // The chain's parameters: the NSEC3PARAM's when some NSEC3 records use them, else the most common set.
+  std::vector<dnssec::Nsec3ParamRdata> params;
+  if (param_set) {
+    for (const zone::Record& r : z.records_of(*param_set)) {
+      auto p = dnssec::parse_nsec3param(z.rdata(r));
+      if (!p) {
+        rep.record(Code::NSEC3_PARAM_MISMATCH, r, {{"reason", "malformed NSEC3PARAM RDATA"}});
+        continue;
+      }
+      params.push_back(*p);
+    }
+  }
+  std::optional<ParamKey> chain;
+  if (params.size() == 1 && params[0].flags == 0) {
+    ParamKey k{params[0].algorithm, 0, params[0].iterations, params[0].salt};
+    if (sets.count(k)) chain = k;
+  }
+  if (!chain && !sets.empty()) {
+    auto best = sets.begin();
+    for (auto it = sets.begin(); it != sets.end(); ++it) {
+      if (it->second.first > best->second.first ||
+          (it->second.first == best->second.first && it->second.second < best->second.second)) {
+        best = it;
+      }
+    }
+    chain = best->first;
+  }
+
+  // Parameter consistency.
+  if (chain) {
+    for (const auto& [key, info] : sets) {
+      if (key == *chain) continue;
+      // RFC 5155 §7.1 step 8 (above): one set of parameters, shared by the chain and the NSEC3PARAM.
+      rep.record(Code::NSEC3_PARAM_MISMATCH, z.records[info.second],
+                 {{"reason", std::to_string(info.first) + " NSEC3 record(s) use " + param_text(key) +
+                                 ", but the chain uses " + param_text(*chain)}});
+    }
+    const zone::Record& first_of_chain = z.records[sets[*chain].second];
+    if (chain->flags != 0) {
+      // RFC 5155 §8.2: "Validators MUST ignore NSEC3 RRs with a Flag fields value other than zero or one."
+      rep.record(Code::NSEC3_PARAM_MISMATCH, first_of_chain,
+                 {{"reason", "NSEC3 flags have bits other than Opt-Out set (" + param_text(*chain) +
+                                 "): validators ignore such records"}});
+    }
+    if (chain->algorithm != dnssec::kNsec3HashSha1) {
+      // RFC 5155 §8.1: "Validators MUST ignore NSEC3 RRs with unknown hash types."
+      rep.record(Code::NSEC3_PARAM_MISMATCH, first_of_chain,
+                 {{"reason", "NSEC3 hash algorithm " + std::to_string(chain->algorithm) +
+                                 " is not SHA-1 (1): validators ignore these records"}});
+    }
+  }
+  if (!param_set) {
+    rep.name(Code::NSEC3_PARAM_MISMATCH, f.apex, rrtype::NSEC3PARAM, f.first_src(f.apex),
+             {{"reason", "no NSEC3PARAM at the zone apex"}});
+  } else {
+    if (param_set->count > 1) {
+      rep.rrset(Code::NSEC3_PARAM_MISMATCH, *param_set,
+                {{"reason", std::to_string(param_set->count) + " NSEC3PARAM records at the apex; there must be one"}});
+    }
+    for (const zone::Record& r : z.records_of(*param_set)) {
+      auto p = dnssec::parse_nsec3param(z.rdata(r));
+      if (!p) continue;
+      ParamKey k{p->algorithm, 0, p->iterations, p->salt};
+      if (p->flags != 0) {
+        // RFC 5155 §4.1.2: "The Opt-Out flag is not used and is set to zero. All other flags are reserved for future
+        // use, and must be zero. NSEC3PARAM RRs with a Flags field value other than zero MUST be ignored."
+        rep.record(Code::NSEC3_PARAM_MISMATCH, r,
+                   {{"reason", "NSEC3PARAM flags are " + std::to_string(p->flags) +
+                                   ", not 0: authoritative servers must ignore the record"}});
+      } else if (chain && !(k == ParamKey{chain->algorithm, 0, chain->iterations, chain->salt})) {
+        rep.record(Code::NSEC3_PARAM_MISMATCH, r,
+                   {{"reason", "NSEC3PARAM has " + param_text(k, false) + ", but the NSEC3 chain uses " +
+                                   param_text(*chain, false)}});
+      }
+    }
+  }
+
+  // RFC 9276 policy, once per zone, about the NSEC3PARAM (or the first NSEC3 record).
+  std::optional<ParamKey> policy = chain;
+  if (!policy && !params.empty()) policy = ParamKey{params[0].algorithm, 0, params[0].iterations, params[0].salt};
+  auto report_policy = [&](Code code, Reporter::Params p) {
+    if (param_set) {
+      rep.rrset(code, *param_set, std::move(p));
+    } else if (first_nsec3 != UINT32_MAX) {
+      rep.record(code, z.records[first_nsec3], std::move(p));
+    } else {
+      rep.zone(code, std::move(p));
+    }
+  };
+  if (policy) {
+    // RFC 9276 §3.1: "If NSEC3 must be used, then an iterations count of 0 MUST be used to alleviate computational
+    // burdens." Above common resolver limits the finding is the error alone, not both.
+    if (policy->iterations >= kIterationsExcessive) {
+      report_policy(Code::NSEC3_ITERATIONS_EXCESSIVE, {{"iterations", std::to_string(policy->iterations)}});
+    } else if (policy->iterations > 0) {
+      report_policy(Code::NSEC3_ITERATIONS_NONZERO, {{"iterations", std::to_string(policy->iterations)}});
+    }
+    // RFC 9276 §3.1: "Operators SHOULD NOT use a salt by indicating a zero-length salt value instead".
+    if (!policy->salt.empty()) report_policy(Code::NSEC3_SALT_PRESENT, {{"salt", hex_upper(policy->salt)}});
+  }
+  if (!chain || chain->algorithm != dnssec::kNsec3HashSha1) return;
+
+  // The chain: records with the chain's parameters, sorted by hashed owner once.
+  std::vector<Link> links;
+  if (sets[*chain].first == all.size()) {
+    links = std::move(all);
+  } else {
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (*key_of[i] == *chain) links.push_back(all[i]);
+    }
+  }
+  // Hashed owners of equal length sort in canonical order as their digests do, so the records usually arrive sorted.
+  auto link_less = [](const Link& a, const Link& b) {
+    int c = digest_cmp(a.owner, b.owner);
+    return c != 0 ? c < 0 : a.record < b.record;
+  };
+  if (!std::is_sorted(links.begin(), links.end(), link_less)) std::sort(links.begin(), links.end(), link_less);
+  {
+    std::size_t w = 0;
+    for (std::size_t i = 0; i < links.size(); ++i) {
+      if (w > 0 && digest_cmp(links[w - 1].owner, links[i].owner) == 0) {
+        broken(z.records[links[i].record], "a second NSEC3 record with the chain's parameters at the same owner");
+        continue;
+      }
+      links[w++] = links[i];
+    }
+    links.resize(w);
+  }
+  // RFC 5155 §7.1, step 7: "The next hashed owner name of the last NSEC3 RR in the zone contains the value of the
+  // hashed owner name of the first NSEC3 RR in the hash order."
+  for (std::size_t i = 0; i < links.size(); ++i) {
+    const Nsec3Digest& want = links[(i + 1) % links.size()].owner;
+    if (digest_cmp(links[i].next, want) == 0) continue;
+    auto at = std::lower_bound(links.begin(), links.end(), links[i].next,
+                               [](const Link& l, const Nsec3Digest& h) { return digest_cmp(l.owner, h) < 0; });
+    bool exists = at != links.end() && digest_cmp(at->owner, links[i].next) == 0;
+    std::string reason = "next hashed owner " + digest_text(links[i].next) +
+                         (exists ? " is not the next one in hash order, "
+                                 : " is not the owner of any NSEC3 record; the next in hash order is ") +
+                         digest_text(want);
+    if (i + 1 == links.size() && exists) reason += " (the last record must point to the first one)";
+    broken(z.records[links[i].record], reason);
+  }
+
+  // Every name that needs an NSEC3, hashed on all cores.
+  std::vector<Candidate> cands = candidates(f);
+  std::vector<Nsec3Digest> hashes(cands.size());
+  const std::string_view salt = chain->salt;
+  const std::uint16_t iterations = chain->iterations;
+  core::parallel_for(cands.size(), [&](std::size_t i) {
+    const Candidate& c = cands[i];
+    dnssec::nsec3_hash_into(std::string_view(z.names[c.name]).substr(c.offset), salt, iterations, hashes[i]);
+  });
+  // Sorted once.
+  std::vector<HashRef> by_hash(cands.size());
+  for (std::uint32_t i = 0; i < cands.size(); ++i) by_hash[i] = hash_ref(hashes[i], i);
+  std::sort(by_hash.begin(), by_hash.end());
+
+  // Match names to records (one merge of two sorted lists), then check each matched record's bitmap.
+  std::vector<bool> used(links.size(), false);
+  for (std::size_t i = 0, j = 0; i < by_hash.size() && j < links.size();) {
+    const HashRef l = hash_ref(links[j].owner, 0);
+    int c = by_hash[i].key < l.key ? -1 : (l.key < by_hash[i].key ? 1 : 0);
+    if (c == 0) {
+      cands[by_hash[i].cand].link = static_cast<std::int32_t>(j);
+      used[j] = true;
+    }
+    if (c <= 0) ++i;
+    if (c >= 0) ++j;
+  }
+  std::vector<std::uint16_t> expected;
+  TypeMask mask;
+  for (const Candidate& c : cands) {
+    if (c.link < 0) continue;
+    const Link& l = links[static_cast<std::size_t>(c.link)];
+    // RFC 5155 §7.1 step 3 lists the types at the original owner: an empty non-terminal has none.
+    expected.clear();
+    if (!c.ent) expected_nsec3_types(f, c.name, expected);
+    if (l.small && type_mask(expected, mask) && mask == l.types) continue;
+    compare_bitmap(f, rep, expected, l.bitmap, z.records[l.record], c.ent ? std::nullopt : std::optional(c.name),
+                   Code::NSEC3_CHAIN_BROKEN);
+  }
+  for (std::size_t k = 0; k < links.size(); ++k) {
+    if (!used[k]) {
+      broken(z.records[links[k].record],
+             "the hashed owner is the hash of no name of the zone that has an NSEC3 (a removed name, glue, or a "
+             "hash made with other parameters)");
+    }
+  }
+
+  // RFC 5155 §7.1: "Each empty non-terminal MUST have a corresponding NSEC3 RR, unless the empty non-terminal is
+  // only derived from an insecure delegation covered by an Opt-Out NSEC3 RR." An ENT is therefore required as soon
+  // as any name below it has (or must have) an NSEC3; descendants follow their ancestors in canonical order.
+  for (std::size_t i = cands.size(); i-- > 0;) {
+    const Candidate& c = cands[i];
+    if ((c.required || c.link >= 0) && c.parent != UINT32_MAX && cands[c.parent].ent) cands[c.parent].required = true;
+  }
+  for (std::size_t i = 0; i < cands.size(); ++i) {
+    const Candidate& c = cands[i];
+    if (c.link >= 0) continue;
+    const std::string hashed = f.hashed_owner_text(hashes[i]);
+    if (c.required) {
+      if (c.ent) {
+        rep.zone(Code::NSEC3_CHAIN_BROKEN,
+                 {{"reason", "no NSEC3 record for the empty non-terminal " +
+                                 core::name_to_text(std::string_view(z.names[c.name]).substr(c.offset)) +
+                                 " (hashed owner " + hashed + ")"}});
+      } else {
+        rep.name(Code::NSEC3_CHAIN_BROKEN, c.name, rrtype::NSEC3, f.first_src(c.name),
+                 {{"reason", "no NSEC3 record for this name (hashed owner " + hashed + ")"}});
+      }
+      continue;
+    }
+    if (c.ent || links.empty()) continue;
+    // An unsigned delegation without an NSEC3: RFC 5155 §7.1: "if there is not a corresponding NSEC3 RR, there
+    // MUST be an Opt-Out NSEC3 RR that covers the "next closer" name to the delegation." The next closer name is
+    // the ancestor one label below the closest name that has an NSEC3 (the delegation itself or an ENT above it).
+    std::uint32_t nc = static_cast<std::uint32_t>(i);
+    while (cands[nc].parent != UINT32_MAX && cands[cands[nc].parent].link < 0) nc = cands[nc].parent;
+    auto ub = std::upper_bound(links.begin(), links.end(), hashes[nc],
+                               [](const Nsec3Digest& h, const Link& l) { return digest_cmp(h, l.owner) < 0; });
+    const Link& cover = ub == links.begin() ? links.back() : *(ub - 1);
+    if (cover.flags & dnssec::kNsec3FlagOptOut) continue;
+    rep.name(
+        Code::NSEC3_CHAIN_BROKEN, c.name, rrtype::NSEC3, f.first_src(c.name),
+        {{"reason", "unsigned delegation without an NSEC3 record (hashed owner " + hashed + "), and the NSEC3 record " +
+                        f.hashed_owner_text(cover.owner) + " covering its next closer name has no Opt-Out flag"}});
+  }
+
+  // RFC 9276 §3.1 on Opt-Out, with the thresholds explained at kOptOutMinUnsigned.
+  bool optout =
+      std::any_of(links.begin(), links.end(), [](const Link& l) { return (l.flags & dnssec::kNsec3FlagOptOut) != 0; });
+  if (optout) {
+    std::size_t unsigned_delegations = 0;
+    std::size_t names = 0;
+    for (const Candidate& c : cands) {
+      if (c.ent) continue;
+      ++names;
+      if (!c.required) ++unsigned_delegations;
+    }
+    if (unsigned_delegations < kOptOutMinUnsigned || unsigned_delegations * 2 <= names) {
+      report_policy(Code::NSEC3_OPTOUT_UNJUSTIFIED, {{"delegations", std::to_string(unsigned_delegations)}});
+    }
+  }
+}
+
+// ---- TTL and the zone ------------------------------------------------------------------------------------------
+
+void check_ttls(const Facts& f, Reporter& rep) {
+  if (!f.negative) return;
+  const zone::Zone& z = f.z;
+  // One finding per type and wrong TTL value: a signer that uses the SOA MINIMUM does so for every record.
+  std::map<std::pair<std::uint16_t, std::uint32_t>, bool> seen;
+  for (const zone::RRset& s : z.rrsets) {
+    if (s.type != rrtype::NSEC && s.type != rrtype::NSEC3) continue;
+    if (z.kinds[s.name] == NodeKind::OutOfZone) continue;
+    std::uint32_t ttl = z.ttl_of(s);
+    if (ttl == *f.negative || !seen.emplace(std::make_pair(s.type, ttl), true).second) continue;
+    rep.rrset(Code::DENIAL_TTL_WRONG, s, {{"ttl", std::to_string(ttl)}, {"expected", std::to_string(*f.negative)}});
+  }
+}
+
+void check_zone(const ZoneContext& ctx, FindingSink& sink) {
+  if (!ctx.zone || !ctx.analysis || !ctx.analysis->signed_zone) return;
+  const zone::Zone& z = *ctx.zone;
+  auto apex = z.apex();
+  if (!apex) return;
+  Reporter rep(ctx, sink);
+  Facts f = gather(z, *apex);
+
+  std::size_t nsec = 0;
+  std::size_t nsec3 = 0;
+  for (std::uint32_t n = 0; n < z.names.size(); ++n) {
+    if (f.bits[n] & kHasNsec) ++nsec;
+    if (f.bits[n] & kHasNsec3) ++nsec3;
+  }
+  f.nsec3_names = nsec3;
+  bool param = false;
+  for (const zone::RRset& s : z.rrsets) {
+    param = param || (s.type == rrtype::NSEC3PARAM && z.kinds[s.name] != NodeKind::OutOfZone);
+  }
+  if (nsec == 0 && nsec3 == 0) {
+    // RFC 4035 §2.3: "Each owner name in the zone that has authoritative data or a delegation point NS RRset MUST
+    // have an NSEC resource record" (or, RFC 5155 §7.1, an NSEC3 record).
+    rep.zone(Code::DENIAL_MISSING);
+    return;
+  }
+  // RFC 5155 §4: "The presence of an NSEC3PARAM RR at a zone apex indicates that the specified parameters may be
+  // used by authoritative servers to choose an appropriate set of NSEC3 RRs for negative responses." So a zone with
+  // both kinds of records answers with NSEC3 when it has an NSEC3PARAM, else with NSEC; the other kind is reported
+  // once here (a half-finished transition: the NSEC3 chain is complete only when the NSEC chain is gone) and its
+  // chain is not checked record by record.
+  bool use_nsec3 = nsec3 > 0 && (param || nsec == 0);
+  if (nsec > 0 && (nsec3 > 0 || param)) {
+    std::string what = nsec3 > 0 ? std::to_string(nsec3) + " NSEC3 owner names" : "an NSEC3PARAM";
+    rep.zone(Code::NSEC3_PARAM_MISMATCH,
+             {{"reason", "the zone has both NSEC records (" + std::to_string(nsec) + " owner names) and " + what +
+                             "; servers answer with " + (use_nsec3 ? "NSEC3" : "NSEC") +
+                             ", and a zone must use one denial method"}});
+  }
+  // The mix is reported once (above); NSEC records are then left out of the NSEC3 bitmaps' comparison.
+  if (use_nsec3 && nsec > 0) f.ignored_type = rrtype::NSEC;
+  if (use_nsec3) {
+    check_nsec3(f, rep);
+  } else {
+    check_nsec(f, rep);
+  }
+  check_ttls(f, rep);
+}
+
+}  // namespace
+
+void check_denial(const CheckInput& in, FindingSink& sink) {
+  for (const ZoneContext& ctx : in.zones) check_zone(ctx, sink);
+}
 
 }  // namespace zw::checks

@@ -1,0 +1,177 @@
+// nsec3.cpp: NSEC3 hashing over OpenSSL SHA-1, base32hex, and NSEC3/NSEC3PARAM/type-bitmap parsing.
+#include "dnssec/nsec3.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/error.hpp"
+#include "core/handles.hpp"
+#include "core/name.hpp"
+
+namespace zw::dnssec {
+namespace {
+
+constexpr char kBase32Hex[] = "0123456789abcdefghijklmnopqrstuv";
+
+int base32hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'v') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'V') return c - 'A' + 10;
+  return -1;
+}
+
+/// Decodes into `out` (capacity `cap`); returns the number of octets or -1.
+long decode(std::string_view text, unsigned char* out, std::size_t cap) {
+  // RFC 4648 §6: the final quantum has 2, 4, 5 or 7 characters (8, 16, 24 or 32 bits); other remainders cannot
+  // come from whole octets.
+  std::size_t rem = text.size() % 8;
+  if (rem == 1 || rem == 3 || rem == 6) return -1;
+  std::size_t octets = text.size() * 5 / 8;
+  if (octets > cap) return -1;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  std::size_t n = 0;
+  for (char c : text) {
+    int v = base32hex_value(c);
+    if (v < 0) return -1;
+    acc = (acc << 5) | static_cast<std::uint32_t>(v);
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out[n++] = static_cast<unsigned char>((acc >> bits) & 0xFF);
+    }
+  }
+  // The bits left over must be zero (canonical encoding).
+  if (bits > 0 && (acc & ((1U << bits) - 1)) != 0) return -1;
+  return static_cast<long>(n);
+}
+
+/// SHA-1 fetched once: OpenSSL 3's one-shot SHA1() looks the algorithm up (under a lock) on every call.
+const EVP_MD* sha1() {
+  static const core::EvpMdPtr md(EVP_MD_fetch(nullptr, "SHA1", nullptr));
+  if (!md) throw Error("OpenSSL provides no SHA-1 implementation (needed for NSEC3 hashes)");
+  return md.get();
+}
+
+/// SHA-1(a || b) into out, with one digest context per thread.
+void sha1_concat(const unsigned char* a, std::size_t alen, std::string_view b, unsigned char* out) {
+  thread_local const core::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  if (!ctx || EVP_DigestInit_ex2(ctx.get(), sha1(), nullptr) != 1 || EVP_DigestUpdate(ctx.get(), a, alen) != 1 ||
+      EVP_DigestUpdate(ctx.get(), b.data(), b.size()) != 1 || EVP_DigestFinal_ex(ctx.get(), out, nullptr) != 1) {
+    throw Error("OpenSSL SHA-1 failed");
+  }
+}
+
+}  // namespace
+
+void nsec3_hash_into(std::string_view owner, std::string_view salt, std::uint16_t iterations, Nsec3Digest& out) {
+  // RFC 5155 §5: "IH(salt, x, 0) = H(x || salt), and IH(salt, x, k) = H(IH(salt, x, k-1) || salt), if k > 0".
+  unsigned char prev[kNsec3HashLength];
+  sha1_concat(reinterpret_cast<const unsigned char*>(owner.data()), owner.size(), salt, out.data());
+  for (std::uint16_t k = 0; k < iterations; ++k) {
+    std::memcpy(prev, out.data(), sizeof prev);
+    sha1_concat(prev, sizeof prev, salt, out.data());
+  }
+}
+
+std::string nsec3_hash(std::string_view owner_wire_lowercase, std::string_view salt, std::uint16_t iterations) {
+  Nsec3Digest d;
+  nsec3_hash_into(owner_wire_lowercase, salt, iterations, d);
+  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
+}
+
+std::string base32hex_encode(std::string_view data) {
+  std::string out;
+  out.reserve((data.size() * 8 + 4) / 5);
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (char ch : data) {
+    acc = (acc << 8) | static_cast<unsigned char>(ch);
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      out.push_back(kBase32Hex[(acc >> bits) & 0x1F]);
+    }
+  }
+  if (bits > 0) out.push_back(kBase32Hex[(acc << (5 - bits)) & 0x1F]);
+  return out;
+}
+
+std::optional<std::string> base32hex_decode(std::string_view text) {
+  std::string out(text.size() * 5 / 8, '\0');
+  long n = decode(text, reinterpret_cast<unsigned char*>(out.data()), out.size());
+  if (n < 0) return std::nullopt;
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+bool base32hex_decode_digest(std::string_view text, Nsec3Digest& out) {
+  // 20 octets are exactly 32 base32hex characters.
+  if (text.size() != 32) return false;
+  return decode(text, out.data(), out.size()) == static_cast<long>(out.size());
+}
+
+std::optional<Nsec3Rdata> parse_nsec3(std::string_view rd) {
+  // RFC 5155 §3.2: Hash Alg (1) | Flags (1) | Iterations (2) | Salt Length (1) | Salt | Hash Length (1) |
+  // Next Hashed Owner Name | Type Bit Maps.
+  if (rd.size() < 5) return std::nullopt;
+  Nsec3Rdata r;
+  r.algorithm = static_cast<std::uint8_t>(rd[0]);
+  r.flags = static_cast<std::uint8_t>(rd[1]);
+  r.iterations =
+      static_cast<std::uint16_t>((static_cast<unsigned char>(rd[2]) << 8) | static_cast<unsigned char>(rd[3]));
+  std::size_t pos = 4;
+  std::size_t slen = static_cast<unsigned char>(rd[pos++]);
+  if (pos + slen + 1 > rd.size()) return std::nullopt;
+  r.salt = rd.substr(pos, slen);
+  pos += slen;
+  std::size_t hlen = static_cast<unsigned char>(rd[pos++]);
+  if (hlen == 0 || pos + hlen > rd.size()) return std::nullopt;
+  r.next = rd.substr(pos, hlen);
+  pos += hlen;
+  r.bitmap = rd.substr(pos);
+  return r;
+}
+
+std::optional<Nsec3ParamRdata> parse_nsec3param(std::string_view rd) {
+  if (rd.size() < 5) return std::nullopt;
+  Nsec3ParamRdata r;
+  r.algorithm = static_cast<std::uint8_t>(rd[0]);
+  r.flags = static_cast<std::uint8_t>(rd[1]);
+  r.iterations =
+      static_cast<std::uint16_t>((static_cast<unsigned char>(rd[2]) << 8) | static_cast<unsigned char>(rd[3]));
+  std::size_t slen = static_cast<unsigned char>(rd[4]);
+  if (5 + slen != rd.size()) return std::nullopt;
+  r.salt = rd.substr(5, slen);
+  return r;
+}
+
+bool parse_type_bitmap(std::string_view bm, std::vector<std::uint16_t>& types) {
+  types.clear();
+  std::size_t pos = 0;
+  int last_window = -1;
+  while (pos < bm.size()) {
+    // RFC 4034 §4.1.2: "Blocks are present in the NSEC RR RDATA in increasing numerical order", each with a
+    // window number, a length of 1 to 32 octets, and the bitmap.
+    if (pos + 2 > bm.size()) return false;
+    int window = static_cast<unsigned char>(bm[pos]);
+    std::size_t len = static_cast<unsigned char>(bm[pos + 1]);
+    pos += 2;
+    if (window <= last_window || len == 0 || len > 32 || pos + len > bm.size()) return false;
+    last_window = window;
+    for (std::size_t i = 0; i < len; ++i) {
+      auto octet = static_cast<unsigned char>(bm[pos + i]);
+      for (int bit = 0; bit < 8; ++bit) {
+        if (octet & (0x80 >> bit)) {
+          types.push_back(static_cast<std::uint16_t>(window * 256 + static_cast<int>(i) * 8 + bit));
+        }
+      }
+    }
+    pos += len;
+  }
+  return true;
+}
+
+}  // namespace zw::dnssec

@@ -1,0 +1,71 @@
+// nsec3.hpp: NSEC3 hashing (RFC 5155 §5), base32hex (RFC 4648 §7), NSEC/NSEC3/NSEC3PARAM RDATA and type bitmaps.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace zw::dnssec {
+
+/// NSEC3 hash algorithm 1, SHA-1 (RFC 5155 §11), and the length of its digest.
+inline constexpr std::uint8_t kNsec3HashSha1 = 1;
+inline constexpr std::size_t kNsec3HashLength = 20;
+/// The Opt-Out bit of the NSEC3 Flags field (RFC 5155 §3.1.2.1).
+inline constexpr std::uint8_t kNsec3FlagOptOut = 0x01;
+
+/// A SHA-1 NSEC3 hash.
+using Nsec3Digest = std::array<unsigned char, kNsec3HashLength>;
+
+/// The hash of an owner name (RFC 5155 §5): IH(salt, x, 0) = SHA-1(x || salt), IH(salt, x, k) =
+/// SHA-1(IH(salt, x, k-1) || salt); result IH(salt, owner, iterations). The owner must already be in canonical
+/// form: uncompressed, fully qualified, lower-case wire format. Returns the 20 raw octets.
+std::string nsec3_hash(std::string_view owner_wire_lowercase, std::string_view salt, std::uint16_t iterations);
+
+/// Same as nsec3_hash, without allocating: writes the digest to `out`.
+void nsec3_hash_into(std::string_view owner_wire_lowercase, std::string_view salt, std::uint16_t iterations,
+                     Nsec3Digest& out);
+
+/// base32hex (RFC 4648 §7) in lower case without padding, as NSEC3 owner labels are written (RFC 5155 §3.3).
+std::string base32hex_encode(std::string_view data);
+
+/// Decodes unpadded base32hex (either case). Empty when a character is outside the alphabet, the length cannot
+/// come from whole octets, or the unused trailing bits are not zero.
+std::optional<std::string> base32hex_decode(std::string_view text);
+
+/// Decodes a base32hex NSEC3 owner label into a SHA-1 digest; false unless it is exactly 20 octets' worth.
+bool base32hex_decode_digest(std::string_view text, Nsec3Digest& out);
+
+/// The fields of NSEC3 RDATA (RFC 5155 §3.2). Views point into the RDATA.
+struct Nsec3Rdata {
+  std::uint8_t algorithm = 0;
+  std::uint8_t flags = 0;
+  std::uint16_t iterations = 0;
+  std::string_view salt;
+  std::string_view next;    ///< Next Hashed Owner Name, raw octets
+  std::string_view bitmap;  ///< Type Bit Maps field
+};
+
+/// Parses NSEC3 RDATA; empty when truncated (the bitmap is not validated here, see parse_type_bitmap).
+std::optional<Nsec3Rdata> parse_nsec3(std::string_view rdata);
+
+/// The fields of NSEC3PARAM RDATA (RFC 5155 §4.2).
+struct Nsec3ParamRdata {
+  std::uint8_t algorithm = 0;
+  std::uint8_t flags = 0;
+  std::uint16_t iterations = 0;
+  std::string_view salt;
+};
+
+/// Parses NSEC3PARAM RDATA; empty when truncated or followed by trailing octets.
+std::optional<Nsec3ParamRdata> parse_nsec3param(std::string_view rdata);
+
+/// Decodes a Type Bit Maps field (RFC 4034 §4.1.2, shared by NSEC and NSEC3) into ascending type numbers,
+/// appended to `types` (which is cleared first). False when a window is out of order, repeated, empty, longer than
+/// 32 octets or truncated.
+bool parse_type_bitmap(std::string_view bitmap, std::vector<std::uint16_t>& types);
+
+}  // namespace zw::dnssec
