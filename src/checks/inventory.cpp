@@ -1,7 +1,6 @@
 // inventory.cpp: the signer's keys (--keys) and the key history (--key-history) against the published keys:
 // KEY_PRIVATE_PUBLIC_MISMATCH, KEYTAG_COLLISION (also with unpublished keys and across time), KEY_REUSED and RSA
 // moduli sharing a prime with keys outside the published set — found before the faulty key signs anything.
-#include <gmp.h>
 
 #include <map>
 #include <set>
@@ -289,71 +288,6 @@ void check_reuse(const std::vector<ZoneKeys>& zones, const CheckInput& in,
   }
 }
 
-/// An owned GMP integer.
-struct Mpz {
-  mpz_t v;
-  Mpz() { mpz_init(v); }
-  ~Mpz() { mpz_clear(v); }
-  Mpz(const Mpz&) = delete;
-  Mpz& operator=(const Mpz&) = delete;
-};
-
-/// KEY_RSA_FACTORABLE: a key of a zone whose modulus shares a prime with an inventory or history key (pairs of keys
-/// published in this run are keys.cpp's).
-void check_shared_primes(const std::vector<ZoneKeys>& zones, const CheckInput& in,
-                         const std::vector<dnssec::PublicKey>& inv_keys,
-                         const std::vector<dnssec::PublicKey>& hist_keys, FindingSink& sink) {
-  std::set<std::string> published;
-  std::map<std::string, std::vector<std::string>> others;  // modulus → where it was seen
-  for (const ZoneKeys& zk : zones) {
-    for (const Cand& c : zk.cands) {
-      if (c.published && !c.key->rsa_modulus.empty()) {
-        published.insert(c.key->rsa_modulus);
-        others[c.key->rsa_modulus].push_back("key " + std::to_string(c.key->tag) + " of " + zk.ctx->name);
-      }
-    }
-  }
-  for (std::size_t i = 0; i < inv_keys.size(); ++i) {
-    if (!inv_keys[i].rsa_modulus.empty()) others[inv_keys[i].rsa_modulus].push_back(base_name(in.inventory[i].file));
-  }
-  for (std::size_t h = 0; h < hist_keys.size(); ++h) {
-    if (hist_keys[h].rsa_modulus.empty()) continue;
-    others[hist_keys[h].rsa_modulus].push_back("key " + std::to_string(hist_keys[h].tag) + " of " +
-                                               core::name_to_text(in.history[h].zone) + " in the key history (" +
-                                               in.history[h].source + ")");
-  }
-  std::size_t current = 0;
-  for (const ZoneKeys& zk : zones) current += zk.cands.size();
-  constexpr std::size_t kPairLimit = 2'000'000;
-  if (others.size() < 2 || current * others.size() > kPairLimit) return;
-
-  std::map<std::string, Mpz> nums;
-  auto num = [&](const std::string& m) -> const Mpz& {
-    auto [it, fresh] = nums.try_emplace(m);
-    if (fresh) mpz_import(it->second.v, m.size(), 1, 1, 1, 0, m.data());
-    return it->second;
-  };
-  Mpz g;
-  for (const ZoneKeys& zk : zones) {
-    for (const Cand& c : zk.cands) {
-      const std::string& m = c.key->rsa_modulus;
-      if (m.size() < 16) continue;
-      std::vector<std::string> shares;
-      for (const auto& [om, where] : others) {
-        if (om == m || om.size() < 16 || (published.count(m) && published.count(om))) continue;
-        mpz_gcd(g.v, num(m).v, num(om).v);
-        if (mpz_cmp_ui(g.v, 1) != 0 && mpz_cmp(g.v, num(m).v) != 0 && mpz_cmp(g.v, num(om).v) != 0) {
-          shares.push_back(join(where, ", "));
-        }
-      }
-      if (shares.empty()) continue;
-      report_on(
-          *zk.ctx, sink, c, Code::KEY_RSA_FACTORABLE,
-          {{"keytag", std::to_string(c.key->tag)}, {"reason", "shares a prime factor with " + join(shares, "; ")}});
-    }
-  }
-}
-
 }  // namespace
 
 void check_inventory(const CheckInput& in, FindingSink& sink) {
@@ -376,7 +310,6 @@ void check_inventory(const CheckInput& in, FindingSink& sink) {
     check_history_collisions(zk, in, hist_keys, sink);
   }
   check_reuse(zones, in, inv_keys, hist_keys, sink);
-  check_shared_primes(zones, in, inv_keys, hist_keys, sink);
 }
 
 }  // namespace zw::checks

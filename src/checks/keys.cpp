@@ -1,11 +1,12 @@
 // keys.cpp: DNSKEY parameters, algorithm policy, key material, key-tag collisions, revocation and key sharing
 // (RFC 4034 §2, RFC 5011, RFC 8624, RFC 3110, RFC 6605, RFC 8080).
-#include <gmp.h>
 
 #include <map>
 #include <set>
 
 #include "checks/common.hpp"
+#include "dnssec/batch_gcd.hpp"
+#include "dnssec/roca.hpp"
 
 namespace zw::checks {
 namespace {
@@ -124,24 +125,92 @@ void check_zone_keys(const ZoneContext& ctx, const Options& opt, FindingSink& si
   }
 }
 
-/// An owned GMP integer.
-struct Mpz {
-  mpz_t v;
-  Mpz() { mpz_init(v); }
-  ~Mpz() { mpz_clear(v); }
-  Mpz(const Mpz&) = delete;
-  Mpz& operator=(const Mpz&) = delete;
-  Mpz(Mpz&& o) noexcept {
-    mpz_init(v);
-    mpz_swap(v, o.v);
-  }
-  Mpz& operator=(Mpz&&) = delete;
-};
-
 struct SeenKey {
   std::size_t zone;
   const dnssec::KeyInfo* key;
 };
+
+/// One RSA modulus seen in this run, and where to report it.
+struct ModulusUse {
+  std::string modulus;
+  std::string where;                           ///< how the partner of a pair names it
+  const ZoneContext* ctx = nullptr;            ///< zone to report in (null: history, or a zone not being checked)
+  const dnssec::KeyInfo* published = nullptr;  ///< report on this published DNSKEY, or
+  const zone::InventoryKey* file = nullptr;    ///< on this key file
+  std::uint16_t tag = 0;
+};
+
+const ZoneContext* zone_of(const CheckInput& in, const core::WireName& origin) {
+  for (const ZoneContext& ctx : in.zones) {
+    if (ctx.zone->origin == origin) return &ctx;
+  }
+  return nullptr;
+}
+
+/// KEY_RSA_FACTORABLE across every RSA key of the run — published keys of all zones, the signer's key files and the
+/// key history — by batch GCD (Heninger et al. 2012), and KEY_ROCA_VULNERABLE for the keys of the run.
+void check_shared_primes(const CheckInput& in, FindingSink& sink) {
+  std::vector<ModulusUse> uses;
+  for (const ZoneContext& ctx : in.zones) {
+    for (const dnssec::KeyInfo& k : ctx.analysis->keys) {
+      if (!dnssec::is_rsa_algorithm(k.key.algorithm) || k.key.rsa_modulus.size() < 16) continue;
+      uses.push_back(
+          {k.key.rsa_modulus, "key " + std::to_string(k.key.tag) + " of " + ctx.name, &ctx, &k, nullptr, k.key.tag});
+    }
+  }
+  std::vector<dnssec::PublicKey> parsed;  // keeps inventory/history keys alive while `uses` points at their text
+  parsed.reserve(in.inventory.size() + in.history.size());
+  for (const zone::InventoryKey& f : in.inventory) {
+    if (f.dnskey_rdata.size() < 5) continue;
+    parsed.push_back(dnssec::parse_dnskey(f.dnskey_rdata));
+    const dnssec::PublicKey& k = parsed.back();
+    if (!dnssec::is_rsa_algorithm(k.algorithm) || k.rsa_modulus.size() < 16) continue;
+    uses.push_back({k.rsa_modulus, "key file " + f.file, zone_of(in, f.zone), nullptr, &f, k.tag});
+  }
+  for (const zone::HistoryKey& h : in.history) {
+    if (h.dnskey_rdata.size() < 5) continue;
+    parsed.push_back(dnssec::parse_dnskey(h.dnskey_rdata));
+    const dnssec::PublicKey& k = parsed.back();
+    if (!dnssec::is_rsa_algorithm(k.algorithm) || k.rsa_modulus.size() < 16) continue;
+    uses.push_back({k.rsa_modulus,
+                    "key " + std::to_string(k.tag) + " of " + core::name_to_text(h.zone) + " in the key history (" +
+                        h.source + ")",
+                    nullptr, nullptr, nullptr, k.tag});
+  }
+
+  auto report = [&](const ModulusUse& u, catalog::Code code, Reporter::Params params) {
+    if (!u.ctx) return;
+    Reporter rep(*u.ctx, sink);
+    if (u.published) {
+      rep.record(code, u.ctx->zone->records[u.published->record], std::move(params));
+    } else if (u.file) {
+      rep.external(code, ExternalRecord{u.file->dnskey_rdata, u.file->file, 0}, "DNSKEY", std::move(params));
+    }
+  };
+
+  // CVE-2017-15361: the modulus has the structure of the Infineon library's primes.
+  for (const ModulusUse& u : uses) {
+    if (u.ctx && dnssec::roca_fingerprint(u.modulus)) {
+      report(u, Code::KEY_ROCA_VULNERABLE, {{"keytag", std::to_string(u.tag)}});
+    }
+  }
+
+  if (uses.size() < 2) return;
+  std::vector<std::string> moduli;
+  moduli.reserve(uses.size());
+  for (const ModulusUse& u : uses) moduli.push_back(u.modulus);
+  std::map<std::size_t, std::set<std::string>> partners;
+  for (const dnssec::SharedFactor& pair : dnssec::shared_factor_pairs(moduli)) {
+    partners[pair.first].insert(uses[pair.second].where);
+    partners[pair.second].insert(uses[pair.first].where);
+  }
+  for (const auto& [i, with] : partners) {
+    std::string list;
+    for (const auto& w : with) list += (list.empty() ? "" : ", ") + w;
+    report(uses[i], Code::KEY_RSA_FACTORABLE,
+           {{"keytag", std::to_string(uses[i].tag)}, {"reason", "shares a prime factor with " + list}});
+  }
+}
 
 }  // namespace
 
@@ -182,41 +251,7 @@ void check_key_sharing(const CheckInput& in, FindingSink& sink) {
     }
   }
 
-  // KEY_RSA_FACTORABLE by shared primes: pairwise GCD over the distinct RSA moduli seen in this run.
-  std::map<std::string, std::vector<SeenKey>> moduli_uses;
-  for (std::size_t zi = 0; zi < in.zones.size(); ++zi) {
-    for (const dnssec::KeyInfo& k : in.zones[zi].analysis->keys) {
-      if (!dnssec::is_rsa_algorithm(k.key.algorithm) || k.key.rsa_modulus.size() < 16) continue;
-      moduli_uses[k.key.rsa_modulus].push_back({zi, &k});
-    }
-  }
-  constexpr std::size_t kPairwiseLimit = 1000;
-  if (moduli_uses.size() < 2 || moduli_uses.size() > kPairwiseLimit) return;
-  std::vector<std::pair<const std::string*, const std::vector<SeenKey>*>> list;
-  for (const auto& [m, u] : moduli_uses) list.emplace_back(&m, &u);
-  std::vector<Mpz> nums(list.size());
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    mpz_import(nums[i].v, list[i].first->size(), 1, 1, 1, 0, list[i].first->data());
-  }
-  Mpz g;
-  std::vector<bool> shared(list.size(), false);
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    for (std::size_t j = i + 1; j < list.size(); ++j) {
-      mpz_gcd(g.v, nums[i].v, nums[j].v);
-      if (mpz_cmp_ui(g.v, 1) != 0 && mpz_cmp(g.v, nums[i].v) != 0) {
-        shared[i] = true;
-        shared[j] = true;
-      }
-    }
-  }
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    if (!shared[i]) continue;
-    for (const SeenKey& u : *list[i].second) {
-      Reporter rep(in.zones[u.zone], sink);
-      rep.record(Code::KEY_RSA_FACTORABLE, in.zones[u.zone].zone->records[u.key->record],
-                 {{"keytag", std::to_string(u.key->key.tag)}, {"reason", "shares a prime factor with another key"}});
-    }
-  }
+  check_shared_primes(in, sink);
 }
 
 }  // namespace zw::checks

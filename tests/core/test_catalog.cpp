@@ -33,8 +33,6 @@ const std::set<std::string> kNotYetInVectors = {
     "EDNS_UNSUPPORTED",
     "RESPONSE_TOO_LARGE",
     "SERVICE_ENDPOINT_CONCENTRATION",
-    // ROCA moduli: checked by unit tests (tests/dnssec/test_roca.cpp) until a vector carries such a key
-    "KEY_ROCA_VULNERABLE",
     // rollovers across snapshots
     "ROLLOVER_IN_PROGRESS",
     "ZSK_PREPUBLISH_TOO_SHORT",
