@@ -64,8 +64,8 @@ struct ZoneAnalysis {
 /// at ordinary names, and DS/NSEC at delegation points; never NS at a delegation, glue, or RRSIGs themselves.
 bool is_authoritative(const zone::Zone& zone, const zone::RRset& rrset);
 
-/// Parses the apex keys and verifies every signature over authoritative data, on all cores. With `verify_signatures` false
-/// (e.g. for the previous version of a zone) signatures are parsed and attached but not verified (NotChecked).
+/// Parses the apex keys and verifies every signature over authoritative data, on all cores. With `verify_signatures`
+/// false (e.g. for the previous version of a zone) signatures are parsed and attached but not verified (NotChecked).
 ZoneAnalysis analyse(const zone::Zone& zone, bool verify_signatures = true);
 
 }  // namespace zw::dnssec
