@@ -1,7 +1,9 @@
 // handles.hpp: RAII owners for the C library handles used in zonewarden (OpenSSL, ldns).
 #pragma once
 
+#include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <openssl/params.h>
@@ -39,6 +41,15 @@ struct OsslParamDeleter {
 struct OpensslStringDeleter {
   void operator()(char* p) const { OPENSSL_free(p); }
 };
+struct EcGroupDeleter {
+  void operator()(EC_GROUP* p) const { EC_GROUP_free(p); }
+};
+struct EcPointDeleter {
+  void operator()(EC_POINT* p) const { EC_POINT_free(p); }
+};
+struct BioDeleter {
+  void operator()(BIO* p) const { BIO_free(p); }
+};
 struct LdnsRrDeleter {
   void operator()(ldns_rr* p) const { ldns_rr_free(p); }
 };
@@ -49,6 +60,9 @@ struct LdnsBufferDeleter {
   void operator()(ldns_buffer* p) const { ldns_buffer_free(p); }
 };
 
+using EcGroupPtr = std::unique_ptr<EC_GROUP, EcGroupDeleter>;
+using EcPointPtr = std::unique_ptr<EC_POINT, EcPointDeleter>;
+using BioPtr = std::unique_ptr<BIO, BioDeleter>;
 using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyDeleter>;
 using EvpMdCtxPtr = std::unique_ptr<EVP_MD_CTX, EvpMdCtxDeleter>;
 using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, EvpPkeyCtxDeleter>;

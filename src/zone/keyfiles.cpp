@@ -52,18 +52,9 @@ namespace fs = std::filesystem;
 constexpr std::uint16_t kDnskeyType = 48;
 constexpr std::size_t kMaxKeyFileBytes = std::size_t{1} << 20;
 
-struct EcGroupDeleter {
-  void operator()(EC_GROUP* p) const { EC_GROUP_free(p); }
-};
-struct EcPointDeleter {
-  void operator()(EC_POINT* p) const { EC_POINT_free(p); }
-};
-struct BioDeleter {
-  void operator()(BIO* p) const { BIO_free(p); }
-};
-using EcGroupPtr = std::unique_ptr<EC_GROUP, EcGroupDeleter>;
-using EcPointPtr = std::unique_ptr<EC_POINT, EcPointDeleter>;
-using BioPtr = std::unique_ptr<BIO, BioDeleter>;
+using core::BioPtr;
+using core::EcGroupPtr;
+using core::EcPointPtr;
 
 const unsigned char* ubytes(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
