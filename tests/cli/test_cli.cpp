@@ -180,7 +180,7 @@ TEST_CASE("the manual pages document every option and command", "[cli][man]") {
   }
 }
 
-TEST_CASE("--previous: the changes since the last version, and a wrong zone is an input error", "[cli][history]") {
+TEST_CASE("a previous version: the changes since it, and a wrong zone is an input error", "[cli][history]") {
   const std::string root = kSrc + "/zones/root/";
   Run r = zw("zone -f json --now 20190128000000 --previous " + root + "root-2019010300.zone.gz " + root +
              "root-2019012200.zone.gz");
