@@ -17,6 +17,7 @@
 #include "core/name.hpp"
 #include "core/time.hpp"
 #include "dnssec/nsec3.hpp"
+#include "support.hpp"
 #include "zone/loader.hpp"
 
 namespace {
@@ -75,15 +76,7 @@ std::vector<Finding> denial_only(const std::string& text) {
   zw::zone::LoadOptions lo;
   const zw::zone::Zone z = zw::zone::load_zone_text(text, "test.zone", lo);
   const zw::dnssec::ZoneAnalysis a = zw::dnssec::analyse(z, false);
-  zw::checks::CheckInput in;
-  zw::checks::ZoneContext ctx;
-  ctx.name = zw::core::name_to_text(z.origin);
-  ctx.zone = &z;
-  ctx.analysis = &a;
-  in.zones.push_back(ctx);
-  zw::FindingSink sink;
-  zw::checks::check_denial(in, sink);
-  return sink.take();
+  return zw::test::run_check(&zw::checks::check_denial, z, a);
 }
 
 std::string hashed(const std::string& name) {

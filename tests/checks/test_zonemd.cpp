@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "checks/zone_run.hpp"
+#include "support.hpp"
 #include "zone/loader.hpp"
 
 namespace {
@@ -10,15 +11,7 @@ const std::string kKat = std::string(ZW_SOURCE_DIR) + "/test-vectors/kat/rfc8976
 
 std::vector<zw::Finding> zonemd_findings(const zw::zone::Zone& z) {
   zw::dnssec::ZoneAnalysis a = zw::dnssec::analyse(z);
-  zw::checks::CheckInput in;
-  zw::checks::ZoneContext ctx;
-  ctx.name = zw::core::name_to_text(z.origin);
-  ctx.zone = &z;
-  ctx.analysis = &a;
-  in.zones.push_back(ctx);
-  zw::FindingSink sink;
-  zw::checks::check_zonemd(in, sink);
-  return sink.take();
+  return zw::test::run_check(&zw::checks::check_zonemd, z, a);
 }
 
 }  // namespace

@@ -12,27 +12,14 @@
 #include "core/parallel.hpp"
 #include "dnssec/batch_gcd.hpp"
 #include "dnssec/crypto.hpp"
+#include "support.hpp"
 #include "zone/loader.hpp"
 
 using namespace zw::dnssec;
 
 namespace {
 
-/// RAII owner of a GMP random state with a fixed seed.
-class Random {
- public:
-  explicit Random(unsigned long seed) {
-    gmp_randinit_default(state_);
-    gmp_randseed_ui(state_, seed);
-  }
-  Random(const Random&) = delete;
-  Random& operator=(const Random&) = delete;
-  ~Random() { gmp_randclear(state_); }
-  __gmp_randstate_struct* get() { return state_; }
-
- private:
-  gmp_randstate_t state_;
-};
+using Random = zw::test::GmpRandom;
 
 /// A random prime of exactly `bits` bits with its top two bits set (so products of two have 2·bits bits).
 Mpz random_prime(unsigned long bits, unsigned long seed) {

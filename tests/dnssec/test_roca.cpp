@@ -17,27 +17,14 @@
 #include "dnssec/batch_gcd.hpp"
 #include "dnssec/crypto.hpp"
 #include "dnssec/roca.hpp"
+#include "support.hpp"
 #include "zone/loader.hpp"
 
 using namespace zw::dnssec;
 
 namespace {
 
-/// RAII owner of a GMP random state with a fixed seed.
-class Random {
- public:
-  explicit Random(unsigned long seed) {
-    gmp_randinit_default(state_);
-    gmp_randseed_ui(state_, seed);
-  }
-  Random(const Random&) = delete;
-  Random& operator=(const Random&) = delete;
-  ~Random() { gmp_randclear(state_); }
-  __gmp_randstate_struct* get() { return state_; }
-
- private:
-  gmp_randstate_t state_;
-};
+using Random = zw::test::GmpRandom;
 
 /// Product of the first `count` primes (2, 3, 5, …): the M of Infineon's generator (39 primes for 512-bit keys,
 /// 71 for 1024, 126 for 2048).
