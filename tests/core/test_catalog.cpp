@@ -14,7 +14,7 @@ using namespace zw;
 
 namespace {
 
-/// Codes that no zone-file vector can show yet: live-mode codes, and codes whose checks later issues build
+/// Codes that no zone-file vector can show yet: live-mode codes, and the rollover checks across versions, not built yet
 /// (denial of existence, key inventories, rollovers across versions). Shrinks as those land.
 const std::set<std::string> kNotYetInVectors = {
     // live mode
