@@ -22,6 +22,7 @@
 #include "core/error.hpp"
 #include "core/handles.hpp"
 #include "core/ldns.hpp"
+#include "zone/rdata_fast.hpp"
 #include "zone/scanner.hpp"
 
 namespace zw::zone {
@@ -141,9 +142,7 @@ std::string class_name(std::uint16_t c) {
 
 std::optional<std::uint16_t> parse_type(std::string_view s) {
   if (istarts_with(s, "TYPE")) return parse_u16(s.substr(4));
-  if (s.size() > 20) return std::nullopt;
-  std::string z(s);
-  auto t = ldns_get_rr_type_by_name(z.c_str());
+  const std::uint16_t t = type_from_text(s);
   if (t == 0) return std::nullopt;
   return static_cast<std::uint16_t>(t);
 }
@@ -304,30 +303,6 @@ std::string read_input(const std::string& path, std::uint64_t limit) {
   data.resize(len);
   if (has_gzip_magic(data)) return gunzip(data, path, limit);
   return data;
-}
-
-/// Strict RFC 4648 §7 base32hex without padding (RFC 5155 §3.3): 1 to 255 octets, case-insensitive, unused
-/// trailing bits zero. Empty on any violation.
-std::optional<std::string> decode_base32hex(std::string_view text) {
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    int v = -1;
-    if (c >= '0' && c <= '9') v = c - '0';
-    if (c >= 'A' && c <= 'V') v = c - 'A' + 10;
-    if (c >= 'a' && c <= 'v') v = c - 'a' + 10;
-    if (v < 0) return std::nullopt;
-    acc = (acc << 5) | static_cast<std::uint32_t>(v);
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  if (bits >= 5 || (acc & ((1U << bits) - 1)) != 0) return std::nullopt;  // impossible length or stray bits
-  if (out.empty() || out.size() > 255) return std::nullopt;
-  return out;
 }
 
 class Loader {
@@ -571,6 +546,21 @@ class Loader {
     const bool generic = i < n && !t[i].quoted && t[i].text == "\\#";
     if (generic) decode_generic(rec, i, ctx);
 
+    if (!generic && options_.fast_rdata) {
+      fast_.clear();
+      if (fast_rdata(*type, std::span<const Token>(t).subspan(i), ctx.origin, fast_)) {
+        if (*type == LDNS_RR_TYPE_SOA) {
+          const auto* m = reinterpret_cast<const unsigned char*>(fast_.data() + fast_.size() - 4);
+          const std::uint32_t minimum = (std::uint32_t{m[0]} << 24) | (std::uint32_t{m[1]} << 16) |
+                                        (std::uint32_t{m[2]} << 8) | std::uint32_t{m[3]};
+          if (!soa_minimum_) soa_minimum_ = minimum;
+          if (from_this_soa) rttl = minimum;
+        }
+        builder_.add(ctx.owner, *type, rclass, rttl, fast_, SourceRef{ctx.file, rec.line});
+        return;
+      }
+    }
+
     // The single-line text for ldns. The owner is ours; ldns only reads 255 characters of it, so an escaped
     // long owner is replaced by the root (ldns's owner is never used).
     const std::string owner_text = core::name_to_text(ctx.owner);
@@ -671,6 +661,7 @@ class Loader {
   core::WireName scratch_;
   std::string line_;
   std::string generic_;
+  std::string fast_;
 };
 
 }  // namespace

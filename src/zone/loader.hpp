@@ -15,6 +15,9 @@ struct LoadOptions {
   std::uint32_t default_ttl = 3600;  ///< used until $TTL or the SOA gives one
   int max_include_depth = 16;        ///< deeper $INCLUDE nesting (or a loop) is an input error
   std::uint64_t max_input_bytes = std::uint64_t{16} << 30;  ///< per file, after decompression
+  /// Parse the common types natively (src/zone/rdata_fast.hpp); false sends every record through ldns (tests
+  /// compare both).
+  bool fast_rdata = true;
 };
 
 /// Loads a master file. Handles $ORIGIN, $TTL, $INCLUDE (relative to the including file), ';' comments,

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 #include <numeric>
+#include <stdexcept>
 
 #include "core/ldns.hpp"
 
@@ -67,47 +68,113 @@ std::uint32_t ZoneBuilder::add_file(std::string path) {
 
 void ZoneBuilder::add(std::string_view owner, std::uint16_t type, std::uint16_t rclass, std::uint32_t ttl,
                       std::string_view rdata, SourceRef src) {
-  Pending p;
-  p.owner = core::name_lower(owner);
-  p.rec.type = type;
-  p.rec.rclass = rclass;
-  p.rec.ttl = ttl;
-  p.rec.rdata_off = static_cast<std::uint32_t>(zone_.arena.size());
-  p.rec.rdata_len = static_cast<std::uint32_t>(rdata.size());
-  p.rec.src = src;
+  const auto count = static_cast<std::uint32_t>(owner_off_.size() - 1);
+  if (count == 0 || !core::name_equal(this->owner(count - 1), owner)) {
+    const std::size_t at = owners_.size();
+    owners_.append(owner);
+    for (std::size_t i = at; i < owners_.size(); ++i) {
+      char& c = owners_[i];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+    }
+    owner_off_.push_back(static_cast<std::uint32_t>(owners_.size()));
+    if (owners_ascending_ && count > 0 && core::name_compare(this->owner(count - 1), this->owner(count)) >= 0) {
+      owners_ascending_ = false;
+    }
+  }
+  if (zone_.arena.size() + rdata.size() > UINT32_MAX) throw std::length_error("zone larger than 4 GiB of RDATA");
+  Record r;
+  r.name = static_cast<std::uint32_t>(owner_off_.size() - 2);
+  r.type = type;
+  r.rclass = rclass;
+  r.ttl = ttl;
+  r.rdata_off = static_cast<std::uint32_t>(zone_.arena.size());
+  r.rdata_len = static_cast<std::uint32_t>(rdata.size());
+  r.src = src;
   zone_.arena.append(rdata);
-  pending_.push_back(std::move(p));
+  pending_.push_back(r);
+}
+
+void ZoneBuilder::append(ZoneBuilder&& other) {
+  if (other.pending_.empty()) return;
+  const auto count = static_cast<std::uint32_t>(owner_off_.size() - 1);
+  std::uint32_t first = 0;  // other's first owner continues our last one
+  if (count > 0 && owner(count - 1) == other.owner(0)) first = 1;
+  if (first == 0 && count > 0 && core::name_compare(owner(count - 1), other.owner(0)) >= 0) owners_ascending_ = false;
+  owners_ascending_ = owners_ascending_ && other.owners_ascending_;
+  const auto base_owner = static_cast<std::uint32_t>(count - first);
+  const std::uint32_t skip = other.owner_off_[first];
+  for (std::size_t i = first + 1; i < other.owner_off_.size(); ++i) {
+    owner_off_.push_back(static_cast<std::uint32_t>(owners_.size() + other.owner_off_[i] - skip));
+  }
+  owners_.append(std::string_view(other.owners_).substr(skip));
+  if (zone_.arena.size() + other.zone_.arena.size() > UINT32_MAX) {
+    throw std::length_error("zone larger than 4 GiB of RDATA");
+  }
+  const auto base_rdata = static_cast<std::uint32_t>(zone_.arena.size());
+  zone_.arena.append(other.zone_.arena);
+  pending_.reserve(pending_.size() + other.pending_.size());
+  for (Record r : other.pending_) {
+    r.name += base_owner;
+    r.rdata_off += base_rdata;
+    pending_.push_back(r);
+  }
+  other.pending_ = {};
+  other.owners_ = {};
+  other.zone_.arena = {};
 }
 
 Zone ZoneBuilder::finish() && {
   Zone& z = zone_;
-  // Canonical order: name, then type, then RDATA.
-  std::vector<std::uint32_t> order(pending_.size());
-  std::iota(order.begin(), order.end(), 0U);
   auto rd = [&](const Record& r) { return std::string_view(z.arena).substr(r.rdata_off, r.rdata_len); };
-  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
-    const Pending& a = pending_[x];
-    const Pending& b = pending_[y];
-    int c = core::name_compare(a.owner, b.owner);
-    if (c != 0) return c < 0;
-    if (a.rec.type != b.rec.type) return a.rec.type < b.rec.type;
-    return compare_rdata(rd(a.rec), rd(b.rec)) < 0;
-  });
-  z.records.reserve(order.size());
-  for (std::uint32_t idx : order) {
-    Pending& p = pending_[idx];
-    if (z.names.empty() || z.names.back() != p.owner) {
-      z.names.push_back(std::move(p.owner));
-    } else if (!z.records.empty()) {
-      const Record& last = z.records.back();
-      // RFC 2181 §5: duplicate RRs in an RRset are suppressed (dig AXFR output repeats the SOA).
-      if (last.type == p.rec.type && last.rclass == p.rec.rclass && rd(last) == rd(p.rec)) continue;
+  auto by_type_rdata = [&](const Record& a, const Record& b) {
+    if (a.type != b.type) return a.type < b.type;
+    return compare_rdata(rd(a), rd(b)) < 0;
+  };
+  const auto owners = static_cast<std::uint32_t>(owner_off_.size() - 1);
+  if (owners_ascending_) {
+    // Canonical name order already (each name is one run): sort each name's records by type and RDATA.
+    z.names.reserve(owners);
+    for (std::uint32_t i = 0; i < owners; ++i) z.names.emplace_back(owner(i));
+    for (std::size_t i = 0; i < pending_.size();) {
+      std::size_t j = i + 1;
+      while (j < pending_.size() && pending_[j].name == pending_[i].name) ++j;
+      auto b = pending_.begin() + static_cast<std::ptrdiff_t>(i);
+      auto e = pending_.begin() + static_cast<std::ptrdiff_t>(j);
+      if (!std::is_sorted(b, e, by_type_rdata)) std::stable_sort(b, e, by_type_rdata);
+      i = j;
     }
-    p.rec.name = static_cast<std::uint32_t>(z.names.size() - 1);
-    z.records.push_back(p.rec);
+  } else {
+    // Rank the distinct owners in canonical order, then sort the records by (rank, type, RDATA).
+    std::vector<std::uint32_t> order(owners);
+    std::iota(order.begin(), order.end(), 0U);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::uint32_t a, std::uint32_t b) { return core::name_compare(owner(a), owner(b)) < 0; });
+    std::vector<std::uint32_t> rank(owners);
+    for (std::uint32_t k = 0; k < owners; ++k) {
+      if (z.names.empty() || z.names.back() != owner(order[k])) z.names.emplace_back(owner(order[k]));
+      rank[order[k]] = static_cast<std::uint32_t>(z.names.size() - 1);
+    }
+    for (Record& r : pending_) r.name = rank[r.name];
+    std::stable_sort(pending_.begin(), pending_.end(), [&](const Record& a, const Record& b) {
+      if (a.name != b.name) return a.name < b.name;
+      return by_type_rdata(a, b);
+    });
   }
-  pending_.clear();
+  owners_ = {};
+  owner_off_ = {};
+  // RFC 2181 §5: duplicate RRs in an RRset are suppressed (dig AXFR output repeats the SOA).
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < pending_.size(); ++i) {
+    const Record& r = pending_[i];
+    if (kept > 0) {
+      const Record& last = pending_[kept - 1];
+      if (last.name == r.name && last.type == r.type && last.rclass == r.rclass && rd(last) == rd(r)) continue;
+    }
+    pending_[kept++] = r;
+  }
+  pending_.resize(kept);
   pending_.shrink_to_fit();
+  z.records = std::move(pending_);
 
   // RRsets and the per-name index.
   z.name_rrsets.assign(z.names.size() + 1, 0);

@@ -80,7 +80,8 @@ class Zone {
   std::uint32_t ttl_of(const RRset& s) const;
 };
 
-/// Collects records in any order, then sorts, deduplicates and classifies them.
+/// Collects records in any order, then sorts, deduplicates and classifies them. Input that is already in canonical
+/// name order (as signers write zones) is recognised and only each name's records are sorted.
 class ZoneBuilder {
  public:
   explicit ZoneBuilder(core::WireName origin);
@@ -89,6 +90,8 @@ class ZoneBuilder {
   /// Adds one record. `owner` is a wire name (any case); `rdata` must already be canonical.
   void add(std::string_view owner, std::uint16_t type, std::uint16_t rclass, std::uint32_t ttl, std::string_view rdata,
            SourceRef src);
+  /// Moves every record of `other` (built for the same origin, files registered in the same order) after ours.
+  void append(ZoneBuilder&& other);
   /// Sets the origin when it was not known at construction (e.g. taken from the SOA).
   void set_origin(core::WireName origin);
   const core::WireName& origin() const { return zone_.origin; }
@@ -97,12 +100,14 @@ class ZoneBuilder {
   Zone finish() &&;
 
  private:
-  struct Pending {
-    core::WireName owner;
-    Record rec;
-  };
+  std::string_view owner(std::uint32_t i) const {
+    return std::string_view(owners_).substr(owner_off_[i], owner_off_[i + 1] - owner_off_[i]);
+  }
   Zone zone_;
-  std::vector<Pending> pending_;
+  std::string owners_;                       ///< distinct consecutive owners, lower case, back to back
+  std::vector<std::uint32_t> owner_off_{0};  ///< owner i is owners_[owner_off_[i], owner_off_[i+1])
+  std::vector<Record> pending_;              ///< Record::name indexes the owners above
+  bool owners_ascending_ = true;             ///< every owner sorts after the one before it
 };
 
 /// RR type numbers used by the checks.
