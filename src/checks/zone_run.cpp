@@ -126,7 +126,9 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
                   " is not among the zones checked");
     }
   }
+  const auto checks_start = std::chrono::steady_clock::now();
   result.findings = run_checks(in, job.policy);
+  result.checks_seconds = seconds_since(checks_start);
 
   if (!job.key_history.empty()) {
     // Remember every public key seen in this run (published and inventory) so later runs find faults across time.

@@ -46,6 +46,7 @@ struct ZoneJobResult {
   std::vector<std::string> warnings;  ///< problems with auxiliary inputs that did not stop the run (key files)
   std::vector<ZoneSummary> zones;
   std::vector<Finding> findings;
+  double checks_seconds = 0;  ///< all checks over all zones
 };
 
 /// Runs the job. Throws zw::Error when an input cannot be read (exit status 3).

@@ -11,9 +11,22 @@
 
 namespace zw::core {
 
-/// Number of worker threads to use (hardware concurrency, at least 1).
+namespace detail {
+inline std::atomic<unsigned>& worker_override() {
+  static std::atomic<unsigned> n{0};
+  return n;
+}
+}  // namespace detail
+
+/// Sets the number of worker threads (0: one per core), e.g. from --threads.
+inline void set_worker_count(unsigned n) {
+  detail::worker_override().store(n);
+}
+
+/// Number of worker threads to use (set_worker_count, else hardware concurrency; at least 1).
 inline unsigned worker_count() {
-  return std::max(1U, std::thread::hardware_concurrency());
+  unsigned n = detail::worker_override().load();
+  return n != 0 ? n : std::max(1U, std::thread::hardware_concurrency());
 }
 
 /// Calls body(i) for every i in [0, n), in chunks, on up to worker_count() threads. The first exception thrown by

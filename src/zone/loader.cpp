@@ -2,6 +2,7 @@
 #include "zone/loader.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -12,16 +13,19 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <new>
 #include <optional>
 #include <string_view>
 #include <system_error>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 
 #include "core/error.hpp"
 #include "core/handles.hpp"
 #include "core/ldns.hpp"
+#include "core/parallel.hpp"
 #include "zone/rdata_fast.hpp"
 #include "zone/scanner.hpp"
 
@@ -305,32 +309,156 @@ std::string read_input(const std::string& path, std::uint64_t limit) {
   return data;
 }
 
-class Loader {
+/// A top-level zone file: mapped (large plain files, so that parts already parsed can leave memory) or read.
+class InputText {
  public:
-  explicit Loader(const LoadOptions& options)
-      : options_(options), builder_(options.origin), wire_(ldns_buffer_new(512)) {
-    if (!wire_) throw Error("out of memory");
+  InputText(const std::string& path, std::uint64_t limit) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw OpenError{errno};
+    FdCloser closer{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) throw OpenError{errno};
+    if (S_ISREG(st.st_mode) && st.st_size >= kMapAbove) {
+      if (static_cast<std::uint64_t>(st.st_size) > limit) throw too_large(path, limit);
+      const auto len = static_cast<std::size_t>(st.st_size);
+      void* p = ::mmap(nullptr, len, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p != MAP_FAILED) {
+        map_ = p;
+        map_len_ = len;
+        view_ = std::string_view(static_cast<const char*>(p), len);
+        if (!has_gzip_magic(view_)) {
+          ::madvise(map_, map_len_, MADV_SEQUENTIAL);
+          return;
+        }
+        owned_ = gunzip(std::string(view_), path, limit);
+        unmap();
+        view_ = owned_;
+        return;
+      }
+    }
+    owned_ = read_input(path, limit);
+    view_ = owned_;
+  }
+  InputText(const InputText&) = delete;
+  InputText& operator=(const InputText&) = delete;
+  ~InputText() { unmap(); }
+
+  std::string_view view() const { return view_; }
+  /// Lets the pages of [begin, end) go (they are read again from the file if needed).
+  void release(std::size_t begin, std::size_t end) const {
+    if (!map_) return;
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    const std::size_t b = (begin + page - 1) / page * page;
+    const std::size_t e = std::min(end, map_len_) / page * page;
+    if (e > b) ::madvise(static_cast<char*>(map_) + b, e - b, MADV_DONTNEED);
   }
 
-  void load(std::string_view text, const std::string& name) {
+ private:
+  static constexpr off_t kMapAbove = off_t{1} << 20;
+  void unmap() {
+    if (map_) ::munmap(map_, map_len_);
+    map_ = nullptr;
+  }
+  std::string owned_;
+  void* map_ = nullptr;
+  std::size_t map_len_ = 0;
+  std::string_view view_;
+};
+
+/// Files named in SourceRefs: the zone file and its $INCLUDEs, shared by the loaders of one zone's parts.
+struct FileRegistry {
+  std::vector<std::string> files;
+  std::unordered_map<std::string, std::uint32_t> index;
+  std::uint32_t add(const std::string& path) {
+    auto it = index.find(path);
+    if (it != index.end()) return it->second;
+    files.push_back(path);
+    index.emplace(path, static_cast<std::uint32_t>(files.size() - 1));
+    return static_cast<std::uint32_t>(files.size() - 1);
+  }
+};
+
+/// What one record of a master file leaves to the next: RFC 1035 §5.1 origin, owner and TTLs, and the facts the
+/// loader keeps about the zone. A part of the file loaded in parallel starts from a guess of this state.
+struct State {
+  core::WireName origin;  ///< of the top-level file
+  core::WireName owner;   ///< of the top-level file
+  std::optional<std::uint32_t> dollar_ttl;
+  std::optional<std::uint32_t> last_ttl;
+  std::optional<std::uint32_t> soa_minimum;
+  std::optional<std::uint16_t> zone_class;
+  std::string first_class_where;
+  core::WireName first_soa_owner;
+  core::WireName first_dollar_origin;
+};
+
+// Bits for State fields, to record which a part of the file used and which it set.
+enum StateField : unsigned {
+  kOrigin = 1,
+  kOwner = 2,
+  kDollarTtl = 4,
+  kLastTtl = 8,
+  kSoaMinimum = 16,
+  kClass = 32,
+  kFirstSoaOwner = 64,
+  kFirstDollarOrigin = 128,
+};
+
+// Thrown by a speculative part that meets something only a sequential load handles ($INCLUDE).
+struct NeedSequential {};
+
+class Loader {
+ public:
+  Loader(const LoadOptions& options, FileRegistry& files)
+      : options_(options), builder_(options.origin), files_(files), wire_(ldns_buffer_new(512)) {
+    if (!wire_) throw Error("out of memory");
+    st_.origin = options.origin;
+  }
+
+  /// Loads the records that start in [begin, end) of the top-level file `text`; `line` is the line at `begin`.
+  /// Returns where the scan stopped (see Scanner::stop) and where the first record began.
+  std::pair<std::size_t, std::size_t> load(std::string_view text, const std::string& name, std::size_t begin = 0,
+                                           std::size_t end = std::string_view::npos, std::uint32_t line = 1) {
     Context ctx;
     ctx.name = name;
     ctx.file = file_index(name);
-    ctx.origin = options_.origin;
-    run(text, ctx);
+    ctx.origin = st_.origin;
+    ctx.owner = st_.owner;
+    Scanner scanner = end == std::string_view::npos ? Scanner(text, name) : Scanner(text, name, begin, end, line);
+    run(scanner, ctx);
+    st_.origin = ctx.origin;
+    st_.owner = ctx.owner;
+    stop_line_ = scanner.line();
+    first_line_ = scanner.first_line();
+    return {scanner.stop(), scanner.first_start()};
   }
+  /// Lines of the stop and of the first record of the last load().
+  std::uint32_t stop_line() const { return stop_line_; }
+  std::uint32_t first_line() const { return first_line_; }
+
+  /// Starts from another loader's state, as a guess (speculative) or as the true state.
+  void start_from(const State& state, bool speculative) {
+    st_ = state;
+    speculative_ = speculative;
+    read_ = written_ = 0;
+  }
+  const State& state() const { return st_; }
+  unsigned read_fields() const { return read_; }
+  unsigned written_fields() const { return written_; }
+  ZoneBuilder& builder() { return builder_; }
 
   Zone finish(const std::string& name) && {
     if (options_.origin.empty()) {
       // A dump by named-compilezone starts with "$ORIGIN ." before the SOA, so the SOA owner wins over $ORIGIN.
-      if (!first_soa_owner_.empty()) {
-        builder_.set_origin(first_soa_owner_);
-      } else if (!first_dollar_origin_.empty()) {
-        builder_.set_origin(first_dollar_origin_);
+      if (!st_.first_soa_owner.empty()) {
+        builder_.set_origin(st_.first_soa_owner);
+      } else if (!st_.first_dollar_origin.empty()) {
+        builder_.set_origin(st_.first_dollar_origin);
       } else {
         throw Error(name + ": no origin: give -o/--origin or include the SOA");
       }
     }
+    for (const std::string& f : files_.files) builder_.add_file(f);
     return std::move(builder_).finish();
   }
 
@@ -343,20 +471,16 @@ class Loader {
     int depth = 0;           ///< $INCLUDE nesting
   };
 
+  void uses(unsigned fields) { read_ |= fields & ~written_; }
+  void sets(unsigned fields) { written_ |= fields; }
+
   [[noreturn]] static void fail(const Context& ctx, std::uint32_t line, const std::string& why) {
     throw Error(ctx.name + ":" + std::to_string(line) + ": " + why);
   }
 
-  std::uint32_t file_index(const std::string& path) {
-    auto it = files_.find(path);
-    if (it != files_.end()) return it->second;
-    std::uint32_t idx = builder_.add_file(path);
-    files_.emplace(path, idx);
-    return idx;
-  }
+  std::uint32_t file_index(const std::string& path) { return files_.add(path); }
 
-  void run(std::string_view text, Context& ctx) {
-    Scanner scanner(text, ctx.name);
+  void run(Scanner& scanner, Context& ctx) {
     ScannedRecord rec;
     while (scanner.next(rec)) {
       const Token& first = rec.tokens.front();
@@ -386,15 +510,22 @@ class Loader {
   void directive(const ScannedRecord& rec, Context& ctx) {
     const std::string_view d = rec.tokens.front().text;
     const std::size_t n = rec.tokens.size();
+    uses(kOrigin);
     if (iequals(d, "$ORIGIN")) {
       if (n != 2) fail(ctx, rec.line, "$ORIGIN takes exactly one domain name");
       ctx.origin = parse_domain(rec.tokens[1], ctx.origin, ctx, rec.line, "$ORIGIN name");
-      if (first_dollar_origin_.empty()) first_dollar_origin_ = ctx.origin;
+      sets(kOrigin);
+      uses(kFirstDollarOrigin);
+      if (st_.first_dollar_origin.empty()) {
+        st_.first_dollar_origin = ctx.origin;
+        sets(kFirstDollarOrigin);
+      }
     } else if (iequals(d, "$TTL")) {
       if (n != 2) fail(ctx, rec.line, "$TTL takes exactly one value");
       auto v = rec.tokens[1].quoted ? std::nullopt : parse_ttl(rec.tokens[1].text);
       if (!v) fail(ctx, rec.line, "bad $TTL value " + shown(rec.tokens[1].text));
-      dollar_ttl_ = *v;
+      st_.dollar_ttl = *v;
+      sets(kDollarTtl);
     } else if (iequals(d, "$INCLUDE")) {
       if (n != 2 && n != 3) fail(ctx, rec.line, "$INCLUDE takes a file name and an optional origin");
       include(rec, ctx);
@@ -408,6 +539,7 @@ class Loader {
   // RFC 1035 §5.1: "a $INCLUDE entry never changes the relative origin of the parent file, regardless of changes
   // to the relative origin made within the included file." $TTL and the last TTL carry across, as in BIND.
   void include(const ScannedRecord& rec, const Context& ctx) {
+    if (speculative_) throw NeedSequential{};
     std::string file;
     if (!unescape_token(rec.tokens[1], file) || file.empty() || file.find('\0') != std::string::npos) {
       fail(ctx, rec.line, "bad $INCLUDE file name " + shown(rec.tokens[1].text));
@@ -428,7 +560,8 @@ class Loader {
       fail(ctx, rec.line, "cannot open $INCLUDE file '" + resolved + "': " + errno_text(e.err));
     }
     child.file = file_index(resolved);
-    run(text, child);
+    Scanner scanner(text, child.name);
+    run(scanner, child);
   }
 
   const ldns_rdf* origin_rdf(std::string_view origin) {
@@ -480,10 +613,13 @@ class Loader {
     const auto& t = rec.tokens;
     const std::size_t n = t.size();
     std::size_t i = 0;
+    uses(kOrigin | kClass);
     if (rec.blank_owner) {
+      uses(kOwner);
       if (ctx.owner.empty()) fail(ctx, rec.line, "the line starts with white space but there is no previous owner");
     } else {
       ctx.owner = parse_domain(t[0], ctx.origin, ctx, rec.line, "owner name");
+      sets(kOwner);
       i = 1;
     }
     // RFC 1035 §5.1: "<domain-name> [<TTL>] [<class>] <type> <RDATA>" or "[<class>] [<TTL>]".
@@ -507,38 +643,53 @@ class Loader {
     if (is_meta_type(*type)) fail(ctx, rec.line, "type " + shown(t[i].text) + " cannot appear in a zone file");
     ++i;
 
-    const std::uint16_t rclass = cls.value_or(zone_class_.value_or(LDNS_RR_CLASS_IN));
+    const std::uint16_t rclass = cls.value_or(st_.zone_class.value_or(LDNS_RR_CLASS_IN));
     if (rclass == 0 || rclass == LDNS_RR_CLASS_NONE || rclass == LDNS_RR_CLASS_ANY) {
       fail(ctx, rec.line, "class " + class_name(rclass) + " cannot appear in a zone file");
     }
-    if (zone_class_ && *zone_class_ != rclass) {
+    if (st_.zone_class && *st_.zone_class != rclass) {
       fail(ctx, rec.line,
-           "class " + class_name(rclass) + " differs from class " + class_name(*zone_class_) + " at " +
-               first_class_where_ + "; one zone has one class");
+           "class " + class_name(rclass) + " differs from class " + class_name(*st_.zone_class) + " at " +
+               st_.first_class_where + "; one zone has one class");
     }
-    if (!zone_class_) {
-      zone_class_ = rclass;
-      first_class_where_ = ctx.name + ":" + std::to_string(rec.line);
+    if (!st_.zone_class) {
+      sets(kClass);
+      st_.zone_class = rclass;
+      st_.first_class_where = ctx.name + ":" + std::to_string(rec.line);
     }
 
     if (*type == LDNS_RR_TYPE_SOA) {
-      if (first_soa_owner_.empty()) first_soa_owner_ = ctx.owner;
-      if (ctx.origin.empty()) ctx.origin = ctx.owner;  // as ldns-read-zone does
+      uses(kFirstSoaOwner);
+      if (st_.first_soa_owner.empty()) {
+        st_.first_soa_owner = ctx.owner;
+        sets(kFirstSoaOwner);
+      }
+      if (ctx.origin.empty()) {
+        ctx.origin = ctx.owner;  // as ldns-read-zone does
+        sets(kOrigin);
+      }
     }
 
     // RFC 1035 §5.1 and RFC 2308 §4: an omitted TTL is the $TTL, else the last explicit one, else (BIND) the SOA
     // MINIMUM.
     std::uint32_t rttl = options_.default_ttl;
     bool from_this_soa = false;
+    if (!ttl) {
+      // Only the fields the fallback chain below reaches.
+      uses(kDollarTtl);
+      if (!st_.dollar_ttl) uses(kLastTtl);
+      if (!st_.dollar_ttl && !st_.last_ttl) uses(kSoaMinimum);
+    }
     if (ttl) {
       rttl = *ttl;
-      last_ttl_ = *ttl;
-    } else if (dollar_ttl_) {
-      rttl = *dollar_ttl_;
-    } else if (last_ttl_) {
-      rttl = *last_ttl_;
-    } else if (soa_minimum_) {
-      rttl = *soa_minimum_;
+      st_.last_ttl = *ttl;
+      sets(kLastTtl);
+    } else if (st_.dollar_ttl) {
+      rttl = *st_.dollar_ttl;
+    } else if (st_.last_ttl) {
+      rttl = *st_.last_ttl;
+    } else if (st_.soa_minimum) {
+      rttl = *st_.soa_minimum;
     } else if (*type == LDNS_RR_TYPE_SOA) {
       from_this_soa = true;
     }
@@ -553,7 +704,11 @@ class Loader {
           const auto* m = reinterpret_cast<const unsigned char*>(fast_.data() + fast_.size() - 4);
           const std::uint32_t minimum = (std::uint32_t{m[0]} << 24) | (std::uint32_t{m[1]} << 16) |
                                         (std::uint32_t{m[2]} << 8) | std::uint32_t{m[3]};
-          if (!soa_minimum_) soa_minimum_ = minimum;
+          uses(kSoaMinimum);
+          if (!st_.soa_minimum) {
+            st_.soa_minimum = minimum;
+            sets(kSoaMinimum);
+          }
           if (from_this_soa) rttl = minimum;
         }
         builder_.add(ctx.owner, *type, rclass, rttl, fast_, SourceRef{ctx.file, rec.line});
@@ -637,7 +792,11 @@ class Loader {
 
     if (*type == LDNS_RR_TYPE_SOA && ldns_rr_rd_count(rr.get()) == 7) {
       std::uint32_t minimum = ldns_rdf2native_int32(ldns_rr_rdf(rr.get(), 6));
-      if (!soa_minimum_) soa_minimum_ = minimum;
+      uses(kSoaMinimum);
+      if (!st_.soa_minimum) {
+        st_.soa_minimum = minimum;
+        sets(kSoaMinimum);
+      }
       if (from_this_soa) rttl = minimum;
     }
 
@@ -647,14 +806,13 @@ class Loader {
   std::optional<std::string> next_hash_;  ///< the NSEC3 next hashed owner of the record being read
   LoadOptions options_;
   ZoneBuilder builder_;
-  std::unordered_map<std::string, std::uint32_t> files_;
-  std::optional<std::uint32_t> dollar_ttl_;
-  std::optional<std::uint32_t> last_ttl_;
-  std::optional<std::uint32_t> soa_minimum_;
-  std::optional<std::uint16_t> zone_class_;
-  std::string first_class_where_;
-  core::WireName first_soa_owner_;
-  core::WireName first_dollar_origin_;
+  FileRegistry& files_;
+  State st_;
+  unsigned read_ = 0;     ///< State fields used before this part of the text set them
+  unsigned written_ = 0;  ///< State fields this part of the text set
+  bool speculative_ = false;
+  std::uint32_t stop_line_ = 0;
+  std::uint32_t first_line_ = 0;
   core::WireName rdf_origin_wire_;
   core::LdnsRdfPtr rdf_origin_;
   core::LdnsBufferPtr wire_;
@@ -664,19 +822,175 @@ class Loader {
   std::string fast_;
 };
 
+// Parallel loading. The text is cut into parts at lines that look like the start of a record; every part is
+// loaded on its own, starting from the state the first 64 KiB leave (origin, $TTL, class…). A part is kept when
+// the part before it ended exactly where it began (no record spans the cut) and the state it assumed matches, for
+// every field it used before setting it, the state the part before it really left; otherwise it is loaded again
+// in order from the true state. Signed zones as signers write them keep every part.
+constexpr std::size_t kPrefixBytes = std::size_t{64} << 10;
+
+bool same_fields(const State& a, const State& b, unsigned fields) {
+  if ((fields & kOrigin) && a.origin != b.origin) return false;
+  if ((fields & kOwner) && a.owner != b.owner) return false;
+  if ((fields & kDollarTtl) && a.dollar_ttl != b.dollar_ttl) return false;
+  if ((fields & kLastTtl) && a.last_ttl != b.last_ttl) return false;
+  if ((fields & kSoaMinimum) && a.soa_minimum != b.soa_minimum) return false;
+  if ((fields & kClass) && (a.zone_class != b.zone_class || a.first_class_where != b.first_class_where)) return false;
+  if ((fields & kFirstSoaOwner) && a.first_soa_owner != b.first_soa_owner) return false;
+  if ((fields & kFirstDollarOrigin) && a.first_dollar_origin != b.first_dollar_origin) return false;
+  return true;
+}
+
+// The state after a part that set `written` fields, given the state before it.
+State after_part(const State& before, const State& part, unsigned written) {
+  State s = before;
+  if (written & kOrigin) s.origin = part.origin;
+  if (written & kOwner) s.owner = part.owner;
+  if (written & kDollarTtl) s.dollar_ttl = part.dollar_ttl;
+  if (written & kLastTtl) s.last_ttl = part.last_ttl;
+  if (written & kSoaMinimum) s.soa_minimum = part.soa_minimum;
+  if (written & kClass) {
+    s.zone_class = part.zone_class;
+    s.first_class_where = part.first_class_where;
+  }
+  if (written & kFirstSoaOwner) s.first_soa_owner = part.first_soa_owner;
+  if (written & kFirstDollarOrigin) s.first_dollar_origin = part.first_dollar_origin;
+  return s;
+}
+
+// The start of the first line at or after `pos` that begins with something other than blanks, comments or
+// parentheses; `end` when there is none before it.
+std::size_t next_cut(std::string_view text, std::size_t pos, std::size_t end) {
+  while (pos < end) {
+    const void* nl = std::memchr(text.data() + pos, '\n', end - pos);
+    if (!nl) return end;
+    pos = static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1;
+    if (pos >= end) return end;
+    const char c = text[pos];
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != ';' && c != '(' && c != ')') return pos;
+  }
+  return end;
+}
+
+struct Part {
+  std::size_t begin = 0, end = 0;  ///< records starting in [begin, end)
+  std::unique_ptr<Loader> loader;
+  std::size_t stop = 0, first = 0;              ///< Scanner::stop and first_start
+  std::uint32_t stop_line = 0, first_line = 0;  ///< their lines, relative to the part (line 1 = begin)
+  bool failed = false;                          ///< an input error or $INCLUDE: load again in order
+};
+
+Zone load_sequential(std::string_view text, const std::string& path, const LoadOptions& options) {
+  FileRegistry files;
+  Loader loader(options, files);
+  loader.load(text, path);
+  return std::move(loader).finish(path);
+}
+
+Zone load_parallel(const InputText& input, const std::string& path, const LoadOptions& options) {
+  const std::string_view text = input.view();
+  if (std::memchr(text.data(), '\0', text.size()) != nullptr) return load_sequential(text, path, options);
+  FileRegistry files;
+  files.add(path);
+
+  // The guess: the state after the records of the first 64 KiB.
+  State guess;
+  {
+    FileRegistry scratch;
+    Loader prefix(options, scratch);
+    try {
+      prefix.start_from(prefix.state(), true);
+      const std::size_t prefix_end = std::min(kPrefixBytes, options.parallel_part_bytes);
+      prefix.load(text, path, 0, next_cut(text, prefix_end, text.size()), 1);
+    } catch (...) {
+      return load_sequential(text, path, options);  // errors and $INCLUDE are reported in order
+    }
+    guess = prefix.state();
+  }
+
+  std::vector<Part> parts;
+  const std::size_t count =
+      std::clamp<std::size_t>(text.size() / options.parallel_part_bytes, 2 * core::worker_count(), 4096);
+  for (std::size_t k = 0, begin = 0; k < count && begin < text.size(); ++k) {
+    const std::size_t end = k + 1 == count ? text.size() : next_cut(text, text.size() / count * (k + 1), text.size());
+    if (end <= begin && k + 1 != count) continue;
+    Part p;
+    p.begin = begin;
+    p.end = std::max(end, begin);
+    parts.push_back(std::move(p));
+    begin = end;
+  }
+  if (options.stats) *options.stats = LoadStats{parts.size(), 0};
+  const State initial = Loader(options, files).state();
+  core::parallel_for(
+      parts.size(),
+      [&](std::size_t k) {
+        Part& p = parts[k];
+        p.loader = std::make_unique<Loader>(options, files);
+        p.loader->start_from(k == 0 ? initial : guess, true);
+        try {
+          std::tie(p.stop, p.first) = p.loader->load(text, path, p.begin, p.end, 1);
+          p.stop_line = p.loader->stop_line();
+          p.first_line = p.loader->first_line();
+        } catch (const Error&) {
+          p.failed = true;
+        } catch (const NeedSequential&) {
+          p.failed = true;
+        }
+        input.release(p.begin, p.end);
+      },
+      1);
+
+  // Accept or reload the parts in order, carrying the true state and the line offset.
+  State state = initial;
+  std::size_t prev_stop = 0;
+  std::uint32_t prev_stop_line = 1;  // absolute line of prev_stop
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    Part& p = parts[k];
+    const State& assumed = k == 0 ? initial : guess;
+    const bool keep =
+        !p.failed && p.first == (k == 0 ? p.first : prev_stop) && same_fields(assumed, state, p.loader->read_fields());
+    if (keep) {
+      // Lines: the part counted from 1 at its begin; its first record is where the previous part stopped.
+      const std::uint32_t offset = k == 0 ? 0 : prev_stop_line - p.first_line;  // absolute = relative + offset
+      p.loader->builder().shift_lines(offset);
+      state = after_part(state, p.loader->state(), p.loader->written_fields());
+      prev_stop_line = p.stop_line + offset;
+      prev_stop = p.stop;
+      continue;
+    }
+    // Load this part again, in order, from where the previous one stopped.
+    if (options.stats) ++options.stats->reloaded;
+    p.loader = std::make_unique<Loader>(options, files);
+    p.loader->start_from(state, false);
+    std::tie(p.stop, p.first) = p.loader->load(text, path, prev_stop, std::max(p.end, prev_stop), prev_stop_line);
+    state = p.loader->state();
+    prev_stop_line = p.loader->stop_line();
+    prev_stop = p.stop;
+  }
+  Loader& first = *parts.front().loader;
+  first.start_from(state, false);
+  for (std::size_t k = 1; k < parts.size(); ++k) {
+    first.builder().append(std::move(parts[k].loader->builder()));
+    parts[k].loader.reset();
+  }
+  return std::move(first).finish(path);
+}
+
 }  // namespace
 
 Zone load_zone_file(const std::string& path, const LoadOptions& options) {
   try {
-    std::string text;
+    std::unique_ptr<InputText> input;
     try {
-      text = read_input(path, options.max_input_bytes);
+      input = std::make_unique<InputText>(path, options.max_input_bytes);
     } catch (const OpenError& e) {
       throw Error(path + ": cannot open: " + errno_text(e.err));
     }
-    Loader loader(options);
-    loader.load(text, path);
-    return std::move(loader).finish(path);
+    if (options.parallel && input->view().size() >= 2 * options.parallel_part_bytes && core::worker_count() > 1) {
+      return load_parallel(*input, path, options);
+    }
+    return load_sequential(input->view(), path, options);
   } catch (const std::bad_alloc&) {
     throw Error(path + ": out of memory while loading");
   }
@@ -684,9 +998,7 @@ Zone load_zone_file(const std::string& path, const LoadOptions& options) {
 
 Zone load_zone_text(const std::string& text, const std::string& name, const LoadOptions& options) {
   try {
-    Loader loader(options);
-    loader.load(text, name);
-    return std::move(loader).finish(name);
+    return load_sequential(text, name, options);
   } catch (const std::bad_alloc&) {
     throw Error(name + ": out of memory while loading");
   }

@@ -1,6 +1,7 @@
 // loader.hpp: reads RFC 1035 master files (and dig AXFR output, gzip) into a Zone.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -8,6 +9,12 @@
 #include "zone/zone.hpp"
 
 namespace zw::zone {
+
+/// How a load went (for --stats and tests).
+struct LoadStats {
+  std::size_t parts = 1;     ///< parts loaded in parallel (1: in order)
+  std::size_t reloaded = 0;  ///< parts loaded again in order because a record spanned the cut or the state differed
+};
 
 /// Options for loading one zone file.
 struct LoadOptions {
@@ -18,6 +25,11 @@ struct LoadOptions {
   /// Parse the common types natively (src/zone/rdata_fast.hpp); false sends every record through ldns (tests
   /// compare both).
   bool fast_rdata = true;
+  /// Load large files in parts on all cores; false loads in order on one (tests compare both).
+  bool parallel = true;
+  /// Size of those parts; files of at least two parts are loaded in parallel.
+  std::size_t parallel_part_bytes = std::size_t{2} << 20;
+  LoadStats* stats = nullptr;  ///< filled when set
 };
 
 /// Loads a master file. Handles $ORIGIN, $TTL, $INCLUDE (relative to the including file), ';' comments,

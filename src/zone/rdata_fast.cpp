@@ -105,46 +105,68 @@ bool name(const Token& tok, std::string_view origin, bool lowercase, std::string
   return out.size() - start <= kMaxName;
 }
 
-int b64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
+// 0..63 for the base64 alphabet, 64 for '=', 0x80 for anything else.
+constexpr std::array<std::uint8_t, 256> kBase64 = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (auto& v : t) v = 0x80;
+  for (int i = 0; i < 26; ++i) {
+    t['A' + i] = static_cast<std::uint8_t>(i);
+    t['a' + i] = static_cast<std::uint8_t>(26 + i);
+  }
+  for (int i = 0; i < 10; ++i) t['0' + i] = static_cast<std::uint8_t>(52 + i);
+  t['+'] = 62;
+  t['/'] = 63;
+  t['='] = 64;
+  return t;
+}();
 
 // Base64 over the concatenated tokens: canonical padding only, no stray bits.
 bool base64(std::span<const Token> toks, std::string& out) {
   if (toks.empty()) return false;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  std::size_t chars = 0;
-  std::size_t pad = 0;
-  for (const Token& tok : toks) {
-    if (tok.quoted) return false;
-    for (char c : tok.text) {
-      if (c == '=') {
-        ++pad;
-        ++chars;
-        continue;
-      }
-      if (pad != 0) return false;
-      int v = b64_value(c);
-      if (v < 0) return false;
-      acc = (acc << 6) | static_cast<std::uint32_t>(v);
-      bits += 6;
-      ++chars;
-      if (bits >= 8) {
-        bits -= 8;
-        out.push_back(static_cast<char>((acc >> bits) & 0xff));
-      }
+  thread_local std::string joined;
+  std::string_view text;
+  if (toks.size() == 1) {
+    if (toks[0].quoted) return false;
+    text = toks[0].text;
+  } else {
+    joined.clear();
+    for (const Token& tok : toks) {
+      if (tok.quoted) return false;
+      joined += tok.text;
     }
+    text = joined;
   }
-  if (chars == 0 || chars % 4 != 0 || pad > 2) return false;
-  if (bits >= 6 || (acc & ((1U << bits) - 1)) != 0) return false;
-  // Padding must match the length: 1 '=' leaves 2 stray bits, 2 leave 4.
-  return (pad == 0 && bits == 0) || (pad == 1 && bits == 2) || (pad == 2 && bits == 4);
+  const std::size_t n = text.size();
+  if (n == 0 || n % 4 != 0) return false;
+  std::size_t pad = 0;
+  if (text[n - 1] == '=') pad = text[n - 2] == '=' ? 2 : 1;
+  const std::size_t at = out.size();
+  out.resize(at + n / 4 * 3);
+  auto* dst = reinterpret_cast<unsigned char*>(out.data() + at);
+  const auto* src = reinterpret_cast<const unsigned char*>(text.data());
+  unsigned bad = 0;
+  const std::size_t full = pad ? n - 4 : n;
+  for (std::size_t i = 0; i < full; i += 4, dst += 3) {
+    const unsigned a = kBase64[src[i]], b = kBase64[src[i + 1]], c = kBase64[src[i + 2]], d = kBase64[src[i + 3]];
+    bad |= (a | b | c | d) & 0xc0;  // '=' (64) or not base64 (0x80)
+    const unsigned v = (a << 18) | (b << 12) | (c << 6) | d;
+    dst[0] = static_cast<unsigned char>(v >> 16);
+    dst[1] = static_cast<unsigned char>(v >> 8);
+    dst[2] = static_cast<unsigned char>(v);
+  }
+  if (bad) return false;
+  if (pad) {
+    const unsigned a = kBase64[src[n - 4]], b = kBase64[src[n - 3]];
+    const unsigned c = pad == 2 ? 0 : kBase64[src[n - 2]];
+    if ((a | b | c) & 0xc0) return false;
+    // RFC 4648 §3.5: the bits the padding leaves over must be zero.
+    if (pad == 2 ? (b & 0x0f) != 0 : (c & 0x03) != 0) return false;
+    const unsigned v = (a << 18) | (b << 12) | (c << 6);
+    dst[0] = static_cast<unsigned char>(v >> 16);
+    if (pad == 1) dst[1] = static_cast<unsigned char>(v >> 8);
+    out.resize(out.size() - pad);
+  }
+  return true;
 }
 
 int hex_value(char c) {

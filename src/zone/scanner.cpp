@@ -2,6 +2,7 @@
 #include "zone/scanner.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "core/error.hpp"
@@ -45,11 +46,26 @@ void Scanner::fail(std::uint32_t line, const std::string& why) const {
   throw Error(name_ + ":" + std::to_string(line) + ": " + why);
 }
 
-void Scanner::begin_record(ScannedRecord& rec) {
-  if (rec.line != 0) return;
+Scanner::Scanner(std::string_view text, std::string name, std::size_t begin, std::size_t end, std::uint32_t line)
+    : text_(text), name_(std::move(name)), end_(end), pos_(begin), line_(line) {
+  if (pos_ == 0 && text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+  line_indented_ = pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t');
+}
+
+bool Scanner::begin_record(ScannedRecord& rec) {
+  if (rec.line != 0) return true;
+  if (pos_ >= end_) {
+    stop_ = pos_;
+    return false;
+  }
+  if (first_start_ == kNone) {
+    first_start_ = pos_;
+    first_line_ = line_;
+  }
   rec.line = line_;
   rec.blank_owner = line_indented_;
   record_start_ = pos_;
+  return true;
 }
 
 void Scanner::check_size(const ScannedRecord& rec) const {
@@ -83,9 +99,20 @@ void Scanner::scan_quoted(ScannedRecord& rec) {
   rec.tokens.push_back(Token{text_.substr(start, pos_ - start), true});
 }
 
+// Characters that end a word or need a closer look: blanks, newline, ';', '(', ')', '"', '\\', controls, DEL.
+constexpr std::array<bool, 256> kWordSpecial = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = true;
+  for (unsigned char c : {' ', ';', '(', ')', '"', '\\', '\x7f'}) t[c] = true;
+  return t;
+}();
+
 void Scanner::scan_word(ScannedRecord& rec) {
   const std::size_t start = pos_;
   while (pos_ < text_.size()) {
+    // Plain characters first, without the checks below.
+    while (pos_ < text_.size() && !kWordSpecial[static_cast<unsigned char>(text_[pos_])]) ++pos_;
+    if (pos_ >= text_.size()) break;
     char c = text_[pos_];
     if (c == '\\') {
       if (pos_ + 1 >= text_.size() || text_[pos_ + 1] == '\n' || text_[pos_ + 1] == '\r') {
@@ -133,7 +160,7 @@ bool Scanner::next(ScannedRecord& rec) {
       }
       case '(':
         if (paren) fail(line_, "nested '(' (the one on line " + std::to_string(paren_line) + " is still open)");
-        begin_record(rec);
+        if (!begin_record(rec)) return false;
         paren = true;
         paren_line = line_;
         ++pos_;
@@ -144,13 +171,13 @@ bool Scanner::next(ScannedRecord& rec) {
         ++pos_;
         break;
       case '"':
-        begin_record(rec);
+        if (!begin_record(rec)) return false;
         scan_quoted(rec);
         check_size(rec);
         break;
       default:
         if (is_control(c)) fail(line_, "control character " + hex_byte(c));
-        begin_record(rec);
+        if (!begin_record(rec)) return false;
         scan_word(rec);
         check_size(rec);
         break;

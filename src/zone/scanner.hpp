@@ -33,21 +33,41 @@ class Scanner {
   /// `name` is used in error messages. Throws zw::Error when the text contains a NUL byte.
   Scanner(std::string_view text, std::string name);
 
-  /// Fills `rec` with the next non-empty logical record; false at the end of the text.
+  /// Scans only the records that start in [begin, end) of `text`; `line` is the line number at `begin`, which must
+  /// be the start of a line. A record that starts before `end` is read to its end even past `end`. The caller
+  /// checks the whole text for NUL bytes.
+  Scanner(std::string_view text, std::string name, std::size_t begin, std::size_t end, std::uint32_t line);
+
+  /// Fills `rec` with the next non-empty logical record; false at the end of the text (or of the range).
   bool next(ScannedRecord& rec);
+
+  /// Where the first record began (its first token or parenthesis), or stop() when there was none.
+  std::size_t first_start() const { return first_start_ == kNone ? stop() : first_start_; }
+  /// After next() returned false: where the next record would start (≥ end), or the text's size.
+  std::size_t stop() const { return stop_ == kNone ? text_.size() : stop_; }
+  /// The current line number.
+  std::uint32_t line() const { return line_; }
+  /// The line of first_start().
+  std::uint32_t first_line() const { return first_start_ == kNone ? line_ : first_line_; }
 
   /// The name given at construction.
   const std::string& name() const { return name_; }
 
  private:
   [[noreturn]] void fail(std::uint32_t line, const std::string& why) const;
-  void begin_record(ScannedRecord& rec);
+  /// Marks the start of a record; false when it lies at or beyond end_ (the scan stops there).
+  bool begin_record(ScannedRecord& rec);
   void scan_quoted(ScannedRecord& rec);
   void scan_word(ScannedRecord& rec);
   void check_size(const ScannedRecord& rec) const;
 
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
   std::string_view text_;
   std::string name_;
+  std::size_t end_ = kNone;
+  std::size_t first_start_ = kNone;
+  std::size_t stop_ = kNone;
+  std::uint32_t first_line_ = 0;
   std::size_t pos_ = 0;
   std::size_t record_start_ = 0;
   std::uint32_t line_ = 1;

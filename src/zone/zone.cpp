@@ -81,16 +81,23 @@ void ZoneBuilder::add(std::string_view owner, std::uint16_t type, std::uint16_t 
       owners_ascending_ = false;
     }
   }
-  if (zone_.arena.size() + rdata.size() > UINT32_MAX) throw std::length_error("zone larger than 4 GiB of RDATA");
+  if (rdata.size() > 65535) throw std::length_error("RDATA longer than 65535 octets");
+  std::string& arena = zone_.arenas.back();
+  if (arena.size() + rdata.size() > UINT32_MAX) {
+    zone_.arenas.emplace_back();  // a new arena every 4 GiB
+    if (zone_.arenas.size() > 65535) throw std::length_error("zone larger than 2^48 octets of RDATA");
+    return add(owner, type, rclass, ttl, rdata, src);
+  }
   Record r;
   r.name = static_cast<std::uint32_t>(owner_off_.size() - 2);
   r.type = type;
   r.rclass = rclass;
   r.ttl = ttl;
-  r.rdata_off = static_cast<std::uint32_t>(zone_.arena.size());
-  r.rdata_len = static_cast<std::uint32_t>(rdata.size());
+  r.rdata_off = static_cast<std::uint32_t>(arena.size());
+  r.rdata_len = static_cast<std::uint16_t>(rdata.size());
+  r.arena = static_cast<std::uint16_t>(zone_.arenas.size() - 1);
   r.src = src;
-  zone_.arena.append(rdata);
+  arena.append(rdata);
   pending_.push_back(r);
 }
 
@@ -107,25 +114,23 @@ void ZoneBuilder::append(ZoneBuilder&& other) {
     owner_off_.push_back(static_cast<std::uint32_t>(owners_.size() + other.owner_off_[i] - skip));
   }
   owners_.append(std::string_view(other.owners_).substr(skip));
-  if (zone_.arena.size() + other.zone_.arena.size() > UINT32_MAX) {
-    throw std::length_error("zone larger than 4 GiB of RDATA");
-  }
-  const auto base_rdata = static_cast<std::uint32_t>(zone_.arena.size());
-  zone_.arena.append(other.zone_.arena);
+  const auto base_arena = static_cast<std::uint32_t>(zone_.arenas.size());
+  if (base_arena + other.zone_.arenas.size() > 65536) throw std::length_error("zone in too many parts");
+  for (std::string& a : other.zone_.arenas) zone_.arenas.push_back(std::move(a));
   pending_.reserve(pending_.size() + other.pending_.size());
   for (Record r : other.pending_) {
     r.name += base_owner;
-    r.rdata_off += base_rdata;
+    r.arena = static_cast<std::uint16_t>(r.arena + base_arena);
     pending_.push_back(r);
   }
   other.pending_ = {};
   other.owners_ = {};
-  other.zone_.arena = {};
+  other.zone_.arenas = {};
 }
 
 Zone ZoneBuilder::finish() && {
   Zone& z = zone_;
-  auto rd = [&](const Record& r) { return std::string_view(z.arena).substr(r.rdata_off, r.rdata_len); };
+  auto rd = [&](const Record& r) { return z.rdata(r); };
   auto by_type_rdata = [&](const Record& a, const Record& b) {
     if (a.type != b.type) return a.type < b.type;
     return compare_rdata(rd(a), rd(b)) < 0;

@@ -24,8 +24,9 @@ struct Record {
   std::uint16_t type = 0;
   std::uint16_t rclass = 1;
   std::uint32_t ttl = 0;
-  std::uint32_t rdata_off = 0;
-  std::uint32_t rdata_len = 0;
+  std::uint32_t rdata_off = 0;  ///< offset in Zone::arenas[arena]
+  std::uint16_t rdata_len = 0;  ///< RDATA is at most 65535 octets (RFC 1035 §3.2.1)
+  std::uint16_t arena = 0;
   SourceRef src;
 };
 
@@ -57,10 +58,10 @@ class Zone {
   std::vector<Record> records;             ///< sorted by (name, type, canonical RDATA), duplicates removed
   std::vector<RRset> rrsets;               ///< sorted by (name, type); RRSIGs form RRsets of type RRSIG
   std::vector<std::uint32_t> name_rrsets;  ///< rrsets of names[i] are [name_rrsets[i], name_rrsets[i+1])
-  std::string arena;                       ///< RDATA bytes
+  std::vector<std::string> arenas{1};      ///< RDATA bytes (one arena per part of the file loaded in parallel)
 
   /// RDATA of a record.
-  std::string_view rdata(const Record& r) const { return std::string_view(arena).substr(r.rdata_off, r.rdata_len); }
+  std::string_view rdata(const Record& r) const { return {arenas[r.arena].data() + r.rdata_off, r.rdata_len}; }
   /// Records of an RRset.
   std::span<const Record> records_of(const RRset& s) const { return {records.data() + s.first, s.count}; }
   /// RRsets of one name.
@@ -92,6 +93,10 @@ class ZoneBuilder {
            SourceRef src);
   /// Moves every record of `other` (built for the same origin, files registered in the same order) after ours.
   void append(ZoneBuilder&& other);
+  /// Adds `offset` to the line of every record added so far (parts of a file loaded in parallel count from 1).
+  void shift_lines(std::uint32_t offset) {
+    for (Record& r : pending_) r.src.line += offset;
+  }
   /// Sets the origin when it was not known at construction (e.g. taken from the SOA).
   void set_origin(core::WireName origin);
   const core::WireName& origin() const { return zone_.origin; }

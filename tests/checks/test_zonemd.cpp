@@ -41,7 +41,7 @@ TEST_CASE("changing one octet of any record breaks the digest", "[zonemd]") {
     zw::zone::Record& r = z.records[i];
     if (r.type == zw::zone::rrtype::ZONEMD || r.rdata_len == 0) continue;
     if (z.kinds[r.name] == zw::zone::NodeKind::OutOfZone) continue;  // excluded from the digest by RFC 8976 §3.3
-    char& octet = z.arena[r.rdata_off + r.rdata_len - 1];
+    char& octet = z.arenas[r.arena][r.rdata_off + r.rdata_len - 1];
     octet = static_cast<char>(octet ^ 1);
     INFO("record " << i);
     CHECK_FALSE(zonemd_findings(z).empty());
