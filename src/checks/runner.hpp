@@ -18,7 +18,11 @@ struct Policy {
 };
 
 /// Runs all checks over `in` and returns the findings in canonical order.
-std::vector<Finding> run_checks(const CheckInput& in, const Policy& policy);
+/// Seconds each check took, in registry order.
+using CheckTimes = std::vector<std::pair<std::string, double>>;
+
+/// Runs every registered check (in parallel), applies the policy and returns the findings in canonical order.
+std::vector<Finding> run_checks(const CheckInput& in, const Policy& policy, CheckTimes* times = nullptr);
 
 /// Worst severity among findings, or empty when there are none.
 std::optional<Severity> worst(const std::vector<Finding>& findings);

@@ -127,7 +127,7 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
     }
   }
   const auto checks_start = std::chrono::steady_clock::now();
-  result.findings = run_checks(in, job.policy);
+  result.findings = run_checks(in, job.policy, &result.check_times);
   result.checks_seconds = seconds_since(checks_start);
 
   if (!job.key_history.empty()) {

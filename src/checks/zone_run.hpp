@@ -47,6 +47,7 @@ struct ZoneJobResult {
   std::vector<ZoneSummary> zones;
   std::vector<Finding> findings;
   double checks_seconds = 0;  ///< all checks over all zones
+  CheckTimes check_times;     ///< each check's own time (they run side by side)
 };
 
 /// Runs the job. Throws zw::Error when an input cannot be read (exit status 3).

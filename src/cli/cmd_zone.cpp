@@ -49,6 +49,11 @@ void print_stats(const checks::ZoneJobResult& r) {
         "signatures {:.3f} s ({} signatures, {} valid)\n",
         z.name, z.load_seconds, z.records, rate, z.verify_seconds, z.signatures, z.signatures_verified);
   }
+  std::string each;
+  for (const auto& [name, secs] : r.check_times) {
+    if (secs >= 0.001) each += fmt::format("{}{} {:.3f}", each.empty() ? "" : ", ", name, secs);
+  }
+  if (!each.empty()) std::cerr << "zonewarden: stats: check times (side by side): " << each << " s\n";
   std::cerr << fmt::format(
       "zonewarden: stats: checks {:.3f} s; {} threads; peak memory {} MB; CPU {:.2f} s user, "
       "{:.2f} s system\n",

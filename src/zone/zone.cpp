@@ -117,7 +117,6 @@ void ZoneBuilder::append(ZoneBuilder&& other) {
   const auto base_arena = static_cast<std::uint32_t>(zone_.arenas.size());
   if (base_arena + other.zone_.arenas.size() > 65536) throw std::length_error("zone in too many parts");
   for (std::string& a : other.zone_.arenas) zone_.arenas.push_back(std::move(a));
-  pending_.reserve(pending_.size() + other.pending_.size());
   for (Record r : other.pending_) {
     r.name += base_owner;
     r.arena = static_cast<std::uint16_t>(r.arena + base_arena);

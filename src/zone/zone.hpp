@@ -93,6 +93,8 @@ class ZoneBuilder {
            SourceRef src);
   /// Moves every record of `other` (built for the same origin, files registered in the same order) after ours.
   void append(ZoneBuilder&& other);
+  /// Makes room for `records` records in total (before a series of append()).
+  void reserve(std::size_t records) { pending_.reserve(records); }
   /// Adds `offset` to the line of every record added so far (parts of a file loaded in parallel count from 1).
   void shift_lines(std::uint32_t offset) {
     for (Record& r : pending_) r.src.line += offset;
