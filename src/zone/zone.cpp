@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "core/ldns.hpp"
+#include "core/parallel.hpp"
 
 namespace zw::zone {
 namespace {
@@ -18,6 +19,61 @@ int compare_rdata(std::string_view a, std::string_view b) {
   if (c != 0) return c;
   if (a.size() == b.size()) return 0;
   return a.size() < b.size() ? -1 : 1;
+}
+
+// A byte string whose memcmp order is the canonical order of names (RFC 4034 §6.1): labels from the right,
+// lower-cased, each ended by 0x00; octets 0x00 and 0x01 inside a label are escaped as 0x01 0x01 and 0x01 0x02.
+void canonical_key(std::string_view wire, std::string& key) {
+  key.clear();
+  std::size_t offs[128];
+  int n = 0;
+  for (std::size_t pos = 0; pos < wire.size() && wire[pos] != '\0' && n < 128;) {
+    offs[n++] = pos;
+    pos += static_cast<unsigned char>(wire[pos]) + 1;
+  }
+  for (int i = n - 1; i >= 0; --i) {
+    const std::size_t len = static_cast<unsigned char>(wire[offs[i]]);
+    for (std::size_t k = 0; k < len && offs[i] + 1 + k < wire.size(); ++k) {
+      auto c = static_cast<unsigned char>(wire[offs[i] + 1 + k]);
+      if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c + ('a' - 'A'));
+      if (c <= 1) {
+        key.push_back('\x01');
+        key.push_back(static_cast<char>(c + 1));
+      } else {
+        key.push_back(static_cast<char>(c));
+      }
+    }
+    key.push_back('\0');
+  }
+}
+
+// Indices of the names [off[i], off[i+1]) of `names`, in canonical order (stable), sorted in parallel blocks
+// that are then merged.
+std::vector<std::uint32_t> canonical_order(const std::string& names, const std::vector<std::uint32_t>& off) {
+  const auto count = static_cast<std::uint32_t>(off.size() - 1);
+  std::vector<std::uint32_t> key_off(count + 1, 0);
+  std::string keys;
+  {
+    std::string key;
+    for (std::uint32_t i = 0; i < count; ++i) {
+      canonical_key(std::string_view(names).substr(off[i], off[i + 1] - off[i]), key);
+      keys += key;
+      key_off[i + 1] = static_cast<std::uint32_t>(keys.size());
+    }
+  }
+  auto key = [&](std::uint32_t i) { return std::string_view(keys).substr(key_off[i], key_off[i + 1] - key_off[i]); };
+  auto less = [&](std::uint32_t a, std::uint32_t b) { return key(a) < key(b); };
+  std::vector<std::uint32_t> order(count);
+  std::iota(order.begin(), order.end(), 0U);
+  const std::size_t blocks = std::max<std::size_t>(1, std::min<std::size_t>(core::worker_count(), count / 65536));
+  std::vector<std::size_t> edge(blocks + 1);
+  for (std::size_t b = 0; b <= blocks; ++b) edge[b] = count * b / blocks;
+  core::parallel_for(
+      blocks, [&](std::size_t b) { std::stable_sort(order.begin() + edge[b], order.begin() + edge[b + 1], less); }, 1);
+  for (std::size_t b = 1; b < blocks; ++b) {
+    std::inplace_merge(order.begin(), order.begin() + edge[b], order.begin() + edge[b + 1], less);
+  }
+  return order;
 }
 
 }  // namespace
@@ -149,20 +205,32 @@ Zone ZoneBuilder::finish() && {
     }
   } else {
     // Rank the distinct owners in canonical order, then sort the records by (rank, type, RDATA).
-    std::vector<std::uint32_t> order(owners);
-    std::iota(order.begin(), order.end(), 0U);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::uint32_t a, std::uint32_t b) { return core::name_compare(owner(a), owner(b)) < 0; });
+    std::vector<std::uint32_t> order = canonical_order(owners_, owner_off_);
     std::vector<std::uint32_t> rank(owners);
     for (std::uint32_t k = 0; k < owners; ++k) {
       if (z.names.empty() || z.names.back() != owner(order[k])) z.names.emplace_back(owner(order[k]));
       rank[order[k]] = static_cast<std::uint32_t>(z.names.size() - 1);
     }
-    for (Record& r : pending_) r.name = rank[r.name];
-    std::stable_sort(pending_.begin(), pending_.end(), [&](const Record& a, const Record& b) {
-      if (a.name != b.name) return a.name < b.name;
-      return by_type_rdata(a, b);
-    });
+    order = {};
+    // Counting sort by rank keeps file order within a name; then each name's records by type and RDATA.
+    std::vector<std::uint32_t> start(z.names.size() + 1, 0);
+    for (Record& r : pending_) {
+      r.name = rank[r.name];
+      ++start[r.name + 1];
+    }
+    rank = {};
+    for (std::size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+    {
+      std::vector<Record> sorted(pending_.size());
+      std::vector<std::uint32_t> next(start.begin(), start.end() - 1);
+      for (const Record& r : pending_) sorted[next[r.name]++] = r;
+      pending_ = std::move(sorted);
+    }
+    for (std::size_t n = 0; n + 1 < start.size(); ++n) {
+      auto b = pending_.begin() + start[n];
+      auto e = pending_.begin() + start[n + 1];
+      if (!std::is_sorted(b, e, by_type_rdata)) std::stable_sort(b, e, by_type_rdata);
+    }
   }
   owners_ = {};
   owner_off_ = {};
