@@ -62,12 +62,14 @@ std::string shown(std::string_view text) {
   return "'" + std::string(text.substr(0, kMax)) + "...' (" + std::to_string(text.size()) + " characters)";
 }
 
+unsigned char ascii_lower(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c + ('a' - 'A')) : c;
+}
+
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    auto x = static_cast<unsigned char>(a[i]);
-    auto y = static_cast<unsigned char>(b[i]);
-    if (std::tolower(x) != std::tolower(y)) return false;
+    if (ascii_lower(static_cast<unsigned char>(a[i])) != ascii_lower(static_cast<unsigned char>(b[i]))) return false;
   }
   return true;
 }
@@ -107,7 +109,7 @@ std::optional<std::uint32_t> parse_ttl(std::string_view s) {
     }
     if (!digits) return std::nullopt;
     std::uint64_t unit = 0;
-    switch (std::tolower(static_cast<unsigned char>(c))) {
+    switch (ascii_lower(static_cast<unsigned char>(c))) {
       case 's': unit = 1; break;
       case 'm': unit = 60; break;
       case 'h': unit = 3600; break;
@@ -126,6 +128,7 @@ std::optional<std::uint32_t> parse_ttl(std::string_view s) {
 }
 
 std::optional<std::uint16_t> parse_class(std::string_view s) {
+  if (s.empty() || is_digit(s[0])) return std::nullopt;
   if (iequals(s, "IN")) return std::uint16_t{1};
   if (iequals(s, "CS")) return std::uint16_t{2};
   if (iequals(s, "CH") || iequals(s, "CHAOS")) return std::uint16_t{3};
@@ -618,7 +621,10 @@ class Loader {
       uses(kOwner);
       if (ctx.owner.empty()) fail(ctx, rec.line, "the line starts with white space but there is no previous owner");
     } else {
-      ctx.owner = parse_domain(t[0], ctx.origin, ctx, rec.line, "owner name");
+      ctx.owner.clear();
+      if (t[0].quoted || !fast_name(t[0].text, ctx.origin, ctx.owner)) {
+        ctx.owner = parse_domain(t[0], ctx.origin, ctx, rec.line, "owner name");
+      }
       sets(kOwner);
       i = 1;
     }

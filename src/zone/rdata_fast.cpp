@@ -408,6 +408,13 @@ std::uint16_t type_from_text(std::string_view s) {
   return static_cast<std::uint16_t>(ldns_get_rr_type_by_name(buf));
 }
 
+bool fast_name(std::string_view text, std::string_view origin, std::string& out) {
+  const std::size_t size = out.size();
+  if (name(Token{text, false}, origin, false, out)) return true;
+  out.resize(size);
+  return false;
+}
+
 bool fast_rdata(std::uint16_t type, std::span<const Token> tokens, std::string_view origin, std::string& out) {
   const std::size_t size = out.size();
   if (parse(type, tokens, origin, out) && out.size() - size <= 65535) return true;

@@ -20,6 +20,11 @@ namespace zw::zone {
 /// shipped with the project). `origin` is the wire origin for relative names; empty when none is known.
 bool fast_rdata(std::uint16_t type, std::span<const Token> tokens, std::string_view origin, std::string& out);
 
+/// Appends the wire form of a domain name written without escapes ("www", "a.example.", "@"), relative to
+/// `origin` (wire; empty when unknown), keeping its case. False for anything else (the caller's full parser then
+/// reports the problem).
+bool fast_name(std::string_view text, std::string_view origin, std::string& out);
+
 /// Strict RFC 4648 §7 base32hex without padding (RFC 5155 §3.3): 1 to 255 octets, case-insensitive, unused
 /// trailing bits zero. Empty on any violation.
 std::optional<std::string> decode_base32hex(std::string_view text);
