@@ -62,36 +62,51 @@ ZoneAnalysis analyse(const zone::Zone& zone, bool verify_signatures) {
     }
   }
 
-  // Collect RRSIG records and attach each to the RRset it covers.
+  // Collect RRSIG records and attach each to the RRset it covers, on all cores, into a vector sized once.
+  std::vector<std::uint32_t> sig_sets;
+  std::vector<std::size_t> sig_first;
+  std::size_t total = 0;
   for (std::uint32_t si = 0; si < zone.rrsets.size(); ++si) {
-    const zone::RRset& s = zone.rrsets[si];
-    if (s.type != rrtype::RRSIG) continue;
-    for (std::uint32_t r = s.first; r < s.first + s.count; ++r) {
-      SigInfo info;
-      info.record = r;
-      auto parsed = parse_rrsig(zone.rdata(zone.records[r]));
-      if (parsed) {
-        info.parsed = true;
-        info.rrsig = *parsed;
-        if (const zone::RRset* covered = zone.find(s.name, parsed->type_covered)) {
-          info.rrset = static_cast<std::int32_t>(covered - zone.rrsets.data());
-        }
-      } else {
-        // Unreadable RDATA: attach by the covered type if at least the first two octets exist.
-        std::string_view rd = zone.rdata(zone.records[r]);
-        if (rd.size() >= 2) {
-          auto t =
-              static_cast<std::uint16_t>((static_cast<unsigned char>(rd[0]) << 8) | static_cast<unsigned char>(rd[1]));
-          if (const zone::RRset* covered = zone.find(s.name, t)) {
-            info.rrset = static_cast<std::int32_t>(covered - zone.rrsets.data());
+    if (zone.rrsets[si].type != rrtype::RRSIG) continue;
+    sig_sets.push_back(si);
+    sig_first.push_back(total);
+    total += zone.rrsets[si].count;
+  }
+  a.sigs.resize(total);
+  core::parallel_for(
+      sig_sets.size(),
+      [&](std::size_t k) {
+        const zone::RRset& s = zone.rrsets[sig_sets[k]];
+        for (std::uint32_t i = 0; i < s.count; ++i) {
+          const std::uint32_t r = s.first + i;
+          SigInfo& info = a.sigs[sig_first[k] + i];
+          info.record = r;
+          auto parsed = parse_rrsig(zone.rdata(zone.records[r]));
+          if (parsed) {
+            info.parsed = true;
+            info.rrsig = std::move(*parsed);
+            if (const zone::RRset* covered = zone.find(s.name, info.rrsig.type_covered)) {
+              info.rrset = static_cast<std::int32_t>(covered - zone.rrsets.data());
+            }
+          } else {
+            // Unreadable RDATA: attach by the covered type if at least the first two octets exist.
+            std::string_view rd = zone.rdata(zone.records[r]);
+            if (rd.size() >= 2) {
+              auto t = static_cast<std::uint16_t>((static_cast<unsigned char>(rd[0]) << 8) |
+                                                  static_cast<unsigned char>(rd[1]));
+              if (const zone::RRset* covered = zone.find(s.name, t)) {
+                info.rrset = static_cast<std::int32_t>(covered - zone.rrsets.data());
+              }
+            }
+            info.status = SigStatus::Malformed;
           }
         }
-        info.status = SigStatus::Malformed;
-      }
-      a.sigs.push_back(info);
-    }
-  }
-  std::stable_sort(a.sigs.begin(), a.sigs.end(), [](const SigInfo& x, const SigInfo& y) { return x.rrset < y.rrset; });
+      },
+      256);
+  // Zone order (names, then RRSIG RDATA, which starts with the covered type) is already covered-RRset order unless
+  // some signature covers nothing here; sort only then (a stable sort needs a copy of all signatures).
+  auto by_rrset = [](const SigInfo& x, const SigInfo& y) { return x.rrset < y.rrset; };
+  if (!std::is_sorted(a.sigs.begin(), a.sigs.end(), by_rrset)) std::stable_sort(a.sigs.begin(), a.sigs.end(), by_rrset);
   a.rrset_sigs.assign(zone.rrsets.size() + 1, 0);
   for (const SigInfo& s : a.sigs) {
     if (s.rrset >= 0) ++a.rrset_sigs[static_cast<std::size_t>(s.rrset) + 1];
