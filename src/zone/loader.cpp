@@ -933,6 +933,7 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
       [&](std::size_t k) {
         Part& p = parts[k];
         p.loader = std::make_unique<Loader>(options, files);
+        p.loader->builder().reserve_for_text(p.end - p.begin);
         p.loader->start_from(k == 0 ? initial : guess, true);
         try {
           std::tie(p.stop, p.first) = p.loader->load(text, path, p.begin, p.end, 1);

@@ -95,6 +95,11 @@ class ZoneBuilder {
   void append(ZoneBuilder&& other);
   /// Makes room for `records` records in total (before a series of append()).
   void reserve(std::size_t records) { pending_.reserve(records); }
+  /// Makes room for what `bytes` of master-file text usually hold (room that is never written costs no memory).
+  void reserve_for_text(std::size_t bytes) {
+    pending_.reserve(bytes / 48);
+    zone_.arenas.back().reserve(bytes / 4 * 3);
+  }
   /// Adds `offset` to the line of every record added so far (parts of a file loaded in parallel count from 1).
   void shift_lines(std::uint32_t offset) {
     for (Record& r : pending_) r.src.line += offset;
