@@ -830,6 +830,41 @@ TEST_CASE("verify is thread-safe on a shared key", "[crypto]") {
   for (int b : bad) CHECK(b == 0);
 }
 
+TEST_CASE("verify with more keys than a thread keeps contexts for, freed and made again", "[crypto]") {
+  // verify keeps a few EVP_PKEY_CTX per thread, found by EVP_PKEY address: keys beyond that evict each other, and a
+  // key freed and replaced (perhaps at the same address) must never be checked with its predecessor's context.
+  const std::string data = "zonewarden context cache " + std::string(150, 'c');
+  for (int generation = 0; generation < 3; ++generation) {
+    INFO("generation " << generation);
+    struct Signed {
+      PublicKey key;
+      std::string sig;
+    };
+    std::vector<Signed> keys;
+    for (int i = 0; i < 12; ++i) {
+      zw::core::EvpPkeyPtr priv(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+      REQUIRE(priv);
+      std::string point(65, '\0');
+      std::size_t len = 0;
+      REQUIRE(EVP_PKEY_get_octet_string_param(priv.get(), OSSL_PKEY_PARAM_PUB_KEY,
+                                              reinterpret_cast<unsigned char*>(point.data()), point.size(), &len) == 1);
+      PublicKey key = parse_dnskey(dnskey_rdata(256, 13, point.substr(1)));
+      REQUIRE(key.problem == KeyProblem::None);
+      const std::string sig = der_to_raw(sign(priv.get(), "SHA256", data), 32);
+      REQUIRE(sig.size() == 64);
+      keys.push_back(Signed{std::move(key), sig});
+    }
+    int wrong = 0;
+    for (int pass = 0; pass < 3; ++pass) {
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (verify(keys[i].key, data, keys[i].sig) != VerifyResult::Valid) ++wrong;
+        if (verify(keys[(i + 1) % keys.size()].key, data, keys[i].sig) != VerifyResult::Invalid) ++wrong;
+      }
+    }
+    CHECK(wrong == 0);
+  }
+}
+
 TEST_CASE("to_hex", "[crypto]") {
   CHECK(to_hex("") == "");
   CHECK(to_hex("\x00\x01\xab\xff"s) == "0001abff");

@@ -1,0 +1,191 @@
+// test_ed25519.cpp: the Ed25519 verifier behind zw::dnssec::verify (libsodium) against the RFC 8032 §7.1 test
+// vectors, corrupted and non-canonical signatures (S ≥ L, RFC 8032 §5.1.7), and the small-order cases where it is
+// stricter than OpenSSL 3.0 (see verify_ed25519 in src/dnssec/crypto.cpp).
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+
+#include <array>
+#include <catch2/catch.hpp>
+#include <optional>  // before core/handles.hpp: ldns/common.h #defines false as 0
+#include <string>
+#include <vector>
+
+#include "core/handles.hpp"
+#include "dnssec/crypto.hpp"
+
+using namespace zw::dnssec;
+using namespace std::string_literals;
+
+namespace {
+
+std::string from_hex(std::string_view hex) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+  }
+  return out;
+}
+
+const unsigned char* ubytes(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
+
+/// An Ed25519 DNSKEY (RFC 8080 §3) with the raw public key `pk`, parsed.
+PublicKey ed25519_key(std::string_view pk) {
+  return parse_dnskey("\x01\x00\x03\x0f"s + std::string(pk));
+}
+
+/// OpenSSL 3.0's answer for the same input (EVP_DigestVerify), to show where the two agree and where they do not.
+bool openssl_accepts(std::string_view pk, std::string_view msg, std::string_view sig) {
+  zw::core::EvpPkeyPtr key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, ubytes(pk), pk.size()));
+  zw::core::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  return key && ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) == 1 &&
+         EVP_DigestVerify(ctx.get(), ubytes(sig), sig.size(), ubytes(msg), msg.size()) == 1;
+}
+
+std::string sha512(std::string_view data) {
+  std::array<unsigned char, 64> out{};
+  unsigned int len = 0;
+  REQUIRE(EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha512(), nullptr) == 1);
+  return std::string(reinterpret_cast<const char*>(out.data()), len);
+}
+
+zw::core::BignumPtr bn_le(std::string_view le) {
+  zw::core::BignumPtr bn(BN_lebin2bn(ubytes(le), static_cast<int>(le.size()), nullptr));
+  REQUIRE(bn);
+  return bn;
+}
+
+std::string le32(const BIGNUM* bn) {
+  std::string out(32, '\0');
+  REQUIRE(BN_bn2lebinpad(bn, reinterpret_cast<unsigned char*>(out.data()), 32) == 32);
+  return out;
+}
+
+/// L = 2^252 + 27742317777372353535851937790883648493, the order of the base point (RFC 8032 §5.1), little-endian.
+const std::string kOrderL = from_hex("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
+/// Encodings of the neutral element (0, 1) and of the base point B (RFC 8032 §5.1).
+const std::string kIdentity = from_hex("0100000000000000000000000000000000000000000000000000000000000000");
+const std::string kBasePoint = from_hex("5866666666666666666666666666666666666666666666666666666666666666");
+
+struct Vector {
+  const char* name;
+  const char* secret;
+  const char* public_key;
+  const char* message;
+  const char* signature;
+};
+
+// RFC 8032 §7.1, TEST 1 to TEST 3.
+const Vector kVectors[] = {
+    {"TEST 1", "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+     "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
+     "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe"
+     "24655141438e7a100b"},
+    {"TEST 2", "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
+     "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72",
+     "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302a"
+     "eeb00d291612bb0c00"},
+    {"TEST 3", "c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7",
+     "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025", "af82",
+     "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed2"
+     "8dc027beceea1ec40a"},
+};
+
+/// verify's answer, checked to be the same as OpenSSL's (used where the two must agree).
+VerifyResult verify_agreeing(const PublicKey& key, std::string_view msg, std::string_view sig) {
+  const VerifyResult r = verify(key, msg, sig);
+  CHECK(openssl_accepts(key.public_key, msg, sig) == (r == VerifyResult::Valid));
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("Ed25519: RFC 8032 §7.1 test vectors 1-3 verify, corrupted signatures do not", "[crypto][ed25519]") {
+  for (const Vector& v : kVectors) {
+    INFO(v.name);
+    const PublicKey key = ed25519_key(from_hex(v.public_key));
+    REQUIRE(key.problem == KeyProblem::None);
+    CHECK(key.bits == 256);
+    const std::string msg = from_hex(v.message);
+    const std::string sig = from_hex(v.signature);
+    REQUIRE(sig.size() == 64);
+    CHECK(verify_agreeing(key, msg, sig) == VerifyResult::Valid);
+
+    for (std::size_t byte :
+         {std::size_t{0}, std::size_t{17}, std::size_t{31}, std::size_t{32}, std::size_t{50}, std::size_t{62}}) {
+      for (unsigned bit : {0U, 5U}) {
+        INFO("signature bit " << bit << " of octet " << byte << " flipped");
+        std::string bad = sig;
+        bad[byte] = static_cast<char>(static_cast<unsigned char>(bad[byte]) ^ (1U << bit));
+        CHECK(verify_agreeing(key, msg, bad) == VerifyResult::Invalid);
+      }
+    }
+    std::string other = msg.empty() ? "\x00"s : msg;
+    other[0] = static_cast<char>(other[0] ^ 0x01);
+    CHECK(verify_agreeing(key, other, sig) == VerifyResult::Invalid);
+    CHECK(verify(key, msg, sig.substr(0, 63)) == VerifyResult::Malformed);
+    CHECK(verify(key, msg, sig + "\x00"s) == VerifyResult::Malformed);
+  }
+}
+
+TEST_CASE("Ed25519: a signature with S ≥ L is invalid (RFC 8032 §5.1.7)", "[crypto][ed25519]") {
+  for (const Vector& v : kVectors) {
+    INFO(v.name);
+    const PublicKey key = ed25519_key(from_hex(v.public_key));
+    REQUIRE(key.problem == KeyProblem::None);
+    const std::string msg = from_hex(v.message);
+    const std::string sig = from_hex(v.signature);
+    // S + L satisfies the group equation ([S + L]B = [S]B) but is not the canonical scalar: the classic
+    // malleability a verifier must refuse.
+    zw::core::BignumPtr s = bn_le(sig.substr(32));
+    zw::core::BignumPtr l = bn_le(kOrderL);
+    zw::core::BignumPtr s_plus_l(BN_new());
+    REQUIRE(BN_add(s_plus_l.get(), s.get(), l.get()) == 1);
+    CHECK(verify_agreeing(key, msg, sig.substr(0, 32) + le32(s_plus_l.get())) == VerifyResult::Invalid);
+    CHECK(verify_agreeing(key, msg, sig.substr(0, 32) + kOrderL) == VerifyResult::Invalid);  // S = L
+    std::string high = sig;
+    high[63] = static_cast<char>(static_cast<unsigned char>(high[63]) | 0xe0);  // S ≥ 2^253
+    CHECK(verify_agreeing(key, msg, high) == VerifyResult::Invalid);
+  }
+}
+
+TEST_CASE("Ed25519: small-order keys and R values are invalid (OpenSSL 3.0 accepts them)", "[crypto][ed25519]") {
+  // The identity as public key decodes (x = 0, sign bit clear), so parse_dnskey accepts it. Under it, (R = B, S = 1)
+  // satisfies [S]B = R + [k]A for every message: a forgery anyone can make. libsodium refuses small-order keys.
+  const PublicKey identity = ed25519_key(kIdentity);
+  REQUIRE(identity.problem == KeyProblem::None);
+  const std::string forged = kBasePoint + kIdentity;  // R = B, S = 1 (little-endian 1 = the identity's encoding)
+  for (const std::string& msg : {""s, "any data"s, "\x07"s + "example\x03"s + "com\x00"s}) {
+    CHECK(openssl_accepts(kIdentity, msg, forged));
+    CHECK(verify(identity, msg, forged) == VerifyResult::Invalid);
+  }
+
+  // A genuine key (TEST 1) and R = the identity: with the secret scalar a, S = k·a mod L satisfies
+  // [S]B = R + [k]A. Such a signature is never made by an honest signer (R = [r]B with r = 0 mod L); libsodium
+  // refuses any R of small order, OpenSSL compares encodings and accepts it.
+  const Vector& v = kVectors[0];
+  const std::string pk = from_hex(v.public_key);
+  const PublicKey key = ed25519_key(pk);
+  REQUIRE(key.problem == KeyProblem::None);
+  std::string a_bytes = sha512(from_hex(v.secret)).substr(0, 32);  // RFC 8032 §5.1.5: clamp the first half
+  a_bytes[0] = static_cast<char>(static_cast<unsigned char>(a_bytes[0]) & 0xf8);
+  a_bytes[31] = static_cast<char>((static_cast<unsigned char>(a_bytes[31]) & 0x7f) | 0x40);
+  const std::string msg = "small-order R";
+  zw::core::BignumPtr a = bn_le(a_bytes);
+  zw::core::BignumPtr k = bn_le(sha512(kIdentity + pk + msg));
+  zw::core::BignumPtr l = bn_le(kOrderL);
+  zw::core::BignumPtr s(BN_new());
+  zw::core::BnCtxPtr ctx(BN_CTX_new());
+  REQUIRE(BN_mod_mul(s.get(), k.get(), a.get(), l.get(), ctx.get()) == 1);
+  const std::string small_r = kIdentity + le32(s.get());
+  CHECK(openssl_accepts(pk, msg, small_r));
+  CHECK(verify(key, msg, small_r) == VerifyResult::Invalid);
+  CHECK(verify(key, "other data", small_r) == VerifyResult::Invalid);
+
+  // Encodings with x = 0 and the sign bit set, or y ≥ p, never reach the verifier: parse_dnskey refuses them.
+  CHECK(ed25519_key(from_hex("0100000000000000000000000000000000000000000000000000000000000080")).problem ==
+        KeyProblem::PointInvalid);
+  CHECK(ed25519_key(from_hex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")).problem ==
+        KeyProblem::PointInvalid);
+}
