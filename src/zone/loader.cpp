@@ -884,6 +884,7 @@ struct Part {
   std::size_t stop = 0, first = 0;              ///< Scanner::stop and first_start
   std::uint32_t stop_line = 0, first_line = 0;  ///< their lines, relative to the part (line 1 = begin)
   bool failed = false;                          ///< an input error or $INCLUDE: load again in order
+  bool nul = false;                             ///< a NUL byte: not a master file
 };
 
 Zone load_sequential(std::string_view text, const std::string& path, const LoadOptions& options) {
@@ -895,7 +896,6 @@ Zone load_sequential(std::string_view text, const std::string& path, const LoadO
 
 Zone load_parallel(const InputText& input, const std::string& path, const LoadOptions& options) {
   const std::string_view text = input.view();
-  if (std::memchr(text.data(), '\0', text.size()) != nullptr) return load_sequential(text, path, options);
   FileRegistry files;
   files.add(path);
 
@@ -932,6 +932,11 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
       parts.size(),
       [&](std::size_t k) {
         Part& p = parts[k];
+        // Binary data is reported by the sequential load below (the scanner names the line of the NUL).
+        if (std::memchr(text.data() + p.begin, '\0', p.end - p.begin) != nullptr) {
+          p.nul = true;
+          return;
+        }
         p.loader = std::make_unique<Loader>(options, files);
         p.loader->builder().reserve_for_text(p.end - p.begin);
         p.loader->start_from(k == 0 ? initial : guess, true);
@@ -948,6 +953,9 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
       },
       1);
 
+  for (const Part& p : parts) {
+    if (p.nul) return load_sequential(text, path, options);
+  }
   // Accept or reload the parts in order, carrying the true state and the line offset.
   State state = initial;
   std::size_t prev_stop = 0;

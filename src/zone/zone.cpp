@@ -211,11 +211,15 @@ Zone ZoneBuilder::finish() && {
     // Rank the distinct owners in canonical order, then sort the records by (rank, type, RDATA).
     std::vector<std::uint32_t> order = canonical_order(owners_, owner_off_);
     std::vector<std::uint32_t> rank(owners);
+    std::vector<std::uint32_t> distinct;  // distinct[i]: the owner that becomes names[i]
+    distinct.reserve(owners);
     for (std::uint32_t k = 0; k < owners; ++k) {
-      if (z.names.empty() || z.names.back() != owner(order[k])) z.names.emplace_back(owner(order[k]));
-      rank[order[k]] = static_cast<std::uint32_t>(z.names.size() - 1);
+      if (distinct.empty() || owner(distinct.back()) != owner(order[k])) distinct.push_back(order[k]);
+      rank[order[k]] = static_cast<std::uint32_t>(distinct.size() - 1);
     }
     order = {};
+    z.names.resize(distinct.size());
+    core::parallel_for(distinct.size(), [&](std::size_t i) { z.names[i].assign(owner(distinct[i])); }, 8192);
     // Counting sort by rank keeps file order within a name; then each name's records by type and RDATA.
     std::vector<std::uint32_t> start(z.names.size() + 1, 0);
     for (Record& r : pending_) {

@@ -95,7 +95,10 @@ TEST_CASE("loading in parallel parts gives the zone loading in order gives", "[l
     for (int round = 0; round < 12; ++round) {
       std::string text = good;
       std::size_t at = text.find('\n', 200 + rng() % (text.size() - 400));
-      text.insert(at + 1, round % 3 == 0 ? "bad A 999.1.1.1\n" : round % 3 == 1 ? "x NS ( a.b.\n" : "\tA 192.0.2.300\n");
+      const char* bad[] = {"bad A 999.1.1.1\n", "x NS ( a.b.\n", "\tA 192.0.2.300\n", "nul A 192.0.2.1 ; \x01\n"};
+      std::string insert = bad[round % 4];
+      if (round % 4 == 3) insert[insert.size() - 2] = '\0';  // binary data
+      text.insert(at + 1, insert);
       const fs::path p = dir / "broken.zone";
       std::ofstream(p) << text;
       Loaded a = load(p, true);
