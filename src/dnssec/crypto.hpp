@@ -80,7 +80,8 @@ std::string signed_data(const Rrsig& sig, std::string_view owner, std::uint16_t 
 /// Outcome of one signature check.
 enum class VerifyResult : std::uint8_t { Valid, Invalid, Malformed, Unsupported };
 
-/// Verifies `signature` over `data` with `key` (RSA PKCS#1 v1.5, ECDSA r||s, EdDSA). Thread-safe.
+/// Verifies `signature` over `data` with `key` (RSA PKCS#1 v1.5, ECDSA r||s, EdDSA). Thread-safe. Ed25519 goes
+/// through libsodium, which also refuses small-order keys and R values (OpenSSL 3.0 accepts those; crypto.cpp).
 VerifyResult verify(const PublicKey& key, std::string_view data, std::string_view signature);
 
 /// DS digest of a DNSKEY (RFC 4034 §5.1.4): digest(owner | DNSKEY RDATA). Types 1, 2, 4 (3 GOST unsupported).

@@ -1,6 +1,6 @@
 // test_ed25519.cpp: the Ed25519 verifier behind zw::dnssec::verify (libsodium) against the RFC 8032 §7.1 test
 // vectors, corrupted and non-canonical signatures (S ≥ L, RFC 8032 §5.1.7), and the small-order cases where it is
-// stricter than OpenSSL 3.0 (see verify_ed25519 in src/dnssec/crypto.cpp).
+// stricter than OpenSSL 3.0, with a differential check against OpenSSL (see verify_ed25519 in src/dnssec/crypto.cpp).
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 
@@ -188,4 +188,50 @@ TEST_CASE("Ed25519: small-order keys and R values are invalid (OpenSSL 3.0 accep
         KeyProblem::PointInvalid);
   CHECK(ed25519_key(from_hex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")).problem ==
         KeyProblem::PointInvalid);
+}
+
+TEST_CASE("Ed25519: where verify and OpenSSL 3.0 differ, verify is the stricter", "[crypto][ed25519]") {
+  // Every encoding of a point of small order (orders 1, 2, 4, 8; canonical, with the sign bit set, and y ≥ p) as
+  // the key and as R, against S ∈ {0, 1, L − 1, L}. Keys parse_dnskey refuses never reach verify.
+  const std::vector<std::string> small_order = {
+      from_hex("0000000000000000000000000000000000000000000000000000000000000000"),
+      from_hex("0000000000000000000000000000000000000000000000000000000000000080"),
+      kIdentity,
+      from_hex("0100000000000000000000000000000000000000000000000000000000000080"),
+      from_hex("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"),
+      from_hex("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85"),
+      from_hex("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a"),
+      from_hex("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa"),
+      from_hex("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+      from_hex("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"),
+      from_hex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+      from_hex("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+  };
+  std::vector<std::string> keys = small_order;
+  keys.push_back(from_hex(kVectors[0].public_key));
+  std::vector<std::string> rs = small_order;
+  rs.push_back(kBasePoint);
+  std::string l_minus_1 = kOrderL;
+  l_minus_1[0] = static_cast<char>(l_minus_1[0] - 1);
+  const std::string zero(32, '\0');
+  int cases = 0, openssl_only = 0, verify_only = 0;
+  for (const std::string& pk : keys) {
+    const PublicKey key = ed25519_key(pk);
+    if (key.problem != KeyProblem::None) continue;
+    for (const std::string& r : rs) {
+      for (const std::string& s : {zero, kIdentity, l_minus_1, kOrderL}) {  // kIdentity read as a scalar is 1
+        for (const std::string& msg : {""s, "a"s, "zonewarden"s, std::string(200, 'z')}) {
+          const std::string sig = r + s;
+          const bool ours = verify(key, msg, sig) == VerifyResult::Valid;
+          const bool theirs = openssl_accepts(pk, msg, sig);
+          ++cases;
+          if (theirs && !ours) ++openssl_only;
+          if (ours && !theirs) ++verify_only;
+        }
+      }
+    }
+  }
+  CHECK(cases > 1000);
+  CHECK(verify_only == 0);
+  CHECK(openssl_only > 0);  // the small-order forgeries OpenSSL 3.0 accepts
 }
