@@ -140,7 +140,8 @@ ZoneAnalysis analyse(const zone::Zone& zone, bool verify_signatures) {
       s.status = SigStatus::LabelsInvalid;
       return;
     }
-    std::vector<std::size_t> candidates;
+    thread_local std::vector<std::size_t> candidates;
+    candidates.clear();
     for (std::size_t k = 0; k < a.keys.size(); ++k) {
       const PublicKey& key = a.keys[k].key;
       if (key.tag != s.rrsig.key_tag || key.algorithm != s.rrsig.algorithm) continue;
@@ -152,8 +153,8 @@ ZoneAnalysis analyse(const zone::Zone& zone, bool verify_signatures) {
       return;
     }
     s.key = static_cast<std::int32_t>(candidates.front());
-    std::vector<std::string_view> rdatas;
-    rdatas.reserve(covered.count);
+    thread_local std::vector<std::string_view> rdatas;
+    rdatas.clear();
     for (const zone::Record& r : zone.records_of(covered)) rdatas.push_back(zone.rdata(r));
     std::string data = signed_data(s.rrsig, owner, covered.type, zone.records[covered.first].rclass, rdatas);
     bool any_usable = false;
