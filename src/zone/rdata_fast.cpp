@@ -65,44 +65,47 @@ bool u32(const Token& t, std::string& out) {
   return true;
 }
 
-// A domain name without escapes; relative names are completed with `origin`.
+// A domain name without escapes; relative names are completed with `origin`. Written in place: one resize to an
+// upper bound (every character gives at most one octet, plus the first length octet and the origin), then trimmed.
 bool name(const Token& tok, std::string_view origin, bool lowercase, std::string& out) {
   std::string_view t = tok.text;
   if (tok.quoted || t.empty()) return false;
   const std::size_t start = out.size();
-  auto append_origin = [&]() {
+  if (t == "@") {
     if (origin.empty()) return false;
     for (char c : origin) out.push_back(lowercase ? lower(c) : c);
     return true;
-  };
-  if (t == "@") return append_origin();
+  }
   if (t == ".") {
     out.push_back('\0');
     return true;
   }
-  std::size_t label = out.size();
-  out.push_back('\0');
+  out.resize(start + t.size() + 1 + origin.size());
+  char* const base = out.data() + start;
+  char* w = base;
+  char* label = w++;
   for (char c : t) {
     if (c == '\\') return false;
     if (c == '.') {
-      std::size_t len = out.size() - label - 1;
+      const auto len = static_cast<std::size_t>(w - label - 1);
       if (len == 0 || len > 63) return false;
-      out[label] = static_cast<char>(len);
-      label = out.size();
-      out.push_back('\0');
+      *label = static_cast<char>(len);
+      label = w++;
       continue;
     }
-    out.push_back(lowercase ? lower(c) : c);
+    *w++ = lowercase ? lower(c) : c;
   }
-  std::size_t len = out.size() - label - 1;
+  const auto len = static_cast<std::size_t>(w - label - 1);
   if (len == 0) {
-    // Ended in '.': the placeholder is the root label.
+    *label = '\0';  // ended in '.': the last length octet is the root label
   } else {
-    if (len > 63) return false;
-    out[label] = static_cast<char>(len);
-    if (!append_origin()) return false;
+    if (len > 63 || origin.empty()) return false;
+    *label = static_cast<char>(len);
+    for (char c : origin) *w++ = lowercase ? lower(c) : c;
   }
-  return out.size() - start <= kMaxName;
+  const auto size = static_cast<std::size_t>(w - base);
+  out.resize(start + size);
+  return size <= kMaxName;
 }
 
 // 0..63 for the base64 alphabet, 64 for '=', 0x80 for anything else.

@@ -219,7 +219,8 @@ Zone ZoneBuilder::finish() && {
     }
     order = {};
     z.names.resize(distinct.size());
-    core::parallel_for(distinct.size(), [&](std::size_t i) { z.names[i].assign(owner(distinct[i])); }, 8192);
+    core::parallel_for(
+        distinct.size(), [&](std::size_t i) { z.names[i].assign(owner(distinct[i])); }, 8192);
     // Counting sort by rank keeps file order within a name; then each name's records by type and RDATA.
     std::vector<std::uint32_t> start(z.names.size() + 1, 0);
     for (Record& r : pending_) {
@@ -242,70 +243,129 @@ Zone ZoneBuilder::finish() && {
   }
   owners_ = {};
   owner_off_ = {};
-  // RFC 2181 §5: duplicate RRs in an RRset are suppressed (dig AXFR output repeats the SOA).
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < pending_.size(); ++i) {
-    const Record& r = pending_[i];
-    if (kept > 0) {
-      const Record& last = pending_[kept - 1];
-      if (last.name == r.name && last.type == r.type && last.rclass == r.rclass && rd(last) == rd(r)) continue;
-    }
-    pending_[kept++] = r;
+  // Blocks of whole names, worked on all cores: duplicates removed (RFC 2181 §5: duplicate RRs in an RRset are
+  // suppressed; dig AXFR output repeats the SOA), then RRsets and the per-name index.
+  const std::size_t total = pending_.size();
+  const std::size_t blocks = std::max<std::size_t>(1, std::min<std::size_t>(4 * core::worker_count(), total / 65536));
+  std::vector<std::size_t> edge(blocks + 1, total);
+  edge[0] = 0;
+  for (std::size_t k = 1; k < blocks; ++k) {
+    std::size_t i = std::max(edge[k - 1], total * k / blocks);
+    while (i > 0 && i < total && pending_[i].name == pending_[i - 1].name) ++i;
+    edge[k] = i;
   }
-  pending_.resize(kept);
-  pending_.shrink_to_fit();
+  std::vector<std::size_t> kept(blocks, 0), sets(blocks, 0);
+  core::parallel_for(
+      blocks,
+      [&](std::size_t k) {
+        std::size_t w = edge[k];
+        for (std::size_t i = edge[k]; i < edge[k + 1]; ++i) {
+          const Record& r = pending_[i];
+          if (w > edge[k]) {
+            const Record& last = pending_[w - 1];
+            if (last.name == r.name && last.type == r.type && last.rclass == r.rclass && rd(last) == rd(r)) continue;
+            if (last.name != r.name || last.type != r.type) ++sets[k];
+          } else {
+            ++sets[k];
+          }
+          pending_[w++] = r;
+        }
+        kept[k] = w - edge[k];
+      },
+      1);
+  std::vector<std::size_t> rec_at(blocks + 1, 0), set_at(blocks + 1, 0);
+  for (std::size_t k = 0; k < blocks; ++k) {
+    rec_at[k + 1] = rec_at[k] + kept[k];
+    set_at[k + 1] = set_at[k] + sets[k];
+    // Close the gaps left by duplicates (destinations never pass their sources).
+    if (rec_at[k] != edge[k]) {
+      std::copy(pending_.begin() + static_cast<std::ptrdiff_t>(edge[k]),
+                pending_.begin() + static_cast<std::ptrdiff_t>(edge[k] + kept[k]),
+                pending_.begin() + static_cast<std::ptrdiff_t>(rec_at[k]));
+    }
+  }
+  pending_.resize(rec_at[blocks]);
   z.records = std::move(pending_);
-
-  // RRsets and the per-name index.
-  z.name_rrsets.assign(z.names.size() + 1, 0);
-  for (std::uint32_t i = 0; i < z.records.size();) {
-    std::uint32_t j = i;
-    while (j < z.records.size() && z.records[j].name == z.records[i].name && z.records[j].type == z.records[i].type)
-      ++j;
-    z.rrsets.push_back(RRset{z.records[i].name, z.records[i].type, i, j - i});
-    i = j;
-  }
-  {
-    std::size_t k = 0;
-    for (std::uint32_t n = 0; n < z.names.size(); ++n) {
-      z.name_rrsets[n] = static_cast<std::uint32_t>(k);
-      while (k < z.rrsets.size() && z.rrsets[k].name == n) ++k;
-    }
-    z.name_rrsets[z.names.size()] = static_cast<std::uint32_t>(k);
-  }
+  z.rrsets.resize(set_at[blocks]);
+  core::parallel_for(
+      blocks,
+      [&](std::size_t k) {
+        std::size_t out = set_at[k];
+        for (auto i = static_cast<std::uint32_t>(rec_at[k]); i < rec_at[k + 1];) {
+          std::uint32_t j = i;
+          while (j < rec_at[k + 1] && z.records[j].name == z.records[i].name && z.records[j].type == z.records[i].type)
+            ++j;
+          z.rrsets[out++] = RRset{z.records[i].name, z.records[i].type, i, j - i};
+          i = j;
+        }
+      },
+      1);
+  // Every name owns at least one record, so each name's first RRset marks where its RRsets begin.
+  z.name_rrsets.assign(z.names.size() + 1, static_cast<std::uint32_t>(z.rrsets.size()));
+  core::parallel_for(
+      z.rrsets.size(),
+      [&](std::size_t k) {
+        if (k == 0 || z.rrsets[k - 1].name != z.rrsets[k].name) {
+          z.name_rrsets[z.rrsets[k].name] = static_cast<std::uint32_t>(k);
+        }
+      },
+      65536);
 
   // Node kinds. Names are in canonical order, so every ancestor cut precedes its descendants; keep a stack of
-  // the cuts (delegations and DNAMEs) that the current name could be below.
+  // the cuts (delegations and DNAMEs) that the current name could be below. A name one label below the apex starts
+  // with an empty stack (unless the apex owns a DNAME), so the names are cut there into blocks worked on all cores.
   z.kinds.assign(z.names.size(), NodeKind::Authoritative);
-  std::vector<std::pair<std::uint32_t, NodeKind>> cuts;
-  for (std::uint32_t n = 0; n < z.names.size(); ++n) {
-    const auto& name = z.names[n];
-    if (!core::name_is_subdomain(name, z.origin)) {
-      z.kinds[n] = NodeKind::OutOfZone;
-      continue;
-    }
-    if (name == z.origin) {
-      z.kinds[n] = NodeKind::Apex;
-      if (z.find(n, rrtype::DNAME)) cuts.emplace_back(n, NodeKind::Occluded);
-      continue;
-    }
-    while (!cuts.empty() && !core::name_is_subdomain(name, z.names[cuts.back().first])) cuts.pop_back();
-    // NSEC3 records live one label below the apex (RFC 5155 §7.1), even when an apex DNAME occludes other names.
-    if (z.find(n, rrtype::NSEC3) && core::name_label_count(name) == core::name_label_count(z.origin) + 1 &&
-        !z.find(n, rrtype::NS)) {
-      continue;
-    }
-    if (!cuts.empty()) {
-      z.kinds[n] = cuts.back().second;
-      continue;
-    }
-    if (z.find(n, rrtype::NS)) {
-      z.kinds[n] = NodeKind::Delegation;
-      cuts.emplace_back(n, NodeKind::Glue);
-    } else if (z.find(n, rrtype::DNAME)) {
-      cuts.emplace_back(n, NodeKind::Occluded);
+  const int child_labels = core::name_label_count(z.origin) + 1;
+  auto child_of_apex = [&](std::uint32_t n) {
+    return core::name_label_count(z.names[n]) == child_labels && core::name_is_subdomain(z.names[n], z.origin);
+  };
+  const std::uint32_t names_count = static_cast<std::uint32_t>(z.names.size());
+  std::vector<std::uint32_t> name_edge{0};
+  bool apex_dname = false;
+  if (auto apex = z.find_name(z.origin)) apex_dname = z.find(*apex, rrtype::DNAME) != nullptr;
+  if (!apex_dname) {
+    const std::uint32_t parts =
+        std::max<std::uint32_t>(1, std::min<std::uint32_t>(4 * core::worker_count(), names_count / 65536));
+    for (std::uint32_t k = 1; k < parts; ++k) {
+      std::uint32_t n = std::max(name_edge.back(), static_cast<std::uint32_t>(std::uint64_t{names_count} * k / parts));
+      while (n < names_count && !child_of_apex(n)) ++n;
+      if (n > name_edge.back() && n < names_count) name_edge.push_back(n);
     }
   }
+  name_edge.push_back(names_count);
+  core::parallel_for(
+      name_edge.size() - 1,
+      [&](std::size_t part) {
+        std::vector<std::pair<std::uint32_t, NodeKind>> cuts;
+        for (std::uint32_t n = name_edge[part]; n < name_edge[part + 1]; ++n) {
+          const auto& name = z.names[n];
+          if (!core::name_is_subdomain(name, z.origin)) {
+            z.kinds[n] = NodeKind::OutOfZone;
+            continue;
+          }
+          if (name == z.origin) {
+            z.kinds[n] = NodeKind::Apex;
+            if (z.find(n, rrtype::DNAME)) cuts.emplace_back(n, NodeKind::Occluded);
+            continue;
+          }
+          while (!cuts.empty() && !core::name_is_subdomain(name, z.names[cuts.back().first])) cuts.pop_back();
+          // NSEC3 records live one label below the apex (RFC 5155 §7.1), even when an apex DNAME occludes others.
+          if (z.find(n, rrtype::NSEC3) && core::name_label_count(name) == child_labels && !z.find(n, rrtype::NS)) {
+            continue;
+          }
+          if (!cuts.empty()) {
+            z.kinds[n] = cuts.back().second;
+            continue;
+          }
+          if (z.find(n, rrtype::NS)) {
+            z.kinds[n] = NodeKind::Delegation;
+            cuts.emplace_back(n, NodeKind::Glue);
+          } else if (z.find(n, rrtype::DNAME)) {
+            cuts.emplace_back(n, NodeKind::Occluded);
+          }
+        }
+      },
+      1);
   return std::move(z);
 }
 
