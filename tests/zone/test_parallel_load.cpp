@@ -49,15 +49,20 @@ std::string make_zone(std::size_t n, std::mt19937& rng, bool relative_style) {
   for (std::size_t i = 0; i < n; ++i) {
     const std::string d = "d" + std::to_string(i);
     switch (rng() % (relative_style ? 8 : 5)) {
-      case 0: t += d + ".example. 172800 IN NS ns1." + d + ".example.\n" + d + ".example. 172800 IN NS ns.other.\n"; break;
+      case 0:
+        t += d + ".example. 172800 IN NS ns1." + d + ".example.\n" + d + ".example. 172800 IN NS ns.other.\n";
+        break;
       case 1: t += d + " NS ns.hoster.net.\n\tNS ns2.hoster.net. ; indented: same owner\n"; break;
       case 2:
-        t += d + " 3600 DS 12345 8 2 (\n  49FD46E6C4B45C55D4AC69CBD3CD34AC1AFE51DE\n  49FD46E6C4B45C55D4AC69CBD3CD34AC )\n";
+        t += d +
+             " 3600 DS 12345 8 2 (\n  49FD46E6C4B45C55D4AC69CBD3CD34AC1AFE51DE\n  49FD46E6C4B45C55D4AC69CBD3CD34AC )\n";
         t += d + " NS a.ns.net.\n";
         break;
       case 3: t += "; a comment line\n\n" + d + " IN 600 NS ns.x.net.\n"; break;
       case 4: t += d + " NS ns." + d + "\nns." + d + " A 198.51.100." + std::to_string(i % 250) + "\n"; break;
-      case 5: t += "$ORIGIN sub" + std::to_string(i % 7) + ".example.\n" + d + " NS ns.y.net.\n$ORIGIN example.\n"; break;
+      case 5:
+        t += "$ORIGIN sub" + std::to_string(i % 7) + ".example.\n" + d + " NS ns.y.net.\n$ORIGIN example.\n";
+        break;
       case 6: t += "$TTL " + std::to_string(60 + i % 100) + "\n" + d + " NS ns.z.net.\n"; break;
       default: t += d + " TXT \"a ; not a comment\" \"( neither a paren\"\n"; break;
     }
