@@ -198,13 +198,6 @@ bool is_absolute_text(std::string_view t) {
   return backslashes % 2 == 0;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 struct FdCloser {
   int fd;
   explicit FdCloser(int f) : fd(f) {}
@@ -585,7 +578,7 @@ class Loader {
     int high = -1;
     for (std::size_t i = first + 2; i < t.size(); ++i) {
       for (char c : t[i].text) {
-        int v = t[i].quoted ? -1 : hex_value(c);
+        int v = t[i].quoted ? -1 : hex_digit_value(c);
         if (v < 0) fail(ctx, rec.line, "RFC 3597 RDATA: " + shown(t[i].text) + " is not hexadecimal");
         if (high < 0) {
           high = v;

@@ -172,20 +172,13 @@ bool base64(std::span<const Token> toks, std::string& out) {
   return true;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 bool hex(std::span<const Token> toks, std::string& out) {
   if (toks.empty()) return false;
   int high = -1;
   for (const Token& tok : toks) {
     if (tok.quoted) return false;
     for (char c : tok.text) {
-      int v = hex_value(c);
+      int v = hex_digit_value(c);
       if (v < 0) return false;
       if (high < 0) {
         high = v;
@@ -345,6 +338,13 @@ bool parse(std::uint16_t type, std::span<const Token> t, std::string_view origin
 }
 
 }  // namespace
+
+int hex_digit_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
 
 std::optional<std::string> decode_base32hex(std::string_view text) {
   std::string out;

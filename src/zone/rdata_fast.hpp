@@ -25,6 +25,9 @@ bool fast_rdata(std::uint16_t type, std::span<const Token> tokens, std::string_v
 /// reports the problem).
 bool fast_name(std::string_view text, std::string_view origin, std::string& out);
 
+/// The value of a hexadecimal digit (either case), or -1.
+int hex_digit_value(char c);
+
 /// Strict RFC 4648 §7 base32hex without padding (RFC 5155 §3.3): 1 to 255 octets, case-insensitive, unused
 /// trailing bits zero. Empty on any violation.
 std::optional<std::string> decode_base32hex(std::string_view text);
