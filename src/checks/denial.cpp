@@ -401,21 +401,48 @@ int digest_cmp(const Nsec3Digest& a, const Nsec3Digest& b) {
   return std::memcmp(a.data(), b.data(), a.size());
 }
 
-/// A hash as three big-endian numbers (compared like the octets, but without memcmp) and the candidate it is of.
-struct HashRef {
-  std::tuple<std::uint64_t, std::uint64_t, std::uint32_t> key;
-  std::uint32_t cand = 0;
-  bool operator<(const HashRef& o) const { return key < o.key; }
-};
-
-HashRef hash_ref(const Nsec3Digest& d, std::uint32_t cand) {
-  auto be = [&](std::size_t from, std::size_t n) {
-    std::uint64_t x = 0;
-    for (std::size_t i = from; i < from + n; ++i) x = (x << 8) | d[i];
-    return x;
-  };
-  return {{be(0, 8), be(8, 8), static_cast<std::uint32_t>(be(16, 4))}, cand};
+/// The leading 32 bits of a hash, big-endian.
+std::uint32_t digest_top(const Nsec3Digest& d) {
+  return static_cast<std::uint32_t>(d[0]) << 24 | static_cast<std::uint32_t>(d[1]) << 16 |
+         static_cast<std::uint32_t>(d[2]) << 8 | d[3];
 }
+
+/// Finds hashes in the chain (records sorted by hashed owner, at least one) in constant time: the hashes are
+/// uniform, so a table over their leading bits, about one entry per record, leaves a handful of records to search.
+/// A binary search over the whole chain, a cache miss per step, cost more than everything else in the check.
+class LinkIndex {
+ public:
+  explicit LinkIndex(const std::vector<Link>& links) : links_(links) {
+    while (bits_ < 24 && (std::size_t{1} << bits_) < links.size()) ++bits_;
+    first_.assign((std::size_t{1} << bits_) + 1, 0);
+    std::size_t at = 0;
+    for (std::size_t k = 0; k + 1 < first_.size(); ++k) {
+      while (at < links.size() && bucket(links[at].owner) < k) ++at;
+      first_[k] = static_cast<std::uint32_t>(at);
+    }
+    first_.back() = static_cast<std::uint32_t>(links.size());
+  }
+
+  /// The last record whose hashed owner is at or before `h` (wrapping round to the last record), and whether its
+  /// hashed owner is `h`.
+  std::pair<std::size_t, bool> find(const Nsec3Digest& h) const {
+    const std::size_t k = bucket(h);
+    auto begin = links_.begin() + first_[k];
+    auto end = links_.begin() + first_[k + 1];
+    auto ub =
+        std::upper_bound(begin, end, h, [](const Nsec3Digest& d, const Link& l) { return digest_cmp(d, l.owner) < 0; });
+    if (ub == links_.begin()) return {links_.size() - 1, false};
+    const auto at = static_cast<std::size_t>(ub - links_.begin()) - 1;
+    return {at, digest_cmp(links_[at].owner, h) == 0};
+  }
+
+ private:
+  std::size_t bucket(const Nsec3Digest& d) const { return bits_ == 0 ? 0 : digest_top(d) >> (32 - bits_); }
+
+  const std::vector<Link>& links_;
+  unsigned bits_ = 0;
+  std::vector<std::uint32_t> first_;  ///< first_[k]: the first record whose leading bits are k or more
+};
 
 /// Real names that need an NSEC3 and the empty non-terminals above them, in canonical order. Names below one ENT are
 /// contiguous in canonical order, so an ENT ancestor of a name is new exactly when the previous name is not at or
@@ -488,49 +515,78 @@ void check_nsec3(Facts& f, Reporter& rep) {
   auto broken = [&](const zone::Record& r, std::string reason) {
     rep.record(Code::NSEC3_CHAIN_BROKEN, r, {{"reason", std::move(reason)}});
   };
+  // Every NSEC3 record parsed on all cores; parameter sets and problems are then taken in zone order.
+  enum class Parse : std::uint8_t { Malformed, Owner, OtherHash, OwnerLabel, NextLength, Ok };
+  struct Parsed {
+    Parse state = Parse::Malformed;
+    dnssec::Nsec3Rdata rdata;
+    Link link;
+  };
+  std::vector<std::uint32_t> records;
+  records.reserve(f.nsec3_names);
   for (std::uint32_t n = 0; n < z.names.size(); ++n) {
     if (!(f.bits[n] & kHasNsec3)) continue;
     const zone::RRset* set = z.find(n, rrtype::NSEC3);
-    for (std::uint32_t ri = set->first; ri < set->first + set->count; ++ri) {
-      const zone::Record& r = z.records[ri];
-      first_nsec3 = std::min(first_nsec3, ri);
-      auto parsed = dnssec::parse_nsec3(z.rdata(r));
-      if (!parsed) {
-        broken(r, "malformed NSEC3 RDATA");
-        continue;
-      }
-      ParamKey key{parsed->algorithm, static_cast<std::uint8_t>(parsed->flags & ~dnssec::kNsec3FlagOptOut),
-                   parsed->iterations, parsed->salt};
-      // Records of one chain share their parameters: look the set up only when they change.
-      if (!last_set || !(last_set->first == key)) last_set = &*sets.try_emplace(key, 0, ri).first;
-      ++last_set->second.first;
-      // RFC 5155 §3: "The owner name for the NSEC3 RR is the base32 encoding of the hashed owner name prepended as
-      // a single label to the name of the zone."
-      const std::string_view owner = z.names[n];
-      if (core::name_label_count(owner) != apex_labels + 1) {
-        broken(r, "NSEC3 owner name is not one label below the zone apex");
-        continue;
-      }
-      if (parsed->algorithm != dnssec::kNsec3HashSha1) continue;  // reported with the parameters
-      Link link;
-      const auto label_len = static_cast<unsigned char>(owner[0]);
-      if (!dnssec::base32hex_decode_digest(owner.substr(1, label_len), link.owner)) {
+    for (std::uint32_t ri = set->first; ri < set->first + set->count; ++ri) records.push_back(ri);
+  }
+  std::vector<Parsed> parsed(records.size());
+  core::parallel_for(
+      records.size(),
+      [&](std::size_t i) {
+        Parsed& out = parsed[i];
+        const zone::Record& r = z.records[records[i]];
+        auto p = dnssec::parse_nsec3(z.rdata(r));
+        if (!p) return;
+        out.rdata = *p;
+        // RFC 5155 §3: "The owner name for the NSEC3 RR is the base32 encoding of the hashed owner name prepended
+        // as a single label to the name of the zone."
+        const std::string_view owner = z.names[r.name];
+        out.state = Parse::Owner;
+        if (core::name_label_count(owner) != apex_labels + 1) return;
+        out.state = Parse::OtherHash;
+        if (p->algorithm != dnssec::kNsec3HashSha1) return;  // reported with the parameters
+        Link& link = out.link;
+        out.state = Parse::OwnerLabel;
+        const auto label_len = static_cast<unsigned char>(owner[0]);
+        if (!dnssec::base32hex_decode_digest(owner.substr(1, label_len), link.owner)) return;
+        out.state = Parse::NextLength;
+        if (p->next.size() != dnssec::kNsec3HashLength) return;
+        std::memcpy(link.next.data(), p->next.data(), dnssec::kNsec3HashLength);
+        link.record = records[i];
+        link.flags = p->flags;
+        link.bitmap = p->bitmap;
+        thread_local std::vector<std::uint16_t> types;
+        link.small = dnssec::parse_type_bitmap(p->bitmap, types) && type_mask(types, link.types);
+        out.state = Parse::Ok;
+      },
+      4096);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const std::uint32_t ri = records[i];
+    const zone::Record& r = z.records[ri];
+    const Parsed& p = parsed[i];
+    first_nsec3 = std::min(first_nsec3, ri);
+    if (p.state == Parse::Malformed) {
+      broken(r, "malformed NSEC3 RDATA");
+      continue;
+    }
+    ParamKey key{p.rdata.algorithm, static_cast<std::uint8_t>(p.rdata.flags & ~dnssec::kNsec3FlagOptOut),
+                 p.rdata.iterations, p.rdata.salt};
+    // Records of one chain share their parameters: look the set up only when they change.
+    if (!last_set || !(last_set->first == key)) last_set = &*sets.try_emplace(key, 0, ri).first;
+    ++last_set->second.first;
+    switch (p.state) {
+      case Parse::Owner: broken(r, "NSEC3 owner name is not one label below the zone apex"); continue;
+      case Parse::OwnerLabel:
         broken(r, "NSEC3 owner label is not the base32hex encoding of a 20-octet SHA-1 hash");
         continue;
-      }
-      if (parsed->next.size() != dnssec::kNsec3HashLength) {
-        broken(r, "next hashed owner has " + std::to_string(parsed->next.size()) + " octets; a SHA-1 hash has 20");
+      case Parse::NextLength:
+        broken(r, "next hashed owner has " + std::to_string(p.rdata.next.size()) + " octets; a SHA-1 hash has 20");
         continue;
-      }
-      std::memcpy(link.next.data(), parsed->next.data(), dnssec::kNsec3HashLength);
-      link.record = ri;
-      link.flags = parsed->flags;
-      link.bitmap = parsed->bitmap;
-      link.small =
-          dnssec::parse_type_bitmap(parsed->bitmap, f.scratch_bitmap) && type_mask(f.scratch_bitmap, link.types);
-      all.push_back(link);
-      key_of.push_back(&last_set->first);
+      case Parse::Ok: break;
+      default: continue;
     }
+    all.push_back(p.link);
+    key_of.push_back(&last_set->first);
   }
 
   // The chain's parameters: the NSEC3PARAM's when some NSEC3 records use them, else the most common set.
@@ -677,31 +733,29 @@ void check_nsec3(Facts& f, Reporter& rep) {
     broken(z.records[links[i].record], reason);
   }
 
-  // Every name that needs an NSEC3, hashed on all cores.
+  // Every name that needs an NSEC3, hashed on all cores, and looked up in the chain there: the record whose hashed
+  // owner it is (if any) and the record that covers it (the last one at or before it in hash order, the last of all
+  // when it precedes the first).
   std::vector<Candidate> cands = candidates(f);
   std::vector<Nsec3Digest> hashes(cands.size());
+  std::vector<std::int32_t> cover(cands.size(), -1);
   const std::string_view salt = chain->salt;
   const std::uint16_t iterations = chain->iterations;
-  core::parallel_for(cands.size(), [&](std::size_t i) {
-    const Candidate& c = cands[i];
-    dnssec::nsec3_hash_into(std::string_view(z.names[c.name]).substr(c.offset), salt, iterations, hashes[i]);
-  });
-  // Sorted once.
-  std::vector<HashRef> by_hash(cands.size());
-  for (std::uint32_t i = 0; i < cands.size(); ++i) by_hash[i] = hash_ref(hashes[i], i);
-  std::sort(by_hash.begin(), by_hash.end());
-
-  // Match names to records (one merge of two sorted lists), then check each matched record's bitmap.
+  const LinkIndex index(links);
+  core::parallel_for(
+      cands.size(),
+      [&](std::size_t i) {
+        Candidate& c = cands[i];
+        dnssec::nsec3_hash_into(std::string_view(z.names[c.name]).substr(c.offset), salt, iterations, hashes[i]);
+        if (links.empty()) return;
+        auto [at, match] = index.find(hashes[i]);
+        cover[i] = static_cast<std::int32_t>(at);
+        if (match) c.link = static_cast<std::int32_t>(at);
+      },
+      4096);
   std::vector<bool> used(links.size(), false);
-  for (std::size_t i = 0, j = 0; i < by_hash.size() && j < links.size();) {
-    const HashRef l = hash_ref(links[j].owner, 0);
-    int c = by_hash[i].key < l.key ? -1 : (l.key < by_hash[i].key ? 1 : 0);
-    if (c == 0) {
-      cands[by_hash[i].cand].link = static_cast<std::int32_t>(j);
-      used[j] = true;
-    }
-    if (c <= 0) ++i;
-    if (c >= 0) ++j;
+  for (const Candidate& c : cands) {
+    if (c.link >= 0) used[static_cast<std::size_t>(c.link)] = true;
   }
   // Bitmaps that match are found on all cores; the rare others are examined in order.
   std::vector<std::uint8_t> matches(cands.size(), 0);
@@ -772,14 +826,12 @@ void check_nsec3(Facts& f, Reporter& rep) {
         // the ancestor one label below the closest name that has an NSEC3 (the delegation itself or an ENT above it).
         std::uint32_t nc = static_cast<std::uint32_t>(i);
         while (cands[nc].parent != UINT32_MAX && cands[cands[nc].parent].link < 0) nc = cands[nc].parent;
-        auto ub = std::upper_bound(links.begin(), links.end(), hashes[nc],
-                                   [](const Nsec3Digest& h, const Link& l) { return digest_cmp(h, l.owner) < 0; });
-        const Link& cover = ub == links.begin() ? links.back() : *(ub - 1);
-        if (cover.flags & dnssec::kNsec3FlagOptOut) return;
+        const Link& covering = links[static_cast<std::size_t>(cover[nc])];
+        if (covering.flags & dnssec::kNsec3FlagOptOut) return;
         rep.name(
             Code::NSEC3_CHAIN_BROKEN, c.name, rrtype::NSEC3, f.first_src(c.name),
             {{"reason", "unsigned delegation without an NSEC3 record (hashed owner " + f.hashed_owner_text(hashes[i]) +
-                            "), and the NSEC3 record " + f.hashed_owner_text(cover.owner) +
+                            "), and the NSEC3 record " + f.hashed_owner_text(covering.owner) +
                             " covering its next closer name has no Opt-Out flag"}});
       },
       4096);

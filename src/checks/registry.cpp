@@ -3,20 +3,20 @@
 
 namespace zw::checks {
 
-const std::vector<std::pair<const char*, CheckFn>>& registry() {
-  static const std::vector<std::pair<const char*, CheckFn>> checks = {
+const std::vector<CheckEntry>& registry() {
+  static const std::vector<CheckEntry> checks = {
       {"signatures", &check_signatures},
       {"timing", &check_timing},
       {"keys", &check_keys},
       {"key-sharing", &check_key_sharing},
       {"chain", &check_chain},
-      {"ds-records", &check_ds_records},
+      {"ds-records", &check_ds_records, true},
       {"cds", &check_cds},
       {"zonemd", &check_zonemd},
-      {"denial", &check_denial},
+      {"denial", &check_denial, true},
       {"inventory", &check_inventory},
       {"history", &check_history},
-      {"delegations", &check_delegations},
+      {"delegations", &check_delegations, true},
   };
   return checks;
 }

@@ -9,16 +9,19 @@
 
 namespace zw::checks {
 
-std::vector<Finding> run_checks(const CheckInput& in, const Policy& policy, CheckTimes* times) {
+std::vector<Finding> run_checks(const CheckInput& in, const Policy& policy, CheckTimes* times, CheckSet set) {
   // The checks are independent pure functions: run them side by side (the costly ones use all cores inside, too).
-  const auto& checks = registry();
+  std::vector<CheckEntry> checks;
+  for (const CheckEntry& c : registry()) {
+    if (set == CheckSet::All || c.structural == (set == CheckSet::Structural)) checks.push_back(c);
+  }
   std::vector<FindingSink> sinks(checks.size());
   std::vector<double> seconds(checks.size());
   core::parallel_for(
       checks.size(),
       [&](std::size_t i) {
         const auto t0 = std::chrono::steady_clock::now();
-        checks[i].second(in, sinks[i]);
+        checks[i].fn(in, sinks[i]);
         seconds[i] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       },
       1);
@@ -26,7 +29,7 @@ std::vector<Finding> run_checks(const CheckInput& in, const Policy& policy, Chec
   for (std::size_t i = 0; i < checks.size(); ++i) {
     std::vector<Finding> part = sinks[i].take();
     all.insert(all.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
-    if (times) times->emplace_back(checks[i].first, seconds[i]);
+    if (times) times->emplace_back(checks[i].name, seconds[i]);
   }
   std::vector<Finding> out;
   out.reserve(all.size());

@@ -17,12 +17,16 @@ struct Policy {
   std::set<catalog::Code> disabled;            ///< --disable CODE
 };
 
-/// Runs all checks over `in` and returns the findings in canonical order.
 /// Seconds each check took, in registry order.
 using CheckTimes = std::vector<std::pair<std::string, double>>;
 
-/// Runs every registered check (in parallel), applies the policy and returns the findings in canonical order.
-std::vector<Finding> run_checks(const CheckInput& in, const Policy& policy, CheckTimes* times = nullptr);
+/// Which registered checks run_checks runs: all, only the structural ones, or only the others.
+enum class CheckSet : std::uint8_t { All, Structural, Verified };
+
+/// Runs the registered checks of `set` (side by side), applies the policy and returns the findings in canonical
+/// order; `times` gets one entry per check run.
+std::vector<Finding> run_checks(const CheckInput& in, const Policy& policy, CheckTimes* times = nullptr,
+                                CheckSet set = CheckSet::All);
 
 /// Worst severity among findings, or empty when there are none.
 std::optional<Severity> worst(const std::vector<Finding>& findings);

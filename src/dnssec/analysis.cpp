@@ -48,7 +48,7 @@ std::set<std::uint8_t> ZoneAnalysis::signing_algorithms() const {
   return out;
 }
 
-ZoneAnalysis analyse(const zone::Zone& zone, bool verify_signatures) {
+ZoneAnalysis analyse(const zone::Zone& zone, bool verify) {
   ZoneAnalysis a;
   auto apex = zone.apex();
   const zone::RRset* dnskeys = apex ? zone.find(*apex, rrtype::DNSKEY) : nullptr;
@@ -117,7 +117,12 @@ ZoneAnalysis analyse(const zone::Zone& zone, bool verify_signatures) {
   a.rrset_sigs[0] = orphans;
   for (std::size_t i = 1; i < a.rrset_sigs.size(); ++i) a.rrset_sigs[i] += a.rrset_sigs[i - 1];
 
-  if (!a.signed_zone || !verify_signatures) return a;
+  if (verify) verify_signatures(zone, a);
+  return a;
+}
+
+void verify_signatures(const zone::Zone& zone, ZoneAnalysis& a) {
+  if (!a.signed_zone) return;
 
   // Verify, in parallel, every parsed signature over authoritative data.
   core::parallel_for(a.sigs.size(), [&](std::size_t idx) {
@@ -196,7 +201,6 @@ ZoneAnalysis analyse(const zone::Zone& zone, bool verify_signatures) {
       k.signs_other = true;
     }
   }
-  return a;
 }
 
 }  // namespace zw::dnssec

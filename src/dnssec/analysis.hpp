@@ -68,4 +68,9 @@ bool is_authoritative(const zone::Zone& zone, const zone::RRset& rrset);
 /// false (e.g. for the previous version of a zone) signatures are parsed and attached but not verified (NotChecked).
 ZoneAnalysis analyse(const zone::Zone& zone, bool verify_signatures = true);
 
+/// The second half of analyse(zone, true), for an analysis made by analyse(zone, false): verifies every signature
+/// over authoritative data on all cores and counts each key's use. It writes only SigInfo::status, key and foreign
+/// and the KeyInfo counters, so code that reads the zone and ZoneAnalysis::signed_zone may run alongside it.
+void verify_signatures(const zone::Zone& zone, ZoneAnalysis& analysis);
+
 }  // namespace zw::dnssec

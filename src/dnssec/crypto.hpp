@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,9 @@ enum class KeyProblem : std::uint8_t {
   Unsupported,   ///< algorithm not implemented here (unknown, GOST, DSA…)
 };
 
+/// An RSA public key prepared for the public operation with OpenSSL's Montgomery arithmetic (crypto.cpp).
+struct RsaMont;
+
 /// A DNSKEY parsed once, with its OpenSSL key.
 struct PublicKey {
   std::uint16_t flags = 0;
@@ -38,9 +42,10 @@ struct PublicKey {
   core::EvpPkeyPtr pkey;          ///< null unless problem == None
   KeyProblem problem = KeyProblem::None;
   std::string problem_text;
-  int bits = 0;              ///< RSA modulus bits; EC/EdDSA field size
-  std::string rsa_modulus;   ///< big-endian, RSA only
-  std::string rsa_exponent;  ///< big-endian, RSA only
+  int bits = 0;                             ///< RSA modulus bits; EC/EdDSA field size
+  std::string rsa_modulus;                  ///< big-endian, RSA only
+  std::string rsa_exponent;                 ///< big-endian, RSA only
+  std::shared_ptr<const RsaMont> rsa_mont;  ///< RSA with an odd modulus and a small odd exponent: the fast path
 };
 
 /// Parses DNSKEY (or CDNSKEY) RDATA. Never throws; problems are reported in the result.
@@ -83,6 +88,13 @@ enum class VerifyResult : std::uint8_t { Valid, Invalid, Malformed, Unsupported 
 /// Verifies `signature` over `data` with `key` (RSA PKCS#1 v1.5, ECDSA r||s, EdDSA). Thread-safe. Ed25519 goes
 /// through libsodium, which also refuses small-order keys and R values (OpenSSL 3.0 accepts those; crypto.cpp).
 VerifyResult verify(const PublicKey& key, std::string_view data, std::string_view signature);
+
+/// How verify() checks RSA signatures. Montgomery (the default) runs the public operation with OpenSSL's Montgomery
+/// multiplication and compares the result with the one valid PKCS#1 v1.5 encoding (RFC 8017 §8.2.2); Evp asks
+/// EVP_PKEY_verify. Both give the same answer for every signature (tests/dnssec/test_rsa_verify.cpp); the switch
+/// exists for those tests and for bench/crypto-speed. It is process-wide and not meant to change during a run.
+enum class RsaPath : std::uint8_t { Montgomery, Evp };
+void set_rsa_path(RsaPath path);
 
 /// DS digest of a DNSKEY (RFC 4034 §5.1.4): digest(owner | DNSKEY RDATA). Types 1, 2, 4 (3 GOST unsupported).
 std::optional<std::string> ds_digest(std::uint8_t digest_type, std::string_view owner, std::string_view dnskey_rdata);

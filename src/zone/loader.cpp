@@ -978,9 +978,6 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
   }
   Loader& first = *parts.front().loader;
   first.start_from(state, false);
-  std::size_t total = 0;
-  for (const Part& p : parts) total += p.loader->builder().size();
-  first.builder().reserve(total);
   for (std::size_t k = 1; k < parts.size(); ++k) {
     first.builder().append(std::move(parts[k].loader->builder()));
     parts[k].loader.reset();

@@ -128,6 +128,7 @@ std::uint32_t ZoneBuilder::add_file(std::string path) {
 
 void ZoneBuilder::add(std::string_view owner, std::uint16_t type, std::uint16_t rclass, std::uint32_t ttl,
                       std::string_view rdata, SourceRef src) {
+  if (!chunks_.empty()) flush_chunks();
   const auto count = static_cast<std::uint32_t>(owner_off_.size() - 1);
   if (count == 0 || !core::name_equal(this->owner(count - 1), owner)) {
     const std::size_t at = owners_.size();
@@ -162,6 +163,7 @@ void ZoneBuilder::add(std::string_view owner, std::uint16_t type, std::uint16_t 
 }
 
 void ZoneBuilder::append(ZoneBuilder&& other) {
+  other.flush_chunks();
   if (other.pending_.empty()) return;
   const auto count = static_cast<std::uint32_t>(owner_off_.size() - 1);
   std::uint32_t first = 0;  // other's first owner continues our last one
@@ -170,21 +172,32 @@ void ZoneBuilder::append(ZoneBuilder&& other) {
   owners_ascending_ = owners_ascending_ && other.owners_ascending_;
   const auto base_owner = static_cast<std::uint32_t>(count - first);
   const std::uint32_t skip = other.owner_off_[first];
-  for (std::size_t i = first + 1; i < other.owner_off_.size(); ++i) {
-    owner_off_.push_back(static_cast<std::uint32_t>(owners_.size() + other.owner_off_[i] - skip));
-  }
+  const auto shift = static_cast<std::uint32_t>(owners_.size() - skip);
+  const std::size_t at = owner_off_.size();
+  owner_off_.resize(at + other.owner_off_.size() - first - 1);
+  std::transform(other.owner_off_.begin() + first + 1, other.owner_off_.end(),
+                 owner_off_.begin() + static_cast<std::ptrdiff_t>(at),
+                 [shift](std::uint32_t off) { return off + shift; });
   owners_.append(std::string_view(other.owners_).substr(skip));
   const auto base_arena = static_cast<std::uint32_t>(zone_.arenas.size());
   if (base_arena + other.zone_.arenas.size() > 65536) throw std::length_error("zone in too many parts");
   for (std::string& a : other.zone_.arenas) zone_.arenas.push_back(std::move(a));
-  for (Record r : other.pending_) {
-    r.name += base_owner;
-    r.arena = static_cast<std::uint16_t>(r.arena + base_arena);
-    pending_.push_back(r);
-  }
+  chunks_.push_back(Chunk{std::move(other.pending_), base_owner, base_arena});
   other.pending_ = {};
   other.owners_ = {};
+  other.owner_off_ = {0};
   other.zone_.arenas = {};
+}
+
+void ZoneBuilder::flush_chunks() {
+  for (Chunk& c : chunks_) {
+    for (Record r : c.records) {
+      r.name += c.base_owner;
+      r.arena = static_cast<std::uint16_t>(r.arena + c.base_arena);
+      pending_.push_back(r);
+    }
+  }
+  chunks_.clear();
 }
 
 Zone ZoneBuilder::finish() && {
@@ -195,18 +208,74 @@ Zone ZoneBuilder::finish() && {
     return compare_rdata(rd(a), rd(b)) < 0;
   };
   const auto owners = static_cast<std::uint32_t>(owner_off_.size() - 1);
-  if (owners_ascending_) {
-    // Canonical name order already (each name is one run): sort each name's records by type and RDATA.
-    z.names.reserve(owners);
-    for (std::uint32_t i = 0; i < owners; ++i) z.names.emplace_back(owner(i));
-    for (std::size_t i = 0; i < pending_.size();) {
-      std::size_t j = i + 1;
-      while (j < pending_.size() && pending_[j].name == pending_[i].name) ++j;
-      auto b = pending_.begin() + static_cast<std::ptrdiff_t>(i);
-      auto e = pending_.begin() + static_cast<std::ptrdiff_t>(j);
-      if (!std::is_sorted(b, e, by_type_rdata)) std::stable_sort(b, e, by_type_rdata);
-      i = j;
+  // The records in file order: pending_, then each appended chunk. Groups of whole chunks, about equal in records,
+  // are placed on all cores.
+  struct Source {
+    const std::vector<Record>* records;
+    std::uint32_t base_owner;
+    std::uint32_t base_arena;
+  };
+  std::vector<Source> sources{{&pending_, 0, 0}};
+  std::size_t total = pending_.size();
+  for (const Chunk& c : chunks_) {
+    sources.push_back({&c.records, c.base_owner, c.base_arena});
+    total += c.records.size();
+  }
+  const std::size_t groups = std::min<std::size_t>(sources.size(), std::min(8U, core::worker_count()));
+  std::vector<std::size_t> group_edge{0};  // group g is sources[group_edge[g], group_edge[g + 1])
+  for (std::size_t i = 0, seen = 0; i < sources.size(); ++i) {
+    seen += sources[i].records->size();
+    if (group_edge.size() < groups && seen * groups >= total * group_edge.size()) group_edge.push_back(i + 1);
+  }
+  if (group_edge.back() != sources.size()) group_edge.push_back(sources.size());
+  auto each_record = [&](std::size_t g, auto&& body) {
+    for (std::size_t i = group_edge[g]; i < group_edge[g + 1]; ++i) {
+      const Source& src = sources[i];
+      for (Record r : *src.records) {
+        r.name += src.base_owner;
+        r.arena = static_cast<std::uint16_t>(r.arena + src.base_arena);
+        body(r);
+      }
     }
+  };
+  const std::size_t group_count = group_edge.size() - 1;
+  std::vector<Record> placed(total);
+  // Per name, on all cores: records not in type and RDATA order (rare) are sorted (stable: file order stays).
+  auto sort_names = [&](const std::vector<std::uint32_t>& start) {
+    core::parallel_for(
+        start.size() - 1,
+        [&](std::size_t n) {
+          auto b = placed.begin() + start[n];
+          auto e = placed.begin() + start[n + 1];
+          if (e - b > 1 && !std::is_sorted(b, e, by_type_rdata)) std::stable_sort(b, e, by_type_rdata);
+        },
+        16384);
+  };
+  if (owners_ascending_) {
+    // Canonical name order already (each name is one run): the records stay in file order.
+    z.names.resize(owners);
+    core::parallel_for(
+        owners, [&](std::size_t i) { z.names[i].assign(owner(static_cast<std::uint32_t>(i))); }, 8192);
+    std::vector<std::size_t> at(group_count + 1, 0);
+    for (std::size_t g = 0; g < group_count; ++g) {
+      at[g + 1] = at[g];
+      for (std::size_t i = group_edge[g]; i < group_edge[g + 1]; ++i) at[g + 1] += sources[i].records->size();
+    }
+    core::parallel_for(
+        group_count,
+        [&](std::size_t g) {
+          std::size_t w = at[g];
+          each_record(g, [&](const Record& r) { placed[w++] = r; });
+        },
+        1);
+    std::vector<std::uint32_t> start(owners + 1, static_cast<std::uint32_t>(total));
+    core::parallel_for(
+        total,
+        [&](std::size_t i) {
+          if (i == 0 || placed[i].name != placed[i - 1].name) start[placed[i].name] = static_cast<std::uint32_t>(i);
+        },
+        65536);
+    sort_names(start);
   } else {
     // Rank the distinct owners in canonical order, then sort the records by (rank, type, RDATA).
     std::vector<std::uint32_t> order = canonical_order(owners_, owner_off_);
@@ -218,34 +287,47 @@ Zone ZoneBuilder::finish() && {
       rank[order[k]] = static_cast<std::uint32_t>(distinct.size() - 1);
     }
     order = {};
-    z.names.resize(distinct.size());
+    const std::size_t names = distinct.size();
+    z.names.resize(names);
     core::parallel_for(
-        distinct.size(), [&](std::size_t i) { z.names[i].assign(owner(distinct[i])); }, 8192);
-    // Counting sort by rank keeps file order within a name; then each name's records by type and RDATA.
-    std::vector<std::uint32_t> start(z.names.size() + 1, 0);
-    for (Record& r : pending_) {
-      r.name = rank[r.name];
-      ++start[r.name + 1];
+        names, [&](std::size_t i) { z.names[i].assign(owner(distinct[i])); }, 8192);
+    distinct = {};
+    // A counting sort by rank keeps file order within a name. Each group counts its records per name, and places
+    // them after those of the groups before it.
+    std::vector<std::vector<std::uint32_t>> next(group_count, std::vector<std::uint32_t>(names, 0));
+    core::parallel_for(
+        group_count, [&](std::size_t g) { each_record(g, [&](const Record& r) { ++next[g][rank[r.name]]; }); }, 1);
+    std::vector<std::uint32_t> start(names + 1, 0);
+    std::uint32_t running = 0;
+    for (std::size_t n = 0; n < names; ++n) {
+      start[n] = running;
+      for (std::size_t g = 0; g < group_count; ++g) {
+        const std::uint32_t c = next[g][n];
+        next[g][n] = running;
+        running += c;
+      }
     }
+    start[names] = running;
+    core::parallel_for(
+        group_count,
+        [&](std::size_t g) {
+          std::vector<std::uint32_t>& at = next[g];
+          each_record(g, [&](Record r) {
+            r.name = rank[r.name];
+            placed[at[r.name]++] = r;
+          });
+        },
+        1);
+    next = {};
     rank = {};
-    for (std::size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
-    {
-      std::vector<Record> sorted(pending_.size());
-      std::vector<std::uint32_t> next(start.begin(), start.end() - 1);
-      for (const Record& r : pending_) sorted[next[r.name]++] = r;
-      pending_ = std::move(sorted);
-    }
-    for (std::size_t n = 0; n + 1 < start.size(); ++n) {
-      auto b = pending_.begin() + start[n];
-      auto e = pending_.begin() + start[n + 1];
-      if (!std::is_sorted(b, e, by_type_rdata)) std::stable_sort(b, e, by_type_rdata);
-    }
+    sort_names(start);
   }
+  pending_ = std::move(placed);
+  chunks_ = {};
   owners_ = {};
   owner_off_ = {};
   // Blocks of whole names, worked on all cores: duplicates removed (RFC 2181 §5: duplicate RRs in an RRset are
   // suppressed; dig AXFR output repeats the SOA), then RRsets and the per-name index.
-  const std::size_t total = pending_.size();
   const std::size_t blocks = std::max<std::size_t>(1, std::min<std::size_t>(4 * core::worker_count(), total / 65536));
   std::vector<std::size_t> edge(blocks + 1, total);
   edge[0] = 0;

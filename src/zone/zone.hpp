@@ -91,10 +91,9 @@ class ZoneBuilder {
   /// Adds one record. `owner` is a wire name (any case); `rdata` must already be canonical.
   void add(std::string_view owner, std::uint16_t type, std::uint16_t rclass, std::uint32_t ttl, std::string_view rdata,
            SourceRef src);
-  /// Moves every record of `other` (built for the same origin, files registered in the same order) after ours.
+  /// Moves every record of `other` (built for the same origin, files registered in the same order) after ours. The
+  /// records are not copied here: finish() places them straight where they belong, on all cores.
   void append(ZoneBuilder&& other);
-  /// Makes room for `records` records in total (before a series of append()).
-  void reserve(std::size_t records) { pending_.reserve(records); }
   /// Makes room for what `bytes` of master-file text usually hold (room that is never written costs no memory).
   void reserve_for_text(std::size_t bytes) {
     pending_.reserve(bytes / 48);
@@ -103,11 +102,18 @@ class ZoneBuilder {
   /// Adds `offset` to the line of every record added so far (parts of a file loaded in parallel count from 1).
   void shift_lines(std::uint32_t offset) {
     for (Record& r : pending_) r.src.line += offset;
+    for (Chunk& c : chunks_) {
+      for (Record& r : c.records) r.src.line += offset;
+    }
   }
   /// Sets the origin when it was not known at construction (e.g. taken from the SOA).
   void set_origin(core::WireName origin);
   const core::WireName& origin() const { return zone_.origin; }
-  std::size_t size() const { return pending_.size(); }
+  std::size_t size() const {
+    std::size_t n = pending_.size();
+    for (const Chunk& c : chunks_) n += c.records.size();
+    return n;
+  }
   /// Produces the finished zone.
   Zone finish() &&;
 
@@ -118,8 +124,19 @@ class ZoneBuilder {
   Zone zone_;
   std::string owners_;                       ///< distinct consecutive owners, lower case, back to back
   std::vector<std::uint32_t> owner_off_{0};  ///< owner i is owners_[owner_off_[i], owner_off_[i+1])
-  std::vector<Record> pending_;              ///< Record::name indexes the owners above
-  bool owners_ascending_ = true;             ///< every owner sorts after the one before it
+  /// Records appended from another builder, in its numbering: their owner is base_owner + name and their arena
+  /// base_arena + arena. They follow pending_ in order.
+  struct Chunk {
+    std::vector<Record> records;
+    std::uint32_t base_owner = 0;
+    std::uint32_t base_arena = 0;
+  };
+  /// Moves the chunks' records to the end of pending_ (before a record is added after an append).
+  void flush_chunks();
+
+  std::vector<Record> pending_;   ///< Record::name indexes the owners above
+  std::vector<Chunk> chunks_;     ///< appended records, after pending_
+  bool owners_ascending_ = true;  ///< every owner sorts after the one before it
 };
 
 /// RR type numbers used by the checks.
