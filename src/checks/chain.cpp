@@ -5,6 +5,7 @@
 #include <set>
 
 #include "checks/common.hpp"
+#include "core/parallel.hpp"
 
 namespace zw::checks {
 namespace {
@@ -60,36 +61,44 @@ void check_digest_policy(Reporter& rep, const std::vector<const ExternalRecord*>
                          const std::vector<dnssec::DsRecord>& sets, bool external,
                          const std::vector<const zone::Record*>& zone_records,
                          std::optional<Severity> policy_severity) {
+  // Digest types per key, gathered only when a weak digest needs them (most DS sets have none).
   std::map<std::pair<std::uint16_t, std::uint8_t>, std::set<std::uint8_t>> types;
-  for (const auto& ds : sets) types[{ds.key_tag, ds.algorithm}].insert(ds.digest_type);
   std::set<std::pair<std::uint16_t, std::uint8_t>> reported;
   for (std::size_t i = 0; i < sets.size(); ++i) {
     const auto& ds = sets[i];
     std::size_t want = dnssec::ds_digest_length(ds.digest_type);
-    Reporter::Params p{{"keytag", std::to_string(ds.key_tag)}, {"digest_type", std::to_string(ds.digest_type)}};
-    auto report = [&](Code code, Reporter::Params params, std::optional<Severity> sev = std::nullopt) {
+    auto params = [&] {
+      return Reporter::Params{{"keytag", std::to_string(ds.key_tag)}, {"digest_type", std::to_string(ds.digest_type)}};
+    };
+    auto report = [&](Code code, Reporter::Params p, std::optional<Severity> sev = std::nullopt) {
       if (external) {
-        rep.external(code, *records[i], "DS", std::move(params), sev);
+        rep.external(code, *records[i], "DS", std::move(p), sev);
       } else {
-        rep.record(code, *zone_records[i], std::move(params), sev);
+        rep.record(code, *zone_records[i], std::move(p), sev);
       }
     };
     if (want == 0) {
+      Reporter::Params p = params();
       p.emplace_back("reason", "unassigned digest type");
       report(Code::DS_DIGEST_INVALID, p);
       continue;
     }
     if (want != ds.digest.size()) {
+      Reporter::Params p = params();
       p.emplace_back("reason",
                      "digest is " + std::to_string(ds.digest.size()) + " octets, expected " + std::to_string(want));
       report(Code::DS_DIGEST_INVALID, p);
       continue;
     }
+    if (ds.digest_type != 1 && ds.digest_type != 3) continue;
+    if (types.empty()) {
+      for (const auto& d : sets) types[{d.key_tag, d.algorithm}].insert(d.digest_type);
+    }
     const auto& t = types[{ds.key_tag, ds.algorithm}];
     bool strong = t.count(2) || t.count(4);
     // RFC 8624 §3.3: SHA-1 "MUST NOT" and GOST "MUST NOT" be used for DS generation.
     if ((ds.digest_type == 1 && !strong) || ds.digest_type == 3) {
-      if (reported.insert({ds.key_tag, ds.algorithm}).second) report(Code::DS_DIGEST_SHA1, p, policy_severity);
+      if (reported.insert({ds.key_tag, ds.algorithm}).second) report(Code::DS_DIGEST_SHA1, params(), policy_severity);
     }
   }
 }
@@ -249,39 +258,48 @@ void check_zone_chain(const ZoneContext& ctx, const Options& opt, FindingSink& s
 void check_zone_ds_records(const ZoneContext& ctx, FindingSink& sink) {
   const zone::Zone& z = *ctx.zone;
   Reporter rep(ctx, sink);
-  for (const zone::RRset& set : z.rrsets) {
-    if (set.type != rrtype::DS) continue;
-    zone::NodeKind kind = z.kinds[set.name];
-    if (kind == zone::NodeKind::OutOfZone) continue;
-    // RFC 4035 §2.4: DS RRsets appear only at delegation points.
-    if (kind != zone::NodeKind::Delegation) {
-      rep.rrset(Code::DS_NOT_AT_DELEGATION, set);
-      continue;
-    }
-    std::vector<dnssec::DsRecord> sets;
-    std::vector<const zone::Record*> recs;
-    for (const zone::Record& r : z.records_of(set)) {
-      auto ds = dnssec::parse_ds(z.rdata(r));
-      if (!ds) {
-        rep.record(Code::DS_DIGEST_INVALID, r, {{"keytag", "?"}, {"digest_type", "?"}, {"reason", "truncated DS"}});
-        continue;
-      }
-      sets.push_back(*ds);
-      recs.push_back(&r);
-    }
-    // DS records at delegations describe the children's keys, published as the children asked: a weak digest there
-    // is the child operator's to fix, so it is a notice here (in the zone's own DS set or CDS it warns).
-    check_digest_policy(rep, {}, sets, false, recs, Severity::Notice);
-    for (std::size_t i = 0; i < sets.size(); ++i) {
-      const auto& ds = sets[i];
-      Reporter::Params p{{"algorithm", alg_text(ds.algorithm)}, {"keytag", std::to_string(ds.key_tag)}};
-      switch (algorithm_class(ds.algorithm)) {
-        case AlgClass::Prohibited: rep.record(Code::ALGORITHM_PROHIBITED, *recs[i], p); break;
-        case AlgClass::Unknown: rep.record(Code::ALGORITHM_UNKNOWN, *recs[i], p); break;
-        default: break;
-      }
-    }
-  }
+  // Every DS RRset on all cores (a TLD zone has hundreds of thousands).
+  core::parallel_for(
+      z.rrsets.size(),
+      [&](std::size_t si) {
+        const zone::RRset& set = z.rrsets[si];
+        if (set.type != rrtype::DS) return;
+        zone::NodeKind kind = z.kinds[set.name];
+        if (kind == zone::NodeKind::OutOfZone) return;
+        // RFC 4035 §2.4: DS RRsets appear only at delegation points.
+        if (kind != zone::NodeKind::Delegation) {
+          rep.rrset(Code::DS_NOT_AT_DELEGATION, set);
+          return;
+        }
+        thread_local std::vector<dnssec::DsRecord> sets;
+        thread_local std::vector<const zone::Record*> recs;
+        sets.clear();
+        recs.clear();
+        for (const zone::Record& r : z.records_of(set)) {
+          auto ds = dnssec::parse_ds(z.rdata(r));
+          if (!ds) {
+            rep.record(Code::DS_DIGEST_INVALID, r, {{"keytag", "?"}, {"digest_type", "?"}, {"reason", "truncated DS"}});
+            continue;
+          }
+          sets.push_back(*ds);
+          recs.push_back(&r);
+        }
+        // DS records at delegations describe the children's keys, published as the children asked: a weak digest
+        // there is the child operator's to fix, so it is a notice here (in the zone's own DS set or CDS it warns).
+        check_digest_policy(rep, {}, sets, false, recs, Severity::Notice);
+        for (std::size_t i = 0; i < sets.size(); ++i) {
+          const auto& ds = sets[i];
+          auto params = [&] {
+            return Reporter::Params{{"algorithm", alg_text(ds.algorithm)}, {"keytag", std::to_string(ds.key_tag)}};
+          };
+          switch (algorithm_class(ds.algorithm)) {
+            case AlgClass::Prohibited: rep.record(Code::ALGORITHM_PROHIBITED, *recs[i], params()); break;
+            case AlgClass::Unknown: rep.record(Code::ALGORITHM_UNKNOWN, *recs[i], params()); break;
+            default: break;
+          }
+        }
+      },
+      4096);
 }
 
 bool is_cds_delete(std::string_view rdata) {

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "checks/common.hpp"
@@ -36,9 +37,25 @@ bool name_exists(const zone::Zone& z, std::string_view name) {
   return it != z.names.end() && core::name_is_subdomain(*it, name);
 }
 
+/// The index of `name` among the first names after `cut` when they lie below it (a delegation's glue follows it in
+/// canonical order), without a search of the whole zone; empty when it is not among the first 16 (the caller then
+/// searches, so that a delegation with many names below it costs no more than a search each).
+std::optional<std::uint32_t> find_below(const zone::Zone& z, std::uint32_t cut, std::string_view name) {
+  const std::string_view top = z.names[cut];
+  const auto end = static_cast<std::uint32_t>(std::min<std::size_t>(z.names.size(), std::size_t{cut} + 17));
+  for (std::uint32_t n = cut + 1; n < end && core::name_is_subdomain(z.names[n], top); ++n) {
+    if (core::name_equal(z.names[n], name)) return n;
+  }
+  return std::nullopt;
+}
+
 /// True when the zone answers an address query for `name`: the name's own A/AAAA, or, when the name does not
-/// exist, an authoritative wildcard at its closest encloser (RFC 4592 §3.3.1).
-bool has_address(const zone::Zone& z, const core::WireName& name) {
+/// exist, an authoritative wildcard at its closest encloser (RFC 4592 §3.3.1). `cut` is a delegation `name` lies
+/// below, if known.
+bool has_address(const zone::Zone& z, const core::WireName& name, std::optional<std::uint32_t> cut = std::nullopt) {
+  if (cut) {
+    if (auto n = find_below(z, *cut, name)) return has_address_at(z, *n);
+  }
   if (auto n = z.find_name(name)) return has_address_at(z, *n);
   if (name_exists(z, name)) return false;  // an empty non-terminal has no addresses
   const int labels = core::name_label_count(name);
@@ -97,7 +114,7 @@ void check_zone(const ZoneContext& ctx, FindingSink& sink) {
           const core::WireName name = core::name_lower(target);
           bool in_domain = kind == zone::NodeKind::Delegation && core::name_is_subdomain(name, cut);
           if (!in_domain && below_other_cut(z, name, set.name)) continue;
-          if (!has_address(z, name)) {
+          if (!has_address(z, name, in_domain ? std::optional(set.name) : std::nullopt)) {
             rep.rrset(Code::GLUE_MISSING, set, {{"nameserver", core::name_to_text(name)}});
           }
         }

@@ -5,6 +5,10 @@
 #include <array>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "core/error.hpp"
 
 namespace zw::zone {
@@ -107,11 +111,38 @@ constexpr std::array<bool, 256> kWordSpecial = [] {
   return t;
 }();
 
+namespace {
+
+/// The first special character (kWordSpecial) at or after `pos`, or `size`.
+std::size_t skip_plain(const char* text, std::size_t pos, std::size_t size) {
+#if defined(__SSE2__)
+  // Sixteen characters at a time: those up to 0x20 (blanks, newline, controls) and ; ( ) " \ DEL end a run.
+  const __m128i space = _mm_set1_epi8(0x20);
+  while (pos + 16 <= size) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + pos));
+    __m128i hit = _mm_cmpeq_epi8(_mm_min_epu8(v, space), v);
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(';')));
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('(')));
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(')')));
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+    if (mask != 0) return pos + static_cast<std::size_t>(__builtin_ctz(mask));
+    pos += 16;
+  }
+#endif
+  while (pos < size && !kWordSpecial[static_cast<unsigned char>(text[pos])]) ++pos;
+  return pos;
+}
+
+}  // namespace
+
 void Scanner::scan_word(ScannedRecord& rec) {
   const std::size_t start = pos_;
   while (pos_ < text_.size()) {
     // Plain characters first, without the checks below.
-    while (pos_ < text_.size() && !kWordSpecial[static_cast<unsigned char>(text_[pos_])]) ++pos_;
+    pos_ = skip_plain(text_.data(), pos_, text_.size());
     if (pos_ >= text_.size()) break;
     char c = text_[pos_];
     if (c == '\\') {
@@ -152,7 +183,12 @@ bool Scanner::next(ScannedRecord& rec) {
         break;
       case ' ':
       case '\t':
-      case '\r': ++pos_; break;
+      case '\r':
+        // Columns are often aligned with runs of blanks.
+        do {
+          ++pos_;
+        } while (pos_ < text_.size() && is_blank(text_[pos_]));
+        break;
       case ';': {
         const void* nl = std::memchr(text_.data() + pos_, '\n', text_.size() - pos_);
         pos_ = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text_.data()) : text_.size();
