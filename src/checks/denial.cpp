@@ -412,34 +412,37 @@ std::uint32_t digest_top(const Nsec3Digest& d) {
 /// A binary search over the whole chain, a cache miss per step, cost more than everything else in the check.
 class LinkIndex {
  public:
-  explicit LinkIndex(const std::vector<Link>& links) : links_(links) {
+  explicit LinkIndex(const std::vector<Link>& links) {
+    // The hashed owners alone, 20 octets each, so that a search touches a few cache lines, not whole records.
+    owners_.reserve(links.size());
+    for (const Link& l : links) owners_.push_back(l.owner);
     while (bits_ < 24 && (std::size_t{1} << bits_) < links.size()) ++bits_;
     first_.assign((std::size_t{1} << bits_) + 1, 0);
     std::size_t at = 0;
     for (std::size_t k = 0; k + 1 < first_.size(); ++k) {
-      while (at < links.size() && bucket(links[at].owner) < k) ++at;
+      while (at < owners_.size() && bucket(owners_[at]) < k) ++at;
       first_[k] = static_cast<std::uint32_t>(at);
     }
-    first_.back() = static_cast<std::uint32_t>(links.size());
+    first_.back() = static_cast<std::uint32_t>(owners_.size());
   }
 
   /// The last record whose hashed owner is at or before `h` (wrapping round to the last record), and whether its
   /// hashed owner is `h`.
   std::pair<std::size_t, bool> find(const Nsec3Digest& h) const {
     const std::size_t k = bucket(h);
-    auto begin = links_.begin() + first_[k];
-    auto end = links_.begin() + first_[k + 1];
-    auto ub =
-        std::upper_bound(begin, end, h, [](const Nsec3Digest& d, const Link& l) { return digest_cmp(d, l.owner) < 0; });
-    if (ub == links_.begin()) return {links_.size() - 1, false};
-    const auto at = static_cast<std::size_t>(ub - links_.begin()) - 1;
-    return {at, digest_cmp(links_[at].owner, h) == 0};
+    auto begin = owners_.begin() + first_[k];
+    auto end = owners_.begin() + first_[k + 1];
+    auto ub = std::upper_bound(begin, end, h,
+                               [](const Nsec3Digest& a, const Nsec3Digest& b) { return digest_cmp(a, b) < 0; });
+    if (ub == owners_.begin()) return {owners_.size() - 1, false};
+    const auto at = static_cast<std::size_t>(ub - owners_.begin()) - 1;
+    return {at, digest_cmp(owners_[at], h) == 0};
   }
 
  private:
   std::size_t bucket(const Nsec3Digest& d) const { return bits_ == 0 ? 0 : digest_top(d) >> (32 - bits_); }
 
-  const std::vector<Link>& links_;
+  std::vector<Nsec3Digest> owners_;
   unsigned bits_ = 0;
   std::vector<std::uint32_t> first_;  ///< first_[k]: the first record whose leading bits are k or more
 };

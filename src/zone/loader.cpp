@@ -464,6 +464,7 @@ class Loader {
     std::uint32_t file = 0;  ///< index for SourceRef
     core::WireName origin;   ///< current origin for relative names; empty when unknown
     core::WireName owner;    ///< previous owner, for lines starting with white space
+    std::string owner_text;  ///< the text `owner` was read from under the current origin (empty: none)
     int depth = 0;           ///< $INCLUDE nesting
   };
 
@@ -510,6 +511,7 @@ class Loader {
     if (iequals(d, "$ORIGIN")) {
       if (n != 2) fail(ctx, rec.line, "$ORIGIN takes exactly one domain name");
       ctx.origin = parse_domain(rec.tokens[1], ctx.origin, ctx, rec.line, "$ORIGIN name");
+      ctx.owner_text.clear();
       sets(kOrigin);
       uses(kFirstDollarOrigin);
       if (st_.first_dollar_origin.empty()) {
@@ -613,10 +615,17 @@ class Loader {
     if (rec.blank_owner) {
       uses(kOwner);
       if (ctx.owner.empty()) fail(ctx, rec.line, "the line starts with white space but there is no previous owner");
+    } else if (!t[0].quoted && !ctx.owner_text.empty() && t[0].text == ctx.owner_text) {
+      // Most files repeat the owner on every line of a name: read once.
+      sets(kOwner);
+      i = 1;
     } else {
       ctx.owner.clear();
+      ctx.owner_text.clear();
       if (t[0].quoted || !fast_name(t[0].text, ctx.origin, ctx.owner)) {
         ctx.owner = parse_domain(t[0], ctx.origin, ctx, rec.line, "owner name");
+      } else {
+        ctx.owner_text.assign(t[0].text);
       }
       sets(kOwner);
       i = 1;
@@ -665,6 +674,7 @@ class Loader {
       }
       if (ctx.origin.empty()) {
         ctx.origin = ctx.owner;  // as ldns-read-zone does
+        ctx.owner_text.clear();
         sets(kOrigin);
       }
     }

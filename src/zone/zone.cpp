@@ -49,35 +49,86 @@ void canonical_key(std::string_view wire, std::string& key) {
 
 // Indices of the names [off[i], off[i+1]) of `names`, in canonical order (stable), sorted in parallel blocks
 // that are then merged.
-std::vector<std::uint32_t> canonical_order(const std::string& names, const std::vector<std::uint32_t>& off) {
+/// Owners in canonical order, and which of them equal the one before them.
+struct CanonicalOrder {
+  std::vector<std::uint32_t> order;
+  std::vector<std::uint8_t> repeat;  ///< repeat[k]: owner order[k] equals owner order[k - 1]
+};
+
+/// Sorts owners into canonical order (RFC 4034 §6.1) by memcmp-comparable keys. Nearly every name of a zone lies
+/// below its origin and so shares the origin's key as a prefix: the sort compares the eight key octets after that
+/// prefix as one number first, and whole keys only when those are equal.
+CanonicalOrder canonical_order(const std::string& names, const std::vector<std::uint32_t>& off,
+                               std::string_view origin) {
   const auto count = static_cast<std::uint32_t>(off.size() - 1);
   // Keys at most twice the name's length (escapes), built in blocks on all cores.
-  std::vector<std::uint32_t> key_off(count + 1, 0);
   std::vector<std::uint32_t> key_len(count, 0);
   std::string keys(names.size() * 2, '\0');
+  std::string origin_key;
+  canonical_key(origin, origin_key);
+  struct Entry {
+    std::uint64_t prefix;  ///< eight key octets (after the origin's key for names below the origin), big-endian
+    std::uint32_t index;
+    std::uint8_t group;  ///< 0: sorts before the origin's names, 1: the origin and below, 2: after them
+  };
+  std::vector<Entry> entries(count);
+  auto key = [&](std::uint32_t i) { return std::string_view(keys.data() + 2 * std::size_t{off[i]}, key_len[i]); };
+  auto skip = [&](const Entry& e) { return e.group == 1 ? origin_key.size() : 0; };
   core::parallel_for(
       count,
       [&](std::size_t i) {
-        thread_local std::string key;
-        canonical_key(std::string_view(names).substr(off[i], off[i + 1] - off[i]), key);
-        std::memcpy(keys.data() + 2 * off[i], key.data(), key.size());
-        key_len[i] = static_cast<std::uint32_t>(key.size());
+        thread_local std::string k;
+        canonical_key(std::string_view(names).substr(off[i], off[i + 1] - off[i]), k);
+        std::memcpy(keys.data() + 2 * std::size_t{off[i]}, k.data(), k.size());
+        key_len[i] = static_cast<std::uint32_t>(k.size());
+        Entry& e = entries[i];
+        e.index = static_cast<std::uint32_t>(i);
+        const std::string_view kv = k;
+        // Every key of a name at or below the origin begins with the origin's key (which ends in a label
+        // separator); any other key sorts wholly before or after those.
+        e.group = kv.substr(0, origin_key.size()) == origin_key ? 1 : (kv < std::string_view(origin_key) ? 0 : 2);
+        const std::string_view rest = kv.substr(skip(e));
+        std::uint64_t p = 0;
+        for (std::size_t j = 0; j < 8; ++j) p = (p << 8) | (j < rest.size() ? static_cast<unsigned char>(rest[j]) : 0U);
+        e.prefix = p;
       },
       4096);
-  for (std::uint32_t i = 0; i < count; ++i) key_off[i] = 2 * off[i];
-  auto key = [&](std::uint32_t i) { return std::string_view(keys.data() + key_off[i], key_len[i]); };
-  auto less = [&](std::uint32_t a, std::uint32_t b) { return key(a) < key(b); };
-  std::vector<std::uint32_t> order(count);
-  std::iota(order.begin(), order.end(), 0U);
+  // Equal prefixes: the rest of the keys decides (a key that ends within the prefix is padded with zeros there, and
+  // sorts first among equal prefixes as the shorter key does).
+  auto rest_cmp = [&](const Entry& a, const Entry& b) {
+    const std::string_view ka = key(a.index).substr(std::min<std::size_t>(key_len[a.index], skip(a) + 8));
+    const std::string_view kb = key(b.index).substr(std::min<std::size_t>(key_len[b.index], skip(b) + 8));
+    const int c = ka.compare(kb);
+    return c != 0 ? c : static_cast<int>(key_len[a.index]) - static_cast<int>(key_len[b.index]);
+  };
+  auto less = [&](const Entry& a, const Entry& b) {
+    if (a.group != b.group) return a.group < b.group;
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    return rest_cmp(a, b) < 0;
+  };
   const std::size_t blocks = std::max<std::size_t>(1, std::min<std::size_t>(core::worker_count(), count / 65536));
   std::vector<std::size_t> edge(blocks + 1);
   for (std::size_t b = 0; b <= blocks; ++b) edge[b] = count * b / blocks;
   core::parallel_for(
-      blocks, [&](std::size_t b) { std::stable_sort(order.begin() + edge[b], order.begin() + edge[b + 1], less); }, 1);
+      blocks, [&](std::size_t b) { std::sort(entries.begin() + edge[b], entries.begin() + edge[b + 1], less); }, 1);
   for (std::size_t b = 1; b < blocks; ++b) {
-    std::inplace_merge(order.begin(), order.begin() + edge[b], order.begin() + edge[b + 1], less);
+    std::inplace_merge(entries.begin(), entries.begin() + edge[b], entries.begin() + edge[b + 1], less);
   }
-  return order;
+  CanonicalOrder out;
+  out.order.resize(count);
+  out.repeat.assign(count, 0);
+  core::parallel_for(
+      count,
+      [&](std::size_t k) {
+        out.order[k] = entries[k].index;
+        if (k > 0) {
+          const Entry& a = entries[k - 1];
+          const Entry& b = entries[k];
+          out.repeat[k] = a.group == b.group && a.prefix == b.prefix && key(a.index) == key(b.index) ? 1 : 0;
+        }
+      },
+      65536);
+  return out;
 }
 
 }  // namespace
@@ -278,15 +329,16 @@ Zone ZoneBuilder::finish() && {
     sort_names(start);
   } else {
     // Rank the distinct owners in canonical order, then sort the records by (rank, type, RDATA).
-    std::vector<std::uint32_t> order = canonical_order(owners_, owner_off_);
+    CanonicalOrder sorted = canonical_order(owners_, owner_off_, z.origin);
+    const std::vector<std::uint32_t>& order = sorted.order;
     std::vector<std::uint32_t> rank(owners);
     std::vector<std::uint32_t> distinct;  // distinct[i]: the owner that becomes names[i]
     distinct.reserve(owners);
     for (std::uint32_t k = 0; k < owners; ++k) {
-      if (distinct.empty() || owner(distinct.back()) != owner(order[k])) distinct.push_back(order[k]);
+      if (!sorted.repeat[k]) distinct.push_back(order[k]);
       rank[order[k]] = static_cast<std::uint32_t>(distinct.size() - 1);
     }
-    order = {};
+    sorted = {};
     const std::size_t names = distinct.size();
     z.names.resize(names);
     core::parallel_for(
