@@ -1,6 +1,7 @@
 // crypto_speed.cpp: DNSSEC signature verifications per second, per algorithm and implementation, on 1 and on all
 // threads: the OpenSSL 3 "crypto floor" (pre-parsed EVP_PKEY, pre-built data and DER signature), lower-overhead
-// OpenSSL call sequences, zonewarden's zw::dnssec::verify, and for Ed25519 libsodium and nettle.
+// OpenSSL call sequences, zonewarden's zw::dnssec::verify (for RSA both its Montgomery path and its EVP path), and
+// for Ed25519 libsodium and nettle.
 //
 // Usage: crypto_speed [--seconds S] [--rounds R] [--threads N] [--only rsa|ecdsa|ed25519]
 // Keys are generated here with OpenSSL (RSA-2048 e=65537, P-256, Ed25519), written as DNSKEY RDATA (RFC 3110,
@@ -220,9 +221,20 @@ VerifyFn openssl_prehash_pkey_verify(const Material& m) {
   };
 }
 
+/// zonewarden's verify() as the checks call it: RSA through OpenSSL's Montgomery multiplication (the default).
 VerifyFn zonewarden_verify(const Material& m) {
   const zw::dnssec::PublicKey* key = &m.key;
   return [key](const std::string& msg, const std::string& sig) {
+    zw::dnssec::set_rsa_path(zw::dnssec::RsaPath::Montgomery);  // one relaxed store: the variants run one by one
+    return zw::dnssec::verify(*key, msg, sig) == zw::dnssec::VerifyResult::Valid;
+  };
+}
+
+/// The same with RSA through EVP_PKEY_verify (RsaPath::Evp), for the difference the Montgomery path makes.
+VerifyFn zonewarden_verify_evp(const Material& m) {
+  const zw::dnssec::PublicKey* key = &m.key;
+  return [key](const std::string& msg, const std::string& sig) {
+    zw::dnssec::set_rsa_path(zw::dnssec::RsaPath::Evp);
     return zw::dnssec::verify(*key, msg, sig) == zw::dnssec::VerifyResult::Valid;
   };
 }
@@ -337,6 +349,7 @@ int main(int argc, char** argv) {
       {"openssl EVP_DigestVerify, reused MD_CTX", false, openssl_digest_verify_reused},
       {"openssl digest + EVP_PKEY_verify, PKEY_CTX/thr", false, openssl_prehash_pkey_verify},
       {"zw::dnssec::verify", true, zonewarden_verify},
+      {"zw::dnssec::verify, RsaPath::Evp", true, zonewarden_verify_evp},
   };
   const std::vector<Variant> ed25519 = {
       {"openssl EVP_DigestVerify (floor)", false, openssl_digest_verify},

@@ -216,7 +216,7 @@ TEST_CASE("generated key directories: pairs, twins and mismatches", "[keyfiles]"
   CHECK(dnssec::parse_dnskey(rev.at("Kexample.+008+13451.private").dnskey_rdata).revoked_tag == 13579);
 }
 
-TEST_CASE("the tag, algorithm and zone in a file name are checked; loading continues", "[keyfiles]") {
+TEST_CASE("the tag, algorithm and zone in a file name are checked, and loading continues", "[keyfiles]") {
   TempDir dir;
   const fs::path src = fs::path(kKeydirs) / "clean";
   fs::copy_file(src / "Kexample.+008+55789.key", dir.path / "Kexample.+008+55790.key");
