@@ -73,7 +73,8 @@ bool has_address(const zone::Zone& z, const core::WireName& name, std::optional<
 bool below_other_cut(const zone::Zone& z, const core::WireName& target, std::uint32_t own) {
   int labels = core::name_label_count(target);
   int apex_labels = core::name_label_count(z.origin);
-  for (int strip = 0; strip < labels - apex_labels; ++strip) {
+  // From the apex down: in a TLD the first name below the apex is the delegation (one search, not one per label).
+  for (int strip = labels - apex_labels - 1; strip >= 0; --strip) {
     auto n = z.find_name(core::name_strip_labels(target, strip));
     if (n && *n != own && z.kinds[*n] == zone::NodeKind::Delegation) return true;
   }

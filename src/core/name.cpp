@@ -196,10 +196,14 @@ bool name_equal(std::string_view a, std::string_view b) {
 }
 
 bool name_is_subdomain(std::string_view name, std::string_view ancestor) {
-  int na = name_label_count(name);
-  int nb = name_label_count(ancestor);
-  if (na < nb) return false;
-  return name_equal(name_strip_labels(name, na - nb), ancestor);
+  // The ancestor's wire form must end the name's (length octets are below 'A', so folding case leaves them be),
+  // starting at one of the name's labels. The octet comparison first: most names tested are not below.
+  if (name.size() < ancestor.size()) return false;
+  const std::size_t at = name.size() - ancestor.size();
+  if (!name_equal(name.substr(at), ancestor)) return false;
+  std::size_t pos = 0;
+  while (pos < at && name[pos] != '\0') pos += static_cast<unsigned char>(name[pos]) + 1;
+  return pos == at;
 }
 
 int name_compare(std::string_view a, std::string_view b) {

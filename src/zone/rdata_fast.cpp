@@ -172,23 +172,46 @@ bool base64(std::span<const Token> toks, std::string& out) {
   return true;
 }
 
+/// Hex digit values, -1 for anything else.
+constexpr std::array<std::int8_t, 256> kHexValue = [] {
+  std::array<std::int8_t, 256> t{};
+  t.fill(-1);
+  for (int c = 0; c < 10; ++c) t['0' + c] = static_cast<std::int8_t>(c);
+  for (int c = 0; c < 6; ++c) t['a' + c] = t['A' + c] = static_cast<std::int8_t>(10 + c);
+  return t;
+}();
+
 bool hex(std::span<const Token> toks, std::string& out) {
   if (toks.empty()) return false;
-  int high = -1;
+  std::size_t digits = 0;
   for (const Token& tok : toks) {
     if (tok.quoted) return false;
+    digits += tok.text.size();
+  }
+  if (digits % 2 != 0) return false;
+  const std::size_t at = out.size();
+  out.resize(at + digits / 2);
+  auto* dst = reinterpret_cast<unsigned char*>(out.data() + at);
+  int bad = 0;  // any -1 sets every bit
+  unsigned high = 0;
+  bool half = false;
+  for (const Token& tok : toks) {
     for (char c : tok.text) {
-      int v = hex_digit_value(c);
-      if (v < 0) return false;
-      if (high < 0) {
-        high = v;
+      const int v = kHexValue[static_cast<unsigned char>(c)];
+      bad |= v;
+      if (half) {
+        *dst++ = static_cast<unsigned char>((high << 4) | (static_cast<unsigned>(v) & 15U));
       } else {
-        out.push_back(static_cast<char>(high * 16 + v));
-        high = -1;
+        high = static_cast<unsigned>(v) & 15U;
       }
+      half = !half;
     }
   }
-  return high < 0;
+  if (bad < 0) {
+    out.resize(at);
+    return false;
+  }
+  return true;
 }
 
 // "-" or 1..255 octets of hex, preceded by the length octet (RFC 5155 §3.3).
@@ -326,10 +349,10 @@ bool parse(std::uint16_t type, std::span<const Token> t, std::string_view origin
       if (n < 5 || !u8(t[0], out) || !u8(t[1], out) || !u16(t[2], out) || !salt(t[3], out) || t[4].quoted) {
         return false;
       }
-      auto next = decode_base32hex(t[4].text);
-      if (!next) return false;
-      out.push_back(static_cast<char>(next->size()));
-      out += *next;
+      const std::size_t length_at = out.size();
+      out.push_back('\0');
+      if (!append_base32hex(t[4].text, out)) return false;
+      out[length_at] = static_cast<char>(out.size() - length_at - 1);
       return type_bitmap(t.subspan(5), out);
     }
     case 51: return n == 4 && u8(t[0], out) && u8(t[1], out) && u16(t[2], out) && salt(t[3], out);  // NSEC3PARAM
@@ -348,24 +371,42 @@ int hex_digit_value(char c) {
 
 std::optional<std::string> decode_base32hex(std::string_view text) {
   std::string out;
+  if (!append_base32hex(text, out)) return std::nullopt;
+  return out;
+}
+
+bool append_base32hex(std::string_view text, std::string& out) {
+  static constexpr std::array<std::int8_t, 256> kValue = [] {
+    std::array<std::int8_t, 256> t{};
+    t.fill(-1);
+    for (int c = 0; c < 10; ++c) t['0' + c] = static_cast<std::int8_t>(c);
+    for (int c = 0; c < 22; ++c) t['a' + c] = t['A' + c] = static_cast<std::int8_t>(10 + c);
+    return t;
+  }();
+  const std::size_t octets = text.size() * 5 / 8;
+  // RFC 4648 §6 without padding: 2, 4, 5 or 7 digits in the last group, the bits left over zero; 1 to 255 octets.
+  if (octets == 0 || octets > 255) return false;
+  const std::size_t at = out.size();
+  out.resize(at + octets);
+  auto* dst = reinterpret_cast<unsigned char*>(out.data() + at);
   std::uint32_t acc = 0;
   int bits = 0;
+  int bad = 0;
   for (char c : text) {
-    int v = -1;
-    if (c >= '0' && c <= '9') v = c - '0';
-    if (c >= 'A' && c <= 'V') v = c - 'A' + 10;
-    if (c >= 'a' && c <= 'v') v = c - 'a' + 10;
-    if (v < 0) return std::nullopt;
-    acc = (acc << 5) | static_cast<std::uint32_t>(v);
+    const int v = kValue[static_cast<unsigned char>(c)];
+    bad |= v;
+    acc = (acc << 5) | (static_cast<std::uint32_t>(v) & 31U);
     bits += 5;
     if (bits >= 8) {
       bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xff));
+      *dst++ = static_cast<unsigned char>((acc >> bits) & 0xff);
     }
   }
-  if (bits >= 5 || (acc & ((1U << bits) - 1)) != 0) return std::nullopt;  // impossible length or stray bits
-  if (out.empty() || out.size() > 255) return std::nullopt;
-  return out;
+  if (bad < 0 || bits >= 5 || (acc & ((1U << bits) - 1)) != 0) {
+    out.resize(at);
+    return false;
+  }
+  return true;
 }
 
 std::uint16_t type_from_text(std::string_view s) {
