@@ -55,15 +55,13 @@ struct CanonicalOrder {
   std::vector<std::uint8_t> repeat;  ///< repeat[k]: owner order[k] equals owner order[k - 1]
 };
 
-/// Sorts owners into canonical order (RFC 4034 §6.1) by memcmp-comparable keys. Nearly every name of a zone lies
-/// below its origin and so shares the origin's key as a prefix: the sort compares the eight key octets after that
-/// prefix as one number first, and whole keys only when those are equal.
+/// Sorts owners into canonical order (RFC 4034 §6.1). Each owner gets a number made of eight octets of its
+/// memcmp-comparable key (canonical_key): nearly every name of a zone lies below its origin and so shares the
+/// origin's key as a prefix, and the eight octets after that prefix tell most names apart. Names whose numbers are
+/// equal are compared label by label (name_compare); the keys themselves are never stored.
 CanonicalOrder canonical_order(const std::string& names, const std::vector<std::uint32_t>& off,
                                std::string_view origin) {
   const auto count = static_cast<std::uint32_t>(off.size() - 1);
-  // Keys at most twice the name's length (escapes), built in blocks on all cores.
-  std::vector<std::uint32_t> key_len(count, 0);
-  std::string keys(names.size() * 2, '\0');
   std::string origin_key;
   canonical_key(origin, origin_key);
   struct Entry {
@@ -72,39 +70,28 @@ CanonicalOrder canonical_order(const std::string& names, const std::vector<std::
     std::uint8_t group;  ///< 0: sorts before the origin's names, 1: the origin and below, 2: after them
   };
   std::vector<Entry> entries(count);
-  auto key = [&](std::uint32_t i) { return std::string_view(keys.data() + 2 * std::size_t{off[i]}, key_len[i]); };
-  auto skip = [&](const Entry& e) { return e.group == 1 ? origin_key.size() : 0; };
+  auto name = [&](std::uint32_t i) { return std::string_view(names).substr(off[i], off[i + 1] - off[i]); };
   core::parallel_for(
       count,
       [&](std::size_t i) {
         thread_local std::string k;
-        canonical_key(std::string_view(names).substr(off[i], off[i + 1] - off[i]), k);
-        std::memcpy(keys.data() + 2 * std::size_t{off[i]}, k.data(), k.size());
-        key_len[i] = static_cast<std::uint32_t>(k.size());
+        canonical_key(name(static_cast<std::uint32_t>(i)), k);
         Entry& e = entries[i];
         e.index = static_cast<std::uint32_t>(i);
         const std::string_view kv = k;
         // Every key of a name at or below the origin begins with the origin's key (which ends in a label
         // separator); any other key sorts wholly before or after those.
         e.group = kv.substr(0, origin_key.size()) == origin_key ? 1 : (kv < std::string_view(origin_key) ? 0 : 2);
-        const std::string_view rest = kv.substr(skip(e));
+        const std::string_view rest = kv.substr(e.group == 1 ? origin_key.size() : 0);
         std::uint64_t p = 0;
         for (std::size_t j = 0; j < 8; ++j) p = (p << 8) | (j < rest.size() ? static_cast<unsigned char>(rest[j]) : 0U);
         e.prefix = p;
       },
       4096);
-  // Equal prefixes: the rest of the keys decides (a key that ends within the prefix is padded with zeros there, and
-  // sorts first among equal prefixes as the shorter key does).
-  auto rest_cmp = [&](const Entry& a, const Entry& b) {
-    const std::string_view ka = key(a.index).substr(std::min<std::size_t>(key_len[a.index], skip(a) + 8));
-    const std::string_view kb = key(b.index).substr(std::min<std::size_t>(key_len[b.index], skip(b) + 8));
-    const int c = ka.compare(kb);
-    return c != 0 ? c : static_cast<int>(key_len[a.index]) - static_cast<int>(key_len[b.index]);
-  };
   auto less = [&](const Entry& a, const Entry& b) {
     if (a.group != b.group) return a.group < b.group;
     if (a.prefix != b.prefix) return a.prefix < b.prefix;
-    return rest_cmp(a, b) < 0;
+    return core::name_compare(name(a.index), name(b.index)) < 0;
   };
   const std::size_t blocks = std::max<std::size_t>(1, std::min<std::size_t>(core::worker_count(), count / 65536));
   std::vector<std::size_t> edge(blocks + 1);
@@ -124,7 +111,8 @@ CanonicalOrder canonical_order(const std::string& names, const std::vector<std::
         if (k > 0) {
           const Entry& a = entries[k - 1];
           const Entry& b = entries[k];
-          out.repeat[k] = a.group == b.group && a.prefix == b.prefix && key(a.index) == key(b.index) ? 1 : 0;
+          // Owners are stored in lower case.
+          out.repeat[k] = a.group == b.group && a.prefix == b.prefix && name(a.index) == name(b.index) ? 1 : 0;
         }
       },
       65536);
