@@ -208,6 +208,12 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
     }
     zone::append_key_history(job.key_history, in.history, seen);
   }
+  struct Retained {
+    std::vector<std::unique_ptr<zone::Zone>> zones, previous;
+    std::vector<std::unique_ptr<dnssec::ZoneAnalysis>> analyses, previous_analyses;
+  };
+  result.retained = std::make_shared<Retained>(
+      Retained{std::move(zones), std::move(previous), std::move(analyses), std::move(previous_analyses)});
   return result;
 }
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 
@@ -125,6 +126,15 @@ int run(const ZoneArgs& a) {
     report::write_text(std::cout, result, status, to);
   }
   std::cout.flush();
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+  // The zones are still allocated (ZoneJobResult::retained). Leave without freeing them: the operating system takes
+  // the memory back at once, where the destructors would take a noticeable part of a second for a TLD zone.
+  // Sanitizer builds return normally, so that leak checking still covers this path.
+  if (result.retained && std::cout.good()) {
+    std::fflush(nullptr);
+    std::_Exit(status);
+  }
+#endif
   return status;
 }
 
