@@ -280,13 +280,25 @@ Zone ZoneBuilder::finish() && {
   const std::size_t group_count = group_edge.size() - 1;
   std::vector<Record> placed(total);
   // Per name, on all cores: records not in type and RDATA order (rare) are sorted (stable: file order stays).
+  // Names that may hold duplicate records: those whose records were not in strictly ascending order. One look at
+  // each adjacent pair's RDATA tells both (it is a cache miss away in the arena, so it is read once).
+  std::vector<std::uint8_t> may_repeat;
   auto sort_names = [&](const std::vector<std::uint32_t>& start) {
+    may_repeat.assign(start.size() - 1, 0);
     core::parallel_for(
         start.size() - 1,
         [&](std::size_t n) {
           auto b = placed.begin() + start[n];
           auto e = placed.begin() + start[n + 1];
-          if (e - b > 1 && !std::is_sorted(b, e, by_type_rdata)) std::stable_sort(b, e, by_type_rdata);
+          bool ascending = true;
+          for (auto it = b + 1; it < e && ascending; ++it) {
+            const Record& x = *(it - 1);
+            const Record& y = *it;
+            ascending = x.type != y.type ? x.type < y.type : compare_rdata(rd(x), rd(y)) < 0;
+          }
+          if (ascending) return;
+          if (!std::is_sorted(b, e, by_type_rdata)) std::stable_sort(b, e, by_type_rdata);
+          may_repeat[n] = 1;
         },
         16384);
   };
@@ -385,7 +397,10 @@ Zone ZoneBuilder::finish() && {
           const Record& r = pending_[i];
           if (w > edge[k]) {
             const Record& last = pending_[w - 1];
-            if (last.name == r.name && last.type == r.type && last.rclass == r.rclass && rd(last) == rd(r)) continue;
+            if (last.name == r.name && last.type == r.type && last.rclass == r.rclass && may_repeat[r.name] &&
+                rd(last) == rd(r)) {
+              continue;
+            }
             if (last.name != r.name || last.type != r.type) ++sets[k];
           } else {
             ++sets[k];

@@ -137,3 +137,40 @@ TEST_CASE("zone names come out in RFC 4034 canonical order, each once", "[loader
   }
   zw::core::set_worker_count(saved == std::max(1U, std::thread::hardware_concurrency()) ? 0 : saved);
 }
+
+TEST_CASE("duplicate records are kept once, in order or not, in one part or across parts (RFC 2181 §5)",
+          "[loader][canonical]") {
+  const unsigned saved = zw::core::worker_count();
+  zw::core::set_worker_count(std::max(2U, saved));
+  std::mt19937 rng(5);
+  // Each name gets A records from a small pool, some drawn twice; file order shuffled, owners in either case.
+  std::vector<std::string> lines;
+  std::set<std::tuple<std::string, std::string>> distinct;  // (lower-case owner, address)
+  for (int n = 0; n < 2000; ++n) {
+    const std::string owner = "h" + std::to_string(n);
+    for (int k = 0; k < 4; ++k) {
+      const std::string address = "192.0.2." + std::to_string(rng() % 3);
+      lines.push_back((rng() % 2 ? owner : "H" + owner.substr(1)) + " 3600 IN A " + address + "\n");
+      distinct.emplace(owner, address);
+    }
+  }
+  for (bool shuffled : {false, true}) {
+    std::vector<std::string> order = lines;
+    if (shuffled) std::shuffle(order.begin(), order.end(), rng);
+    std::string text = "$ORIGIN example.\n@ 3600 IN SOA ns hostmaster 1 7200 3600 1209600 300\n";
+    for (const std::string& l : order) text += l;
+    for (bool parallel : {false, true}) {
+      INFO((shuffled ? "shuffled" : "in name order") << (parallel ? ", in parallel parts" : ", in order"));
+      const Loaded got = load(text, parallel);
+      std::size_t a_records = 0;
+      std::set<std::tuple<std::uint32_t, std::string>> seen;
+      for (const auto& [name, type, rdata, line] : got.records) {
+        if (type != 1) continue;
+        ++a_records;
+        CHECK(seen.emplace(name, rdata).second);  // no record twice
+      }
+      CHECK(a_records == distinct.size());
+    }
+  }
+  zw::core::set_worker_count(saved == std::max(1U, std::thread::hardware_concurrency()) ? 0 : saved);
+}
