@@ -78,8 +78,9 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
     double load = seconds_since(t0);
     if (!z.apex()) throw Error(file + ": no records at the zone origin " + core::name_to_text(z.origin));
     t0 = std::chrono::steady_clock::now();
-    analyses.push_back(std::make_unique<dnssec::ZoneAnalysis>(dnssec::analyse(z, false)));
+    analyses.push_back(std::make_unique<dnssec::ZoneAnalysis>());
     dnssec::ZoneAnalysis& a = *analyses.back();
+    a.signed_zone = dnssec::zone_is_signed(z);
 
     ZoneContext ctx;
     ctx.name = core::name_to_text(z.origin);
@@ -95,9 +96,9 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
       (r.type == 43 ? ctx.chain.anchor_ds : ctx.chain.anchor_dnskey).push_back({r.rdata, r.file, r.line});
     }
 
-    // The structural checks (denial chains, delegations, DS records) need no signature verified: they run on a
-    // thread of their own while all cores verify, so their sequential parts fill the gaps the verification leaves
-    // instead of adding to the run.
+    // The structural checks (denial chains, delegations, DS records) need no signature, only the zone and whether it
+    // is signed: they run on a thread of their own while the signatures are attached and verified on all cores, so
+    // their sequential parts fill the gaps those leave instead of adding to the run.
     {
       CheckInput one;
       one.options = job.options;
@@ -113,6 +114,7 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
         }
       });
       try {
+        dnssec::prepare_analysis(z, a);
         dnssec::verify_signatures(z, a);
       } catch (...) {
         structural.join();

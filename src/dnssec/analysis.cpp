@@ -48,11 +48,22 @@ std::set<std::uint8_t> ZoneAnalysis::signing_algorithms() const {
   return out;
 }
 
+bool zone_is_signed(const zone::Zone& zone) {
+  auto apex = zone.apex();
+  return apex && zone.find(*apex, rrtype::DNSKEY) != nullptr;
+}
+
 ZoneAnalysis analyse(const zone::Zone& zone, bool verify) {
   ZoneAnalysis a;
+  a.signed_zone = zone_is_signed(zone);
+  prepare_analysis(zone, a);
+  if (verify) verify_signatures(zone, a);
+  return a;
+}
+
+void prepare_analysis(const zone::Zone& zone, ZoneAnalysis& a) {
   auto apex = zone.apex();
   const zone::RRset* dnskeys = apex ? zone.find(*apex, rrtype::DNSKEY) : nullptr;
-  a.signed_zone = dnskeys != nullptr;
   if (dnskeys) {
     for (std::uint32_t i = dnskeys->first; i < dnskeys->first + dnskeys->count; ++i) {
       KeyInfo k;
@@ -116,9 +127,6 @@ ZoneAnalysis analyse(const zone::Zone& zone, bool verify) {
   while (orphans < a.sigs.size() && a.sigs[orphans].rrset < 0) ++orphans;
   a.rrset_sigs[0] = orphans;
   for (std::size_t i = 1; i < a.rrset_sigs.size(); ++i) a.rrset_sigs[i] += a.rrset_sigs[i - 1];
-
-  if (verify) verify_signatures(zone, a);
-  return a;
 }
 
 void verify_signatures(const zone::Zone& zone, ZoneAnalysis& a) {

@@ -68,9 +68,14 @@ bool is_authoritative(const zone::Zone& zone, const zone::RRset& rrset);
 /// false (e.g. for the previous version of a zone) signatures are parsed and attached but not verified (NotChecked).
 ZoneAnalysis analyse(const zone::Zone& zone, bool verify_signatures = true);
 
-/// The second half of analyse(zone, true), for an analysis made by analyse(zone, false): verifies every signature
-/// over authoritative data on all cores and counts each key's use. It writes only SigInfo::status, key and foreign
-/// and the KeyInfo counters, so code that reads the zone and ZoneAnalysis::signed_zone may run alongside it.
+/// analyse() in steps, so that work reading only the zone and ZoneAnalysis::signed_zone can run alongside the rest:
+///  1. signed_zone = zone_is_signed(zone) (the apex has a DNSKEY RRset);
+///  2. prepare_analysis: parses the apex keys and attaches every signature to its RRset (writes keys, sigs and
+///     rrset_sigs only);
+///  3. verify_signatures: verifies every signature over authoritative data on all cores and counts each key's use
+///     (writes SigInfo::status, key and foreign and the KeyInfo counters only).
+bool zone_is_signed(const zone::Zone& zone);
+void prepare_analysis(const zone::Zone& zone, ZoneAnalysis& analysis);
 void verify_signatures(const zone::Zone& zone, ZoneAnalysis& analysis);
 
 }  // namespace zw::dnssec

@@ -59,9 +59,8 @@ struct CanonicalOrder {
 /// memcmp-comparable key (canonical_key): nearly every name of a zone lies below its origin and so shares the
 /// origin's key as a prefix, and the eight octets after that prefix tell most names apart. Names whose numbers are
 /// equal are compared label by label (name_compare); the keys themselves are never stored.
-CanonicalOrder canonical_order(const std::string& names, const std::vector<std::uint32_t>& off,
-                               std::string_view origin) {
-  const auto count = static_cast<std::uint32_t>(off.size() - 1);
+CanonicalOrder canonical_order(const std::vector<std::string_view>& names, std::string_view origin) {
+  const auto count = static_cast<std::uint32_t>(names.size());
   std::string origin_key;
   canonical_key(origin, origin_key);
   struct Entry {
@@ -70,7 +69,7 @@ CanonicalOrder canonical_order(const std::string& names, const std::vector<std::
     std::uint8_t group;  ///< 0: sorts before the origin's names, 1: the origin and below, 2: after them
   };
   std::vector<Entry> entries(count);
-  auto name = [&](std::uint32_t i) { return std::string_view(names).substr(off[i], off[i + 1] - off[i]); };
+  auto name = [&](std::uint32_t i) { return names[i]; };
   core::parallel_for(
       count,
       [&](std::size_t i) {
@@ -204,24 +203,16 @@ void ZoneBuilder::add(std::string_view owner, std::uint16_t type, std::uint16_t 
 void ZoneBuilder::append(ZoneBuilder&& other) {
   other.flush_chunks();
   if (other.pending_.empty()) return;
-  const auto count = static_cast<std::uint32_t>(owner_off_.size() - 1);
+  const std::uint32_t count = owner_count();
   std::uint32_t first = 0;  // other's first owner continues our last one
-  if (count > 0 && owner(count - 1) == other.owner(0)) first = 1;
-  if (first == 0 && count > 0 && core::name_compare(owner(count - 1), other.owner(0)) >= 0) owners_ascending_ = false;
+  if (count > 0 && last_owner() == other.owner(0)) first = 1;
+  if (first == 0 && count > 0 && core::name_compare(last_owner(), other.owner(0)) >= 0) owners_ascending_ = false;
   owners_ascending_ = owners_ascending_ && other.owners_ascending_;
-  const auto base_owner = static_cast<std::uint32_t>(count - first);
-  const std::uint32_t skip = other.owner_off_[first];
-  const auto shift = static_cast<std::uint32_t>(owners_.size() - skip);
-  const std::size_t at = owner_off_.size();
-  owner_off_.resize(at + other.owner_off_.size() - first - 1);
-  std::transform(other.owner_off_.begin() + first + 1, other.owner_off_.end(),
-                 owner_off_.begin() + static_cast<std::ptrdiff_t>(at),
-                 [shift](std::uint32_t off) { return off + shift; });
-  owners_.append(std::string_view(other.owners_).substr(skip));
   const auto base_arena = static_cast<std::uint32_t>(zone_.arenas.size());
   if (base_arena + other.zone_.arenas.size() > 65536) throw std::length_error("zone in too many parts");
   for (std::string& a : other.zone_.arenas) zone_.arenas.push_back(std::move(a));
-  chunks_.push_back(Chunk{std::move(other.pending_), base_owner, base_arena});
+  chunks_.push_back(Chunk{std::move(other.pending_), std::move(other.owners_), std::move(other.owner_off_), first,
+                          count - first, base_arena});
   other.pending_ = {};
   other.owners_ = {};
   other.owner_off_ = {0};
@@ -230,6 +221,10 @@ void ZoneBuilder::append(ZoneBuilder&& other) {
 
 void ZoneBuilder::flush_chunks() {
   for (Chunk& c : chunks_) {
+    for (std::uint32_t i = c.first; i + 1 < c.owner_off.size(); ++i) {
+      owners_.append(c.owner(i));
+      owner_off_.push_back(static_cast<std::uint32_t>(owners_.size()));
+    }
     for (Record r : c.records) {
       r.name += c.base_owner;
       r.arena = static_cast<std::uint16_t>(r.arena + c.base_arena);
@@ -246,7 +241,21 @@ Zone ZoneBuilder::finish() && {
     if (a.type != b.type) return a.type < b.type;
     return compare_rdata(rd(a), rd(b)) < 0;
   };
-  const auto owners = static_cast<std::uint32_t>(owner_off_.size() - 1);
+  const std::uint32_t owners = owner_count();
+  // Every owner as a view: ours, then each chunk's, filled on all cores.
+  std::vector<std::string_view> owner_views(owners);
+  {
+    const auto own = static_cast<std::uint32_t>(owner_off_.size() - 1);
+    core::parallel_for(
+        own, [&](std::size_t i) { owner_views[i] = owner(static_cast<std::uint32_t>(i)); }, 65536);
+    core::parallel_for(
+        chunks_.size(),
+        [&](std::size_t k) {
+          const Chunk& c = chunks_[k];
+          for (std::uint32_t i = c.first; i + 1 < c.owner_off.size(); ++i) owner_views[c.base_owner + i] = c.owner(i);
+        },
+        1);
+  }
   // The records in file order: pending_, then each appended chunk. Groups of whole chunks, about equal in records,
   // are placed on all cores.
   struct Source {
@@ -306,7 +315,7 @@ Zone ZoneBuilder::finish() && {
     // Canonical name order already (each name is one run): the records stay in file order.
     z.names.resize(owners);
     core::parallel_for(
-        owners, [&](std::size_t i) { z.names[i].assign(owner(static_cast<std::uint32_t>(i))); }, 8192);
+        owners, [&](std::size_t i) { z.names[i].assign(owner_views[i]); }, 8192);
     std::vector<std::size_t> at(group_count + 1, 0);
     for (std::size_t g = 0; g < group_count; ++g) {
       at[g + 1] = at[g];
@@ -329,7 +338,7 @@ Zone ZoneBuilder::finish() && {
     sort_names(start);
   } else {
     // Rank the distinct owners in canonical order, then sort the records by (rank, type, RDATA).
-    CanonicalOrder sorted = canonical_order(owners_, owner_off_, z.origin);
+    CanonicalOrder sorted = canonical_order(owner_views, z.origin);
     const std::vector<std::uint32_t>& order = sorted.order;
     std::vector<std::uint32_t> rank(owners);
     std::vector<std::uint32_t> distinct;  // distinct[i]: the owner that becomes names[i]
@@ -342,7 +351,7 @@ Zone ZoneBuilder::finish() && {
     const std::size_t names = distinct.size();
     z.names.resize(names);
     core::parallel_for(
-        names, [&](std::size_t i) { z.names[i].assign(owner(distinct[i])); }, 8192);
+        names, [&](std::size_t i) { z.names[i].assign(owner_views[distinct[i]]); }, 8192);
     distinct = {};
     // A counting sort by rank keeps file order within a name. Each group counts its records per name, and places
     // them after those of the groups before it.
@@ -376,6 +385,7 @@ Zone ZoneBuilder::finish() && {
   }
   pending_ = std::move(placed);
   chunks_ = {};
+  owner_views = {};
   owners_ = {};
   owner_off_ = {};
   // Blocks of whole names, worked on all cores: duplicates removed (RFC 2181 §5: duplicate RRs in an RRset are

@@ -118,20 +118,39 @@ class ZoneBuilder {
   Zone finish() &&;
 
  private:
+  /// Owner i of our own (not of a chunk).
   std::string_view owner(std::uint32_t i) const {
     return std::string_view(owners_).substr(owner_off_[i], owner_off_[i + 1] - owner_off_[i]);
   }
   Zone zone_;
   std::string owners_;                       ///< distinct consecutive owners, lower case, back to back
   std::vector<std::uint32_t> owner_off_{0};  ///< owner i is owners_[owner_off_[i], owner_off_[i+1])
-  /// Records appended from another builder, in its numbering: their owner is base_owner + name and their arena
-  /// base_arena + arena. They follow pending_ in order.
+  /// Records appended from another builder, with its owners, in its numbering: owner i (i ≥ first; the ones before
+  /// continue the previous chunk's last owner) is owner base_owner + i of the zone, arena a is base_arena + a. The
+  /// chunks follow pending_ in order; nothing is copied until finish() places everything on all cores.
   struct Chunk {
     std::vector<Record> records;
+    std::string owners;
+    std::vector<std::uint32_t> owner_off;
+    std::uint32_t first = 0;
     std::uint32_t base_owner = 0;
     std::uint32_t base_arena = 0;
+    std::string_view owner(std::uint32_t i) const {
+      return std::string_view(owners).substr(owner_off[i], owner_off[i + 1] - owner_off[i]);
+    }
+    std::uint32_t end_owner() const { return base_owner + static_cast<std::uint32_t>(owner_off.size() - 1); }
   };
-  /// Moves the chunks' records to the end of pending_ (before a record is added after an append).
+  /// Owners so far, chunks included.
+  std::uint32_t owner_count() const {
+    return chunks_.empty() ? static_cast<std::uint32_t>(owner_off_.size() - 1) : chunks_.back().end_owner();
+  }
+  /// The last owner so far (owner_count() > 0).
+  std::string_view last_owner() const {
+    if (chunks_.empty()) return owner(static_cast<std::uint32_t>(owner_off_.size() - 2));
+    const Chunk& c = chunks_.back();
+    return c.owner(static_cast<std::uint32_t>(c.owner_off.size() - 2));
+  }
+  /// Moves the chunks' records and owners to our own (before a record is added after an append).
   void flush_chunks();
 
   std::vector<Record> pending_;   ///< Record::name indexes the owners above
