@@ -63,6 +63,7 @@ bool is_rsa_algorithm(std::uint8_t algorithm) {
 struct RsaMont {
   core::BignumPtr n;
   std::unique_ptr<BN_MONT_CTX, void (*)(BN_MONT_CTX*)> mont{nullptr, BN_MONT_CTX_free};
+  core::BignumPtr r_e;  ///< R^e mod n, R the Montgomery radix: turns s^e·R^-(e-1) into s^e in one multiplication
   std::uint64_t e = 0;
   std::size_t bytes = 0;  ///< modulus length in octets: the length of every signature and of the encoded message
 };
@@ -126,7 +127,13 @@ std::shared_ptr<const RsaMont> rsa_mont(core::BignumPtr n, std::string_view expo
   auto m = std::make_shared<RsaMont>();
   core::BnCtxPtr ctx(BN_CTX_new());
   m->mont.reset(BN_MONT_CTX_new());
-  if (!ctx || !m->mont || BN_MONT_CTX_set(m->mont.get(), n.get(), ctx.get()) != 1) {
+  core::BignumPtr one(BN_new()), r(BN_new()), exp(BN_new());
+  m->r_e.reset(BN_new());
+  // R mod n is the Montgomery form of 1; R^e mod n by an ordinary exponentiation, once per key.
+  if (!ctx || !m->mont || !one || !r || !exp || !m->r_e || BN_MONT_CTX_set(m->mont.get(), n.get(), ctx.get()) != 1 ||
+      BN_one(one.get()) != 1 || BN_to_montgomery(r.get(), one.get(), m->mont.get(), ctx.get()) != 1 ||
+      BN_bin2bn(ubytes(exponent), static_cast<int>(exponent.size()), exp.get()) == nullptr ||
+      BN_mod_exp(m->r_e.get(), r.get(), exp.get(), n.get(), ctx.get()) != 1) {
     clear_openssl_errors();
     return nullptr;
   }
@@ -506,20 +513,20 @@ std::string_view digest_info_prefix(std::uint8_t algorithm) {
 }
 
 /// RSASSA-PKCS1-v1_5 verification as RFC 8017 §8.2.2 words it: s must be below n (RSAVP1, §5.2.2), m = s^e mod n
-/// by OpenSSL's Montgomery multiplication (square and multiply: 16 squarings and one multiplication for 65537, where
-/// BN_mod_exp_mont's sliding window first builds a table it does not need), and the encoded message must equal
-/// 0x00 0x01 0xFF… 0x00 DigestInfo H with at least eight 0xFF. That is the only encoding OpenSSL's own check
-/// (RSA_padding_check_PKCS1_type_1, then the DigestInfo compared whole) accepts, so the answers are the same; the
-/// EVP call around it costs about 1.5 µs of a 13 µs RSA-2048 verification (bench/README.md, crypto-speed).
+/// by OpenSSL's Montgomery multiplication (square and multiply: 16 squarings and two multiplications for 65537,
+/// where BN_mod_exp_mont's sliding window first builds a table it does not need and converts in and out of Montgomery
+/// form), and the encoded message must equal 0x00 0x01 0xFF… 0x00 DigestInfo H with at least eight 0xFF. That is the
+/// only encoding OpenSSL's own check (RSA_padding_check_PKCS1_type_1, then the DigestInfo compared whole) accepts,
+/// so the answers are the same (tests/dnssec/test_rsa_verify.cpp); bench/README.md (crypto-speed) has the speed.
 VerifyResult verify_rsa_mont(const RsaMont& m, const EVP_MD* md, std::string_view prefix, std::string_view data,
                              std::string_view signature) {
   thread_local const core::EvpMdCtxPtr md_ctx(EVP_MD_CTX_new());
   thread_local const core::BnCtxPtr bn_ctx(BN_CTX_new());
-  thread_local const core::BignumPtr s(BN_new()), x(BN_new()), base(BN_new());
+  thread_local const core::BignumPtr s(BN_new()), x(BN_new());
   thread_local std::vector<unsigned char> em;
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int digest_len = 0;
-  if (!md_ctx || !bn_ctx || !s || !x || !base || EVP_DigestInit_ex2(md_ctx.get(), md, nullptr) != 1 ||
+  if (!md_ctx || !bn_ctx || !s || !x || EVP_DigestInit_ex2(md_ctx.get(), md, nullptr) != 1 ||
       EVP_DigestUpdate(md_ctx.get(), data.data(), data.size()) != 1 ||
       EVP_DigestFinal_ex(md_ctx.get(), digest.data(), &digest_len) != 1) {
     clear_openssl_errors();
@@ -536,13 +543,17 @@ VerifyResult verify_rsa_mont(const RsaMont& m, const EVP_MD* md, std::string_vie
     return VerifyResult::Unsupported;
   }
   if (BN_ucmp(s.get(), m.n.get()) >= 0) return VerifyResult::Invalid;  // "signature representative out of range"
-  bool ok = BN_to_montgomery(base.get(), s.get(), mont, ctx) == 1 && BN_copy(x.get(), base.get()) != nullptr;
+  // With mont(a, b) = a·b·R^-1 mod n and s itself as the operand (no conversion into Montgomery form), squaring
+  // and multiplying left to right keep x = s^a·R^-(a-1); at a = e one multiplication by R^e leaves s^e mod n. That
+  // is e's bit length - 1 squarings and popcount(e) multiplications (17 for 65537), one fewer conversion than
+  // BN_to_montgomery … BN_from_montgomery.
+  bool ok = BN_copy(x.get(), s.get()) != nullptr;
   for (int bit = 62 - __builtin_clzll(m.e); ok && bit >= 0; --bit) {
     ok = BN_mod_mul_montgomery(x.get(), x.get(), x.get(), mont, ctx) == 1;
-    if (ok && ((m.e >> bit) & 1) != 0) ok = BN_mod_mul_montgomery(x.get(), x.get(), base.get(), mont, ctx) == 1;
+    if (ok && ((m.e >> bit) & 1) != 0) ok = BN_mod_mul_montgomery(x.get(), x.get(), s.get(), mont, ctx) == 1;
   }
   em.resize(k);
-  if (!ok || BN_from_montgomery(x.get(), x.get(), mont, ctx) != 1 ||
+  if (!ok || BN_mod_mul_montgomery(x.get(), x.get(), m.r_e.get(), mont, ctx) != 1 ||
       BN_bn2binpad(x.get(), em.data(), static_cast<int>(k)) != static_cast<int>(k)) {
     clear_openssl_errors();
     return VerifyResult::Unsupported;
