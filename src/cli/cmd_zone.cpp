@@ -47,7 +47,7 @@ void print_stats(const checks::ZoneJobResult& r) {
     const double rate = z.load_seconds > 0 ? static_cast<double>(z.records) / z.load_seconds / 1000.0 : 0.0;
     std::cerr << fmt::format(
         "zonewarden: stats: {}: load {:.3f} s ({} records, {:.0f}k records/s); "
-        "signatures {:.3f} s ({} signatures, {} valid)\n",
+        "signatures {:.3f} s ({} signatures, {} valid; the structural checks alongside)\n",
         z.name, z.load_seconds, z.records, rate, z.verify_seconds, z.signatures, z.signatures_verified);
   }
   std::string each;
@@ -56,7 +56,7 @@ void print_stats(const checks::ZoneJobResult& r) {
   }
   if (!each.empty()) std::cerr << "zonewarden: stats: check times (side by side): " << each << " s\n";
   std::cerr << fmt::format(
-      "zonewarden: stats: checks {:.3f} s; {} threads; peak memory {} MB; CPU {:.2f} s user, "
+      "zonewarden: stats: checks after verification {:.3f} s; {} threads; peak memory {} MB; CPU {:.2f} s user, "
       "{:.2f} s system\n",
       r.checks_seconds, core::worker_count(), ru.ru_maxrss / 1024,
       static_cast<double>(ru.ru_utime.tv_sec) + static_cast<double>(ru.ru_utime.tv_usec) / 1e6,
