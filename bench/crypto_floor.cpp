@@ -1,14 +1,17 @@
 // crypto_floor.cpp: the crypto floor of a signed zone: the time raw OpenSSL 3 needs to verify every RRSIG over
 // authoritative data on all cores, with everything else (loading, key parsing, signed data, DER) done beforehand.
 //
-// Usage: crypto_floor [--origin NAME] [--threads N] [--repeat K] [--digest-verify] ZONE  |  crypto_floor --version
+// Usage: crypto_floor [--origin NAME] [--threads N] [--repeat K] [--digest-verify | --zonewarden] ZONE
+//        crypto_floor --version
 // Untimed: the zone is loaded with zonewarden's loader, the apex DNSKEYs are parsed (zw::dnssec::parse_dnskey), the
 // signatures are attached to their RRsets (zw::dnssec::analyse without verification), glue and delegation NS are
 // skipped (zw::dnssec::is_authoritative), every signature's signed data is built (zw::dnssec::signed_data) and ECDSA
 // r|s signatures are converted to DER. Timed: only the verification of all of them with the pre-parsed EVP_PKEYs, on
 // N threads (default: nproc), by the fastest path OpenSSL 3.0 offers: for RSA and ECDSA a one-shot digest and
 // EVP_PKEY_verify with one EVP_PKEY_CTX per key and thread; for EdDSA EVP_DigestVerify. --digest-verify times
-// EVP_DigestVerifyInit + EVP_DigestVerify for every algorithm instead (about 20 % slower on RSA). With --repeat K the
+// EVP_DigestVerifyInit + EVP_DigestVerify for every algorithm instead (about 20 % slower on RSA); --zonewarden times
+// zonewarden's own zw::dnssec::verify over the same jobs (signatures as published; RSA through its Montgomery path,
+// Ed25519 through libsodium), the verification alone that the full gate's other work adds to. With --repeat K the
 // verification pass runs K times and the median pass is reported (the minimum too). The last line is machine-readable,
 // for bench/peers:
 //   floor: sigs=… seconds=… cpu_seconds=… per_second=… threads=… failed=…
@@ -117,6 +120,8 @@ const EVP_MD* digest_for(std::uint8_t alg) {
 
 /// --digest-verify: time EVP_DigestVerifyInit + EVP_DigestVerify for every algorithm (the slower, simpler path).
 bool g_digest_verify = false;
+/// --zonewarden: time zw::dnssec::verify on the published signatures instead.
+const std::vector<const zw::dnssec::PublicKey*>* g_zonewarden_keys = nullptr;
 
 /// One timed pass: verifies every job on `threads` threads; returns the number that failed.
 std::size_t verify_all(const std::vector<Job>& jobs, const std::vector<EVP_PKEY*>& pkeys,
@@ -137,7 +142,9 @@ std::size_t verify_all(const std::vector<Job>& jobs, const std::vector<EVP_PKEY*
       for (std::size_t i = begin; i < end; ++i) {
         const Job& j = jobs[i];
         bool ok = false;
-        if (mds[j.key] != nullptr && !g_digest_verify) {
+        if (g_zonewarden_keys != nullptr) {
+          ok = zw::dnssec::verify(*(*g_zonewarden_keys)[j.key], j.data, j.signature) == zw::dnssec::VerifyResult::Valid;
+        } else if (mds[j.key] != nullptr && !g_digest_verify) {
           auto& pc = pctx[j.key];
           if (!pc) {
             pc.reset(EVP_PKEY_CTX_new(pkeys[j.key], nullptr));
@@ -171,7 +178,8 @@ std::size_t verify_all(const std::vector<Job>& jobs, const std::vector<EVP_PKEY*
 }
 
 int usage() {
-  std::fprintf(stderr, "usage: crypto_floor [--origin NAME] [--threads N] [--repeat K] [--digest-verify] ZONE\n");
+  std::fprintf(
+      stderr, "usage: crypto_floor [--origin NAME] [--threads N] [--repeat K] [--digest-verify | --zonewarden] ZONE\n");
   return 3;
 }
 
@@ -180,6 +188,7 @@ int run(int argc, char** argv) {
   std::string path;
   unsigned threads = std::max(1U, std::thread::hardware_concurrency());
   int repeat = 1;
+  bool zonewarden = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--version") {
@@ -190,6 +199,8 @@ int run(int argc, char** argv) {
       origin_text = argv[++i];
     } else if (arg == "--digest-verify") {
       g_digest_verify = true;
+    } else if (arg == "--zonewarden") {
+      zonewarden = true;
     } else if (arg == "--threads" && i + 1 < argc) {
       threads = static_cast<unsigned>(std::max(1, std::atoi(argv[++i])));
     } else if (arg == "--repeat" && i + 1 < argc) {
@@ -225,10 +236,13 @@ int run(int argc, char** argv) {
   }
   std::vector<EVP_PKEY*> pkeys;
   std::vector<const EVP_MD*> mds;
+  std::vector<const zw::dnssec::PublicKey*> keys;
   for (const zw::dnssec::KeyInfo& k : analysis.keys) {
     pkeys.push_back(k.key.pkey.get());
     mds.push_back(digest_for(k.key.algorithm));
+    keys.push_back(&k.key);
   }
+  if (zonewarden) g_zonewarden_keys = &keys;
 
   std::size_t rrsigs = 0, skipped = 0, unusable = 0;
   std::vector<Job> jobs;
@@ -265,15 +279,15 @@ int run(int argc, char** argv) {
     job.key = static_cast<std::uint32_t>(key);
     job.data = zw::dnssec::signed_data(sig, zone.names[covered.name], covered.type, zone.records[covered.first].rclass,
                                        rdatas);
-    job.signature = is_ecdsa(sig.algorithm) ? ecdsa_der(sig.signature) : std::string(sig.signature);
+    job.signature = is_ecdsa(sig.algorithm) && !zonewarden ? ecdsa_der(sig.signature) : std::string(sig.signature);
     jobs.push_back(std::move(job));
   }
   const double prep_s = seconds_since(t_prep);
 
   std::printf("zone: %s (%zu records, %zu RRSIGs: %zu over authoritative data, %zu over glue/delegation NS)\n",
               path.c_str(), zone.records.size(), rrsigs, jobs.size() + unusable, skipped);
-  std::printf("untimed: load %.2f s, keys + signed data + DER %.2f s; %s, %u threads\n", load_s, prep_s,
-              OpenSSL_version(OPENSSL_VERSION), threads);
+  std::printf("untimed: load %.2f s, keys + signed data + DER %.2f s; %s, %u threads%s\n", load_s, prep_s,
+              OpenSSL_version(OPENSSL_VERSION), threads, zonewarden ? "; timed: zw::dnssec::verify" : "");
   if (jobs.empty()) {
     std::fprintf(stderr, "crypto_floor: no signature to verify\n");
     return 3;
