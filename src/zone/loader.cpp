@@ -383,7 +383,8 @@ struct State {
   std::optional<std::uint32_t> last_ttl;
   std::optional<std::uint32_t> soa_minimum;
   std::optional<std::uint16_t> zone_class;
-  std::string first_class_where;
+  std::string first_class_file;        ///< where zone_class was set: file …
+  std::uint32_t first_class_line = 0;  ///< … and line (made absolute when a part loaded in parallel is kept)
   core::WireName first_soa_owner;
   core::WireName first_dollar_origin;
 };
@@ -658,12 +659,13 @@ class Loader {
     if (st_.zone_class && *st_.zone_class != rclass) {
       fail(ctx, rec.line,
            "class " + class_name(rclass) + " differs from class " + class_name(*st_.zone_class) + " at " +
-               st_.first_class_where + "; one zone has one class");
+               st_.first_class_file + ":" + std::to_string(st_.first_class_line) + "; one zone has one class");
     }
     if (!st_.zone_class) {
       sets(kClass);
       st_.zone_class = rclass;
-      st_.first_class_where = ctx.name + ":" + std::to_string(rec.line);
+      st_.first_class_file = ctx.name;
+      st_.first_class_line = rec.line;
     }
 
     if (*type == LDNS_RR_TYPE_SOA) {
@@ -844,7 +846,10 @@ bool same_fields(const State& a, const State& b, unsigned fields) {
   if ((fields & kDollarTtl) && a.dollar_ttl != b.dollar_ttl) return false;
   if ((fields & kLastTtl) && a.last_ttl != b.last_ttl) return false;
   if ((fields & kSoaMinimum) && a.soa_minimum != b.soa_minimum) return false;
-  if ((fields & kClass) && (a.zone_class != b.zone_class || a.first_class_where != b.first_class_where)) return false;
+  if ((fields & kClass) && (a.zone_class != b.zone_class || a.first_class_file != b.first_class_file ||
+                            a.first_class_line != b.first_class_line)) {
+    return false;
+  }
   if ((fields & kFirstSoaOwner) && a.first_soa_owner != b.first_soa_owner) return false;
   if ((fields & kFirstDollarOrigin) && a.first_dollar_origin != b.first_dollar_origin) return false;
   return true;
@@ -860,7 +865,8 @@ State after_part(const State& before, const State& part, unsigned written) {
   if (written & kSoaMinimum) s.soa_minimum = part.soa_minimum;
   if (written & kClass) {
     s.zone_class = part.zone_class;
-    s.first_class_where = part.first_class_where;
+    s.first_class_file = part.first_class_file;
+    s.first_class_line = part.first_class_line;
   }
   if (written & kFirstSoaOwner) s.first_soa_owner = part.first_soa_owner;
   if (written & kFirstDollarOrigin) s.first_dollar_origin = part.first_dollar_origin;
@@ -973,6 +979,8 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
       const std::uint32_t offset = k == 0 ? 0 : prev_stop_line - p.first_line;  // absolute = relative + offset
       p.loader->builder().shift_lines(offset);
       state = after_part(state, p.loader->state(), p.loader->written_fields());
+      // A class set in this part was set at a line counted from the part's start ($INCLUDE never gets here).
+      if (p.loader->written_fields() & kClass) state.first_class_line += offset;
       prev_stop_line = p.stop_line + offset;
       prev_stop = p.stop;
       continue;

@@ -126,6 +126,27 @@ TEST_CASE("loading in parallel parts gives the zone loading in order gives", "[l
     CHECK(a.files == b.files);
     CHECK(b.files.size() == 2);
   }
+  SECTION("a class mismatch names the absolute line where the class was set, also past the first 64 KiB") {
+    // The prefix that seeds every part holds only comments, so the class is first set inside a part loaded in
+    // parallel, whose lines count from the part's start until the part is kept.
+    std::string text;
+    for (int i = 0; i < 3000; ++i) text += "; a comment line that fills the first 64 KiB of the file .....\n";
+    text += "$ORIGIN example.\n";
+    for (int i = 0; i < 3000; ++i) text += "d" + std::to_string(i) + " 3600 NS ns.hoster.net.\n";
+    text += "@ 3600 IN SOA ns hostmaster 1 7200 3600 1209600 300\n";  // explicit IN: the class is set before
+    for (int i = 0; i < 3000; ++i) text += "e" + std::to_string(i) + " 3600 NS ns.hoster.net.\n";
+    text += "chaos 3600 CH TXT \"x\"\n";
+    std::ofstream(dir / "class.zone") << text;
+    zw::zone::LoadStats stats;
+    Loaded a = load(dir / "class.zone", true, &stats);
+    Loaded b = load(dir / "class.zone", false);
+    INFO(a.error << " / " << b.error);
+    CHECK(stats.parts > 40);
+    REQUIRE_FALSE(b.error.empty());
+    // The first record (d0, class IN by default) is on line 3002.
+    CHECK(b.error.find("differs from class IN at " + (dir / "class.zone").string() + ":3002;") != std::string::npos);
+    CHECK(a.error == b.error);
+  }
   zw::core::set_worker_count(saved == std::max(1U, std::thread::hardware_concurrency()) ? 0 : saved);
   fs::remove_all(dir);
 }
