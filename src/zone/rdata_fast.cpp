@@ -363,10 +363,7 @@ bool parse(std::uint16_t type, std::span<const Token> t, std::string_view origin
 }  // namespace
 
 int hex_digit_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+  return kHexValue[static_cast<unsigned char>(c)];
 }
 
 std::optional<std::string> decode_base32hex(std::string_view text) {
