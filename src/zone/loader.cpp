@@ -709,10 +709,16 @@ class Loader {
     const bool generic = i < n && !t[i].quoted && t[i].text == "\\#";
     if (generic) decode_generic(rec, i, ctx);
 
-    if (!generic && has_native_parser(*type)) {
+    if (has_native_parser(*type)) {
       fast_.clear();
-      const std::string why = native_rdata(*type, std::span<const Token>(t).subspan(i), ctx.origin, fast_);
-      if (!why.empty()) fail(ctx, rec.line, "cannot parse " + type_name(*type) + " RDATA: " + why);
+      if (generic) {
+        const std::string why = check_native_wire(*type, generic_);
+        if (!why.empty()) fail(ctx, rec.line, "RFC 3597 RDATA is not valid " + type_name(*type) + " RDATA: " + why);
+        fast_ = generic_;
+      } else {
+        const std::string why = native_rdata(*type, std::span<const Token>(t).subspan(i), ctx.origin, fast_);
+        if (!why.empty()) fail(ctx, rec.line, "cannot parse " + type_name(*type) + " RDATA: " + why);
+      }
       builder_.add(ctx.owner, *type, rclass, rttl, fast_, SourceRef{ctx.file, rec.line});
       return;
     }

@@ -177,6 +177,8 @@ std::vector<std::string> split_list(std::string_view value, std::string_view key
   return items;
 }
 
+void check_params(std::string_view w);
+
 struct SvcParam {
   std::uint16_t key = 0;
   std::string wire;
@@ -304,11 +306,100 @@ void svcb(std::span<const Token> t, std::string_view origin, std::string& out) {
       throw Bad{"the mandatory list names " + key_text(k) + ", which the record does not have (RFC 9460 §8)"};
   }
   if (has(kNoDefaultAlpn) && !has(kAlpn)) throw Bad{"no-default-alpn without alpn (RFC 9460 §7.1.1)"};
+  const std::size_t params_at = out.size();
   for (const SvcParam& p : params) {
     put16(out, p.key);
     put16(out, static_cast<std::uint32_t>(p.wire.size()));
     out += p.wire;
   }
+  check_params(std::string_view(out).substr(params_at));  // keyNNNNN values of known keys included
+}
+
+// RFC 9460 §2.2 and §8: SvcParams on the wire, after the TargetName. Shared by the text parser (as a last check
+// of what it wrote) and by RFC 3597 generic RDATA.
+void check_params(std::string_view w) {
+  auto u16 = [&](std::size_t at) {
+    return static_cast<std::uint16_t>((static_cast<unsigned char>(w[at]) << 8) | static_cast<unsigned char>(w[at + 1]));
+  };
+  std::vector<std::uint16_t> keys, mandatory;
+  std::size_t pos = 0;
+  while (pos < w.size()) {
+    if (w.size() - pos < 4) throw Bad{"the RDATA ends inside a SvcParam"};
+    const std::uint16_t key = u16(pos), len = u16(pos + 2);
+    pos += 4;
+    if (w.size() - pos < len) throw Bad{"the RDATA ends inside the value of " + key_text(key)};
+    if (!keys.empty() && key <= keys.back()) throw Bad{"SvcParamKeys are not in strictly increasing order"};
+    keys.push_back(key);
+    const std::string_view v = w.substr(pos, len);
+    pos += len;
+    switch (key) {
+      case kMandatory:
+        if (len == 0 || len % 2 != 0) throw Bad{"malformed mandatory value"};
+        for (std::size_t i = 0; i < len; i += 2) {
+          const std::uint16_t k = u16(pos - len + i);
+          if (k == kMandatory || (!mandatory.empty() && k <= mandatory.back())) {
+            throw Bad{"the mandatory keys are not in strictly increasing order or name mandatory"};
+          }
+          mandatory.push_back(k);
+        }
+        break;
+      case kAlpn:
+        if (len == 0) throw Bad{"empty alpn value"};
+        for (std::size_t i = 0; i < len;) {
+          const std::size_t id = static_cast<unsigned char>(v[i]);
+          if (id == 0 || len - i - 1 < id) throw Bad{"malformed alpn value"};
+          i += 1 + id;
+        }
+        break;
+      case kNoDefaultAlpn:
+      case kOhttp:
+        if (len != 0) throw Bad{key_text(key) + " has a value"};
+        break;
+      case kPort:
+        if (len != 2) throw Bad{"a port value is 2 octets"};
+        break;
+      case kIpv4Hint:
+      case kIpv6Hint: {
+        const std::size_t size = key == kIpv4Hint ? 4 : 16;
+        if (len == 0 || len % size != 0) throw Bad{"malformed " + key_text(key) + " value"};
+        break;
+      }
+      case kEch:
+        if (len == 0) throw Bad{"empty ech value"};
+        break;
+      default: break;
+    }
+  }
+  for (std::uint16_t k : mandatory) {
+    if (!std::binary_search(keys.begin(), keys.end(), k)) {
+      throw Bad{"the mandatory list names " + key_text(k) + ", which the record does not have (RFC 9460 §8)"};
+    }
+  }
+  if (std::binary_search(keys.begin(), keys.end(), std::uint16_t{kNoDefaultAlpn}) &&
+      !std::binary_search(keys.begin(), keys.end(), std::uint16_t{kAlpn})) {
+    throw Bad{"no-default-alpn without alpn (RFC 9460 §7.1.1)"};
+  }
+}
+
+void check_svcb_wire(std::string_view w) {
+  if (w.size() < 3) throw Bad{"shorter than SvcPriority and TargetName"};
+  std::size_t pos = 2;
+  while (true) {
+    if (pos >= w.size()) throw Bad{"the RDATA ends inside the TargetName"};
+    const std::size_t len = static_cast<unsigned char>(w[pos]);
+    if (len > 63) throw Bad{"the TargetName is compressed or has a bad label length"};
+    pos += 1 + len;
+    if (pos - 2 > core::kMaxNameLength) throw Bad{"the TargetName is longer than 255 octets"};
+    if (len == 0) break;
+  }
+  if (pos > w.size()) throw Bad{"the RDATA ends inside the TargetName"};
+  check_params(w.substr(pos));
+}
+
+bool alnum_tag(std::string_view tag) {
+  return !tag.empty() && std::all_of(tag.begin(), tag.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  });
 }
 
 // ---- CAA -------------------------------------------------------------------------------------------------------
@@ -319,10 +410,7 @@ void caa(std::span<const Token> t, std::string& out) {
   if (!flags) throw Bad{"flags " + shown(t[0].text) + " is not a number from 0 to 255"};
   out.push_back(static_cast<char>(*flags));
   const std::string_view tag = t[1].text;
-  const bool alnum = std::all_of(tag.begin(), tag.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  });
-  if (t[1].quoted || tag.empty() || tag.size() > 255 || !alnum) {
+  if (t[1].quoted || tag.size() > 255 || !alnum_tag(tag)) {
     throw Bad{"tag " + shown(tag) + " is not 1 to 255 ASCII letters and digits (RFC 8659 §4.1)"};
   }
   out.push_back(static_cast<char>(tag.size()));
@@ -334,6 +422,23 @@ void caa(std::span<const Token> t, std::string& out) {
 
 bool has_native_parser(std::uint16_t type) {
   return type == kSvcb || type == kHttps || type == kCaa;
+}
+
+std::string check_native_wire(std::uint16_t type, std::string_view wire) {
+  try {
+    if (type == kCaa) {
+      if (wire.size() < 2) throw Bad{"shorter than flags and tag length"};
+      const std::size_t len = static_cast<unsigned char>(wire[1]);
+      if (wire.size() - 2 < len || !alnum_tag(wire.substr(2, len))) {
+        throw Bad{"the tag is not 1 to 255 ASCII letters and digits (RFC 8659 §4.1)"};
+      }
+    } else {
+      check_svcb_wire(wire);
+    }
+    return {};
+  } catch (const Bad& bad) {
+    return bad.why;
+  }
 }
 
 std::string native_rdata(std::uint16_t type, std::span<const Token> tokens, std::string_view origin, std::string& out) {

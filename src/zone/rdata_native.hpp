@@ -28,4 +28,11 @@ bool has_native_parser(std::uint16_t type);
 /// character-string, quoted or not.
 std::string native_rdata(std::uint16_t type, std::span<const Token> tokens, std::string_view origin, std::string& out);
 
+/// Checks RDATA given in RFC 3597 generic form (`\\# len hex`) for a type for which has_native_parser is true:
+/// RFC 3597 §5 requires it to be valid for the type. SVCB/HTTPS: an uncompressed TargetName and SvcParams in
+/// strictly increasing key order that fill the RDATA, each value in its key's format (RFC 9460 §2.2, §7, §8);
+/// CAA: flags, a tag of 1 or more ASCII letters and digits, the value (RFC 8659 §4.1). Returns an empty string
+/// when valid, otherwise the reason.
+std::string check_native_wire(std::uint16_t type, std::string_view wire);
+
 }  // namespace zw::zone

@@ -4,6 +4,7 @@
 // vectors are in test-vectors/kat/.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -272,6 +273,43 @@ TEST_CASE("RFC 9460 Appendix D vectors", "[loader][rdata][kat]") {
   CHECK(ok == 10);
   CHECK(wire == 10);
   CHECK(fail == 10);
+}
+
+TEST_CASE("RFC 3597 generic SVCB, HTTPS and CAA must be valid for the type", "[loader][rdata]") {
+  // RFC 3597 §5: the generic form of a known type must be valid RDATA of that type. Every record above, written as
+  // "\\# len hex", loads to the same bytes.
+  for (const Case& c : kNative) {
+    const std::string generic = "\\# " + std::to_string(std::strlen(c.wire) / 2) + " " + c.wire;
+    INFO(c.type << " " << generic);
+    CHECK(load_hex("rr", c.type, generic) == c.wire);
+  }
+  const std::vector<std::pair<const char*, const char*>> bad = {
+      {"SVCB", "\\# 5 0001 00 0003"},                                // ends inside a SvcParam
+      {"SVCB", "\\# 10 0001 00 0003 0003 003500"},                   // a 3-octet port
+      {"SVCB", "\\# 16 0001 00 0003 0002 0035 0001 0003 026832"},    // keys out of order
+      {"SVCB", "\\# 17 0001 00 0001 0003 026832 0001 0003 026833"},  // a key twice
+      {"SVCB", "\\# 4 0001 c00c"},                                   // a compressed TargetName
+      {"SVCB", "\\# 2 0001"},                                        // no TargetName
+      {"SVCB", "\\# 4 0001 0161"},                                   // the TargetName runs off the end
+      {"SVCB", "\\# 9 0001 00 0000 0002 0001"},                      // mandatory names an absent key
+      {"SVCB", "\\# 7 0001 00 0002 0000"},                           // no-default-alpn without alpn
+      {"SVCB", "\\# 9 0001 00 0001 0002 0000"},                      // an empty alpn-id
+      {"SVCB", "\\# 10 0001 00 0004 0003 c00002"},                   // a 3-octet ipv4hint
+      {"HTTPS", "\\# 8 0001 00 0003 0002 00"},                       // the value runs off the end
+      {"CAA", "\\# 3 00 00 41"},                                     // an empty tag
+      {"CAA", "\\# 5 00 02 2d 2d 41"},                               // a tag that is not alphanumeric
+      {"CAA", "\\# 3 00 05 41"},                                     // the tag runs off the end
+      {"CAA", "\\# 1 00"},                                           // no tag length
+  };
+  for (const auto& [type, text] : bad) {
+    INFO(type << " " << text);
+    const std::string loaded = load_hex("rr", type, text);
+    CHECK(loaded.rfind("error: rdata.zone:4: ", 0) == 0);
+    CHECK(loaded.find("RFC 3597 RDATA is not valid") != std::string::npos);  // not a length mismatch
+  }
+  // Values of known keys written as keyNNNNN are their wire form and must be valid too.
+  CHECK(load_hex("rr", "SVCB", "1 . key3=\"\\000\"").rfind("error: rdata.zone:4: ", 0) == 0);
+  CHECK(load_hex("rr", "SVCB", "1 . key3=\"\\000\\053\"") == "000100000300020035");  // port 53
 }
 
 TEST_CASE("malformed SVCB, HTTPS and CAA are errors at their line", "[loader][rdata]") {
