@@ -61,8 +61,29 @@ std::string load_hex(const std::string& owner, const std::string& type, const st
 }
 
 // The canonical RDATA ldns makes of the same text, or "error: …".
-std::string ldns_hex(const std::string& type, std::string text) {
-  std::replace(text.begin(), text.end(), '\n', ' ');
+std::string ldns_hex(const std::string& type, const std::string& written) {
+  // ldns reads one line: drop comments (outside quoted strings) and join the lines.
+  std::string text;
+  bool quoted = false, comment = false;
+  for (std::size_t i = 0; i < written.size(); ++i) {
+    const char c = written[i];
+    if (c == '\n') {
+      comment = false;
+      text += ' ';
+    } else if (comment) {
+      continue;
+    } else if (c == '\\' && i + 1 < written.size()) {
+      text += c;
+      text += written[++i];
+    } else if (c == '"') {
+      quoted = !quoted;
+      text += c;
+    } else if (c == ';' && !quoted) {
+      comment = true;
+    } else {
+      text += c;
+    }
+  }
   const std::string line = "rr.example. 300 IN " + type + " " + text;
   zw::core::LdnsRdfPtr origin(ldns_dname_new_frm_str("example."));
   ldns_rr* raw = nullptr;
@@ -194,6 +215,56 @@ const std::vector<Case> kOther = {
     {"NSEC", R"(next.example. A TYPE65534 RRSIG NSEC)",
      "046e657874076578616d706c65000006400000000003ff20000000000000000000000000000000000000000000000000000000000000000"
      "2"},
+    {"ZONEMD",
+     R"(2024010101 1 1 ( 0C72AC70B745AC19998811B131D662C90C72AC70 B745AC19998811B131D662C90C72AC70B745AC19998811B131D662C9 ))",
+     "78a3f17501010c72ac70b745ac19998811b131d662c90c72ac70b745ac19998811b131d662c90c72ac70b745ac19998811b131d662c9"},
+    {"OPENPGPKEY", R"(( AAAA
+   AAAA ))",
+     "000000000000"},
+    {"DHCID", R"(( AAIBY2/AuCccgoJbsaxcQc9TUapptP69lOjxfN
+ uVAA2kjEA= ))",
+     "000201636fc0b8271c82825bb1ac5c41cf5351aa69b4febd94e8f17cdb95000da48c40"},
+    {"SMIMEA", R"(3 1 1 ( 0C72AC70B745AC19998811B131D662C9
+   0C72AC70B745AC19998811B131D662C9 ))",
+     "0301010c72ac70b745ac19998811b131d662c90c72ac70b745ac19998811b131d662c9"},
+    {"SOA", R"(ns1 hostmaster 2024010101 1h 15m 1w 1d)",
+     "036e7331076578616d706c65000a686f73746d6173746572076578616d706c650078a3f17500000e100000038400093a8000015180"},
+    {"SOA", R"(NS1.Example. Host\.Master.example. ( 2024010101 ; serial
+  7200 3600 1209600 300 ))",
+     "036e7331076578616d706c65000b686f73742e6d6173746572076578616d706c650078a3f17500001c2000000e10001275000000012c"},
+    {"TXT", R"("\195\169t\195\169")", "05c3a974c3a9"},
+    {"TXT", R"(( "multi"
+  "line" ))",
+     "056d756c7469046c696e65"},
+    {"TXT", R"("" "")", "0000"},
+    {"NSEC3PARAM", R"(1 0 10 AABBCCDD)", "0100000a04aabbccdd"},
+    {"NSEC3", R"(1 1 12 aabbccdd ( 2T7B4G4VSA5SMI47K61MV5BV1A22BOJR A RRSIG ))",
+     "0101000c04aabbccdd14174eb2409fe28bcb4887a1836f957f0a8425e27b0006400000000002"},
+    {"IPSECKEY", R"(10 1 2 192.0.2.38 AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==)",
+     "0a0102c0000226010351537986ed35533b6064478eeeb27b5bd74dae149b6e81ba3a0521af82ab7801"},
+    {"KX", R"(10 KX.example.)", "000a026b78076578616d706c6500"},
+    {"AFSDB", R"(1 AFS.example.)", "000103616673076578616d706c6500"},
+    {"NID", R"(10 0014:4fff:ff20:ee64)", "000a00144fffff20ee64"},
+    {"L32", R"(10 10.1.2.0)", "000a0a010200"},
+    {"EUI64", R"(00-00-5e-ef-10-00-00-2a)", "00005eef1000002a"},
+    {"CDS", R"(0 0 0 00)", "0000000000"},
+    {"CDNSKEY", R"(0 3 0 AA==)", "0000030000"},
+    {"RRSIG", R"(A 8 2 300 ( 20240201000000 20240101000000 12345 example.
+    ZmFrZXNpZ25hdHVyZQ== ))",
+     "000108020000012c65badf00659200803039076578616d706c650066616b657369676e6174757265"},
+    {"RRSIG", R"(HTTPS 13 2 300 20240201000000 20240101000000 12345 example. ZmFrZXNpZ25hdHVyZQ==)",
+     "00410d020000012c65badf00659200803039076578616d706c650066616b657369676e6174757265"},
+    {"RRSIG", R"(TYPE65534 13 2 300 20240201000000 20240101000000 12345 example. ZmFrZXNpZ25hdHVyZQ==)",
+     "fffe0d020000012c65badf00659200803039076578616d706c650066616b657369676e6174757265"},
+    {"MX", R"(10 @)", "000a076578616d706c6500"},
+    {"SRV", R"(0 0 0 .)", "00000000000000"},
+    {"PTR", R"(@)", "076578616d706c6500"},
+    {"HINFO", R"(PC Linux)", "025043054c696e7578"},
+    {"DNAME", R"(Target.Example.)", "06746172676574076578616d706c6500"},
+    {"NSEC", R"(Next.Example. ( A NS SOA
+  RRSIG NSEC DNSKEY HTTPS SVCB CAA ))",
+     "044e657874074578616d706c650000096200000000038000c0010140"},
+    {"A", R"(192.0.2.1 ; a comment)", "c0000201"},
 };
 
 }  // namespace
