@@ -22,7 +22,8 @@ constexpr std::uint16_t kHttps = 65;
 constexpr std::uint16_t kCaa = 257;
 constexpr std::size_t kMaxRdata = 65535;
 
-// RFC 9460 §14.3.2 and the registrations after it (RFC 9461 dohpath, RFC 9540 ohttp).
+// RFC 9460 §14.3.2 and the registrations after it (RFC 9461 dohpath, RFC 9540 ohttp,
+// draft-ietf-tls-key-share-prediction tls-supported-groups).
 enum SvcKey : std::uint16_t {
   kMandatory = 0,
   kAlpn = 1,
@@ -33,21 +34,23 @@ enum SvcKey : std::uint16_t {
   kIpv6Hint = 6,
   kDohPath = 7,
   kOhttp = 8,
+  kTlsSupportedGroups = 9,
 };
 
 struct KeyName {
   std::string_view name;
   std::uint16_t key;
 };
-constexpr std::array<KeyName, 9> kKeyNames = {{{"mandatory", kMandatory},
-                                               {"alpn", kAlpn},
-                                               {"no-default-alpn", kNoDefaultAlpn},
-                                               {"port", kPort},
-                                               {"ipv4hint", kIpv4Hint},
-                                               {"ech", kEch},
-                                               {"ipv6hint", kIpv6Hint},
-                                               {"dohpath", kDohPath},
-                                               {"ohttp", kOhttp}}};
+constexpr std::array<KeyName, 10> kKeyNames = {{{"mandatory", kMandatory},
+                                                {"alpn", kAlpn},
+                                                {"no-default-alpn", kNoDefaultAlpn},
+                                                {"port", kPort},
+                                                {"ipv4hint", kIpv4Hint},
+                                                {"ech", kEch},
+                                                {"ipv6hint", kIpv6Hint},
+                                                {"dohpath", kDohPath},
+                                                {"ohttp", kOhttp},
+                                                {"tls-supported-groups", kTlsSupportedGroups}}};
 
 /// Thrown inside this file with the reason; native_rdata turns it into its return value.
 struct Bad {
@@ -201,6 +204,7 @@ std::string svc_value(std::uint16_t key, const std::optional<std::string>& value
     case kIpv4Hint:
     case kIpv6Hint:
     case kEch:
+    case kTlsSupportedGroups:
       if (empty) throw Bad{"SvcParamKey " + name + " needs a value"};
       break;
     default: return value ? *value : out;  // dohpath: the URI template's octets
@@ -246,6 +250,13 @@ std::string svc_value(std::uint16_t key, const std::optional<std::string>& value
       }
       return out;
     }
+    case kTlsSupportedGroups:  // TLS NamedGroup code points in decimal, 2 octets each, in the order given
+      for (const std::string& group : split_list(*value, name)) {
+        const auto v = decimal(group, 0xffff);
+        if (!v) throw Bad{"tls-supported-groups item " + shown(group) + " is not a number from 0 to 65535"};
+        put16(out, *v);
+      }
+      return out;
     default:  // kEch: the ECHConfigList in base64 (RFC 9460 §9)
       if (!append_base64(*value, out)) throw Bad{"the ech value is not base64"};
       return out;
@@ -357,6 +368,9 @@ void check_params(std::string_view w) {
         break;
       case kPort:
         if (len != 2) throw Bad{"a port value is 2 octets"};
+        break;
+      case kTlsSupportedGroups:
+        if (len == 0 || len % 2 != 0) throw Bad{"malformed tls-supported-groups value"};
         break;
       case kIpv4Hint:
       case kIpv6Hint: {
