@@ -243,7 +243,7 @@ std::string svc_value(std::uint16_t key, const std::optional<std::string>& value
       const bool v4 = key == kIpv4Hint;
       for (const std::string& addr : split_list(*value, name)) {
         unsigned char bytes[16];
-        if (inet_pton(v4 ? AF_INET : AF_INET6, addr.c_str(), bytes) != 1) {
+        if (addr.find('\0') != std::string::npos || inet_pton(v4 ? AF_INET : AF_INET6, addr.c_str(), bytes) != 1) {
           throw Bad{shown(addr) + " in " + name + " is not an " + (v4 ? "IPv4" : "IPv6") + " address"};
         }
         out.append(reinterpret_cast<const char*>(bytes), v4 ? 4 : 16);

@@ -387,41 +387,42 @@ TEST_CASE("RFC 3597 generic SVCB, HTTPS and CAA must be valid for the type", "[l
 
 TEST_CASE("malformed SVCB, HTTPS and CAA are errors at their line", "[loader][rdata]") {
   const std::vector<std::pair<const char*, const char*>> bad = {
-      {"SVCB", "1 . alpn=h2 alpn=h3"},            // a key twice
-      {"SVCB", "1 . port=h2"},                    // not a number
-      {"SVCB", "1 . port=65536"},                 // too large
-      {"SVCB", "1 . ipv4hint=192.0.2.1,"},        // an empty item
-      {"SVCB", "1 . ipv4hint=2001:db8::1"},       // the wrong family
-      {"SVCB", "1 . ipv6hint=192.0.2.1"},         //
-      {"SVCB", "1 . alpn="},                      // alpn needs a value
-      {"SVCB", "1 . alpn=\"\""},                  //
-      {"SVCB", "1 . alpn=h2,,h3"},                // an empty alpn-id
-      {"SVCB", "1 . foo=bar"},                    // an unknown key name
-      {"SVCB", "1 . key65536=x"},                 // key number out of range
-      {"SVCB", "1 . key01=x"},                    // leading zero
-      {"SVCB", "1 . =x"},                         // no key
-      {"SVCB", "1 . \"alpn=h2\""},                // a quoted SvcParam
-      {"SVCB", "1 . alpn= \"h2\""},               // blank between = and the value
-      {"SVCB", "1 . alpn=\"h2\"x"},               // text glued to the quoted value
-      {"SVCB", "1 . alpn=h2\"x\""},               //
-      {"SVCB", "1 . ech=not-base64!"},            //
-      {"SVCB", "1 . ech"},                        //
-      {"SVCB", "1 . no-default-alpn"},            // without alpn (RFC 9460 §7.1.1)
-      {"SVCB", "1 . ohttp=x"},                    // ohttp takes no value (RFC 9540 §4)
-      {"SVCB", "1 . mandatory=foo alpn=h2"},      // unknown key in mandatory
-      {"SVCB", "1 . key667=\"a\\2\""},            // a malformed escape
-      {"SVCB", "65536 ."},                        // priority out of range
-      {"SVCB", "1"},                              // no TargetName
-      {"SVCB", "1 \"x.\""},                       // a quoted TargetName
-      {"HTTPS", "1 . alpn=h2 ALPN=h3"},           // key names are case-insensitive: a repeat
-      {"SVCB", "1 . tls-supported-groups"},       //
-      {"SVCB", "1 . tls-supported-groups=29,x"},  //
-      {"CAA", "256 issue \"x\""},                 // flags out of range
-      {"CAA", "0 issue"},                         // no value
-      {"CAA", "0 issue a b"},                     // two values
-      {"CAA", "0 \"issue\" x"},                   // quoted tag
-      {"CAA", "0 is-sue x"},                      // tag not alphanumeric
-      {"CAA", "0 issue \"a\\2\""},                // a malformed escape
+      {"SVCB", "1 . alpn=h2 alpn=h3"},               // a key twice
+      {"SVCB", "1 . port=h2"},                       // not a number
+      {"SVCB", "1 . port=65536"},                    // too large
+      {"SVCB", "1 . ipv4hint=192.0.2.1,"},           // an empty item
+      {"SVCB", "1 . ipv4hint=2001:db8::1"},          // the wrong family
+      {"SVCB", "1 . ipv6hint=192.0.2.1"},            //
+      {"SVCB", "1 . ipv4hint=\"192.0.2.1\\000x\""},  // a NUL inside an address
+      {"SVCB", "1 . alpn="},                         // alpn needs a value
+      {"SVCB", "1 . alpn=\"\""},                     //
+      {"SVCB", "1 . alpn=h2,,h3"},                   // an empty alpn-id
+      {"SVCB", "1 . foo=bar"},                       // an unknown key name
+      {"SVCB", "1 . key65536=x"},                    // key number out of range
+      {"SVCB", "1 . key01=x"},                       // leading zero
+      {"SVCB", "1 . =x"},                            // no key
+      {"SVCB", "1 . \"alpn=h2\""},                   // a quoted SvcParam
+      {"SVCB", "1 . alpn= \"h2\""},                  // blank between = and the value
+      {"SVCB", "1 . alpn=\"h2\"x"},                  // text glued to the quoted value
+      {"SVCB", "1 . alpn=h2\"x\""},                  //
+      {"SVCB", "1 . ech=not-base64!"},               //
+      {"SVCB", "1 . ech"},                           //
+      {"SVCB", "1 . no-default-alpn"},               // without alpn (RFC 9460 §7.1.1)
+      {"SVCB", "1 . ohttp=x"},                       // ohttp takes no value (RFC 9540 §4)
+      {"SVCB", "1 . mandatory=foo alpn=h2"},         // unknown key in mandatory
+      {"SVCB", "1 . key667=\"a\\2\""},               // a malformed escape
+      {"SVCB", "65536 ."},                           // priority out of range
+      {"SVCB", "1"},                                 // no TargetName
+      {"SVCB", "1 \"x.\""},                          // a quoted TargetName
+      {"HTTPS", "1 . alpn=h2 ALPN=h3"},              // key names are case-insensitive: a repeat
+      {"SVCB", "1 . tls-supported-groups"},          //
+      {"SVCB", "1 . tls-supported-groups=29,x"},     //
+      {"CAA", "256 issue \"x\""},                    // flags out of range
+      {"CAA", "0 issue"},                            // no value
+      {"CAA", "0 issue a b"},                        // two values
+      {"CAA", "0 \"issue\" x"},                      // quoted tag
+      {"CAA", "0 is-sue x"},                         // tag not alphanumeric
+      {"CAA", "0 issue \"a\\2\""},                   // a malformed escape
   };
   for (const auto& [type, text] : bad) {
     INFO(type << " " << text);
