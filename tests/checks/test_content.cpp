@@ -1,7 +1,9 @@
 // test_content.cpp: the content rules every zone gate has (CNAME beside other data, data below a DNAME), and the
 // severity conditions the catalogue states (stale signatures beside current ones), on small zones and the vectors.
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -60,6 +62,28 @@ std::vector<Severity> severities(const zw::checks::ZoneJobResult& r, Code c) {
     if (f.code == c) out.push_back(f.severity);
   }
   return out;
+}
+
+/// Every check over a signed zone given as text, at the vectors' time.
+std::vector<Finding> check_signed_text(const std::string& text) {
+  zw::zone::LoadOptions lo;
+  zw::zone::Zone z = zw::zone::load_zone_text(text, "t.zone", lo);
+  zw::dnssec::ZoneAnalysis a = zw::dnssec::analyse(z);
+  zw::checks::CheckInput in;
+  in.options.now = zw::core::parse_time("2026-01-01T00:00:00Z", 0);
+  zw::checks::ZoneContext ctx;
+  ctx.name = zw::core::name_to_text(z.origin);
+  ctx.zone = &z;
+  ctx.analysis = &a;
+  in.zones.push_back(ctx);
+  return zw::checks::run_checks(in, {});
+}
+
+std::string read_vector(const std::string& rel) {
+  std::ifstream in(std::string(ZW_SOURCE_DIR) + "/test-vectors/zone/" + rel);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 }  // namespace
@@ -126,6 +150,29 @@ TEST_CASE("RRSIG_EXPIRED is a warning beside a current valid signature, an error
   CHECK(severities(dnskey, Code::RRSIG_EXPIRED) == std::vector<Severity>{Severity::Error});
 }
 
+TEST_CASE("RRSIG_NOT_YET_VALID is a warning beside a current valid signature of the same algorithm",
+          "[content][timing]") {
+  // The vector's only www A signature starts tomorrow: an error. Beside it, the current signature by the same ZSK over
+  // the same data (taken from rrsig-expired-beside-valid): a warning.
+  const std::string early = read_vector("timing/rrsig-not-yet-valid.zone");
+  auto alone = check_signed_text(early);
+  REQUIRE(with_code(alone, Code::RRSIG_NOT_YET_VALID).size() == 1);
+  CHECK(with_code(alone, Code::RRSIG_NOT_YET_VALID)[0]->severity == Severity::Error);
+
+  std::string current;
+  std::istringstream lines(read_vector("timing/rrsig-expired-beside-valid.zone"));
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("www.example.", 0) == 0 &&
+        line.find("RRSIG\tA 8 2 3600 20260129000000 20251225000000") != std::string::npos) {
+      current = line + "\n";
+    }
+  }
+  REQUIRE_FALSE(current.empty());
+  auto beside = check_signed_text(early + current);
+  REQUIRE(with_code(beside, Code::RRSIG_NOT_YET_VALID).size() == 1);
+  CHECK(with_code(beside, Code::RRSIG_NOT_YET_VALID)[0]->severity == Severity::Warning);
+}
+
 TEST_CASE("an apex RRset without RRSIG is RRSIG_MISSING beside ZONE_UNSIGNED_APEX", "[content][signature]") {
   auto r = run_vector("signature/zone-unsigned-apex.zone");
   CHECK(severities(r, Code::ZONE_UNSIGNED_APEX).size() == 1);
@@ -138,6 +185,20 @@ TEST_CASE("a second complete NSEC3 chain is NSEC3_CHAIN_EXTRA, not NSEC3_PARAM_M
   CHECK(severities(r, Code::NSEC3_CHAIN_EXTRA) == std::vector<Severity>{Severity::Notice});
   CHECK(severities(r, Code::NSEC3_PARAM_MISMATCH).empty());
   CHECK(severities(r, Code::NSEC3_CHAIN_BROKEN).empty());
+  // A second chain with a record missing is a fragment, not a finished chain: the error stays.
+  std::string text = read_vector("denial/nsec3-chain-extra.zone");
+  const auto at = text.find(" aabbccdd ");
+  REQUIRE(at != std::string::npos);
+  const auto line_start = text.rfind('\n', at) + 1;
+  const std::string owner = text.substr(line_start, text.find('\t', line_start) - line_start);
+  std::string cut;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(owner, 0) != 0) cut += line + "\n";
+  }
+  auto fragment = check_signed_text(cut);
+  CHECK(with_code(fragment, Code::NSEC3_CHAIN_EXTRA).empty());
+  CHECK_FALSE(with_code(fragment, Code::NSEC3_PARAM_MISMATCH).empty());
   // An NSEC3PARAM that names no chain stays the error.
   auto differs = run_vector("denial/nsec3-param-differs.zone");
   CHECK_FALSE(severities(differs, Code::NSEC3_PARAM_MISMATCH).empty());
