@@ -97,7 +97,7 @@ void check_serial(const ZoneContext& ctx, Reporter& rep) {
   rep.rrset(Code::SOA_SERIAL_NOT_INCREASED, *soa,
             {{"serial", std::to_string(*now)},
              {"previous", std::to_string(*before)},
-             {"detail", *now == *before ? "unchanged" : "decreased"}});
+             {"detail", *now == *before ? "equal-content-changed" : "decreased"}});
 }
 
 /// RFC 6781 §4.3.2: going insecure, the DS is removed first and the zone stays signed until it has left caches.
