@@ -1,6 +1,7 @@
 // content.cpp: what a zone may hold at and below a name: a CNAME stands alone (RFC 1034 §3.6.2, RFC 2181 §10.1) and
 // nothing lives below a DNAME (RFC 6672 §2.4).
-#include <algorithm>
+#include <optional>
+#include <string>
 
 #include "checks/common.hpp"
 
