@@ -105,6 +105,7 @@ void check_zonemd(const CheckInput& in, FindingSink& sink);
 void check_denial(const CheckInput& in, FindingSink& sink);     // denial.cpp: NSEC, NSEC3, RFC 9276
 void check_inventory(const CheckInput& in, FindingSink& sink);  // inventory.cpp: --keys, key tags before signing
 void check_history(const CheckInput& in, FindingSink& sink);    // history.cpp: --previous
+void check_content(const CheckInput& in, FindingSink& sink);    // content.cpp: CNAME, DNAME (RFC 2181, RFC 6672)
 
 /// A registered check. A structural one reads only the zone and ZoneAnalysis::signed_zone (never a signature's
 /// status or a key's use) and looks at each zone on its own, so it may run while that zone's signatures are still

@@ -149,12 +149,11 @@ void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
     if (!dnssec::is_authoritative(z, set)) continue;
     auto sigs = a.sigs_of(i);
     if (sigs.empty()) {
+      // The fact (no RRSIG) is reported wherever it holds; at the apex SOA or DNSKEY RRset its consequence for the
+      // whole zone is reported beside it, never instead of it.
+      rep.rrset(Code::RRSIG_MISSING, set);
       bool apex_core = apex && set.name == *apex && (set.type == rrtype::SOA || set.type == rrtype::DNSKEY);
-      if (apex_core) {
-        rep.rrset(Code::ZONE_UNSIGNED_APEX, set, {{"type", zone::type_name(set.type)}});
-      } else {
-        rep.rrset(Code::RRSIG_MISSING, set);
-      }
+      if (apex_core) rep.rrset(Code::ZONE_UNSIGNED_APEX, set, {{"type", zone::type_name(set.type)}});
       continue;
     }
     for (std::uint8_t alg : key_algs) {

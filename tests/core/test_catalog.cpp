@@ -41,7 +41,6 @@ const std::set<std::string> kNotYetInVectors = {
     "KSK_OLD_REMOVED_TOO_EARLY",
     "ALGORITHM_ROLLOVER_ORDER",
     "RFC5011_HOLDDOWN_VIOLATION",
-    "UNSIGN_BEFORE_DS_REMOVED",
 };
 
 std::set<std::string> codes_expected_by_vectors() {
