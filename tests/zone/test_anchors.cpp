@@ -1,16 +1,21 @@
 // test_anchors.cpp: --ds and -k inputs: the formats read (master file, dig +short DS, IANA XML, BIND trust-anchors),
 // hostile files (bounded time and memory), and inputs that serve none of the zones checked (exit 3).
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "checks/zone_run.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
+#include "zone/anchors.hpp"
 
 using namespace zw;
 namespace fs = std::filesystem;
@@ -243,4 +248,71 @@ TEST_CASE("BIND's own bind.keys anchors the 2026 root snapshot", "[anchors][bind
   auto r = checks::run_zone_job(job);
   CHECK(r.zones.at(0).chain == "trust-anchor");
   for (const Finding& f : r.findings) CHECK(f.severity < Severity::Warning);
+}
+
+TEST_CASE("committed malformed anchor files fail with file and line", "[anchors][malformed]") {
+  const std::string dir = kVectors + "malformed/";
+  const std::pair<const char*, int> cases[] = {{"truncated-anchors.xml", 6}, {"bind-keys-missing-semicolon.keys", 4}};
+  for (const auto& [file, line] : cases) {
+    INFO(file);
+    std::string msg = error_of(job_for({kZone}, {}, {dir + file}));
+    CHECK(msg.find(dir + file + ":" + std::to_string(line) + ": ") == 0);
+  }
+}
+
+TEST_CASE("a DS set can come through a pipe", "[anchors]") {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  const std::string text = "example. IN DS 20045 8 2 " + kKskDigest + "\n";
+  REQUIRE(::write(fds[1], text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  ::close(fds[1]);
+  auto r = checks::run_zone_job(job_for({kZone}, {"/dev/fd/" + std::to_string(fds[0])}, {}));
+  ::close(fds[0]);
+  CHECK(r.zones.at(0).chain == "ds");
+  CHECK_FALSE(has(r, catalog::Code::ZONE_BOGUS));
+}
+
+TEST_CASE("mutated anchor files end in records or a clear input error", "[anchors][malformed]") {
+  const std::vector<std::string> seeds = {
+      ZW_SOURCE_DIR "/zones/root/root-anchors.xml",
+      ZW_SOURCE_DIR "/zones/root/root-anchors.ds",
+      kVectors + "anchors/bind.keys",
+  };
+  std::mt19937 rng(20261207);
+  zone::AnchorReadOptions opt;
+  opt.allow_dnskey = true;
+  opt.now = core::parse_time("2026-01-01T00:00:00Z", 0);
+  opt.origin = std::string(1, '\0');
+  std::size_t errors = 0;
+  std::size_t read = 0;
+  for (const std::string& seed : seeds) {
+    std::ifstream in(seed, std::ios::binary);
+    const std::string original((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE(original.size() > 100);
+    for (int i = 0; i < 300; ++i) {
+      std::string text = original;
+      int rounds = std::uniform_int_distribution<int>(1, 4)(rng);
+      for (int k = 0; k < rounds && !text.empty(); ++k) {
+        std::size_t p = std::uniform_int_distribution<std::size_t>(0, text.size() - 1)(rng);
+        switch (std::uniform_int_distribution<int>(0, 3)(rng)) {
+          case 0: text.erase(p, std::uniform_int_distribution<std::size_t>(1, 40)(rng)); break;
+          case 1: text.resize(p); break;
+          case 2:
+            text.insert(p, std::string(1, "<>/\"{};#*\n 0A"[std::uniform_int_distribution<int>(0, 12)(rng)]));
+            break;
+          default: text.insert(p, text.substr(p, std::uniform_int_distribution<std::size_t>(1, 200)(rng))); break;
+        }
+      }
+      try {
+        auto recs = zone::read_anchor_text(text, "mutant", opt);
+        CHECK_FALSE(recs.empty());
+        ++read;
+      } catch (const Error& e) {
+        CHECK(std::string(e.what()).rfind("mutant", 0) == 0);
+        ++errors;
+      }
+    }
+  }
+  CHECK(errors > 0);
+  CHECK(read > 0);
 }
