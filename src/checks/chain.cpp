@@ -304,20 +304,16 @@ std::set<std::string> ns_targets(const zone::Zone& z, const zone::RRset* set) {
   return out;
 }
 
-/// The A and AAAA addresses at a name, as text, sorted.
-std::set<std::string> addresses(const zone::Zone& z, std::string_view wire) {
+/// The addresses of one type (A or AAAA) at a name, as text, sorted.
+std::set<std::string> addresses(const zone::Zone& z, std::string_view wire, std::uint16_t type) {
   std::set<std::string> out;
-  for (std::uint16_t type : {rrtype::A, rrtype::AAAA}) {
-    const zone::RRset* set = z.find(wire, type);
-    if (!set) continue;
-    for (const zone::Record& r : z.records_of(*set)) {
-      std::string_view rd = z.rdata(r);
-      char buf[64] = {};
-      int af = type == rrtype::A ? AF_INET : AF_INET6;
-      if (rd.size() == (type == rrtype::A ? 4U : 16U) && ::inet_ntop(af, rd.data(), buf, sizeof buf)) {
-        out.insert(buf);
-      }
-    }
+  const zone::RRset* set = z.find(wire, type);
+  if (!set) return out;
+  const int af = type == rrtype::A ? AF_INET : AF_INET6;
+  for (const zone::Record& r : z.records_of(*set)) {
+    std::string_view rd = z.rdata(r);
+    char buf[64] = {};
+    if (rd.size() == (type == rrtype::A ? 4U : 16U) && ::inet_ntop(af, rd.data(), buf, sizeof buf)) out.insert(buf);
   }
   return out;
 }
@@ -348,18 +344,20 @@ void check_parent_child(const CheckInput& in, const ZoneContext& ctx, FindingSin
     core::WireName wire;
     std::string err;
     if (!core::parse_name(ns, ".", wire, err) || !core::name_is_subdomain(wire, c.origin)) continue;
-    std::set<std::string> glue = addresses(p, wire);
-    if (glue.empty()) continue;  // GLUE_MISSING is the parent's
-    std::set<std::string> own = addresses(c, wire);
-    if (glue == own) continue;
-    Reporter::Params params{{"nameserver", ns}, {"parent", joined(glue)}, {"child", joined(own)}};
-    auto name = c.find_name(wire);
-    const zone::RRset* at = name ? c.find(*name, rrtype::A) : nullptr;
-    if (!at && name) at = c.find(*name, rrtype::AAAA);
-    if (at) {
-      rep.rrset(Code::GLUE_MISMATCH, *at, std::move(params));
-    } else {
-      rep.zone(Code::GLUE_MISMATCH, std::move(params));
+    // Per address family: a parent that publishes only A glue is not stale about the AAAA addresses.
+    for (std::uint16_t type : {rrtype::A, rrtype::AAAA}) {
+      std::set<std::string> glue = addresses(p, wire, type);
+      if (glue.empty()) continue;  // GLUE_MISSING is the parent's
+      std::set<std::string> own = addresses(c, wire, type);
+      if (glue == own) continue;
+      Reporter::Params params{{"nameserver", ns}, {"parent", joined(glue)}, {"child", joined(own)}};
+      auto name = c.find_name(wire);
+      const zone::RRset* at = name ? c.find(*name, type) : nullptr;
+      if (at) {
+        rep.rrset(Code::GLUE_MISMATCH, *at, std::move(params));
+      } else {
+        rep.zone(Code::GLUE_MISMATCH, std::move(params));
+      }
     }
   }
 }

@@ -160,3 +160,25 @@ TEST_CASE("the 2024 root zone is the parent of the TLD transfers of the same day
     CHECK(f.severity < Severity::Warning);
   }
 }
+
+TEST_CASE("glue is compared per address family: no AAAA glue is not stale glue", "[anchors][parent]") {
+  std::ifstream in(kChain + "parent-child-clean-parent.zone");
+  std::string text, line;
+  while (std::getline(in, line)) {
+    if (line.rfind("ns.secure.example.", 0) == 0 && line.find("\tAAAA\t") != std::string::npos) continue;
+    text += line + "\n";
+  }
+  TempFile parent(text);
+  checks::ZoneJob job = pair("parent-child-clean");
+  job.files[1] = parent.path.string();
+  auto r = checks::run_zone_job(job);
+  CHECK(chains(r).at("secure.example.") == "parent-zone");
+  CHECK_FALSE(has(r, catalog::Code::GLUE_MISMATCH, "secure.example."));
+  // A stale AAAA beside a correct A is reported.
+  std::string stale = text;
+  stale += "ns.secure.example.\t3600\tIN\tAAAA\t2001:db8:1::999\n";
+  TempFile parent2(stale);
+  job.files[1] = parent2.path.string();
+  r = checks::run_zone_job(job);
+  CHECK(has(r, catalog::Code::GLUE_MISMATCH, "secure.example."));
+}
