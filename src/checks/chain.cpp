@@ -134,6 +134,8 @@ Verdict check_zone_chain(const CheckInput& in, const ZoneContext& ctx, const std
   const ChainInput& chain = ctx.chain;
 
   if (!a.signed_zone) {
+    // The fact (no DNSKEY RRset) is reported whatever its consequence is.
+    rep.zone(Code::ZONE_UNSIGNED);
     if (!chain.parent_ds.empty()) {
       rep.zone(Code::ZONE_BOGUS, {{"reason", "the parent publishes DS records but the zone has no DNSKEY RRset"}});
       return Verdict::Bogus;
@@ -142,7 +144,6 @@ Verdict check_zone_chain(const CheckInput& in, const ZoneContext& ctx, const std
       rep.zone(Code::ZONE_BOGUS, {{"reason", "a trust anchor is configured but the zone has no DNSKEY RRset"}});
       return Verdict::Bogus;
     }
-    rep.zone(Code::ZONE_UNSIGNED);
     return Verdict::Insecure;
   }
   // The parent zone, checked too, is unsigned or has no DS for the zone: validators treat the zone as insecure.
