@@ -120,10 +120,10 @@ void check_zone_keys(const ZoneContext& ctx, const Options& opt, FindingSink& si
       }
       if (!collide) continue;
       bool both_sign = a.keys[i].valid_signatures > 0 && a.keys[j].valid_signatures > 0;
-      std::string keys = std::to_string(x.tag) + "/flags " + flags_text(x.flags) + " and " + std::to_string(y.tag) +
-                         "/flags " + flags_text(y.flags) + " (algorithm " + alg_text(x.algorithm) + ")";
       rep.record(Code::KEYTAG_COLLISION, z.records[a.keys[j].record],
-                 {{"keytag", std::to_string(shared)}, {"keys", keys}}, both_sign ? Severity::Error : Severity::Warning);
+                 keytag_collision_params(shared, x, a.keys[i].valid_signatures > 0 ? "published, signing" : "published",
+                                         y, a.keys[j].valid_signatures > 0 ? "published, signing" : "published"),
+                 both_sign ? Severity::Error : Severity::Warning);
     }
   }
 }
