@@ -79,7 +79,7 @@ TEST_CASE("catalogue codes are unique, documented and well-formed", "[catalog]")
     auto params = catalog::param_names(e);
     std::set<std::string_view> declared(params.begin(), params.end());
     std::string msg(e.message);
-    std::regex placeholder("\\{([a-z_]+)\\}");
+    std::regex placeholder("\\{([a-z_]+)(?::[^}]*)?\\}");  // "{name}" or "{name:noun}"
     for (auto it = std::sregex_iterator(msg.begin(), msg.end(), placeholder); it != std::sregex_iterator(); ++it) {
       CHECK(declared.count((*it)[1].str()) == 1);
     }
