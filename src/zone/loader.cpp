@@ -218,39 +218,98 @@ bool has_gzip_magic(std::string_view data) {
   return data.size() >= 2 && data[0] == '\x1f' && data[1] == '\x8b';
 }
 
-// Decompresses every gzip member. Stops early at a NUL byte (a zero-filled bomb is not text; the scanner
-// reports it), so hostile input cannot make it inflate gigabytes of zeros.
+/// What one zone may read: bytes after decompression (the zone file and its $INCLUDEs together) and $INCLUDEs.
+struct Budget {
+  std::uint64_t limit = 0;
+  std::uint64_t used = 0;
+  std::size_t includes = 0;
+  std::uint64_t left() const { return used >= limit ? 0 : limit - used; }
+};
+
 Error too_large(const std::string& path, std::uint64_t limit) {
   return Error(path + ": input larger than " + std::to_string(limit >> 20) + " MiB (--max-input-size)");
 }
 
-std::string gunzip(const std::string& in, const std::string& path, std::uint64_t limit) {
+// The scanner's words, said as soon as the reader sees the NUL: nothing after it is read.
+Error binary_data(const std::string& path, std::string_view text, std::size_t at) {
+  const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
+  return Error(path + ":" + std::to_string(line) + ": NUL byte in the text (binary data?)");
+}
+
+// Throws binary_data when text[from, to) holds a NUL byte.
+void check_binary(const std::string& path, std::string_view text, std::size_t from, std::size_t to) {
+  if (const void* nul = std::memchr(text.data() + from, '\0', to - from)) {
+    throw binary_data(path, text, static_cast<std::size_t>(static_cast<const char*>(nul) - text.data()));
+  }
+}
+
+// Reads up to `n` bytes, fewer only at the end of the input.
+std::size_t read_full(int fd, char* buf, std::size_t n) {
+  std::size_t got = 0;
+  while (got < n) {
+    const ssize_t r = ::read(fd, buf + got, n - got);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      throw OpenError{errno};
+    }
+    if (r == 0) break;
+    got += static_cast<std::size_t>(r);
+  }
+  return got;
+}
+
+// Reads a whole input from `fd` in blocks, gzip (magic 1f 8b) decompressed as a stream whatever the file is called.
+// Stops at the zone's budget and at the first block holding a NUL byte, so that neither a gzip bomb nor a sparse or
+// endless file is read whole: memory stays within the budget. `size_hint` is the file's size when known.
+std::string read_bounded(int fd, const std::string& path, Budget& budget, std::uint64_t size_hint) {
+  const std::uint64_t limit = budget.left();
+  std::string raw(kReadChunk, '\0');
+  std::size_t raw_len = read_full(fd, raw.data(), kReadChunk);
+  std::string out;
+  if (!has_gzip_magic(std::string_view(raw.data(), raw_len))) {
+    if (size_hint > limit) throw too_large(path, budget.limit);
+    out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(size_hint, limit)) + 1);
+    std::size_t len = 0;
+    while (raw_len > 0) {
+      if (len + raw_len > limit) throw too_large(path, budget.limit);
+      out.append(raw.data(), raw_len);
+      check_binary(path, out, len, len + raw_len);
+      len += raw_len;
+      raw_len = read_full(fd, raw.data(), kReadChunk);
+    }
+    budget.used += len;
+    return out;
+  }
   z_stream zs{};
   if (inflateInit2(&zs, 15 + 16) != Z_OK) throw Error(path + ": cannot initialise zlib");
   InflateEnder ender{&zs};
-  std::string out;
-  out.resize(std::max<std::size_t>(in.size() * 4, 1 << 16));
-  std::size_t len = 0;
-  std::size_t fed = 0;
+  bool eof = raw_len < kReadChunk;
+  zs.next_in = reinterpret_cast<Bytef*>(raw.data());
+  zs.avail_in = static_cast<uInt>(raw_len);
   auto refill = [&]() {
-    if (zs.avail_in != 0 || fed >= in.size()) return;
-    std::size_t k = std::min<std::size_t>(in.size() - fed, std::size_t{1} << 30);
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data() + fed));
-    zs.avail_in = static_cast<uInt>(k);
-    fed += k;
+    if (zs.avail_in != 0 || eof) return;
+    raw_len = read_full(fd, raw.data(), kReadChunk);
+    eof = raw_len < kReadChunk;
+    zs.next_in = reinterpret_cast<Bytef*>(raw.data());
+    zs.avail_in = static_cast<uInt>(raw_len);
   };
+  // Never more than the budget plus one byte (which proves the input too large).
+  const std::uint64_t cap = limit + 1;
+  std::size_t len = 0;
   while (true) {
     refill();
-    if (len >= limit) throw too_large(path, limit);
-    if (len == out.size()) out.resize(out.size() * 2);
-    std::size_t room = std::min<std::size_t>(out.size() - len, std::size_t{1} << 30);
+    if (len >= out.size()) {
+      if (len >= cap) throw too_large(path, budget.limit);
+      out.resize(static_cast<std::size_t>(std::min<std::uint64_t>(cap, std::max<std::size_t>(2 * len, kReadChunk))));
+    }
+    const std::size_t room = std::min<std::size_t>(out.size() - len, std::size_t{1} << 30);
     zs.next_out = reinterpret_cast<Bytef*>(out.data() + len);
     zs.avail_out = static_cast<uInt>(room);
-    int r = inflate(&zs, Z_NO_FLUSH);
-    std::size_t produced = room - zs.avail_out;
-    bool nul = std::memchr(out.data() + len, '\0', produced) != nullptr;
+    const int r = inflate(&zs, Z_NO_FLUSH);
+    const std::size_t produced = room - zs.avail_out;
+    check_binary(path, out, len, len + produced);
     len += produced;
-    if (nul) break;
+    if (len > limit) throw too_large(path, budget.limit);
     if (r == Z_STREAM_END) {
       refill();
       if (zs.avail_in >= 2 && zs.next_in[0] == 0x1f && zs.next_in[1] == 0x8b) {
@@ -259,80 +318,58 @@ std::string gunzip(const std::string& in, const std::string& path, std::uint64_t
       }
       break;  // like gzip(1), ignore trailing garbage after the last member
     }
-    if (r == Z_BUF_ERROR && zs.avail_in == 0 && fed >= in.size()) throw Error(path + ": truncated gzip data");
+    if (r == Z_BUF_ERROR && zs.avail_in == 0 && eof) throw Error(path + ": truncated gzip data");
     if (r != Z_OK && r != Z_BUF_ERROR) {
       throw Error(path + ": corrupt gzip data: " + (zs.msg ? zs.msg : "error " + std::to_string(r)));
     }
   }
-  if (len > limit) throw too_large(path, limit);
   out.resize(len);
+  budget.used += len;
   return out;
 }
 
-// Reads a whole file; gzip data (magic 1f 8b) is decompressed whatever the file is called.
-std::string read_input(const std::string& path, std::uint64_t limit) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw OpenError{errno};
-  FdCloser closer{fd};
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) throw OpenError{errno};
-  if (S_ISDIR(st.st_mode)) throw OpenError{EISDIR};
-  const bool regular = S_ISREG(st.st_mode);
-  std::string data;
-  data.resize(regular ? static_cast<std::size_t>(st.st_size) + 1 : kReadChunk);
-  std::size_t len = 0;
-  while (true) {
-    if (len >= limit) throw too_large(path, limit);
-    if (len == data.size()) data.resize(data.size() * 2);
-    ssize_t n = ::read(fd, data.data() + len, std::min(data.size() - len, kReadChunk * 64));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw OpenError{errno};
-    }
-    if (n == 0) break;
-    auto got = static_cast<std::size_t>(n);
-    bool nul = std::memchr(data.data() + len, '\0', got) != nullptr;
-    len += got;
-    // A pipe or device may never end (/dev/zero, /dev/urandom): stop at binary data unless it is gzip (magic and
-    // the deflate method byte, RFC 1952 §2.3.1).
-    if (!regular && nul && !(len >= 3 && has_gzip_magic(std::string_view(data.data(), len)) && data[2] == '\x08')) {
-      break;
-    }
-  }
-  if (len > limit) throw too_large(path, limit);
-  data.resize(len);
-  if (has_gzip_magic(data)) return gunzip(data, path, limit);
-  return data;
-}
-
-/// A top-level zone file: mapped (large plain files, so that parts already parsed can leave memory) or read.
+/// A top-level zone file ("-": standard input): mapped (large plain files, so that parts already parsed can leave
+/// memory) or read.
 class InputText {
  public:
-  InputText(const std::string& path, std::uint64_t limit) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  InputText(const std::string& path, Budget& budget) {
+    const bool stdin_input = path == "-";
+    const int fd = stdin_input ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw OpenError{errno};
-    FdCloser closer{fd};
+    struct Closer {
+      int fd;
+      bool own;
+      ~Closer() {
+        if (own) ::close(fd);
+      }
+    } closer{fd, !stdin_input};
     struct stat st {};
     if (::fstat(fd, &st) != 0) throw OpenError{errno};
-    if (S_ISREG(st.st_mode) && st.st_size >= kMapAbove) {
-      if (static_cast<std::uint64_t>(st.st_size) > limit) throw too_large(path, limit);
+    if (S_ISDIR(st.st_mode)) throw OpenError{EISDIR};
+    const bool regular = S_ISREG(st.st_mode);
+    char magic[2] = {0, 0};
+    if (regular && st.st_size >= kMapAbove && !stdin_input && ::pread(fd, magic, 2, 0) == 2 &&
+        !has_gzip_magic(std::string_view(magic, 2))) {
+      if (static_cast<std::uint64_t>(st.st_size) > budget.left()) throw too_large(path, budget.limit);
       const auto len = static_cast<std::size_t>(st.st_size);
       void* p = ::mmap(nullptr, len, PROT_READ, MAP_PRIVATE, fd, 0);
       if (p != MAP_FAILED) {
         map_ = p;
         map_len_ = len;
         view_ = std::string_view(static_cast<const char*>(p), len);
-        if (!has_gzip_magic(view_)) {
-          ::madvise(map_, map_len_, MADV_SEQUENTIAL);
-          return;
+        ::madvise(map_, map_len_, MADV_SEQUENTIAL);
+        // Binary data in the first block is reported before anything is scanned; the scan finds it anywhere else.
+        try {
+          check_binary(path, view_, 0, std::min(len, kReadChunk));
+        } catch (...) {
+          unmap();
+          throw;
         }
-        owned_ = gunzip(std::string(view_), path, limit);
-        unmap();
-        view_ = owned_;
+        budget.used += len;
         return;
       }
     }
-    owned_ = read_input(path, limit);
+    owned_ = read_bounded(fd, path, budget, regular ? static_cast<std::uint64_t>(st.st_size) : 0);
     view_ = owned_;
   }
   InputText(const InputText&) = delete;
@@ -361,8 +398,11 @@ class InputText {
   std::string_view view_;
 };
 
-/// Files named in SourceRefs: the zone file and its $INCLUDEs, shared by the loaders of one zone's parts.
+/// Files named in SourceRefs: the zone file and its $INCLUDEs, shared by the loaders of one zone's parts, with
+/// what the zone may still read.
 struct FileRegistry {
+  Budget budget;
+  std::string include_root;  ///< resolved (realpath); empty until the first $INCLUDE
   std::vector<std::string> files;
   std::unordered_map<std::string, std::uint32_t> index;
   std::uint32_t add(const std::string& path) {
@@ -547,6 +587,9 @@ class Loader {
     const std::string resolved = p.is_absolute() ? file : (std::filesystem::path(ctx.name).parent_path() / p).string();
     const int limit = std::clamp(options_.max_include_depth, 0, kHardIncludeLimit);
     if (ctx.depth + 1 > limit) fail(ctx, rec.line, "include nesting deeper than " + std::to_string(limit) + " (loop?)");
+    if (++files_.budget.includes > options_.max_includes) {
+      fail(ctx, rec.line, "more than " + std::to_string(options_.max_includes) + " $INCLUDE files for one zone");
+    }
     Context child;
     child.name = resolved;
     child.depth = ctx.depth + 1;
@@ -554,13 +597,51 @@ class Loader {
         rec.tokens.size() == 3 ? parse_domain(rec.tokens[2], ctx.origin, ctx, rec.line, "$INCLUDE origin") : ctx.origin;
     std::string text;
     try {
-      text = read_input(resolved, options_.max_input_bytes);
+      text = read_include(resolved, ctx, rec.line);
     } catch (const OpenError& e) {
       fail(ctx, rec.line, "cannot open $INCLUDE file '" + resolved + "': " + errno_text(e.err));
     }
     child.file = file_index(resolved);
     Scanner scanner(text, child.name);
     run(scanner, child);
+  }
+
+  // The directory $INCLUDE files must stay in: --include-root, else the directory of the zone file (the current
+  // one for standard input), resolved so that '..' and symbolic links cannot lead out of it.
+  const std::string& include_root() {
+    if (!files_.include_root.empty()) return files_.include_root;
+    std::string root = options_.include_root;
+    if (root.empty()) {
+      const std::string& top = files_.files.empty() ? std::string() : files_.files.front();
+      root = top == "-" ? "." : std::filesystem::path(top).parent_path().string();
+      if (root.empty()) root = ".";
+    }
+    std::unique_ptr<char, decltype(&std::free)> real(::realpath(root.c_str(), nullptr), &std::free);
+    if (!real) throw Error("cannot resolve the include root '" + root + "' (--include-root): " + errno_text(errno));
+    files_.include_root = real.get();
+    return files_.include_root;
+  }
+
+  // Opens an included file if it resolves below the include root and is a regular file (opened without blocking, so
+  // that a FIFO cannot hang the load), and reads it within the zone's budget. Refusals name the file, never its
+  // content.
+  std::string read_include(const std::string& path, const Context& ctx, std::uint32_t line) {
+    const std::string& root = include_root();
+    std::unique_ptr<char, decltype(&std::free)> real(::realpath(path.c_str(), nullptr), &std::free);
+    if (!real) throw OpenError{errno};
+    const std::string_view r(real.get());
+    const bool inside = root == "/" || r == root ||
+                        (r.size() > root.size() && r.substr(0, root.size()) == root && r[root.size()] == '/');
+    if (!inside) {
+      fail(ctx, line, "$INCLUDE file '" + path + "' is outside the include root '" + root + "' (see --include-root)");
+    }
+    const int fd = ::open(real.get(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) throw OpenError{errno};
+    FdCloser closer{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) throw OpenError{errno};
+    if (!S_ISREG(st.st_mode)) fail(ctx, line, "$INCLUDE file '" + path + "' is not a regular file");
+    return read_bounded(fd, path, files_.budget, static_cast<std::uint64_t>(st.st_size));
   }
 
   const ldns_rdf* origin_rdf(std::string_view origin) {
@@ -896,16 +977,18 @@ struct Part {
   bool nul = false;                             ///< a NUL byte: not a master file
 };
 
-Zone load_sequential(std::string_view text, const std::string& path, const LoadOptions& options) {
+Zone load_sequential(std::string_view text, const std::string& path, const LoadOptions& options, const Budget& budget) {
   FileRegistry files;
+  files.budget = budget;
   Loader loader(options, files);
   loader.load(text, path);
   return std::move(loader).finish(path);
 }
 
-Zone load_parallel(const InputText& input, const std::string& path, const LoadOptions& options) {
+Zone load_parallel(const InputText& input, const std::string& path, const LoadOptions& options, const Budget& budget) {
   const std::string_view text = input.view();
   FileRegistry files;
+  files.budget = budget;
   files.add(path);
 
   // The guess: the state after the records of the first 64 KiB.
@@ -918,7 +1001,7 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
       const std::size_t prefix_end = std::min(kPrefixBytes, options.parallel_part_bytes);
       prefix.load(text, path, 0, next_cut(text, prefix_end, text.size()), 1);
     } catch (...) {
-      return load_sequential(text, path, options);  // errors and $INCLUDE are reported in order
+      return load_sequential(text, path, options, budget);  // errors and $INCLUDE are reported in order
     }
     guess = prefix.state();
   }
@@ -963,7 +1046,7 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
       1);
 
   for (const Part& p : parts) {
-    if (p.nul) return load_sequential(text, path, options);
+    if (p.nul) return load_sequential(text, path, options, budget);
   }
   // Accept or reload the parts in order, carrying the true state and the line offset.
   State state = initial;
@@ -1008,15 +1091,17 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
 Zone load_zone_file(const std::string& path, const LoadOptions& options) {
   try {
     std::unique_ptr<InputText> input;
+    Budget budget;
+    budget.limit = options.max_input_bytes;
     try {
-      input = std::make_unique<InputText>(path, options.max_input_bytes);
+      input = std::make_unique<InputText>(path, budget);
     } catch (const OpenError& e) {
       throw Error(path + ": cannot open: " + errno_text(e.err));
     }
     if (options.parallel && input->view().size() >= 2 * options.parallel_part_bytes && core::worker_count() > 1) {
-      return load_parallel(*input, path, options);
+      return load_parallel(*input, path, options, budget);
     }
-    return load_sequential(input->view(), path, options);
+    return load_sequential(input->view(), path, options, budget);
   } catch (const std::bad_alloc&) {
     throw Error(path + ": out of memory while loading");
   }
@@ -1024,7 +1109,10 @@ Zone load_zone_file(const std::string& path, const LoadOptions& options) {
 
 Zone load_zone_text(const std::string& text, const std::string& name, const LoadOptions& options) {
   try {
-    return load_sequential(text, name, options);
+    Budget budget;
+    budget.limit = options.max_input_bytes;
+    budget.used = text.size();
+    return load_sequential(text, name, options, budget);
   } catch (const std::bad_alloc&) {
     throw Error(name + ": out of memory while loading");
   }
