@@ -441,6 +441,31 @@ enum StateField : unsigned {
   kFirstDollarOrigin = 128,
 };
 
+/// What a transfer's completeness is judged by: the records read (before duplicates are removed), the type and
+/// line of the first and last, and every SOA (line, lower-case owner and canonical RDATA).
+struct Tally {
+  std::uint64_t records = 0;
+  std::uint16_t first_type = 0;
+  std::uint16_t last_type = 0;
+  std::uint32_t last_line = 0;
+  std::vector<std::pair<std::uint32_t, std::string>> soas;
+
+  /// Adds the records counted by `next`, which came after ours.
+  void append(Tally&& next) {
+    if (next.records == 0) return;
+    if (records == 0) first_type = next.first_type;
+    last_type = next.last_type;
+    last_line = next.last_line;
+    records += next.records;
+    for (auto& soa : next.soas) soas.push_back(std::move(soa));
+  }
+  /// Adds `offset` to the lines (a part loaded in parallel counts them from its start).
+  void shift_lines(std::uint32_t offset) {
+    last_line += offset;
+    for (auto& soa : soas) soa.first += offset;
+  }
+};
+
 // Thrown by a speculative part that meets something only a sequential load handles ($INCLUDE).
 struct NeedSequential {};
 
@@ -483,6 +508,7 @@ class Loader {
   unsigned read_fields() const { return read_; }
   unsigned written_fields() const { return written_; }
   ZoneBuilder& builder() { return builder_; }
+  Tally& tally() { return tally_; }
 
   Zone finish(const std::string& name) && {
     if (options_.origin.empty()) {
@@ -804,6 +830,7 @@ class Loader {
           if (from_this_soa) rttl = minimum;
         }
         builder_.add(ctx.owner, *type, rclass, rttl, fast_, SourceRef{ctx.file, rec.line});
+        count(*type, ctx.owner, fast_, rec.line);
         return;
       }
     }
@@ -892,10 +919,24 @@ class Loader {
       if (from_this_soa) rttl = minimum;
     }
 
-    builder_.add(ctx.owner, *type, rclass, rttl, serialise(rr.get(), ctx, rec.line), SourceRef{ctx.file, rec.line});
+    const std::string_view rdata = serialise(rr.get(), ctx, rec.line);
+    builder_.add(ctx.owner, *type, rclass, rttl, rdata, SourceRef{ctx.file, rec.line});
+    count(*type, ctx.owner, rdata, rec.line);
+  }
+
+  void count(std::uint16_t type, std::string_view owner, std::string_view rdata, std::uint32_t line) {
+    if (tally_.records++ == 0) tally_.first_type = type;
+    tally_.last_type = type;
+    tally_.last_line = line;
+    if (type != LDNS_RR_TYPE_SOA) return;
+    std::string key;
+    for (char c : owner) key.push_back(static_cast<char>(ascii_lower(static_cast<unsigned char>(c))));
+    key += rdata;
+    tally_.soas.emplace_back(line, std::move(key));
   }
 
   std::optional<std::string> next_hash_;  ///< the NSEC3 next hashed owner of the record being read
+  Tally tally_;                           ///< of the records of the last load()
   LoadOptions options_;
   ZoneBuilder builder_;
   FileRegistry& files_;
@@ -977,15 +1018,18 @@ struct Part {
   bool nul = false;                             ///< a NUL byte: not a master file
 };
 
-Zone load_sequential(std::string_view text, const std::string& path, const LoadOptions& options, const Budget& budget) {
+Zone load_sequential(std::string_view text, const std::string& path, const LoadOptions& options, const Budget& budget,
+                     Tally* tally = nullptr) {
   FileRegistry files;
   files.budget = budget;
   Loader loader(options, files);
   loader.load(text, path);
+  if (tally) *tally = std::move(loader.tally());
   return std::move(loader).finish(path);
 }
 
-Zone load_parallel(const InputText& input, const std::string& path, const LoadOptions& options, const Budget& budget) {
+Zone load_parallel(const InputText& input, const std::string& path, const LoadOptions& options, const Budget& budget,
+                   Tally* tally) {
   const std::string_view text = input.view();
   FileRegistry files;
   files.budget = budget;
@@ -1001,7 +1045,7 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
       const std::size_t prefix_end = std::min(kPrefixBytes, options.parallel_part_bytes);
       prefix.load(text, path, 0, next_cut(text, prefix_end, text.size()), 1);
     } catch (...) {
-      return load_sequential(text, path, options, budget);  // errors and $INCLUDE are reported in order
+      return load_sequential(text, path, options, budget, tally);  // errors and $INCLUDE are reported in order
     }
     guess = prefix.state();
   }
@@ -1046,7 +1090,7 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
       1);
 
   for (const Part& p : parts) {
-    if (p.nul) return load_sequential(text, path, options, budget);
+    if (p.nul) return load_sequential(text, path, options, budget, tally);
   }
   // Accept or reload the parts in order, carrying the true state and the line offset.
   State state = initial;
@@ -1061,6 +1105,7 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
       // Lines: the part counted from 1 at its begin; its first record is where the previous part stopped.
       const std::uint32_t offset = k == 0 ? 0 : prev_stop_line - p.first_line;  // absolute = relative + offset
       p.loader->builder().shift_lines(offset);
+      p.loader->tally().shift_lines(offset);
       state = after_part(state, p.loader->state(), p.loader->written_fields());
       // A class set in this part was set at a line counted from the part's start ($INCLUDE never gets here).
       if (p.loader->written_fields() & kClass) state.first_class_line += offset;
@@ -1079,11 +1124,106 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
   }
   Loader& first = *parts.front().loader;
   first.start_from(state, false);
+  if (tally) {
+    *tally = Tally{};
+    for (Part& p : parts) tally->append(std::move(p.loader->tally()));
+  }
   for (std::size_t k = 1; k < parts.size(); ++k) {
     first.builder().append(std::move(parts[k].loader->builder()));
     parts[k].loader.reset();
   }
   return std::move(first).finish(path);
+}
+
+// dig AXFR output: its first line is dig's banner for an AXFR query ("; <<>> DiG 9.18.28 <<>> example. axfr").
+bool is_dig_axfr(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  const std::size_t start = text.find_first_not_of("\r\n");
+  if (start == std::string_view::npos || text.substr(start, 10) != "; <<>> DiG") return false;
+  std::string_view banner = text.substr(start, text.find('\n', start) - start);
+  for (std::size_t i = 0; i + 4 <= banner.size(); ++i) {
+    if (iequals(banner.substr(i, 4), "axfr")) return true;
+  }
+  return false;
+}
+
+/// The comment and empty lines after the last record of dig's output, last first, with their offsets.
+std::vector<std::pair<std::string_view, std::size_t>> trailer_lines(std::string_view text) {
+  std::vector<std::pair<std::string_view, std::size_t>> out;
+  std::size_t end = text.size();
+  while (end > 0) {
+    const std::size_t nl = end >= 2 ? text.rfind('\n', end - 2) : std::string_view::npos;
+    const std::size_t begin = nl == std::string_view::npos ? 0 : nl + 1;
+    std::string_view line = text.substr(begin, end - begin);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+    if (!line.empty() && line.front() != ';') break;
+    out.emplace_back(line, begin);
+    if (begin == 0) break;
+    end = begin;
+  }
+  return out;
+}
+
+std::uint32_t line_of(std::string_view text, std::size_t offset) {
+  return static_cast<std::uint32_t>(1 +
+                                    std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+}
+
+// dig's own words for a transfer that stopped: reported before anything is loaded.
+void check_transfer_trailer(std::string_view text, const std::string& path) {
+  for (const auto& [line, at] : trailer_lines(text)) {
+    for (std::string_view failure : {"Transfer failed", "communications error", "connection timed out",
+                                     "no servers could be reached", "connection refused"}) {
+      if (line.find(failure) != std::string_view::npos) {
+        throw Error(path + ":" + std::to_string(line_of(text, at)) + ": incomplete transfer: dig reports " +
+                    shown(line));
+      }
+    }
+  }
+}
+
+// RFC 5936 §2.2: a transfer begins and ends with the zone's SOA; dig's ";; XFR size: N records" counts both. Records
+// after dig's closing comments (added by hand, as RFC 8976 Appendix A.4 adds a ZONEMD) are not part of the transfer.
+void check_transfer(std::string_view text, const std::string& path, const Tally& tally) {
+  const std::string why = path + ": incomplete transfer: ";
+  if (tally.records == 0 || tally.first_type != LDNS_RR_TYPE_SOA) {
+    throw Error(why + "dig AXFR output that does not start with an SOA record");
+  }
+  // dig's closing comments: ";; Query time: …" … ";; XFR size: N records …", looked for near the end.
+  const std::size_t tail = text.size() > kPrefixBytes ? text.size() - kPrefixBytes : 0;
+  const std::string_view end = text.substr(tail);
+  std::uint32_t trailer_line = 0;  // 0: none
+  std::optional<std::uint64_t> size;
+  std::size_t size_at = 0;
+  for (std::string_view mark : {"\n;; XFR size: "sv, "\n;; Query time: "sv}) {
+    const std::size_t at = end.rfind(mark);
+    if (at == std::string_view::npos) continue;
+    trailer_line = line_of(text, tail + at + 1);
+    if (mark == "\n;; XFR size: "sv) {
+      std::uint64_t n = 0;
+      std::size_t i = at + mark.size();
+      for (; i < end.size() && is_digit(end[i]) && n < (std::uint64_t{1} << 40); ++i) {
+        n = n * 10 + static_cast<std::uint64_t>(end[i] - '0');
+      }
+      if (i > at + mark.size()) size = n;
+      size_at = tail + at + 1;
+    }
+  }
+  const bool records_after = trailer_line != 0 && tally.last_line > trailer_line;
+  std::vector<const std::pair<std::uint32_t, std::string>*> soas;
+  for (const auto& soa : tally.soas) {
+    if (trailer_line == 0 || soa.first < trailer_line) soas.push_back(&soa);
+  }
+  if (soas.size() < 2 || (!records_after && tally.last_type != LDNS_RR_TYPE_SOA)) {
+    throw Error(why + "the last record is not the closing SOA (the transfer was cut short)");
+  }
+  if (soas.back()->second != soas.front()->second) {
+    throw Error(why + "the closing SOA differs from the first (the zone changed during the transfer?)");
+  }
+  if (size && !records_after && *size != tally.records) {
+    throw Error(path + ":" + std::to_string(line_of(text, size_at)) + ": incomplete transfer: dig counted " +
+                std::to_string(*size) + " records, the file holds " + std::to_string(tally.records));
+  }
 }
 
 }  // namespace
@@ -1098,10 +1238,15 @@ Zone load_zone_file(const std::string& path, const LoadOptions& options) {
     } catch (const OpenError& e) {
       throw Error(path + ": cannot open: " + errno_text(e.err));
     }
-    if (options.parallel && input->view().size() >= 2 * options.parallel_part_bytes && core::worker_count() > 1) {
-      return load_parallel(*input, path, options, budget);
-    }
-    return load_sequential(input->view(), path, options, budget);
+    const std::string_view text = input->view();
+    const bool transfer = is_dig_axfr(text);
+    if (transfer) check_transfer_trailer(text, path);
+    Tally tally;
+    Zone zone = options.parallel && text.size() >= 2 * options.parallel_part_bytes && core::worker_count() > 1
+                    ? load_parallel(*input, path, options, budget, &tally)
+                    : load_sequential(text, path, options, budget, &tally);
+    if (transfer) check_transfer(text, path, tally);
+    return zone;
   } catch (const std::bad_alloc&) {
     throw Error(path + ": out of memory while loading");
   }

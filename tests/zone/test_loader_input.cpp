@@ -229,3 +229,38 @@ TEST_CASE("'-' reads the zone from standard input (plain or gzip)", "[loader][in
                 " zone - < stdin.zone > /dev/null 2> " + err) == 3);
   CHECK_THAT(slurp(err), Catch::Contains("-:5: "));
 }
+
+TEST_CASE("dig AXFR output must be a whole transfer", "[loader][axfr]") {
+  const std::string dir = ZW_SOURCE_DIR "/test-vectors/axfr/";
+  SECTION("whole transfers load, in order or in parallel parts") {
+    CHECK(load_zone_file(dir + "ER.zone", LoadOptions{}).records.size() == 61);
+    for (const char* tld : {"FJ.zone.gz", "SL.zone.gz", "ARPA.zone"}) {
+      LoadOptions parts;
+      parts.parallel_part_bytes = 4096;
+      CHECK_NOTHROW(load_zone_file(ZW_SOURCE_DIR "/zones/tld/" + std::string(tld), parts));
+    }
+  }
+  SECTION("an incomplete transfer is an input error, never checked as if whole") {
+    struct Case {
+      const char* file;
+      const char* reason;
+    };
+    for (const Case& c :
+         {Case{"ER-transfer-failed.zone", ":34: incomplete transfer: "},
+          Case{"ER-communications-error.zone", ":34: incomplete transfer: "},
+          Case{"ER-cut.zone", ": incomplete transfer: "}, Case{"ER-soa-mismatch.zone", ": incomplete transfer: "},
+          Case{"ER-size-mismatch.zone", ":68: incomplete transfer: "}}) {
+      const std::string path = dir + c.file;
+      const std::string e = error_of([&] { load_zone_file(path, LoadOptions{}); });
+      INFO(e);
+      CHECK_THAT(e, Catch::StartsWith(path + c.reason));
+      CHECK(run_cli("zone --now 20241012000000 " + path + " > /dev/null 2>&1") == 3);
+    }
+  }
+  SECTION("the same text without dig's header is an ordinary master file") {
+    TempDir tmp;
+    std::string text = slurp(dir + "ER-cut.zone");
+    text = text.substr(text.find("\ner.") + 1);
+    CHECK_NOTHROW(load_zone_file(tmp.write("plain.zone", text), LoadOptions{}));
+  }
+}
