@@ -17,6 +17,7 @@ const std::vector<CheckEntry>& registry() {
       {"inventory", &check_inventory},
       {"history", &check_history},
       {"delegations", &check_delegations, true},
+      {"out-of-zone", &check_out_of_zone, true},
   };
   return checks;
 }

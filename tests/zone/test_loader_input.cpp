@@ -264,3 +264,36 @@ TEST_CASE("dig AXFR output must be a whole transfer", "[loader][axfr]") {
     CHECK_NOTHROW(load_zone_file(tmp.write("plain.zone", text), LoadOptions{}));
   }
 }
+
+TEST_CASE("records outside the zone are set aside with their source", "[loader][out-of-zone]") {
+  const std::string text = kHead +
+                           "@ 3600 NS ns1\n"
+                           "ns1 3600 A 192.0.2.1\n"
+                           "stray.example.net. 3600 A 192.0.2.9\n"  // 5
+                           "\t3600 TXT \"also outside\"\n"          // 6
+                           "www 3600 A 192.0.2.2\n"
+                           "com. 3600 NS a.gtld-servers.net.\n";  // 8
+  for (bool parallel : {false, true}) {
+    TempDir dir;
+    std::string big = text;
+    for (int i = 0; i < 3000; ++i) big += "h" + std::to_string(i) + " 60 A 192.0.2.3\n";
+    const std::string path = dir.write("z.zone", big);
+    LoadOptions o;
+    o.parallel = parallel;
+    o.parallel_part_bytes = 4096;
+    Zone z = load_zone_file(path, o);
+    REQUIRE(z.out_of_zone.size() == 3);
+    CHECK(z.records.size() == 3004);
+    for (const auto& n : z.names) CHECK(core::name_is_subdomain(n, z.origin));
+    CHECK(z.where(z.out_of_zone[0].src) == path + ":8");  // com. sorts before example.net.
+    CHECK(z.out_of_zone[0].type == rrtype::NS);
+    CHECK(core::name_to_text(z.out_of_zone[1].owner) == "stray.example.net.");
+    CHECK(z.out_of_zone[1].type == rrtype::A);
+    CHECK(z.out_of_zone[1].src.line == 5);
+    CHECK(z.out_of_zone[2].type == rrtype::TXT);
+    CHECK(z.out_of_zone[2].src.line == 6);
+    const RRset* www = z.find(*z.find_name(core::WireName("\3www\7example\0", 13)), rrtype::A);
+    REQUIRE(www);
+    CHECK(z.rdata(z.records[www->first]) == std::string("\xc0\x00\x02\x02", 4));
+  }
+}
