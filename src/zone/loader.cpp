@@ -263,8 +263,11 @@ std::size_t read_full(int fd, char* buf, std::size_t n) {
 // endless file is read whole: memory stays within the budget. `size_hint` is the file's size when known.
 std::string read_bounded(int fd, const std::string& path, Budget& budget, std::uint64_t size_hint) {
   const std::uint64_t limit = budget.left();
-  std::string raw(kReadChunk, '\0');
-  std::size_t raw_len = read_full(fd, raw.data(), kReadChunk);
+  // A small file needs a small block (a zone may include thousands); one byte more shows that it did not grow.
+  const std::size_t block =
+      size_hint > 0 && size_hint < kReadChunk ? static_cast<std::size_t>(size_hint) + 1 : kReadChunk;
+  std::string raw(block, '\0');
+  std::size_t raw_len = read_full(fd, raw.data(), block);
   std::string out;
   if (!has_gzip_magic(std::string_view(raw.data(), raw_len))) {
     if (size_hint > limit) throw too_large(path, budget.limit);
@@ -275,7 +278,7 @@ std::string read_bounded(int fd, const std::string& path, Budget& budget, std::u
       out.append(raw.data(), raw_len);
       check_binary(path, out, len, len + raw_len);
       len += raw_len;
-      raw_len = read_full(fd, raw.data(), kReadChunk);
+      raw_len = read_full(fd, raw.data(), block);
     }
     budget.used += len;
     return out;
@@ -283,13 +286,13 @@ std::string read_bounded(int fd, const std::string& path, Budget& budget, std::u
   z_stream zs{};
   if (inflateInit2(&zs, 15 + 16) != Z_OK) throw Error(path + ": cannot initialise zlib");
   InflateEnder ender{&zs};
-  bool eof = raw_len < kReadChunk;
+  bool eof = raw_len < block;
   zs.next_in = reinterpret_cast<Bytef*>(raw.data());
   zs.avail_in = static_cast<uInt>(raw_len);
   auto refill = [&]() {
     if (zs.avail_in != 0 || eof) return;
-    raw_len = read_full(fd, raw.data(), kReadChunk);
-    eof = raw_len < kReadChunk;
+    raw_len = read_full(fd, raw.data(), block);
+    eof = raw_len < block;
     zs.next_in = reinterpret_cast<Bytef*>(raw.data());
     zs.avail_in = static_cast<uInt>(raw_len);
   };
