@@ -258,59 +258,119 @@ std::size_t read_full(int fd, char* buf, std::size_t n) {
   return got;
 }
 
+/// The text of an input, in memory of its own that grows in place (mremap): growing never holds two copies, so a
+/// large decompressed or piped input takes its own size, not twice it.
+class Buffer {
+ public:
+  Buffer() = default;
+  Buffer(Buffer&& o) noexcept
+      : p_(std::exchange(o.p_, nullptr)), cap_(std::exchange(o.cap_, 0)), len_(std::exchange(o.len_, 0)) {}
+  Buffer& operator=(Buffer&& o) noexcept {
+    if (this != &o) {
+      free();
+      p_ = std::exchange(o.p_, nullptr);
+      cap_ = std::exchange(o.cap_, 0);
+      len_ = std::exchange(o.len_, 0);
+    }
+    return *this;
+  }
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+  ~Buffer() { free(); }
+
+  /// Makes room for `n` bytes in all (untouched room costs address space, not memory).
+  void reserve(std::size_t n) {
+    if (n <= cap_) return;
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    n = (n + page - 1) / page * page;
+    void* q = p_ ? ::mremap(p_, cap_, n, MREMAP_MAYMOVE)
+                 : ::mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (q == MAP_FAILED) throw std::bad_alloc();
+    p_ = static_cast<char*>(q);
+    cap_ = n;
+  }
+  char* data() { return p_; }
+  std::size_t size() const { return len_; }
+  std::size_t capacity() const { return cap_; }
+  void set_size(std::size_t n) { len_ = n; }
+  std::string_view view() const { return p_ ? std::string_view(p_, len_) : std::string_view(""); }
+
+ private:
+  void free() {
+    if (p_) ::munmap(p_, cap_);
+    p_ = nullptr;
+  }
+  char* p_ = nullptr;
+  std::size_t cap_ = 0;
+  std::size_t len_ = 0;
+};
+
 // Reads a whole input from `fd` in blocks, gzip (magic 1f 8b) decompressed as a stream whatever the file is called.
 // Stops at the zone's budget and at the first block holding a NUL byte, so that neither a gzip bomb nor a sparse or
 // endless file is read whole: memory stays within the budget. `size_hint` is the file's size when known.
-std::string read_bounded(int fd, const std::string& path, Budget& budget, std::uint64_t size_hint) {
+Buffer read_bounded(int fd, const std::string& path, Budget& budget, std::uint64_t size_hint) {
   const std::uint64_t limit = budget.left();
-  // A small file needs a small block (a zone may include thousands); one byte more shows that it did not grow.
-  const std::size_t block =
-      size_hint > 0 && size_hint < kReadChunk ? static_cast<std::size_t>(size_hint) + 1 : kReadChunk;
-  std::string raw(block, '\0');
-  std::size_t raw_len = read_full(fd, raw.data(), block);
-  std::string out;
-  if (!has_gzip_magic(std::string_view(raw.data(), raw_len))) {
-    if (size_hint > limit) throw too_large(path, budget.limit);
-    out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(size_hint, limit)) + 1);
-    std::size_t len = 0;
-    while (raw_len > 0) {
-      if (len + raw_len > limit) throw too_large(path, budget.limit);
-      out.append(raw.data(), raw_len);
-      check_binary(path, out, len, len + raw_len);
-      len += raw_len;
-      raw_len = read_full(fd, raw.data(), block);
+  // Never more than the budget plus one byte (which proves the input too large).
+  const std::uint64_t cap = limit + 1;
+  auto grow = [&](Buffer& b, std::size_t len) {
+    if (len < b.capacity()) return;
+    if (len >= cap) throw too_large(path, budget.limit);
+    b.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(cap, std::max<std::size_t>(2 * len, kReadChunk))));
+  };
+  Buffer out;
+  // A file of known size is read straight into its buffer; one byte more shows that it did not grow.
+  // (Compressed data larger than the budget has a larger text still.)
+  if (size_hint > limit) throw too_large(path, budget.limit);
+  out.reserve(static_cast<std::size_t>(size_hint) + 1);
+  std::size_t len = 0;
+  // The first block decides: gzip or text.
+  len = read_full(fd, out.data(), std::min(out.capacity(), kReadChunk));
+  if (!has_gzip_magic(std::string_view(out.data(), len))) {
+    std::size_t checked = 0;
+    while (true) {
+      const std::string_view v(out.data(), len);
+      check_binary(path, v, checked, len);
+      checked = len;
+      if (len > limit) throw too_large(path, budget.limit);
+      grow(out, len);
+      const std::size_t want = std::min(out.capacity() - len, kReadChunk);
+      const std::size_t got = read_full(fd, out.data() + len, want);
+      len += got;
+      if (got < want) break;
     }
+    const std::string_view v(out.data(), len);
+    check_binary(path, v, checked, len);
+    if (len > limit) throw too_large(path, budget.limit);
+    out.set_size(len);
     budget.used += len;
     return out;
   }
+  std::string raw(out.data(), len);
+  raw.resize(kReadChunk);
+  std::size_t raw_len = len;
   z_stream zs{};
   if (inflateInit2(&zs, 15 + 16) != Z_OK) throw Error(path + ": cannot initialise zlib");
   InflateEnder ender{&zs};
-  bool eof = raw_len < block;
+  bool eof = false;
   zs.next_in = reinterpret_cast<Bytef*>(raw.data());
   zs.avail_in = static_cast<uInt>(raw_len);
   auto refill = [&]() {
     if (zs.avail_in != 0 || eof) return;
-    raw_len = read_full(fd, raw.data(), block);
-    eof = raw_len < block;
+    raw_len = read_full(fd, raw.data(), raw.size());
+    eof = raw_len < raw.size();
     zs.next_in = reinterpret_cast<Bytef*>(raw.data());
     zs.avail_in = static_cast<uInt>(raw_len);
   };
-  // Never more than the budget plus one byte (which proves the input too large).
-  const std::uint64_t cap = limit + 1;
-  std::size_t len = 0;
+  len = 0;
   while (true) {
     refill();
-    if (len >= out.size()) {
-      if (len >= cap) throw too_large(path, budget.limit);
-      out.resize(static_cast<std::size_t>(std::min<std::uint64_t>(cap, std::max<std::size_t>(2 * len, kReadChunk))));
-    }
-    const std::size_t room = std::min<std::size_t>(out.size() - len, std::size_t{1} << 30);
+    grow(out, len);
+    const std::size_t room = std::min<std::size_t>(out.capacity() - len, std::size_t{1} << 30);
     zs.next_out = reinterpret_cast<Bytef*>(out.data() + len);
     zs.avail_out = static_cast<uInt>(room);
     const int r = inflate(&zs, Z_NO_FLUSH);
     const std::size_t produced = room - zs.avail_out;
-    check_binary(path, out, len, len + produced);
+    check_binary(path, std::string_view(out.data(), len + produced), len, len + produced);
     len += produced;
     if (len > limit) throw too_large(path, budget.limit);
     if (r == Z_STREAM_END) {
@@ -326,7 +386,7 @@ std::string read_bounded(int fd, const std::string& path, Budget& budget, std::u
       throw Error(path + ": corrupt gzip data: " + (zs.msg ? zs.msg : "error " + std::to_string(r)));
     }
   }
-  out.resize(len);
+  out.set_size(len);
   budget.used += len;
   return out;
 }
@@ -373,7 +433,7 @@ class InputText {
       }
     }
     owned_ = read_bounded(fd, path, budget, regular ? static_cast<std::uint64_t>(st.st_size) : 0);
-    view_ = owned_;
+    view_ = owned_.view();
   }
   InputText(const InputText&) = delete;
   InputText& operator=(const InputText&) = delete;
@@ -395,7 +455,7 @@ class InputText {
     if (map_) ::munmap(map_, map_len_);
     map_ = nullptr;
   }
-  std::string owned_;
+  Buffer owned_;
   void* map_ = nullptr;
   std::size_t map_len_ = 0;
   std::string_view view_;
@@ -624,14 +684,14 @@ class Loader {
     child.depth = ctx.depth + 1;
     child.origin =
         rec.tokens.size() == 3 ? parse_domain(rec.tokens[2], ctx.origin, ctx, rec.line, "$INCLUDE origin") : ctx.origin;
-    std::string text;
+    Buffer text;
     try {
       text = read_include(resolved, ctx, rec.line);
     } catch (const OpenError& e) {
       fail(ctx, rec.line, "cannot open $INCLUDE file '" + resolved + "': " + errno_text(e.err));
     }
     child.file = file_index(resolved);
-    Scanner scanner(text, child.name);
+    Scanner scanner(text.view(), child.name);
     run(scanner, child);
   }
 
@@ -654,7 +714,7 @@ class Loader {
   // Opens an included file if it resolves below the include root and is a regular file (opened without blocking, so
   // that a FIFO cannot hang the load), and reads it within the zone's budget. Refusals name the file, never its
   // content.
-  std::string read_include(const std::string& path, const Context& ctx, std::uint32_t line) {
+  Buffer read_include(const std::string& path, const Context& ctx, std::uint32_t line) {
     const std::string& root = include_root();
     std::unique_ptr<char, decltype(&std::free)> real(::realpath(path.c_str(), nullptr), &std::free);
     if (!real) throw OpenError{errno};
