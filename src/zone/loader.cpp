@@ -701,7 +701,7 @@ class Loader {
     if (!files_.include_root.empty()) return files_.include_root;
     std::string root = options_.include_root;
     if (root.empty()) {
-      const std::string& top = files_.files.empty() ? std::string() : files_.files.front();
+      const std::string top = files_.files.empty() ? std::string() : files_.files.front();
       root = top == "-" ? "." : std::filesystem::path(top).parent_path().string();
       if (root.empty()) root = ".";
     }

@@ -233,3 +233,38 @@ TEST_CASE("parallel and in-order loads agree on random zones at any part size", 
   zw::core::set_worker_count(saved == std::max(1U, std::thread::hardware_concurrency()) ? 0 : saved);
   fs::remove_all(dir);
 }
+
+TEST_CASE("an indented record after a column-0 continuation keeps its owner when the cut lands inside",
+          "[loader][parallel]") {
+  const fs::path dir = fs::temp_directory_path() / ("zw-parallel-col0-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const unsigned saved = zw::core::worker_count();
+  zw::core::set_worker_count(std::max(2U, saved));
+  // Signer-style: a DS whose continuation lines start in column 0, then its RRSIG on an indented line (the owner
+  // carried over). A part that starts inside the parentheses is loaded again from where the one before stopped.
+  std::string text = "$ORIGIN example.\n$TTL 3600\n@ SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ NS ns1\n";
+  for (int i = 0; i < 1500; ++i) {
+    text += "d" + std::to_string(i) +
+            " DS 12345 8 2 (\n49FD46E6C4B45C55D4AC69CBD3CD34AC1AFE51DE\n49FD46E6C4B45C55D4AC69CBD3CD34AC )\n";
+    text +=
+        "\t3600 RRSIG DS 13 2 3600 20250101000000 20240101000000 1 example. "
+        "pROPbNr1/3LTLJvct1yiOSD/FZ/LagolVmj6KGPkcay181mQVAO8oeoVyZ3Q0IiDG8KZ9YjuyXxSGKvDuCYQnQ==\n";
+  }
+  const fs::path p = dir / "col0.zone";
+  std::ofstream(p) << text;
+  for (std::size_t part : {std::size_t{300}, std::size_t{1000}, std::size_t{4096}}) {
+    zw::zone::LoadStats stats;
+    Loaded a = load(p, true, &stats, part);
+    Loaded b = load(p, false);
+    INFO("parts of " << part << " bytes: " << a.error << " / " << b.error);
+    REQUIRE(b.error.empty());
+    CHECK(stats.reloaded > 0);  // cuts did land inside the parentheses
+    CHECK(a.error.empty());
+    CHECK(a.records == b.records);
+    std::size_t rrsigs_at_ds_owners = 0;
+    for (const auto& r : a.records) rrsigs_at_ds_owners += std::get<1>(r) == 46 && std::get<0>(r).size() > 9;
+    CHECK(rrsigs_at_ds_owners == 1500);
+  }
+  zw::core::set_worker_count(saved == std::max(1U, std::thread::hardware_concurrency()) ? 0 : saved);
+  fs::remove_all(dir);
+}
