@@ -142,6 +142,7 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
     zone::LoadOptions lo;
     lo.origin = origin;
     lo.max_input_bytes = job.max_input_bytes;
+    lo.include_root = job.include_root;
     previous.push_back(std::make_unique<zone::Zone>(zone::load_zone_file(f, lo)));
     previous_analyses.push_back(std::make_unique<dnssec::ZoneAnalysis>(dnssec::analyse(*previous.back(), false)));
   }
@@ -166,6 +167,7 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
     zone::LoadOptions lo;
     lo.origin = origin;
     lo.max_input_bytes = job.max_input_bytes;
+    lo.include_root = job.include_root;
     zones.push_back(std::make_unique<zone::Zone>(zone::load_zone_file(file, lo)));
     const zone::Zone& z = *zones.back();
     double load = seconds_since(t0);

@@ -22,7 +22,8 @@ struct ZoneJob {
   std::string key_history;                  ///< --key-history: file of public keys seen before (read, then appended)
   Options options;
   Policy policy;
-  std::uint64_t max_input_bytes = std::uint64_t{16} << 30;  ///< per zone file, after decompression
+  std::uint64_t max_input_bytes = std::uint64_t{4} << 30;  ///< per zone, $INCLUDEs counted, after decompression
+  std::string include_root;  ///< --include-root: $INCLUDE stays in this directory (empty: the zone file's)
 };
 
 /// Facts about one checked zone, for reports.

@@ -30,7 +30,8 @@ struct ZoneArgs {
   std::vector<std::string> severity;
   std::vector<std::string> disable;
   std::size_t max_per_code = 5;
-  std::string max_input_size = "16G";
+  std::string max_input_size = "4G";
+  std::string include_root;
   std::vector<std::string> previous;
   std::vector<std::string> keys;
   std::string key_history;
@@ -95,6 +96,7 @@ int run(const ZoneArgs& a) {
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
   job.options.now = core::parse_time(a.now, wall);
   job.max_input_bytes = parse_size(a.max_input_size);
+  job.include_root = a.include_root;
   job.previous_files = a.previous;
   job.key_dirs = a.keys;
   job.key_history = a.key_history;
@@ -171,7 +173,9 @@ Action add_zone_command(CLI::App& app) {
   sub->add_option("--key-history", args->key_history,
                   "File of public keys seen in earlier runs; read, then every key of this run is appended");
   sub->add_option("--max-input-size", args->max_input_size,
-                  "Refuse zone files larger than SIZE after decompression (default 16G)");
+                  "Refuse a zone larger than SIZE after decompression, its $INCLUDEs counted (default 4G)");
+  sub->add_option("--include-root", args->include_root,
+                  "$INCLUDE only files in DIR and below (default: the zone file's directory)");
   return [args]() { return run(*args); };
 }
 
