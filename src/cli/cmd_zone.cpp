@@ -28,7 +28,10 @@ struct ZoneArgs {
   std::string format = "text";
   std::string fail_on = "error";
   std::vector<std::string> severity;
+  /// --disable and --enable values in command-line order (true: enable), each possibly a comma list.
+  std::vector<std::pair<bool, std::string>> toggles;
   std::vector<std::string> disable;
+  std::vector<std::string> enable;
   std::size_t max_per_code = 5;
   std::string max_input_size = "16G";
   std::vector<std::string> previous;
@@ -85,6 +88,30 @@ catalog::Code code_or_throw(const std::string& text, const char* option) {
   return *c;
 }
 
+// --disable/--enable CODE[,CODE...]: an empty element is a mistake, never "no code".
+std::vector<std::string> split_codes(const std::string& list, const char* option) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t comma = list.find(',', start);
+    std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (item.empty()) throw Error(std::string(option) + ": empty finding code in '" + list + "'");
+    out.push_back(std::move(item));
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
+// --disable and --enable act in the order given: the last one for a code wins.
+void collect_toggles(const CLI::App& sub, const CLI::Option* disable, const CLI::Option* enable, ZoneArgs& a) {
+  std::size_t next_disable = 0;
+  std::size_t next_enable = 0;
+  for (const CLI::Option* o : sub.parse_order()) {
+    if (o == disable && next_disable < a.disable.size()) a.toggles.emplace_back(false, a.disable[next_disable++]);
+    if (o == enable && next_enable < a.enable.size()) a.toggles.emplace_back(true, a.enable[next_enable++]);
+  }
+}
+
 int run(const ZoneArgs& a) {
   checks::ZoneJob job;
   job.files = a.files;
@@ -110,7 +137,17 @@ int run(const ZoneArgs& a) {
     if (!level) throw Error("--severity: unknown level in '" + s + "'");
     job.policy.severity[code_or_throw(s.substr(0, eq), "--severity")] = *level;
   }
-  for (const std::string& d : a.disable) job.policy.disabled.insert(code_or_throw(d, "--disable"));
+  for (const auto& [enable, list] : a.toggles) {
+    const char* option = enable ? "--enable" : "--disable";
+    for (const std::string& text : split_codes(list, option)) {
+      catalog::Code c = code_or_throw(text, option);
+      if (enable) {
+        job.policy.disabled.erase(c);
+      } else {
+        job.policy.disabled.insert(c);
+      }
+    }
+  }
 
   if (a.threads != 0) core::set_worker_count(a.threads);
   checks::ZoneJobResult result = checks::run_zone_job(job);
@@ -146,33 +183,44 @@ Action add_zone_command(CLI::App& app) {
   sub->add_option("FILE", args->files, "Zone file(s) in master format, dig AXFR output or gzip; each is its own zone")
       ->required();
   sub->add_option("-o,--origin", args->origin, "Zone origin (default: $ORIGIN or the SOA owner)");
-  sub->add_option("--ds", args->ds, "File with the parent's DS records (owner = zone); repeatable");
-  sub->add_option("-k,--trust-anchor", args->anchors,
-                  "Trust anchor: DS/DNSKEY records or IANA root-anchors.xml; repeatable");
+  // A repeatable option takes exactly one value per occurrence, so that the files after it stay zone files.
+  auto repeatable = [](CLI::Option* o) { o->allow_extra_args(false); };
+  repeatable(sub->add_option("--ds", args->ds, "File with the parent's DS records (owner = zone); repeatable"));
+  repeatable(sub->add_option("-k,--trust-anchor", args->anchors,
+                             "Trust anchor: DS/DNSKEY records or IANA root-anchors.xml; repeatable"));
   sub->add_option("--now", args->now, "Validation time: epoch, YYYYMMDDHHMMSS, RFC 3339, now±DUR (default: now)");
   sub->add_option("--min-validity", args->min_validity, "Warn when a signature expires within DUR (default 3d)");
   sub->add_option("--max-validity", args->max_validity,
                   "Notice when a signature is valid longer than DUR (default 180d)");
   sub->add_option("-f,--format", args->format, "Output format")->check(CLI::IsMember({"text", "json"}));
   sub->add_option("--fail-on", args->fail_on, "Lowest severity that makes the exit status non-zero (default error)");
-  sub->add_option("--severity", args->severity, "Override a code's severity: CODE=LEVEL; repeatable");
-  sub->add_option("--disable", args->disable, "Do not report CODE; repeatable");
+  repeatable(sub->add_option("--severity", args->severity, "Override a code's severity: CODE=LEVEL; repeatable"));
+  CLI::Option* disable =
+      sub->add_option("--disable", args->disable, "Do not report CODE (or CODE,CODE...); repeatable");
+  CLI::Option* enable =
+      sub->add_option("--enable", args->enable, "Report CODE (or CODE,CODE...) again after --disable; repeatable");
+  repeatable(disable);
+  repeatable(enable);
   sub->add_option("--max-per-code", args->max_per_code, "Text output: instances shown per code (0 = all; default 5)");
-  sub->add_option("--previous", args->previous,
-                  "The last published version of the zone (same origin): ZONE_SHRINK and rollover state; repeatable");
+  repeatable(sub->add_option(
+      "--previous", args->previous,
+      "The last published version of the zone (same origin): ZONE_SHRINK and rollover state; repeatable"));
   sub->add_option("--max-shrink", args->max_shrink,
                   "ZONE_SHRINK when more than PERCENT of names or delegations are lost (default 5)")
       ->check(CLI::Range(0.0, 100.0));
   sub->add_flag("--stats", args->stats, "Print load, verification and check times and peak memory on stderr");
   sub->add_option("-j,--threads", args->threads, "Worker threads (default: one per core)")
       ->check(CLI::Range(1U, 1024U));
-  sub->add_option("--keys", args->keys,
-                  "The signer's key directory (BIND/ldns K*.key/.private, PKCS#8 PEM); repeatable");
+  repeatable(sub->add_option("--keys", args->keys,
+                             "The signer's key directory (BIND/ldns K*.key/.private, PKCS#8 PEM); repeatable"));
   sub->add_option("--key-history", args->key_history,
                   "File of public keys seen in earlier runs; read, then every key of this run is appended");
   sub->add_option("--max-input-size", args->max_input_size,
                   "Refuse zone files larger than SIZE after decompression (default 16G)");
-  return [args]() { return run(*args); };
+  return [args, sub, disable, enable]() {
+    collect_toggles(*sub, disable, enable, *args);
+    return run(*args);
+  };
 }
 
 Action add_explain_command(CLI::App& app) {
