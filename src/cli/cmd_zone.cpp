@@ -159,6 +159,7 @@ int run(const ZoneArgs& a) {
   } else {
     report::TextOptions to;
     to.max_per_code = a.max_per_code;
+    to.now = job.options.now;
     to.color = isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
     report::write_text(std::cout, result, status, to);
   }
@@ -188,7 +189,9 @@ Action add_zone_command(CLI::App& app) {
   repeatable(sub->add_option("--ds", args->ds, "File with the parent's DS records (owner = zone); repeatable"));
   repeatable(sub->add_option("-k,--trust-anchor", args->anchors,
                              "Trust anchor: DS/DNSKEY records or IANA root-anchors.xml; repeatable"));
-  sub->add_option("--now", args->now, "Validation time: epoch, YYYYMMDDHHMMSS, RFC 3339, now±DUR (default: now)");
+  sub->add_option(
+      "--now", args->now,
+      "Validation time: epoch, YYYYMMDD[HHMMSS], RFC 3339, now±DUR, +N/-N seconds or +ND/-NH... (default: now)");
   sub->add_option("--min-validity", args->min_validity, "Warn when a signature expires within DUR (default 3d)");
   sub->add_option("--max-validity", args->max_validity,
                   "Notice when a signature is valid longer than DUR (default 180d)");

@@ -7,6 +7,7 @@
 
 #include "checks/zone_run.hpp"
 #include "core/finding.hpp"
+#include "core/time.hpp"
 
 namespace zw::report {
 
@@ -14,6 +15,7 @@ namespace zw::report {
 struct TextOptions {
   std::size_t max_per_code = 5;  ///< instances shown per code and zone before summarising (0 = all)
   bool color = false;
+  core::EpochSeconds now = 0;  ///< the evaluation time (--now), shown on the first line
 };
 
 /// Human-readable report: grouped by zone, worst first, one line per finding, a summary line.

@@ -37,6 +37,8 @@ std::string finding_line(const Finding& f) {
 
 void write_text(std::ostream& out, const checks::ZoneJobResult& result, int exit_code, const TextOptions& opt) {
   std::map<Severity, std::size_t> totals;
+  // The clock every time-dependent check read: a mistaken --now shows here, not only in surprising findings.
+  out << "zonewarden zone: evaluated at " << core::format_time(opt.now) << "\n";
   for (const checks::ZoneSummary& z : result.zones) {
     out << fmt::format("zone {}  ({}: {} records, {} RRsets, {} signatures, {} keys; chain: {})\n", z.name, z.file,
                        z.records, z.rrsets, z.signatures, z.keys, z.signed_zone ? z.chain : "unsigned");

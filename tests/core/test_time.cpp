@@ -36,3 +36,34 @@ TEST_CASE("RRSIG times use serial arithmetic around now", "[core][time]") {
   CHECK(rrsig_time(static_cast<std::uint32_t>(exp), now) == exp);
   CHECK(rrsig_time(static_cast<std::uint32_t>(1795392000), 1795392000 + 10) == 1795392000);
 }
+
+TEST_CASE("eight digits are a date, as in BIND", "[core][time]") {
+  const EpochSeconds t = 1795392000;  // 2026-11-23T00:00:00Z
+  CHECK(parse_time("20261123", 0) == t);
+  CHECK(parse_time("20260601", 0) == make_epoch(2026, 6, 1, 0, 0, 0));
+  CHECK_THROWS_AS(parse_time("20261323", 0), zw::Error);
+  CHECK_THROWS_AS(parse_time("20261100", 0), zw::Error);
+  CHECK(parse_time("1795392000", 0) == t);  // nine digits and more stay seconds since the epoch
+}
+
+TEST_CASE("offsets from the wall clock, as ldns-verify-zone -t and kzonecheck -t take them", "[core][time]") {
+  const EpochSeconds t = 1795392000;
+  CHECK(parse_time("+86400", t) == t + 86400);
+  CHECK(parse_time("-86400", t) == t - 86400);
+  CHECK(parse_time("+1D", t) == t + 86400);
+  CHECK(parse_time("-1D", t) == t - 86400);
+  CHECK(parse_time("+1d", t) == t + 86400);
+  CHECK(parse_time("-12H", t) == t - 12 * 3600);
+  CHECK(parse_time("+12h", t) == t + 12 * 3600);
+  CHECK(parse_time("+30m", t) == t + 30 * 60);
+  CHECK(parse_time("+1M", t) == t + 30 * 86400);  // kzonecheck: M is a month, m a minute
+  CHECK(parse_time("+1Y", t) == t + 365 * 86400);
+  CHECK(parse_time("+1W", t) == t + 7 * 86400);
+  CHECK(parse_time("+45s", t) == t + 45);
+  CHECK(parse_time("+1d12h", t) == t + 86400 + 12 * 3600);
+  CHECK_THROWS_AS(parse_time("+", t), zw::Error);
+  CHECK_THROWS_AS(parse_time("-", t), zw::Error);
+  CHECK_THROWS_AS(parse_time("+1x", t), zw::Error);
+  CHECK_THROWS_AS(parse_time("+D", t), zw::Error);
+  CHECK_THROWS_AS(parse_time("+99999999999999999999", t), zw::Error);
+}
