@@ -73,10 +73,24 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
     zone::LoadOptions lo;
     lo.origin = origin;
     lo.max_input_bytes = job.max_input_bytes;
-    zones.push_back(std::make_unique<zone::Zone>(zone::load_zone_file(file, lo)));
+    std::unique_ptr<zone::Zone> loaded;
+    try {
+      loaded = std::make_unique<zone::Zone>(zone::load_zone_file(file, lo));
+      if (!loaded->apex()) throw Error(file + ": no records at the zone origin " + core::name_to_text(loaded->origin));
+    } catch (const Error& e) {
+      // One zone file that cannot be loaded does not hide the reports of the others; the run still exits 3.
+      if (job.files.size() == 1) throw;
+      ZoneSummary failed;
+      failed.file = file;
+      failed.error = e.what();
+      failed.error_file = e.file();
+      failed.error_line = e.line();
+      result.zones.push_back(std::move(failed));
+      continue;
+    }
+    zones.push_back(std::move(loaded));
     const zone::Zone& z = *zones.back();
     double load = seconds_since(t0);
-    if (!z.apex()) throw Error(file + ": no records at the zone origin " + core::name_to_text(z.origin));
     t0 = std::chrono::steady_clock::now();
     analyses.push_back(std::make_unique<dnssec::ZoneAnalysis>());
     dnssec::ZoneAnalysis& a = *analyses.back();
@@ -153,7 +167,8 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
     result.zones.push_back(s);
     in.zones.push_back(std::move(ctx));
   }
-  for (std::size_t p = 0; p < previous.size(); ++p) {
+  const bool all_loaded = zones.size() == job.files.size();
+  for (std::size_t p = 0; p < previous.size() && all_loaded; ++p) {
     bool used = false;
     for (const auto& z : zones) used = used || z->origin == previous[p]->origin;
     if (!used) {

@@ -40,6 +40,10 @@ struct ZoneSummary {
   double load_seconds = 0;
   double verify_seconds = 0;
   std::optional<rollover::ZoneChanges> changes;  ///< with --previous: what changed since that version
+  /// Set when the file could not be loaded (the other fields are empty): the zw::Error's message, file and line.
+  std::string error;
+  std::string error_file;
+  std::size_t error_line = 0;
 };
 
 /// Result of a zone job.
@@ -54,7 +58,8 @@ struct ZoneJobResult {
   std::shared_ptr<void> retained;
 };
 
-/// Runs the job. Throws zw::Error when an input cannot be read (exit status 3).
+/// Runs the job. Throws zw::Error when an input cannot be read (exit status 3); with several zone files, one that
+/// cannot be loaded is a ZoneSummary with `error` set instead, and the others are still checked.
 ZoneJobResult run_zone_job(const ZoneJob& job);
 
 }  // namespace zw::checks

@@ -3,9 +3,11 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 
 #include "checks/zone_run.hpp"
@@ -154,8 +156,13 @@ int run(const ZoneArgs& a) {
   if (a.stats) print_stats(result);
   for (const std::string& w : result.warnings) std::cerr << "zonewarden: warning: " << w << "\n";
   int status = checks::exit_status(result.findings, *fail_on);
+  for (const checks::ZoneSummary& z : result.zones) {
+    if (z.error.empty()) continue;
+    std::cerr << "zonewarden: error: " << z.error << "\n";
+    status = kExitCannotCheck;
+  }
   if (a.format == "json") {
-    report::write_json(std::cout, result, status, job.options.now);
+    report::write_json(std::cout, job, result, status);
   } else {
     report::TextOptions to;
     to.max_per_code = a.max_per_code;
@@ -163,12 +170,16 @@ int run(const ZoneArgs& a) {
     to.color = isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
     report::write_text(std::cout, result, status, to);
   }
+  // A report that did not reach its reader (a full disk, a closed pipe) is a run that could not check.
   std::cout.flush();
+  if (!std::cout.good() || std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    throw Error(std::string("standard output: write error: ") + std::strerror(errno ? errno : EIO));
+  }
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
   // The zones are still allocated (ZoneJobResult::retained). Leave without freeing them: the operating system takes
   // the memory back at once, where the destructors would take a noticeable part of a second for a TLD zone.
   // Sanitizer builds return normally, so that leak checking still covers this path.
-  if (result.retained && std::cout.good()) {
+  if (result.retained) {
     std::fflush(nullptr);
     std::_Exit(status);
   }
