@@ -73,6 +73,7 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
     zone::LoadOptions lo;
     lo.origin = origin;
     lo.max_input_bytes = job.max_input_bytes;
+    if (job.progress) job.progress("loading " + file);
     std::unique_ptr<zone::Zone> loaded;
     try {
       loaded = std::make_unique<zone::Zone>(zone::load_zone_file(file, lo));
@@ -129,6 +130,7 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
       });
       try {
         dnssec::prepare_analysis(z, a);
+        if (job.progress) job.progress("verifying " + std::to_string(a.sigs.size()) + " signatures of " + ctx.name);
         dnssec::verify_signatures(z, a);
       } catch (...) {
         structural.join();
@@ -176,6 +178,7 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
                   " is not among the zones checked");
     }
   }
+  if (job.progress) job.progress("checking");
   const auto checks_start = std::chrono::steady_clock::now();
   CheckTimes verified_times;
   result.findings = run_checks(in, job.policy, &verified_times, CheckSet::Verified);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,8 @@ struct ZoneJob {
   Options options;
   Policy policy;
   std::uint64_t max_input_bytes = std::uint64_t{16} << 30;  ///< per zone file, after decompression
+  /// Told what the job is doing now ("loading FILE", "verifying N signatures of ZONE"), for a progress display.
+  std::function<void(std::string)> progress;
 };
 
 /// Facts about one checked zone, for reports.

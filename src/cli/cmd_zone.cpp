@@ -14,6 +14,7 @@
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "core/parallel.hpp"
+#include "report/progress.hpp"
 #include "report/report.hpp"
 
 namespace zw::cli {
@@ -41,6 +42,7 @@ struct ZoneArgs {
   std::string key_history;
   double max_shrink = 5.0;
   bool stats = false;
+  bool quiet = false;
   unsigned threads = 0;
 };
 
@@ -152,9 +154,17 @@ int run(const ZoneArgs& a) {
   }
 
   if (a.threads != 0) core::set_worker_count(a.threads);
-  checks::ZoneJobResult result = checks::run_zone_job(job);
+  checks::ZoneJobResult result;
+  {
+    // A run of more than two seconds says what it is doing, on a terminal only, and clears the line when done.
+    report::Progress progress(std::cerr, !a.quiet && isatty(STDERR_FILENO));
+    job.progress = [&progress](std::string text) { progress.phase(std::move(text)); };
+    result = checks::run_zone_job(job);
+  }
   if (a.stats) print_stats(result);
-  for (const std::string& w : result.warnings) std::cerr << "zonewarden: warning: " << w << "\n";
+  if (!a.quiet) {
+    for (const std::string& w : result.warnings) std::cerr << "zonewarden: warning: " << w << "\n";
+  }
   int status = checks::exit_status(result.findings, *fail_on);
   for (const checks::ZoneSummary& z : result.zones) {
     if (z.error.empty()) continue;
@@ -223,6 +233,7 @@ Action add_zone_command(CLI::App& app) {
                   "ZONE_SHRINK when more than PERCENT of names or delegations are lost (default 5)")
       ->check(CLI::Range(0.0, 100.0));
   sub->add_flag("--stats", args->stats, "Print load, verification and check times and peak memory on stderr");
+  sub->add_flag("-q,--quiet", args->quiet, "No progress line and no warnings on stderr (errors are still shown)");
   sub->add_option("-j,--threads", args->threads, "Worker threads (default: one per core)")
       ->check(CLI::Range(1U, 1024U));
   repeatable(sub->add_option("--keys", args->keys,

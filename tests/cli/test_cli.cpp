@@ -135,6 +135,24 @@ TEST_CASE("the manual pages document every option and command", "[cli][man]") {
     ++n;
   }
   CHECK(n >= 10);
+  // The SYNOPSIS names every option too (by its short name where it has one).
+  const auto syn_begin = zone_page.find(".SH SYNOPSIS");
+  const std::string synopsis = zone_page.substr(syn_begin, zone_page.find(".SH DESCRIPTION") - syn_begin);
+  std::regex opt_line(R"(\n +(-([a-zA-Z]),)?--([a-z][a-z-]+))");
+  auto roff = [](const std::string& opt) {
+    std::string r;
+    for (char c : opt) r += c == '-' ? std::string("\\-") : std::string(1, c);
+    return r;
+  };
+  std::size_t in_synopsis = 0;
+  for (auto it = std::sregex_iterator(help.out.begin(), help.out.end(), opt_line); it != std::sregex_iterator(); ++it) {
+    const std::string name = (*it)[2].matched ? "-" + (*it)[2].str() : "--" + (*it)[3].str();
+    INFO("the SYNOPSIS of zonewarden-zone.1 does not name " << name);
+    CHECK(synopsis.find(roff(name)) != std::string::npos);
+    ++in_synopsis;
+  }
+  CHECK(in_synopsis >= 18);
+  CHECK(synopsis.find(".RB [ \\-\\- ]") != std::string::npos);
   std::string main_page = slurp(fs::path(kSrc) / "man" / "zonewarden.1");
   Run top = run_zw("--help");
   for (const char* cmd : {"zone", "explain", "catalog"}) {
