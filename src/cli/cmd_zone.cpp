@@ -160,6 +160,7 @@ int run(const ZoneArgs& a) {
     report::Progress progress(std::cerr, !a.quiet && isatty(STDERR_FILENO));
     job.progress = [&progress](std::string text) { progress.phase(std::move(text)); };
     result = checks::run_zone_job(job);
+    job.progress = nullptr;
   }
   if (a.stats) print_stats(result);
   if (!a.quiet) {
@@ -242,6 +243,26 @@ Action add_zone_command(CLI::App& app) {
                   "File of public keys seen in earlier runs; read, then every key of this run is appended");
   sub->add_option("--max-input-size", args->max_input_size,
                   "Refuse zone files larger than SIZE after decompression (default 16G)");
+  // What each option's value is, for --help ("--ds FILE", not "--ds TEXT").
+  const std::pair<const char*, const char*> value_names[] = {{"FILE", "FILE"},
+                                                             {"--origin", "ORIGIN"},
+                                                             {"--ds", "FILE"},
+                                                             {"--trust-anchor", "FILE"},
+                                                             {"--now", "TIME"},
+                                                             {"--min-validity", "DUR"},
+                                                             {"--max-validity", "DUR"},
+                                                             {"--fail-on", "LEVEL"},
+                                                             {"--severity", "CODE=LEVEL"},
+                                                             {"--disable", "CODE[,CODE]"},
+                                                             {"--enable", "CODE[,CODE]"},
+                                                             {"--max-per-code", "N"},
+                                                             {"--previous", "FILE"},
+                                                             {"--max-shrink", "PERCENT"},
+                                                             {"--threads", "N"},
+                                                             {"--keys", "DIR"},
+                                                             {"--key-history", "FILE"},
+                                                             {"--max-input-size", "SIZE"}};
+  for (const auto& [option, value] : value_names) sub->get_option(option)->type_name(value);
   return [args, sub, disable, enable]() {
     collect_toggles(*sub, disable, enable, *args);
     return run(*args);

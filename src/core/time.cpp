@@ -134,9 +134,9 @@ std::int64_t parse_duration(std::string_view text) {
 
 EpochSeconds parse_time(std::string_view text, EpochSeconds reference) {
   if (text == "now") return reference;
+  // now+DUR is the offset +DUR: one set of units, so that "now+1M" and "+1M" are the same month.
   if (text.size() > 3 && text.substr(0, 3) == "now" && (text[3] == '+' || text[3] == '-')) {
-    std::int64_t d = parse_duration(text.substr(4));
-    return text[3] == '+' ? reference + d : reference - d;
+    return parse_offset(text.substr(3), reference);
   }
   if (all_digits(text) && text.size() == 14) {
     int y = num(text.substr(0, 4)), mo = num(text.substr(4, 2)), d = num(text.substr(6, 2));

@@ -61,6 +61,8 @@ TEST_CASE("offsets from the wall clock, as ldns-verify-zone -t and kzonecheck -t
   CHECK(parse_time("+1W", t) == t + 7 * 86400);
   CHECK(parse_time("+45s", t) == t + 45);
   CHECK(parse_time("+1d12h", t) == t + 86400 + 12 * 3600);
+  CHECK(parse_time("now+1M", t) == parse_time("+1M", t));  // one set of units for both spellings
+  CHECK(parse_time("now-30m", t) == t - 30 * 60);
   CHECK_THROWS_AS(parse_time("+", t), zw::Error);
   CHECK_THROWS_AS(parse_time("-", t), zw::Error);
   CHECK_THROWS_AS(parse_time("+1x", t), zw::Error);
