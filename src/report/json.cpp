@@ -171,7 +171,11 @@ ErrorLocation locate_error(std::string_view message, const std::string& file, st
   if (head.empty() || head[0] == '-') return where;
   std::error_code ec;
   const bool exists = std::filesystem::exists(std::filesystem::path(std::string(head)), ec);
-  if (!exists && head.find_first_of(" \t\"'`") != std::string_view::npos) return where;
+  // A path that does not exist (a file that cannot be opened) still looks like one: a directory or an extension.
+  if (!exists &&
+      (head.find_first_of(" \t\"'`") != std::string_view::npos || head.find_first_of("/.") == std::string_view::npos)) {
+    return where;
+  }
   where.file = std::string(head);
   where.line = at;
   return where;
