@@ -196,7 +196,7 @@ void write_json(std::ostream& out, const checks::ZoneJob& job, const checks::Zon
   Json j;
   j["schema_version"] = kJsonSchemaVersion;
   j["zonewarden"] = {{"version", ZW_VERSION}, {"now", core::format_time(now)}};
-  j["now"] = {{"time", core::format_time(now)}, {"epoch", now}};
+  j["now"] = {{"rfc3339", core::format_time(now)}, {"epoch", now}};
   j["inputs"] = inputs_json(job);
   Json zones = Json::array();
   for (const checks::ZoneSummary& z : result.zones) zones.push_back(zone_json(z, result.findings));

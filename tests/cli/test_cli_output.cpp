@@ -99,7 +99,7 @@ TEST_CASE("the JSON document: schema version, clock, inputs, verdicts, uniform f
   CHECK(r.status == 2);
   auto j = nlohmann::json::parse(r.out);
   CHECK(j["schema_version"] == 1);
-  CHECK(j["now"]["time"] == "2026-11-23T00:00:00Z");
+  CHECK(j["now"]["rfc3339"] == "2026-11-23T00:00:00Z");
   CHECK(j["now"]["epoch"] == 1795392000);
   CHECK(j["inputs"]["zone_files"] == nlohmann::json::array({root + "root-2026073102.zone.gz", kEr}));
   CHECK(j["inputs"]["trust_anchor_files"] == nlohmann::json::array({root + "root-anchors.ds"}));
