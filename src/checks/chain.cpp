@@ -1,5 +1,7 @@
 // chain.cpp: the chain of trust from the given DS set or trust anchor to the apex (RFC 4035 §5.2), the zone's
 // verdict (ZONE_BOGUS), DS records at delegations, and CDS/CDNSKEY (RFC 7344, RFC 8078).
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -103,22 +105,49 @@ void check_digest_policy(Reporter& rep, const std::vector<const ExternalRecord*>
   }
 }
 
-void check_zone_chain(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
+/// What a validator concludes about a zone (only Bogus is passed down to child zones).
+enum class Verdict { Secure, Insecure, Bogus };
+
+/// Why the parent zone checked in the same run cannot vouch for the zone's DS set, or "" when it can.
+std::string parent_failure(const CheckInput& in, const ZoneContext& ctx, const std::vector<Verdict>& verdicts) {
+  const ChainInput& chain = ctx.chain;
+  if (chain.source != ChainSource::ParentZone || !chain.parent) return {};
+  const ZoneContext& parent = in.zones[*chain.parent];
+  if (verdicts[*chain.parent] == Verdict::Bogus) return "the parent zone " + parent.name + " is bogus";
+  // RFC 4035 §5.2: the DS RRset is authenticated in the parent before it authenticates the child's DNSKEY RRset.
+  const zone::Zone& p = *parent.zone;
+  const dnssec::ZoneAnalysis& pa = *parent.analysis;
+  const zone::RRset* ds = p.find(chain.parent_delegation, rrtype::DS);
+  if (!ds) return {};
+  for (const dnssec::SigInfo& s : pa.sigs_of(static_cast<std::uint32_t>(ds - p.rrsets.data()))) {
+    if (sig_accepts(pa, s, in.options.now)) return {};
+  }
+  return "the DS RRset in the parent zone " + parent.name + " has no current, valid signature";
+}
+
+Verdict check_zone_chain(const CheckInput& in, const ZoneContext& ctx, const std::vector<Verdict>& verdicts,
+                         FindingSink& sink) {
+  const Options& opt = in.options;
   const zone::Zone& z = *ctx.zone;
   const dnssec::ZoneAnalysis& a = *ctx.analysis;
   Reporter rep(ctx, sink);
   const ChainInput& chain = ctx.chain;
 
   if (!a.signed_zone) {
+    // The fact (no DNSKEY RRset) is reported whatever its consequence is.
+    rep.zone(Code::ZONE_UNSIGNED);
     if (!chain.parent_ds.empty()) {
       rep.zone(Code::ZONE_BOGUS, {{"reason", "the parent publishes DS records but the zone has no DNSKEY RRset"}});
-    } else if (!chain.anchor_ds.empty() || !chain.anchor_dnskey.empty()) {
-      rep.zone(Code::ZONE_BOGUS, {{"reason", "a trust anchor is configured but the zone has no DNSKEY RRset"}});
-    } else {
-      rep.zone(Code::ZONE_UNSIGNED);
+      return Verdict::Bogus;
     }
-    return;
+    if (!chain.anchor_ds.empty() || !chain.anchor_dnskey.empty()) {
+      rep.zone(Code::ZONE_BOGUS, {{"reason", "a trust anchor is configured but the zone has no DNSKEY RRset"}});
+      return Verdict::Bogus;
+    }
+    return Verdict::Insecure;
   }
+  // The parent zone, checked too, is unsigned or has no DS for the zone: validators treat the zone as insecure.
+  if (chain.source == ChainSource::InsecureDelegation) return Verdict::Insecure;
   auto apex = z.apex();
   const zone::RRset* dnskey_set = z.find(*apex, rrtype::DNSKEY);
   const auto dnskey_index = static_cast<std::uint32_t>(dnskey_set - z.rrsets.data());
@@ -126,7 +155,7 @@ void check_zone_chain(const ZoneContext& ctx, const Options& opt, FindingSink& s
   std::set<std::size_t> entry;  // keys a validator starts from
   enum class Source { ParentDs, Anchor, Assumed } source = Source::Assumed;
 
-  // --- the parent's DS set (--ds) ---
+  // --- the parent's DS set (--ds, or the DS RRset in the parent's zone file) ---
   if (!chain.parent_ds.empty()) {
     source = Source::ParentDs;
     std::vector<const ExternalRecord*> recs;
@@ -218,7 +247,12 @@ void check_zone_chain(const ZoneContext& ctx, const Options& opt, FindingSink& s
     rep.zone(Code::CHAIN_ANCHOR_ASSUMED, {{"keytags", tags_text(tags)}});
   }
 
-  // --- the verdict: can a validator accept the apex DNSKEY RRset, then the apex SOA? ---
+  // --- the verdict: does the parent vouch for the DS set; can a validator accept the apex DNSKEY RRset, then the
+  // apex SOA? ---
+  if (std::string why = parent_failure(in, ctx, verdicts); !why.empty()) {
+    rep.zone(Code::ZONE_BOGUS, {{"reason", why}});
+    return Verdict::Bogus;
+  }
   std::vector<std::uint16_t> entry_tags;
   for (std::size_t k : entry) entry_tags.push_back(a.keys[k].key.tag);
   std::sort(entry_tags.begin(), entry_tags.end());
@@ -243,7 +277,7 @@ void check_zone_chain(const ZoneContext& ctx, const Options& opt, FindingSink& s
       }
     }
     rep.zone(Code::ZONE_BOGUS, {{"reason", why}});
-    return;
+    return Verdict::Bogus;
   }
   const zone::RRset* soa = z.find(*apex, rrtype::SOA);
   bool soa_ok = false;
@@ -252,7 +286,81 @@ void check_zone_chain(const ZoneContext& ctx, const Options& opt, FindingSink& s
       soa_ok = soa_ok || sig_accepts(a, s, opt.now);
     }
   }
-  if (!soa_ok) rep.zone(Code::ZONE_BOGUS, {{"reason", "the apex SOA has no current, valid signature"}});
+  if (!soa_ok) {
+    rep.zone(Code::ZONE_BOGUS, {{"reason", "the apex SOA has no current, valid signature"}});
+    return Verdict::Bogus;
+  }
+  return Verdict::Secure;
+}
+
+/// Presentation names of an NS RRset's targets, lower case, sorted.
+std::set<std::string> ns_targets(const zone::Zone& z, const zone::RRset* set) {
+  std::set<std::string> out;
+  if (!set) return out;
+  for (const zone::Record& r : z.records_of(*set)) {
+    std::size_t pos = 0;
+    core::WireName target;
+    if (core::read_wire_name(z.rdata(r), pos, target)) out.insert(core::name_to_text(core::name_lower(target)));
+  }
+  return out;
+}
+
+/// The addresses of one type (A or AAAA) at a name, as text, sorted.
+std::set<std::string> addresses(const zone::Zone& z, std::string_view wire, std::uint16_t type) {
+  std::set<std::string> out;
+  const zone::RRset* set = z.find(wire, type);
+  if (!set) return out;
+  const int af = type == rrtype::A ? AF_INET : AF_INET6;
+  for (const zone::Record& r : z.records_of(*set)) {
+    std::string_view rd = z.rdata(r);
+    char buf[64] = {};
+    if (rd.size() == (type == rrtype::A ? 4U : 16U) && ::inet_ntop(af, rd.data(), buf, sizeof buf)) out.insert(buf);
+  }
+  return out;
+}
+
+std::string joined(const std::set<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : " ") + i;
+  return out.empty() ? "none" : out;
+}
+
+/// The parent's delegation against the child's apex, when both zone files are checked (RFC 1034 §4.2.2: the NS
+/// sets should agree; RFC 9471: glue should be the child's addresses).
+void check_parent_child(const CheckInput& in, const ZoneContext& ctx, FindingSink& sink) {
+  if (!ctx.chain.parent) return;
+  const zone::Zone& c = *ctx.zone;
+  const zone::Zone& p = *in.zones[*ctx.chain.parent].zone;
+  auto apex = c.apex();
+  if (!apex) return;
+  Reporter rep(ctx, sink);
+  const zone::RRset* child_ns = c.find(*apex, rrtype::NS);
+  std::set<std::string> parent_set = ns_targets(p, p.find(ctx.chain.parent_delegation, rrtype::NS));
+  std::set<std::string> child_set = ns_targets(c, child_ns);
+  if (child_ns && parent_set != child_set) {
+    rep.rrset(Code::NS_PARENT_CHILD_MISMATCH, *child_ns,
+              {{"parent", joined(parent_set)}, {"child", joined(child_set)}});
+  }
+  for (const std::string& ns : parent_set) {
+    core::WireName wire;
+    std::string err;
+    if (!core::parse_name(ns, ".", wire, err) || !core::name_is_subdomain(wire, c.origin)) continue;
+    // Per address family: a parent that publishes only A glue is not stale about the AAAA addresses.
+    for (std::uint16_t type : {rrtype::A, rrtype::AAAA}) {
+      std::set<std::string> glue = addresses(p, wire, type);
+      if (glue.empty()) continue;  // GLUE_MISSING is the parent's
+      std::set<std::string> own = addresses(c, wire, type);
+      if (glue == own) continue;
+      Reporter::Params params{{"nameserver", ns}, {"parent", joined(glue)}, {"child", joined(own)}};
+      auto name = c.find_name(wire);
+      const zone::RRset* at = name ? c.find(*name, type) : nullptr;
+      if (at) {
+        rep.rrset(Code::GLUE_MISMATCH, *at, std::move(params));
+      } else {
+        rep.zone(Code::GLUE_MISMATCH, std::move(params));
+      }
+    }
+  }
 }
 
 void check_zone_ds_records(const ZoneContext& ctx, FindingSink& sink) {
@@ -417,8 +525,29 @@ void check_zone_cds(const ZoneContext& ctx, FindingSink& sink) {
 
 }  // namespace
 
+const char* chain_source_name(ChainSource s) {
+  switch (s) {
+    case ChainSource::Ds: return "ds";
+    case ChainSource::TrustAnchor: return "trust-anchor";
+    case ChainSource::ParentZone: return "parent-zone";
+    case ChainSource::InsecureDelegation: return "insecure-delegation";
+    case ChainSource::Assumed: break;
+  }
+  return "assumed";
+}
+
 void check_chain(const CheckInput& in, FindingSink& sink) {
-  for (const ZoneContext& ctx : in.zones) check_zone_chain(ctx, in.options, sink);
+  // Parents before their children: a bogus parent makes the zones it vouches for bogus.
+  std::vector<std::size_t> order(in.zones.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return core::name_label_count(in.zones[a].zone->origin) < core::name_label_count(in.zones[b].zone->origin);
+  });
+  std::vector<Verdict> verdicts(in.zones.size(), Verdict::Insecure);
+  for (std::size_t i : order) {
+    verdicts[i] = check_zone_chain(in, in.zones[i], verdicts, sink);
+    check_parent_child(in, in.zones[i], sink);
+  }
 }
 
 void check_ds_records(const CheckInput& in, FindingSink& sink) {

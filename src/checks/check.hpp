@@ -31,13 +31,30 @@ struct ExternalRecord {
   std::uint32_t line = 0;
 };
 
+/// Where a zone's chain of trust starts (the summary's "chain" field).
+enum class ChainSource : std::uint8_t {
+  Assumed,             ///< nothing given: the zone's own KSKs (CHAIN_ANCHOR_ASSUMED)
+  Ds,                  ///< --ds
+  TrustAnchor,         ///< -k
+  ParentZone,          ///< the DS RRset at the delegation in the parent's zone file, checked in the same run
+  InsecureDelegation,  ///< the parent's zone file is checked too and proves no chain: unsigned, or no DS
+};
+
+/// "assumed", "ds", "trust-anchor", "parent-zone", "insecure-delegation".
+const char* chain_source_name(ChainSource s);
+
 /// The chain-of-trust inputs that apply to one zone.
 struct ChainInput {
-  std::vector<ExternalRecord> parent_ds;      ///< DS from --ds files owned by this zone (the parent's DS set)
+  std::vector<ExternalRecord> parent_ds;      ///< the parent's DS set: from --ds, else from the parent's zone file
   std::vector<ExternalRecord> anchor_ds;      ///< DS from -k trust-anchor files for this zone
   std::vector<ExternalRecord> anchor_dnskey;  ///< DNSKEY from -k trust-anchor files for this zone
   bool any_ds_given = false;                  ///< --ds was given for some zone in this run
   bool any_anchor_given = false;              ///< -k was given
+  ChainSource source = ChainSource::Assumed;
+  /// The parent zone when its file is checked in the same run: its index in CheckInput::zones, and the index of
+  /// this zone's origin (the delegation) among its names.
+  std::optional<std::size_t> parent;
+  std::uint32_t parent_delegation = 0;
 };
 
 /// One zone under check.
@@ -105,6 +122,7 @@ void check_zonemd(const CheckInput& in, FindingSink& sink);
 void check_denial(const CheckInput& in, FindingSink& sink);     // denial.cpp: NSEC, NSEC3, RFC 9276
 void check_inventory(const CheckInput& in, FindingSink& sink);  // inventory.cpp: --keys, key tags before signing
 void check_history(const CheckInput& in, FindingSink& sink);    // history.cpp: --previous
+void check_content(const CheckInput& in, FindingSink& sink);    // content.cpp: CNAME, DNAME (RFC 2181, RFC 6672)
 
 /// A registered check. A structural one reads only the zone and ZoneAnalysis::signed_zone (never a signature's
 /// status or a key's use) and looks at each zone on its own, so it may run while that zone's signatures are still

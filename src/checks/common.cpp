@@ -1,6 +1,8 @@
 // common.cpp: algorithm policy table (RFC 8624, RFC 9904, RFC 9905) and text helpers for the checks.
 #include "checks/common.hpp"
 
+#include <algorithm>
+
 namespace zw::checks {
 
 AlgClass algorithm_class(std::uint8_t alg) {
@@ -23,6 +25,44 @@ AlgClass algorithm_class(std::uint8_t alg) {
 
 std::string alg_text(std::uint8_t alg) {
   return std::to_string(alg) + " (" + dnssec::algorithm_name(alg) + ")";
+}
+
+namespace {
+
+std::string base64(std::string_view bytes) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    std::uint32_t v = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
+    if (i + 1 < bytes.size()) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
+    if (i + 2 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 2]);
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += i + 1 < bytes.size() ? kAlphabet[(v >> 6) & 63] : '=';
+    out += i + 2 < bytes.size() ? kAlphabet[v & 63] : '=';
+  }
+  return out;
+}
+
+}  // namespace
+
+Reporter::Params keytag_collision_params(std::uint16_t shared, const dnssec::PublicKey& a, std::string source_a,
+                                         const dnssec::PublicKey& b, std::string source_b) {
+  // Whole groups of 3 octets (4 base64 characters), at least 6 octets, up to the first octet where the keys differ.
+  const std::string_view ka = a.public_key, kb = b.public_key;
+  std::size_t differ = 0;
+  while (differ < ka.size() && differ < kb.size() && ka[differ] == kb[differ]) ++differ;
+  const std::size_t octets = std::max<std::size_t>(6, (differ / 3 + 1) * 3);
+  return {{"keytag", std::to_string(shared)},
+          {"algorithm", alg_text(a.algorithm)},
+          {"tag_a", std::to_string(a.tag)},
+          {"flags_a", std::to_string(a.flags)},
+          {"key_a", base64(ka.substr(0, std::min(octets, ka.size())))},
+          {"source_a", std::move(source_a)},
+          {"tag_b", std::to_string(b.tag)},
+          {"flags_b", std::to_string(b.flags)},
+          {"key_b", base64(kb.substr(0, std::min(octets, kb.size())))},
+          {"source_b", std::move(source_b)}};
 }
 
 }  // namespace zw::checks

@@ -38,4 +38,10 @@ AlgClass algorithm_class(std::uint8_t alg);
 /// "8 (RSASHA256)".
 std::string alg_text(std::uint8_t alg);
 
+/// KEYTAG_COLLISION params for two keys of one algorithm whose tags collide on `shared` (as published, or once one
+/// of them is revoked, RFC 5011 §7): the shared tag, the algorithm and, for each key, its tag, flags, the first
+/// octets of its public key in base64 (as many as tell the two apart) and where it was seen (`source`).
+Reporter::Params keytag_collision_params(std::uint16_t shared, const dnssec::PublicKey& a, std::string source_a,
+                                         const dnssec::PublicKey& b, std::string source_b);
+
 }  // namespace zw::checks

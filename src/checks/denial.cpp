@@ -494,6 +494,46 @@ std::vector<Candidate> candidates(const Facts& f) {
   return out;
 }
 
+/// True when `links` (the well-formed records of one parameter set) form one complete NSEC3 chain over the zone:
+/// one ring in hash order, a record for every name and empty non-terminal that needs one (RFC 5155 §7.1), and no
+/// record for anything else. Bitmaps are not compared: this only tells a finished chain from a fragment.
+bool chain_complete(const Facts& f, std::vector<Link> links, const ParamKey& key) {
+  if (links.empty() || key.algorithm != dnssec::kNsec3HashSha1 || key.flags != 0 ||
+      key.iterations >= kIterationsExcessive) {
+    return false;
+  }
+  std::sort(links.begin(), links.end(), [](const Link& a, const Link& b) { return digest_cmp(a.owner, b.owner) < 0; });
+  for (std::size_t i = 0; i < links.size(); ++i) {
+    const Link& next = links[(i + 1) % links.size()];
+    if (digest_cmp(links[i].next, next.owner) != 0) return false;  // a gap, a duplicate or a wrong pointer
+  }
+  std::vector<Candidate> cands = candidates(f);
+  const LinkIndex index(links);
+  core::parallel_for(
+      cands.size(),
+      [&](std::size_t i) {
+        Nsec3Digest h{};
+        dnssec::nsec3_hash_into(std::string_view(f.z.names[cands[i].name]).substr(cands[i].offset), key.salt,
+                                key.iterations, h);
+        auto [at, match] = index.find(h);
+        if (match) cands[i].link = static_cast<std::int32_t>(at);
+      },
+      4096);
+  for (std::size_t i = cands.size(); i-- > 0;) {
+    const Candidate& c = cands[i];
+    if ((c.required || c.link >= 0) && c.parent != UINT32_MAX && cands[c.parent].ent) cands[c.parent].required = true;
+  }
+  std::vector<bool> used(links.size(), false);
+  for (const Candidate& c : cands) {
+    if (c.link >= 0) {
+      used[static_cast<std::size_t>(c.link)] = true;
+    } else if (c.required) {
+      return false;
+    }
+  }
+  return std::all_of(used.begin(), used.end(), [](bool u) { return u; });
+}
+
 void check_nsec3(Facts& f, Reporter& rep) {
   const zone::Zone& z = f.z;
   const int apex_labels = core::name_label_count(z.origin);
@@ -609,6 +649,7 @@ void check_nsec3(Facts& f, Reporter& rep) {
     ParamKey k{params[0].algorithm, 0, params[0].iterations, params[0].salt};
     if (sets.count(k)) chain = k;
   }
+  const bool named_by_param = chain.has_value();
   if (!chain && !sets.empty()) {
     auto best = sets.begin();
     for (auto it = sets.begin(); it != sets.end(); ++it) {
@@ -622,8 +663,30 @@ void check_nsec3(Facts& f, Reporter& rep) {
 
   // Parameter consistency.
   if (chain) {
+    // The well-formed records of one parameter set.
+    auto links_of = [&](const ParamKey& key) {
+      std::vector<Link> out;
+      for (std::size_t i = 0; i < all.size(); ++i) {
+        if (*key_of[i] == key) out.push_back(all[i]);
+      }
+      return out;
+    };
+    std::optional<bool> named_complete;
     for (const auto& [key, info] : sets) {
       if (key == *chain) continue;
+      // RFC 5155 §7.3: a parameter change builds the new chain beside the old one and switches the NSEC3PARAM when
+      // it is complete; servers answer from the chain the NSEC3PARAM names (RFC 5155 §4). A second complete chain
+      // beside a complete named one is that transition in progress.
+      if (named_by_param && links_of(key).size() == info.first && chain_complete(f, links_of(key), key)) {
+        if (!named_complete) named_complete = chain_complete(f, links_of(*chain), *chain);
+        if (*named_complete) {
+          rep.record(Code::NSEC3_CHAIN_EXTRA, z.records[info.second],
+                     {{"records", std::to_string(info.first)},
+                      {"iterations", std::to_string(key.iterations)},
+                      {"salt", salt_text(key.salt)}});
+          continue;
+        }
+      }
       // RFC 5155 §7.1 step 8 (above): one set of parameters, shared by the chain and the NSEC3PARAM.
       rep.record(Code::NSEC3_PARAM_MISMATCH, z.records[info.second],
                  {{"reason", std::to_string(info.first) + " NSEC3 record(s) use " + param_text(key) +

@@ -1,7 +1,10 @@
-// history.cpp: what changed since the previous published version of a zone (--previous): ZONE_SHRINK.
+// history.cpp: what changed since the previous published version of a zone (--previous): ZONE_SHRINK, the SOA
+// serial (RFC 1982) and DNSSEC removed.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
+#include <set>
 
 #include "checks/common.hpp"
 
@@ -43,8 +46,80 @@ std::size_t lost(const zone::Zone& prev, const std::vector<std::uint32_t>& befor
   return missing;
 }
 
+/// The apex SOA's serial, or empty when the zone has none (or it is malformed).
+std::optional<std::uint32_t> soa_serial(const zone::Zone& z, const zone::RRset** where = nullptr) {
+  auto apex = z.apex();
+  const zone::RRset* soa = apex ? z.find(*apex, zone::rrtype::SOA) : nullptr;
+  if (!soa) return std::nullopt;
+  if (where) *where = soa;
+  std::string_view rd = z.rdata(z.records[soa->first]);
+  std::size_t pos = 0;
+  core::WireName mname;
+  core::WireName rname;
+  if (!core::read_wire_name(rd, pos, mname) || !core::read_wire_name(rd, pos, rname) || rd.size() < pos + 4) {
+    return std::nullopt;
+  }
+  std::uint32_t serial = 0;
+  for (int i = 0; i < 4; ++i) serial = serial << 8 | static_cast<unsigned char>(rd[pos + static_cast<std::size_t>(i)]);
+  return serial;
+}
+
+/// RFC 1982 §3.2: "s1 is said to be less than s2 if, and only if, s1 is not equal to s2, and (i1 < i2 and i2 - i1 <
+/// 2^(SERIAL_BITS - 1)) or (i1 > i2 and i1 - i2 > 2^(SERIAL_BITS - 1))". A difference of exactly 2^31 is undefined
+/// there, so it is no increase either.
+bool serial_less(std::uint32_t s1, std::uint32_t s2) {
+  const std::uint32_t forward = s2 - s1;  // modulo 2^32
+  return forward != 0 && forward < (std::uint32_t{1} << 31);
+}
+
+/// True when both versions hold the same records (names, types, classes, TTLs and RDATA).
+bool same_content(const zone::Zone& a, const zone::Zone& b) {
+  if (a.records.size() != b.records.size()) return false;
+  for (std::size_t i = 0; i < a.records.size(); ++i) {
+    const zone::Record& x = a.records[i];
+    const zone::Record& y = b.records[i];
+    if (x.type != y.type || x.rclass != y.rclass || x.ttl != y.ttl || a.rdata(x) != b.rdata(y) ||
+        a.names[x.name] != b.names[y.name]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void check_serial(const ZoneContext& ctx, Reporter& rep) {
+  const zone::RRset* soa = nullptr;
+  auto now = soa_serial(*ctx.zone, &soa);
+  auto before = soa_serial(*ctx.previous);
+  if (!now || !before || serial_less(*before, *now)) return;
+  // RFC 1034 §4.3.5: a secondary transfers the zone when the master's serial is greater than its own; an equal
+  // serial means "no change", so a changed zone under the old serial never reaches the secondaries.
+  if (*now == *before && same_content(*ctx.previous, *ctx.zone)) return;
+  rep.rrset(Code::SOA_SERIAL_NOT_INCREASED, *soa,
+            {{"serial", std::to_string(*now)},
+             {"previous", std::to_string(*before)},
+             {"detail", *now == *before ? "equal-content-changed" : "decreased"}});
+}
+
+/// RFC 6781 §4.3.2: going insecure, the DS is removed first and the zone stays signed until it has left caches.
+void check_dnssec_removed(const ZoneContext& ctx, Reporter& rep) {
+  if (!ctx.previous_analysis || !ctx.previous_analysis->signed_zone || ctx.analysis->signed_zone) return;
+  const bool ds_published = !ctx.chain.parent_ds.empty();
+  rep.zone(Code::ZONE_DNSSEC_REMOVED, {}, ds_published ? std::optional(Severity::Critical) : std::nullopt);
+  std::set<std::string> tags;
+  for (const ExternalRecord& r : ctx.chain.parent_ds) {
+    auto ds = dnssec::parse_ds(r.rdata);
+    const std::string tag = ds ? std::to_string(ds->key_tag) : "?";
+    if (tags.insert(tag).second) rep.external(Code::UNSIGN_BEFORE_DS_REMOVED, r, "DS", {{"keytag", tag}});
+  }
+}
+
 void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
   if (!ctx.previous) return;
+  {
+    Reporter rep(ctx, sink);
+    check_serial(ctx, rep);
+    check_dnssec_removed(ctx, rep);
+  }
   const zone::Zone& cur = *ctx.zone;
   const zone::Zone& prev = *ctx.previous;
   auto names_before = namespace_names(prev, false);

@@ -53,33 +53,16 @@ bool tags_collide(const dnssec::PublicKey& x, const dnssec::PublicKey& y, std::u
   return false;
 }
 
-/// "13451/flags 257"; with `notes` "13451/flags 257 (published; tag 13579 once revoked)" when the shared tag is the one
-/// the key has with REVOKE toggled.
-std::string tag_text(const dnssec::PublicKey& k, std::uint16_t shared, std::vector<std::string> notes = {}) {
-  if (k.tag != shared) {
-    // After the first note (published or not), before file names.
-    notes.insert(notes.begin() + (notes.empty() ? 0 : 1), key_revoked(k)
-                                                              ? "tag " + std::to_string(shared) + " without REVOKE"
-                                                              : "tag " + std::to_string(shared) + " once revoked");
-  }
-  std::string s = std::to_string(k.tag) + "/flags " + std::to_string(k.flags);
-  return notes.empty() ? s : s + " (" + join(notes, "; ") + ")";
-}
-
 std::string file_list(const Cand& c) {
   std::vector<std::string> names;
   for (const zone::InventoryKey* f : c.files) names.push_back(base_name(f->file));
   return join(names, ", ");
 }
 
-/// "18805/flags 256 (not published; next-zsk.key)".
-std::string describe(const Cand& c, std::uint16_t shared) {
-  std::vector<std::string> notes;
-  notes.push_back(c.published ? (c.signs ? "published, signing" : "published")
-                              : (c.signs ? "not published, signing" : "not published"));
-  if (!c.zone_known) notes.push_back("zone not stated, flags assumed");
-  if (!c.files.empty()) notes.push_back(file_list(c));
-  return tag_text(*c.key, shared, std::move(notes));
+/// Where a key of the zone was seen, for KEYTAG_COLLISION: "published", else "key file next-zsk.key"; with
+/// ", signing" when it makes valid signatures.
+std::string source_of(const Cand& c) {
+  return (c.published ? "published" : "key file " + base_name(c.files.front()->file)) + (c.signs ? ", signing" : "");
 }
 
 /// Reports about a key: on its DNSKEY record when published, else on its key file.
@@ -192,9 +175,8 @@ void check_collisions(const ZoneKeys& zk, FindingSink& sink) {
       std::uint16_t shared = 0;
       if (!tags_collide(*x.key, *y.key, shared) || explained(zk, x, y)) continue;
       const Cand& subject = x.published ? y : (y.published ? x : y);  // the key file, not the published record
-      std::string keys =
-          describe(x, shared) + " and " + describe(y, shared) + ", algorithm " + alg_text(x.key->algorithm);
-      report_on(*zk.ctx, sink, subject, Code::KEYTAG_COLLISION, {{"keytag", std::to_string(shared)}, {"keys", keys}},
+      report_on(*zk.ctx, sink, subject, Code::KEYTAG_COLLISION,
+                keytag_collision_params(shared, *x.key, source_of(x), *y.key, source_of(y)),
                 x.signs && y.signs ? Severity::Error : Severity::Warning);
     }
   }
@@ -215,13 +197,11 @@ void check_history_collisions(const ZoneKeys& zk, const CheckInput& in, const st
     for (const Cand& c : zk.cands) {
       std::uint16_t shared = 0;
       if (c.key->algorithm != old.algorithm || !tags_collide(*c.key, old, shared)) continue;
-      std::string keys = describe(c, shared) + " and " +
-                         tag_text(old, shared,
-                                  {"an earlier key, in the key history since " + core::format_time(hk.first_seen) +
-                                   ", " + hk.source}) +
-                         ", algorithm " + alg_text(old.algorithm) + ": a key tag reused over time";
-      report_on(*zk.ctx, sink, c, Code::KEYTAG_COLLISION, {{"keytag", std::to_string(shared)}, {"keys", keys}},
-                Severity::Warning);
+      report_on(
+          *zk.ctx, sink, c, Code::KEYTAG_COLLISION,
+          keytag_collision_params(shared, *c.key, source_of(c), old,
+                                  "key history " + hk.source + ", first seen " + core::format_time(hk.first_seen)),
+          Severity::Warning);
     }
   }
 }

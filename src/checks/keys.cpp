@@ -59,7 +59,10 @@ void check_zone_keys(const ZoneContext& ctx, const Options& opt, FindingSink& si
     if (k.problem == dnssec::KeyProblem::Encoding) {
       rep.record(Code::KEY_ENCODING_INVALID, rec, {{"keytag", tag}, {"reason", k.problem_text}});
     } else if (k.problem == dnssec::KeyProblem::PointInvalid) {
-      rep.record(Code::KEY_EC_POINT_INVALID, rec, {{"keytag", tag}});
+      rep.record(Code::KEY_EC_POINT_INVALID, rec, {{"keytag", tag}, {"detail", "off-curve"}});
+    } else if (k.problem == dnssec::KeyProblem::SmallOrder) {
+      // RFC 8032 §5.1.7 verification without the cofactor accepts (R = [S]B − [k]A, S) under a small-order A.
+      rep.record(Code::KEY_EC_POINT_INVALID, rec, {{"keytag", tag}, {"detail", "small-order"}});
     }
     if (dnssec::is_rsa_algorithm(k.algorithm)) {
       if (auto f = dnssec::rsa_facts(k)) {
@@ -117,10 +120,10 @@ void check_zone_keys(const ZoneContext& ctx, const Options& opt, FindingSink& si
       }
       if (!collide) continue;
       bool both_sign = a.keys[i].valid_signatures > 0 && a.keys[j].valid_signatures > 0;
-      std::string keys = std::to_string(x.tag) + "/flags " + flags_text(x.flags) + " and " + std::to_string(y.tag) +
-                         "/flags " + flags_text(y.flags) + " (algorithm " + alg_text(x.algorithm) + ")";
       rep.record(Code::KEYTAG_COLLISION, z.records[a.keys[j].record],
-                 {{"keytag", std::to_string(shared)}, {"keys", keys}}, both_sign ? Severity::Error : Severity::Warning);
+                 keytag_collision_params(shared, x, a.keys[i].valid_signatures > 0 ? "published, signing" : "published",
+                                         y, a.keys[j].valid_signatures > 0 ? "published, signing" : "published"),
+                 both_sign ? Severity::Error : Severity::Warning);
     }
   }
 }

@@ -17,6 +17,7 @@ const std::vector<CheckEntry>& registry() {
       {"inventory", &check_inventory},
       {"history", &check_history},
       {"delegations", &check_delegations, true},
+      {"content", &check_content, true},
   };
   return checks;
 }

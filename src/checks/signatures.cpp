@@ -16,6 +16,18 @@ std::string tag_text(std::uint16_t t) {
   return std::to_string(t);
 }
 
+/// "www.example. A, example. MX (+12 more)": the first three RRsets of a list, and how many more there are.
+std::string rrset_examples(const zone::Zone& z, const std::vector<std::uint32_t>& rrsets) {
+  constexpr std::size_t kShown = 3;
+  std::string out;
+  for (std::size_t k = 0; k < rrsets.size() && k < kShown; ++k) {
+    const zone::RRset& set = z.rrsets[rrsets[k]];
+    out += (out.empty() ? "" : ", ") + core::name_to_text(z.names[set.name]) + " " + zone::type_name(set.type);
+  }
+  if (rrsets.size() > kShown) out += " (+" + std::to_string(rrsets.size() - kShown) + " more)";
+  return out;
+}
+
 void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
   const zone::Zone& z = *ctx.zone;
   const dnssec::ZoneAnalysis& a = *ctx.analysis;
@@ -135,39 +147,37 @@ void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
     }
   }
   const std::set<std::uint8_t> signing_algs = a.signing_algorithms();
-  // An algorithm that signs nothing at all is one zone-level fact, not one per RRset; when it is in the DS set,
-  // DS_ALGORITHM_NOT_SIGNING (chain checks) reports it.
-  for (std::uint8_t alg : key_algs) {
-    if (!signing_algs.count(alg) && !ds_algs.count(alg)) {
-      rep.zone(Code::ALGORITHM_MISSING_SIGNATURES,
-               {{"algorithm", alg_text(alg)}, {"source", "DNSKEY set, signs nothing"}}, Severity::Warning);
-    }
-  }
+  // Per algorithm, the signed authoritative RRsets it does not sign, reported once with their count and the first
+  // few. An algorithm in the DS set that signs nothing at all is DS_ALGORITHM_NOT_SIGNING (chain checks).
+  std::map<std::uint8_t, std::vector<std::uint32_t>> missing;
   auto apex = z.apex();
   for (std::uint32_t i = 0; i < z.rrsets.size(); ++i) {
     const zone::RRset& set = z.rrsets[i];
     if (!dnssec::is_authoritative(z, set)) continue;
     auto sigs = a.sigs_of(i);
     if (sigs.empty()) {
+      // The fact (no RRSIG) is reported wherever it holds; at the apex SOA or DNSKEY RRset its consequence for the
+      // whole zone is reported beside it, never instead of it.
+      rep.rrset(Code::RRSIG_MISSING, set);
       bool apex_core = apex && set.name == *apex && (set.type == rrtype::SOA || set.type == rrtype::DNSKEY);
-      if (apex_core) {
-        rep.rrset(Code::ZONE_UNSIGNED_APEX, set, {{"type", zone::type_name(set.type)}});
-      } else {
-        rep.rrset(Code::RRSIG_MISSING, set);
-      }
+      if (apex_core) rep.rrset(Code::ZONE_UNSIGNED_APEX, set, {{"type", zone::type_name(set.type)}});
       continue;
     }
     for (std::uint8_t alg : key_algs) {
-      if (!signing_algs.count(alg)) continue;  // signs nothing: reported once above
+      if (!signing_algs.count(alg) && ds_algs.count(alg)) continue;
       bool has = false;
       for (const dnssec::SigInfo& s : sigs) has = has || (s.parsed && s.rrsig.algorithm == alg);
-      if (!has) {
-        bool in_ds = ds_algs.count(alg) > 0;
-        rep.rrset(Code::ALGORITHM_MISSING_SIGNATURES, set,
-                  {{"algorithm", alg_text(alg)}, {"source", in_ds ? "DS set" : "DNSKEY set"}},
-                  in_ds ? Severity::Error : Severity::Warning);
-      }
+      if (!has) missing[alg].push_back(i);
     }
+  }
+  for (const auto& [alg, list] : missing) {
+    const bool in_ds = ds_algs.count(alg) > 0;
+    rep.zone(Code::ALGORITHM_MISSING_SIGNATURES,
+             {{"algorithm", alg_text(alg)},
+              {"source", in_ds ? "DS set" : "DNSKEY set"},
+              {"rrsets", std::to_string(list.size())},
+              {"examples", rrset_examples(z, list)}},
+             in_ds ? Severity::Error : Severity::Warning);
   }
 }
 

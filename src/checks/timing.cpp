@@ -7,6 +7,28 @@ namespace {
 using catalog::Code;
 using dnssec::SigStatus;
 
+/// True when another signature over the same RRset lets a validator accept it now and comes from the same key or
+/// algorithm as `s`: RFC 4035 §5.3.3 lets a validator use any RRSIG that validates, and RFC 6840 §5.11 asks no more
+/// than one valid signature per algorithm, so `s` being out of its window then breaks nothing. The apex DNSKEY RRset
+/// must be signed by an entry key, so there the other signature must come from the same key or a SEP key.
+bool covered_by_another(const zone::Zone& z, const dnssec::ZoneAnalysis& a, const dnssec::SigInfo& s,
+                        core::EpochSeconds now) {
+  const zone::RRset& covered = z.rrsets[static_cast<std::size_t>(s.rrset)];
+  const auto apex = z.apex();
+  const bool apex_dnskey = apex && covered.name == *apex && covered.type == zone::rrtype::DNSKEY;
+  for (const dnssec::SigInfo& o : a.sigs_of(static_cast<std::uint32_t>(s.rrset))) {
+    if (&o == &s || !o.parsed || !sig_accepts(a, o, now)) continue;
+    const bool same_key = s.key >= 0 && o.key == s.key;
+    if (apex_dnskey) {
+      const bool sep = (a.keys[static_cast<std::size_t>(o.key)].key.flags & dnssec::kFlagSep) != 0;
+      if (same_key || (sep && o.rrsig.algorithm == s.rrsig.algorithm)) return true;
+    } else if (same_key || o.rrsig.algorithm == s.rrsig.algorithm) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
   const zone::Zone& z = *ctx.zone;
   const dnssec::ZoneAnalysis& a = *ctx.analysis;
@@ -22,10 +44,14 @@ void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
     const std::string tag = std::to_string(s.rrsig.key_tag);
     // RFC 4035 §5.3.1: "The validator's notion of the current time MUST be less than or equal to the time listed
     // in the RRSIG RR's Expiration field" and "greater than or equal to the time listed in the Inception field".
+    // Where another current, valid signature by the same key or algorithm covers the RRset, the catalogue's
+    // condition de-escalates the finding to a warning; where this one could be the only one to validate, an error.
     if (now > exp) {
-      rep.rrset(Code::RRSIG_EXPIRED, covered, {{"keytag", tag}, {"expiration", core::format_time(exp)}});
+      rep.rrset(Code::RRSIG_EXPIRED, covered, {{"keytag", tag}, {"expiration", core::format_time(exp)}},
+                covered_by_another(z, a, s, now) ? std::optional(Severity::Warning) : std::nullopt);
     } else if (now < inc) {
-      rep.rrset(Code::RRSIG_NOT_YET_VALID, covered, {{"keytag", tag}, {"inception", core::format_time(inc)}});
+      rep.rrset(Code::RRSIG_NOT_YET_VALID, covered, {{"keytag", tag}, {"inception", core::format_time(inc)}},
+                covered_by_another(z, a, s, now) ? std::optional(Severity::Warning) : std::nullopt);
     } else if (exp - now < opt.min_validity) {
       rep.rrset(Code::RRSIG_EXPIRES_SOON, covered,
                 {{"keytag", tag},

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "dnssec/crypto.hpp"
 #include "zone/anchors.hpp"
 #include "zone/loader.hpp"
 
@@ -17,6 +18,106 @@ namespace {
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// ---- chain-of-trust inputs: --ds, -k, and parent zones checked in the same run ----
+
+/// Reads --ds (or -k) files. A file that yields no usable record is an error (DESIGN.md §6, fail closed).
+std::vector<zone::AnchorRecord> read_chain_files(const std::vector<std::string>& files, bool anchors,
+                                                 core::EpochSeconds now, const core::WireName& origin) {
+  zone::AnchorReadOptions opt;
+  opt.allow_dnskey = anchors;
+  opt.now = now;
+  opt.origin = core::name_lower(origin);
+  std::vector<zone::AnchorRecord> out;
+  for (const std::string& f : files) {
+    auto recs = zone::read_anchor_file(f, opt);
+    // A trust anchor must be one a validator can use; a DS set's flaws are findings about the zone's parent.
+    if (anchors && std::none_of(recs.begin(), recs.end(), [](const zone::AnchorRecord& r) {
+          if (r.type == zone::rrtype::DNSKEY) return dnssec::parse_dnskey(r.rdata).problem == dnssec::KeyProblem::None;
+          auto ds = dnssec::parse_ds(r.rdata);
+          return ds && ds->digest_type != 3 && dnssec::ds_digest_length(ds->digest_type) == ds->digest.size() &&
+                 !ds->digest.empty();
+        })) {
+      throw Error(f + ": no usable trust anchor (unknown algorithm or digest type, or malformed key or digest)");
+    }
+    out.insert(out.end(), std::make_move_iterator(recs.begin()), std::make_move_iterator(recs.end()));
+  }
+  return out;
+}
+
+/// Every --ds and -k record must be for a zone being checked: one for any other name would be silently unused.
+void require_served(const std::vector<zone::AnchorRecord>& records, const std::vector<ZoneContext>& zones,
+                    const char* what) {
+  for (const zone::AnchorRecord& r : records) {
+    bool served =
+        std::any_of(zones.begin(), zones.end(), [&](const ZoneContext& z) { return z.zone->origin == r.owner; });
+    if (served) continue;
+    std::string checked;
+    for (const ZoneContext& z : zones) checked += (checked.empty() ? "" : ", ") + z.name;
+    throw Error(r.file + ":" + std::to_string(r.line) + ": " + what + " for " + core::name_to_text(r.owner) +
+                " serves none of the zones checked (" + checked + ")");
+  }
+}
+
+/// The checked zone that is the parent of zone `i` (its deepest checked ancestor, when that delegates to it).
+void find_parent(std::vector<ZoneContext>& zones, std::size_t i) {
+  const core::WireName& origin = zones[i].zone->origin;
+  std::optional<std::size_t> best;
+  for (std::size_t j = 0; j < zones.size(); ++j) {
+    const core::WireName& o = zones[j].zone->origin;
+    if (o.size() >= origin.size() || !core::name_is_subdomain(origin, o)) continue;
+    if (!best || o.size() > zones[*best].zone->origin.size()) best = j;
+  }
+  if (!best) return;
+  const zone::Zone& p = *zones[*best].zone;
+  auto cut = p.find_name(origin);
+  if (!cut || p.kinds[*cut] != zone::NodeKind::Delegation) return;
+  zones[i].chain.parent = *best;
+  zones[i].chain.parent_delegation = *cut;
+}
+
+/// Hands each zone its DS set and trust anchors and links it to its parent zone. Parents are linked first, so that a
+/// zone below an insecure delegation is insecure too.
+void link_chain_inputs(std::vector<ZoneContext>& zones, const std::vector<zone::AnchorRecord>& ds,
+                       const std::vector<zone::AnchorRecord>& anchors) {
+  require_served(ds, zones, "DS");
+  require_served(anchors, zones, "trust anchor");
+  std::vector<std::size_t> order(zones.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return core::name_label_count(zones[a].zone->origin) < core::name_label_count(zones[b].zone->origin);
+  });
+  for (std::size_t i : order) {
+    ZoneContext& ctx = zones[i];
+    ChainInput& chain = ctx.chain;
+    for (const auto& r : ds) {
+      if (r.owner == ctx.zone->origin) chain.parent_ds.push_back({r.rdata, r.file, r.line});
+    }
+    for (const auto& r : anchors) {
+      if (r.owner != ctx.zone->origin) continue;
+      (r.type == zone::rrtype::DS ? chain.anchor_ds : chain.anchor_dnskey).push_back({r.rdata, r.file, r.line});
+    }
+    find_parent(zones, i);
+    if (!chain.parent_ds.empty()) {
+      chain.source = ChainSource::Ds;
+    } else if (!chain.anchor_ds.empty() || !chain.anchor_dnskey.empty()) {
+      chain.source = ChainSource::TrustAnchor;
+    } else if (chain.parent) {
+      const ZoneContext& parent = zones[*chain.parent];
+      const zone::Zone& p = *parent.zone;
+      const zone::RRset* set = p.find(chain.parent_delegation, zone::rrtype::DS);
+      // RFC 4035 §5.2: without a signed parent, or with an authenticated absence of DS, the child is insecure.
+      if (!parent.analysis->signed_zone || parent.chain.source == ChainSource::InsecureDelegation || !set) {
+        chain.source = ChainSource::InsecureDelegation;
+      } else {
+        chain.source = ChainSource::ParentZone;
+        for (const zone::Record& r : p.records_of(*set)) {
+          chain.parent_ds.push_back({std::string(p.rdata(r)), p.files[r.src.file], r.src.line});
+        }
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -31,16 +132,8 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
     if (!core::parse_name(text, ".", origin, err)) throw Error("--origin " + job.origin + ": " + err);
   }
 
-  std::vector<zone::AnchorRecord> ds_records;
-  for (const std::string& f : job.ds_files) {
-    auto recs = zone::read_anchor_file(f, false, job.options.now);
-    ds_records.insert(ds_records.end(), recs.begin(), recs.end());
-  }
-  std::vector<zone::AnchorRecord> anchors;
-  for (const std::string& f : job.anchor_files) {
-    auto recs = zone::read_anchor_file(f, true, job.options.now);
-    anchors.insert(anchors.end(), recs.begin(), recs.end());
-  }
+  const std::vector<zone::AnchorRecord> ds_records = read_chain_files(job.ds_files, false, job.options.now, origin);
+  const std::vector<zone::AnchorRecord> anchors = read_chain_files(job.anchor_files, true, job.options.now, origin);
 
   // Previous versions (--previous): parsed and their signatures attached, not verified again.
   std::vector<std::unique_ptr<zone::Zone>> previous;
@@ -103,13 +196,6 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
     ctx.analysis = &a;
     ctx.chain.any_ds_given = !job.ds_files.empty();
     ctx.chain.any_anchor_given = !job.anchor_files.empty();
-    for (const auto& r : ds_records) {
-      if (r.owner == z.origin) ctx.chain.parent_ds.push_back({r.rdata, r.file, r.line});
-    }
-    for (const auto& r : anchors) {
-      if (r.owner != z.origin) continue;
-      (r.type == 43 ? ctx.chain.anchor_ds : ctx.chain.anchor_dnskey).push_back({r.rdata, r.file, r.line});
-    }
 
     // The structural checks (denial chains, delegations, DS records) need no signature, only the zone and whether it
     // is signed: they run on a thread of their own while the signatures are attached and verified on all cores, so
@@ -160,9 +246,6 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
     for (const auto& sig : a.sigs) s.signatures_verified += sig.status == dnssec::SigStatus::Valid ? 1 : 0;
     s.keys = a.keys.size();
     s.signed_zone = a.signed_zone;
-    s.chain = !ctx.chain.parent_ds.empty()                                         ? "ds"
-              : (!ctx.chain.anchor_ds.empty() || !ctx.chain.anchor_dnskey.empty()) ? "trust-anchor"
-                                                                                   : "assumed";
     s.load_seconds = load;
     s.verify_seconds = seconds_since(t0);
     s.changes = std::move(result_changes);
@@ -177,6 +260,14 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
       throw Error(job.previous_files[p] + ": zone " + core::name_to_text(previous[p]->origin) +
                   " is not among the zones checked");
     }
+  }
+  link_chain_inputs(in.zones, ds_records, anchors);
+  // result.zones also lists the files that could not be loaded; in.zones only the loaded ones, in the same order.
+  std::size_t next_loaded = 0;
+  for (ZoneSummary& summary : result.zones) {
+    if (!summary.error.empty() || next_loaded >= in.zones.size()) continue;
+    const ZoneContext& ctx = in.zones[next_loaded++];
+    if (summary.name == ctx.name) summary.chain = chain_source_name(ctx.chain.source);
   }
   if (job.progress) job.progress("checking");
   const auto checks_start = std::chrono::steady_clock::now();

@@ -39,7 +39,7 @@ struct ZoneSummary {
   std::size_t signatures_verified = 0;
   std::size_t keys = 0;
   bool signed_zone = false;
-  std::string chain;  ///< "ds", "trust-anchor" or "assumed"
+  std::string chain;  ///< chain_source_name(): "ds", "trust-anchor", "parent-zone", "insecure-delegation", "assumed"
   double load_seconds = 0;
   double verify_seconds = 0;
   std::optional<rollover::ZoneChanges> changes;  ///< with --previous: what changed since that version

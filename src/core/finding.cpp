@@ -51,6 +51,18 @@ std::vector<Finding> FindingSink::take() {
   return std::move(findings_);
 }
 
+std::string count_noun(std::string_view count, std::string_view noun) {
+  std::string out(count);
+  out += ' ';
+  out += noun;
+  if (count != "1") out += 's';
+  return out;
+}
+
+std::string count_noun(std::size_t count, std::string_view noun) {
+  return count_noun(std::to_string(count), noun);
+}
+
 std::string render_message(const Finding& f) {
   std::string_view tmpl = catalog::entry(f.code).message;
   std::string out;
@@ -59,8 +71,11 @@ std::string render_message(const Finding& f) {
     if (tmpl[i] == '{') {
       auto end = tmpl.find('}', i);
       if (end != std::string_view::npos) {
-        std::string key(tmpl.substr(i + 1, end - i - 1));
-        out += f.param(key);
+        std::string_view key = tmpl.substr(i + 1, end - i - 1);
+        const auto colon = key.find(':');  // "{count:noun}": the count with its noun, singular or plural
+        out += colon == std::string_view::npos
+                   ? f.param(std::string(key))
+                   : count_noun(f.param(std::string(key.substr(0, colon))), key.substr(colon + 1));
         i = end;
         continue;
       }

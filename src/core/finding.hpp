@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -43,5 +44,10 @@ class FindingSink {
 
 /// Expands a catalogue message template ({param} placeholders) with a finding's parameters.
 std::string render_message(const Finding& f);
+
+/// "1 key", "2 keys", "0 keys": a count and its noun, plural unless the count is one (the noun's plural is the noun
+/// plus "s"). Message templates write it as "{param:noun}".
+std::string count_noun(std::string_view count, std::string_view noun);
+std::string count_noun(std::size_t count, std::string_view noun);
 
 }  // namespace zw

@@ -240,6 +240,40 @@ int eddsa_point_decodes(std::string_view key, bool ed448) {
   return BN_is_one(u.get()) ? 1 : 0;
 }
 
+/// True when an EdDSA public key that decodes (eddsa_point_decodes) is a point of small order: the identity or a point
+/// of order 2, 4 or 8 (Ed25519: the 8 points of its torsion subgroup; Ed448, cofactor 4: the identity and the points
+/// of order 2 and 4). Under such a key A, [k]A is one of a handful of points for every message, so
+/// (R = [S]B − [k]A, S) is a "valid" signature anyone can make — with A the identity, R = identity and S = 0 verifies
+/// for any data (OpenSSL 3.0 accepts it). Compared by y with the sign bit of x cleared, as libsodium's
+/// ge25519_has_small_order does; a decoding key has y < p, so the listed values are all there is.
+bool eddsa_small_order(std::string_view key, bool ed448) {
+  std::string y(key);
+  y.back() = static_cast<char>(static_cast<unsigned char>(y.back()) & 0x7f);
+  auto from_hex = [](std::string_view hex) {
+    std::string out(hex.size() / 2, '\0');
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      out[i] = static_cast<char>(std::stoi(std::string(hex.substr(2 * i, 2)), nullptr, 16));
+    }
+    return out;
+  };
+  // Ed448: y = 1 (identity), y = p − 1 = 2^448 − 2^224 − 2 (order 2), y = 0 (x = ±1, order 4).
+  // Ed25519: y = 1 (identity), y = p − 1 (order 2), y = 0 (order 4), and the two y values of the points of order 8.
+  static const std::array<std::string, 3> kEd448 = {
+      from_hex("01" + std::string(112, '0')),
+      from_hex("fe" + std::string(54, 'f') + "fe" + std::string(54, 'f') + "00"),
+      std::string(57, '\0'),
+  };
+  static const std::array<std::string, 5> kEd25519 = {
+      from_hex("01" + std::string(62, '0')),
+      from_hex("ec" + std::string(60, 'f') + "7f"),
+      std::string(32, '\0'),
+      from_hex("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"),
+      from_hex("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a"),
+  };
+  if (ed448) return std::find(kEd448.begin(), kEd448.end(), y) != kEd448.end();
+  return std::find(kEd25519.begin(), kEd25519.end(), y) != kEd25519.end();
+}
+
 void parse_eddsa(PublicKey& k, bool ed448) {
   const std::size_t want = ed448 ? 57 : 32;
   k.bits = ed448 ? 456 : 256;
@@ -251,6 +285,9 @@ void parse_eddsa(PublicKey& k, bool ed448) {
   }
   if (eddsa_point_decodes(k.public_key, ed448) == 0) {
     return set_problem(k, KeyProblem::PointInvalid, std::string(name) + " public key does not decode to a point");
+  }
+  if (eddsa_small_order(k.public_key, ed448)) {
+    return set_problem(k, KeyProblem::SmallOrder, std::string(name) + " public key is a point of small order");
   }
   k.pkey.reset(EVP_PKEY_new_raw_public_key(ed448 ? EVP_PKEY_ED448 : EVP_PKEY_ED25519, nullptr, ubytes(k.public_key),
                                            k.public_key.size()));
@@ -580,9 +617,9 @@ bool sodium_ready() {
 /// of OpenSSL, libsodium and nettle measured by bench/crypto-speed). Both check S < L, recompute R from
 /// [S]B − [k]A without the cofactor and compare its encoding with the signature's R octet by octet, so they agree
 /// on every honest or corrupted signature. Where they differ, libsodium 1.0.18 is the stricter:
-///  - it rejects a public key A of small order (the 8 torsion points, e.g. the identity 01 00…00, which
-///    parse_dnskey accepts because it decodes). Under such a key anyone can make a "valid" signature for any data
-///    (R = [S]B); OpenSSL 3.0 says Valid to those, libsodium Invalid.
+///  - it rejects a public key A of small order (the 8 torsion points, e.g. the identity 01 00…00). Under such a key
+///    anyone can make a "valid" signature for any data (R = [S]B); OpenSSL 3.0 says Valid to those, libsodium
+///    Invalid. parse_dnskey already refuses these keys (KeyProblem::SmallOrder), so they never get here.
 ///  - it rejects an R of small order (any encoding, the sign bit ignored); OpenSSL accepts it when the equation holds.
 ///  - it rejects a non-canonical A (y ≥ p); parse_dnskey already reports those as KeyProblem::PointInvalid.
 /// OpenSSL rejects nothing that libsodium accepts (tests/dnssec/test_ed25519.cpp covers these cases).

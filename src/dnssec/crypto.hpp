@@ -24,6 +24,7 @@ enum class KeyProblem : std::uint8_t {
   None,
   Encoding,      ///< malformed field (RFC 3110 exponent length, wrong EC/EdDSA length…) → KEY_ENCODING_INVALID
   PointInvalid,  ///< EC/EdDSA key not on its curve → KEY_EC_POINT_INVALID
+  SmallOrder,    ///< EdDSA key of small order (identity, order 2/4/8): verifies forgeries → KEY_EC_POINT_INVALID
   Unsupported,   ///< algorithm not implemented here (unknown, GOST, DSA…)
 };
 

@@ -46,8 +46,9 @@ void write_text(std::ostream& out, const checks::ZoneJobResult& result, int exit
       out << fmt::format("zone {}: error: {}\n", z.file, z.error);
       continue;
     }
-    out << fmt::format("zone {}  ({}: {} records, {} RRsets, {} signatures, {} keys; chain: {})\n", z.name, z.file,
-                       z.records, z.rrsets, z.signatures, z.keys, z.signed_zone ? z.chain : "unsigned");
+    out << fmt::format("zone {}  ({}: {}, {}, {}, {}; chain: {})\n", z.name, z.file, count_noun(z.records, "record"),
+                       count_noun(z.rrsets, "RRset"), count_noun(z.signatures, "signature"), count_noun(z.keys, "key"),
+                       z.signed_zone ? z.chain : "unsigned");
     if (z.changes) {
       std::size_t added = 0;
       std::size_t removed = 0;

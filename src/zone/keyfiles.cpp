@@ -16,6 +16,7 @@
 
 #include <fcntl.h>
 #include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
@@ -325,8 +326,64 @@ std::string public_field(EVP_PKEY* pkey, KeyType t, const std::string& path) {
   throw fail("handle this key type");
 }
 
-/// RSA keys carry their own public half; check that the private parts belong to it (p·q = n, d·e ≡ 1, CRT values).
+/// The largest RSA modulus whose private key is checked. OpenSSL's own limit for RSA operations
+/// (OPENSSL_RSA_MAX_MODULUS_BITS) is the same; above it, testing the primes alone takes minutes.
+constexpr int kMaxRsaBits = 16384;
+
+std::string rsa_too_large(int bits) {
+  return "the RSA modulus has " + std::to_string(bits) + " bits, more than the " + std::to_string(kMaxRsaBits) +
+         " bits whose private keys are checked";
+}
+
+/// Bits of a big-endian unsigned number.
+int be_bits(std::string_view v) {
+  std::size_t i = 0;
+  while (i < v.size() && v[i] == 0) ++i;
+  if (i == v.size()) return 0;
+  int top = 0;
+  for (auto b = static_cast<unsigned char>(v[i]); b != 0; b >>= 1) ++top;
+  return static_cast<int>(8 * (v.size() - i - 1)) + top;
+}
+
+/// The cheap relations of an RSA private key, each a few multiplications or one inversion: p·q = n,
+/// d·e ≡ 1 (mod lcm(p − 1, q − 1)) and, when given, the CRT values d mod (p − 1), d mod (q − 1) and q⁻¹ mod p.
+/// False as soon as one fails; true when the key has no primes to check.
+bool rsa_relations_hold(EVP_PKEY* pkey) {
+  auto get = [&](const char* name) {
+    BIGNUM* v = nullptr;
+    if (EVP_PKEY_get_bn_param(pkey, name, &v) != 1) ERR_clear_error();
+    return core::BignumPtr(v);
+  };
+  core::BignumPtr n = get(OSSL_PKEY_PARAM_RSA_N), e = get(OSSL_PKEY_PARAM_RSA_E), d = get(OSSL_PKEY_PARAM_RSA_D);
+  core::BignumPtr p = get(OSSL_PKEY_PARAM_RSA_FACTOR1), q = get(OSSL_PKEY_PARAM_RSA_FACTOR2);
+  if (!p || !q) return true;
+  if (!n || !e || !d) return false;
+  core::BnCtxPtr ctx(BN_CTX_new());
+  core::BignumPtr t(BN_new()), p1(BN_dup(p.get())), q1(BN_dup(q.get())), g(BN_new()), lambda(BN_new());
+  if (!ctx || !t || !p1 || !q1 || !g || !lambda) throw Error("out of memory");
+  if (BN_is_zero(p.get()) || BN_is_zero(q.get()) || BN_is_one(p.get()) || BN_is_one(q.get())) return false;
+  bool ok = BN_mul(t.get(), p.get(), q.get(), ctx.get()) == 1 && BN_cmp(t.get(), n.get()) == 0;
+  ok = ok && BN_sub_word(p1.get(), 1) == 1 && BN_sub_word(q1.get(), 1) == 1 &&
+       BN_gcd(g.get(), p1.get(), q1.get(), ctx.get()) == 1 &&
+       BN_mul(lambda.get(), p1.get(), q1.get(), ctx.get()) == 1 &&
+       BN_div(lambda.get(), nullptr, lambda.get(), g.get(), ctx.get()) == 1 &&
+       BN_mod_mul(t.get(), d.get(), e.get(), lambda.get(), ctx.get()) == 1 && BN_is_one(t.get());
+  core::BignumPtr dp = get(OSSL_PKEY_PARAM_RSA_EXPONENT1), dq = get(OSSL_PKEY_PARAM_RSA_EXPONENT2),
+                  qinv = get(OSSL_PKEY_PARAM_RSA_COEFFICIENT1);
+  if (ok && dp && dq && qinv) {
+    ok = BN_mod(t.get(), d.get(), p1.get(), ctx.get()) == 1 && BN_cmp(t.get(), dp.get()) == 0 &&
+         BN_mod(t.get(), d.get(), q1.get(), ctx.get()) == 1 && BN_cmp(t.get(), dq.get()) == 0 &&
+         BN_mod_mul(t.get(), qinv.get(), q.get(), p.get(), ctx.get()) == 1 && BN_is_one(t.get());
+  }
+  ERR_clear_error();
+  return ok;
+}
+
+/// RSA keys carry their own public half; check that the private parts belong to it. The cheap relations first
+/// (rsa_relations_hold), then OpenSSL's pairwise check, which also tests p and q for primality — the costly part,
+/// reached only for keys within kMaxRsaBits whose relations hold.
 bool rsa_consistent(EVP_PKEY* pkey) {
+  if (!rsa_relations_hold(pkey)) return false;
   core::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr));
   bool ok = ctx && EVP_PKEY_pairwise_check(ctx.get()) == 1;
   ERR_clear_error();
@@ -476,6 +533,11 @@ PrivateKey read_bind_private(const std::string& path) {
     return k;
   }
   if (is_rsa_alg(k.algorithm)) {
+    // Refuse an oversized key before any arithmetic on it.
+    if (const int bits = be_bits(field_bytes(path, pf, "Modulus")); bits > kMaxRsaBits) {
+      k.unsupported = rsa_too_large(bits);
+      return k;
+    }
     k.pkey = rsa_from_fields(path, pf);
     k.type = KeyType::Rsa;
     k.inconsistent = pf.get("Prime1") && !rsa_consistent(k.pkey.get());
@@ -527,6 +589,13 @@ PrivateKey read_pem_private(const std::string& path) {
     k.unsupported = std::string("private keys of type ") + EVP_PKEY_get0_type_name(raw) + " are not supported";
     k.pkey.reset();
     return k;
+  }
+  if (k.type == KeyType::Rsa) {
+    if (const int bits = EVP_PKEY_get_bits(raw); bits > kMaxRsaBits) {
+      k.unsupported = rsa_too_large(bits);
+      k.pkey.reset();
+      return k;
+    }
   }
   k.algorithm = default_alg(k.type);
   k.public_field = public_field(k.pkey.get(), k.type, path);

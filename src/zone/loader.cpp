@@ -27,6 +27,7 @@
 #include "core/ldns.hpp"
 #include "core/parallel.hpp"
 #include "zone/rdata_fast.hpp"
+#include "zone/rdata_native.hpp"
 #include "zone/scanner.hpp"
 
 namespace zw::zone {
@@ -707,6 +708,20 @@ class Loader {
 
     const bool generic = i < n && !t[i].quoted && t[i].text == "\\#";
     if (generic) decode_generic(rec, i, ctx);
+
+    if (has_native_parser(*type)) {
+      fast_.clear();
+      if (generic) {
+        const std::string why = check_native_wire(*type, generic_);
+        if (!why.empty()) fail(ctx, rec.line, "RFC 3597 RDATA is not valid " + type_name(*type) + " RDATA: " + why);
+        fast_ = generic_;
+      } else {
+        const std::string why = native_rdata(*type, std::span<const Token>(t).subspan(i), ctx.origin, fast_);
+        if (!why.empty()) fail(ctx, rec.line, "cannot parse " + type_name(*type) + " RDATA: " + why);
+      }
+      builder_.add(ctx.owner, *type, rclass, rttl, fast_, SourceRef{ctx.file, rec.line});
+      return;
+    }
 
     if (!generic && options_.fast_rdata) {
       fast_.clear();

@@ -406,6 +406,14 @@ bool append_base32hex(std::string_view text, std::string& out) {
   return true;
 }
 
+bool append_base64(std::string_view text, std::string& out) {
+  const std::size_t size = out.size();
+  const Token tok{text, false};
+  if (base64(std::span<const Token>(&tok, 1), out)) return true;
+  out.resize(size);
+  return false;
+}
+
 std::uint16_t type_from_text(std::string_view s) {
   struct Entry {
     std::string_view name;

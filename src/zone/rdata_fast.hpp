@@ -34,6 +34,10 @@ std::optional<std::string> decode_base32hex(std::string_view text);
 /// The same, appended to `out`; false (and `out` unchanged) where decode_base32hex is empty.
 bool append_base32hex(std::string_view text, std::string& out);
 
+/// Strict RFC 4648 §4 base64 (canonical padding, no stray bits) of `text`, appended to `out`; false (and `out`
+/// unchanged) for anything else, the empty text included.
+bool append_base64(std::string_view text, std::string& out);
+
 /// The type number of a mnemonic ("NS", "TYPE65280"), or 0 when unknown.
 std::uint16_t type_from_text(std::string_view text);
 

@@ -33,7 +33,11 @@ std::vector<zw::Finding> shrink(const std::string& before, const std::string& af
   in.zones.push_back(ctx);
   zw::FindingSink sink;
   zw::checks::check_history(in, sink);
-  return sink.take();
+  std::vector<zw::Finding> out;
+  for (auto& f : sink.take()) {
+    if (f.code == zw::catalog::Code::ZONE_SHRINK) out.push_back(std::move(f));
+  }
+  return out;
 }
 
 }  // namespace
@@ -53,4 +57,70 @@ TEST_CASE("ZONE_SHRINK fires above the limit only", "[history]") {
   CHECK(shrink(tld(1000, 10), tld(940, 10), 0.10).empty());
   // Ordinary names count too: a truncated zone loses its hosts.
   CHECK_FALSE(shrink(tld(10, 100), tld(10, 50)).empty());
+}
+
+namespace {
+
+/// check_history over two versions given as text; only the codes of `code`.
+std::vector<zw::Finding> history(const std::string& before, const std::string& after, zw::catalog::Code code) {
+  zw::zone::Zone prev = zw::zone::load_zone_text(before, "prev.zone", {});
+  zw::zone::Zone cur = zw::zone::load_zone_text(after, "cur.zone", {});
+  zw::dnssec::ZoneAnalysis pa = zw::dnssec::analyse(prev, false);
+  zw::dnssec::ZoneAnalysis ca = zw::dnssec::analyse(cur);
+  zw::checks::CheckInput in;
+  zw::checks::ZoneContext ctx;
+  ctx.name = "tld.";
+  ctx.zone = &cur;
+  ctx.analysis = &ca;
+  ctx.previous = &prev;
+  ctx.previous_analysis = &pa;
+  in.zones.push_back(ctx);
+  zw::FindingSink sink;
+  zw::checks::check_history(in, sink);
+  std::vector<zw::Finding> out;
+  for (auto& f : sink.take()) {
+    if (f.code == code) out.push_back(std::move(f));
+  }
+  return out;
+}
+
+std::string versioned(const std::string& serial, const std::string& extra = {}) {
+  return "$ORIGIN tld.\n@ 3600 IN SOA ns1 admin " + serial + " 7200 3600 1209600 3600\n@ NS ns1.nic.example.\n" +
+         "@ NS ns2.nic.example.\nwww A 192.0.2.1\n" + extra;
+}
+
+}  // namespace
+
+TEST_CASE("SOA_SERIAL_NOT_INCREASED follows RFC 1982 serial arithmetic", "[history]") {
+  using zw::catalog::Code;
+  // Increases, including a wrap (RFC 1982 §3.2: i2 - i1 < 2^31 modulo 2^32).
+  CHECK(history(versioned("1"), versioned("2", "new A 192.0.2.2\n"), Code::SOA_SERIAL_NOT_INCREASED).empty());
+  CHECK(history(versioned("4294967000"), versioned("100"), Code::SOA_SERIAL_NOT_INCREASED).empty());
+  CHECK(history(versioned("1"), versioned("2147483648"), Code::SOA_SERIAL_NOT_INCREASED).empty());
+  // Same serial, same content: the same version checked again.
+  CHECK(history(versioned("7"), versioned("7"), Code::SOA_SERIAL_NOT_INCREASED).empty());
+  // Decreased, also through the wrap, and by exactly 2^31 (undefined in RFC 1982: not an increase).
+  auto down = history(versioned("10"), versioned("9"), Code::SOA_SERIAL_NOT_INCREASED);
+  REQUIRE(down.size() == 1);
+  CHECK(down[0].severity == zw::Severity::Error);
+  CHECK(down[0].param("serial") == "9");
+  CHECK(down[0].param("previous") == "10");
+  CHECK(down[0].param("detail") == "decreased");
+  CHECK(history(versioned("100"), versioned("4294967000"), Code::SOA_SERIAL_NOT_INCREASED).size() == 1);
+  CHECK(history(versioned("1"), versioned("2147483649"), Code::SOA_SERIAL_NOT_INCREASED).size() == 1);
+  // Same serial, changed content (a record added, or only a TTL changed).
+  auto same = history(versioned("7"), versioned("7", "new A 192.0.2.2\n"), Code::SOA_SERIAL_NOT_INCREASED);
+  REQUIRE(same.size() == 1);
+  CHECK(same[0].param("detail") == "equal-content-changed");
+  std::string ttl_changed = versioned("7");
+  ttl_changed.replace(ttl_changed.find("www A"), 5, "www 60 A");
+  CHECK(history(versioned("7"), ttl_changed, Code::SOA_SERIAL_NOT_INCREASED).size() == 1);
+}
+
+TEST_CASE("ZONE_DNSSEC_REMOVED only when the previous version was signed", "[history]") {
+  using zw::catalog::Code;
+  const std::string key = "@ DNSKEY 256 3 15 l02Woi0iS8Aa25FQkUd9RMzZHJpBoRQwAQEX1SxZJA4=\n";
+  CHECK(history(versioned("1", key), versioned("2"), Code::ZONE_DNSSEC_REMOVED).size() == 1);
+  CHECK(history(versioned("1"), versioned("2"), Code::ZONE_DNSSEC_REMOVED).empty());
+  CHECK(history(versioned("1", key), versioned("2", key), Code::ZONE_DNSSEC_REMOVED).empty());
 }

@@ -85,6 +85,14 @@ TEST_CASE("an unreadable zone file does not hide the other zones' reports", "[cl
   CHECK(doc["zones"][2]["zone"] == "xn--wgbh1c.");
   CHECK(doc["summary"]["exit"] == 3);
 
+  // The zones after the unreadable one keep their own facts (here: the DS set as their entry point).
+  const std::string clean = kSrc + "/test-vectors/zone/clean/clean-ecdsap256-nsec";
+  auto chain = nlohmann::json::parse(
+      run_zw("zone -f json --now 2026-01-01 --ds " + clean + ".ds " + bad_ttl + " " + clean + ".zone").out);
+  REQUIRE(chain["zones"].size() == 2);
+  CHECK(chain["zones"][1]["chain"] == "ds");
+  CHECK(chain["zones"][1]["verdict"] == "secure");
+
   Run t = run_zw("zone --now 20241011163831" + files, "NO_COLOR=1");
   CHECK(t.status == 3);
   CHECK(t.out.find("zone er.") != std::string::npos);

@@ -533,8 +533,8 @@ TEST_CASE("EC and EdDSA points that are not on the curve", "[crypto]") {
   y1_neg[31] = '\x80';
   CHECK(parse_dnskey(dnskey_rdata(257, 15, y1_neg)).problem == KeyProblem::PointInvalid);
   std::string y1(32, '\0');
-  y1[0] = 1;  // the neutral element decodes (it is a weak key, but a valid encoding)
-  CHECK(parse_dnskey(dnskey_rdata(257, 15, y1)).problem == KeyProblem::None);
+  y1[0] = 1;  // the neutral element decodes, but is a point of small order: refused as a weak key
+  CHECK(parse_dnskey(dnskey_rdata(257, 15, y1)).problem == KeyProblem::SmallOrder);
   CHECK(parse_dnskey(dnskey_rdata(257, 15, std::string(31, '\1'))).problem == KeyProblem::Encoding);
   CHECK(parse_dnskey(dnskey_rdata(257, 15, std::string(33, '\1'))).problem == KeyProblem::Encoding);
 

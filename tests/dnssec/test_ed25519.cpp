@@ -6,12 +6,14 @@
 
 #include <array>
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <optional>  // before core/handles.hpp: ldns/common.h #defines false as 0
 #include <string>
 #include <vector>
 
 #include "core/handles.hpp"
 #include "dnssec/crypto.hpp"
+#include "dnssec/rr_file.hpp"
 
 using namespace zw::dnssec;
 using namespace std::string_literals;
@@ -151,14 +153,15 @@ TEST_CASE("Ed25519: a signature with S ≥ L is invalid (RFC 8032 §5.1.7)", "[c
 }
 
 TEST_CASE("Ed25519: small-order keys and R values are invalid (OpenSSL 3.0 accepts them)", "[crypto][ed25519]") {
-  // The identity as public key decodes (x = 0, sign bit clear), so parse_dnskey accepts it. Under it, (R = B, S = 1)
-  // satisfies [S]B = R + [k]A for every message: a forgery anyone can make. libsodium refuses small-order keys.
+  // The identity as public key decodes (x = 0, sign bit clear), but it is a point of small order: under it,
+  // (R = B, S = 1) satisfies [S]B = R + [k]A for every message, a forgery anyone can make. parse_dnskey refuses the
+  // key (KEY_EC_POINT_INVALID), so it never verifies anything; libsodium would refuse it too.
   const PublicKey identity = ed25519_key(kIdentity);
-  REQUIRE(identity.problem == KeyProblem::None);
+  CHECK(identity.problem == KeyProblem::SmallOrder);
   const std::string forged = kBasePoint + kIdentity;  // R = B, S = 1 (little-endian 1 = the identity's encoding)
   for (const std::string& msg : {""s, "any data"s, "\x07"s + "example\x03"s + "com\x00"s}) {
     CHECK(openssl_accepts(kIdentity, msg, forged));
-    CHECK(verify(identity, msg, forged) == VerifyResult::Invalid);
+    CHECK(verify(identity, msg, forged) != VerifyResult::Valid);
   }
 
   // A genuine key (TEST 1) and R = the identity: with the secret scalar a, S = k·a mod L satisfies
@@ -192,7 +195,8 @@ TEST_CASE("Ed25519: small-order keys and R values are invalid (OpenSSL 3.0 accep
 
 TEST_CASE("Ed25519: where verify and OpenSSL 3.0 differ, verify is the stricter", "[crypto][ed25519]") {
   // Every encoding of a point of small order (orders 1, 2, 4, 8; canonical, with the sign bit set, and y ≥ p) as
-  // the key and as R, against S ∈ {0, 1, L − 1, L}. Keys parse_dnskey refuses never reach verify.
+  // the key and as R, against S ∈ {0, 1, L − 1, L}. Keys parse_dnskey refuses (all of the small-order ones) count
+  // as verifying nothing.
   const std::vector<std::string> small_order = {
       from_hex("0000000000000000000000000000000000000000000000000000000000000000"),
       from_hex("0000000000000000000000000000000000000000000000000000000000000080"),
@@ -217,12 +221,12 @@ TEST_CASE("Ed25519: where verify and OpenSSL 3.0 differ, verify is the stricter"
   int cases = 0, openssl_only = 0, verify_only = 0;
   for (const std::string& pk : keys) {
     const PublicKey key = ed25519_key(pk);
-    if (key.problem != KeyProblem::None) continue;
     for (const std::string& r : rs) {
       for (const std::string& s : {zero, kIdentity, l_minus_1, kOrderL}) {  // kIdentity read as a scalar is 1
         for (const std::string& msg : {""s, "a"s, "zonewarden"s, std::string(200, 'z')}) {
           const std::string sig = r + s;
-          const bool ours = verify(key, msg, sig) == VerifyResult::Valid;
+          // A key parse_dnskey refuses verifies nothing.
+          const bool ours = key.problem == KeyProblem::None && verify(key, msg, sig) == VerifyResult::Valid;
           const bool theirs = openssl_accepts(pk, msg, sig);
           ++cases;
           if (theirs && !ours) ++openssl_only;
@@ -234,4 +238,110 @@ TEST_CASE("Ed25519: where verify and OpenSSL 3.0 differ, verify is the stricter"
   CHECK(cases > 1000);
   CHECK(verify_only == 0);
   CHECK(openssl_only > 0);  // the small-order forgeries OpenSSL 3.0 accepts
+}
+
+namespace {
+
+/// The encodings of the 8 points of small order on edwards25519 (the torsion subgroup: the identity, the point of
+/// order 2, two of order 4, four of order 8), each canonical; the sign bit of x is bit 7 of the last octet.
+const char* const kSmallOrderCanonical[] = {
+    "0100000000000000000000000000000000000000000000000000000000000000",  // (0, 1), order 1
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  // (0, −1), order 2
+    "0000000000000000000000000000000000000000000000000000000000000000",  // (+√−1, 0), order 4
+    "0000000000000000000000000000000000000000000000000000000000000080",  // (−√−1, 0), order 4
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",  // order 8
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",  // order 8
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",  // order 8
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",  // order 8
+};
+
+/// Non-canonical encodings of small-order points: x = 0 with the sign bit set, and y + p for y ∈ {0, 1}.
+const char* const kSmallOrderNonCanonical[] = {
+    "0100000000000000000000000000000000000000000000000000000000000080",  // (0, 1), sign bit set
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",  // (0, −1), sign bit set
+    "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  // y = p ≡ 0
+    "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",  // y = p ≡ 0, sign bit set
+    "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  // y = p + 1 ≡ 1
+    "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",  // y = p + 1 ≡ 1, sign bit set
+};
+
+/// An Ed448 DNSKEY (RFC 8080 §3) with the raw public key `pk`, parsed.
+PublicKey ed448_key(std::string_view pk) {
+  return parse_dnskey("\x01\x00\x03\x10"s + std::string(pk));
+}
+
+}  // namespace
+
+TEST_CASE("Ed25519: all 8 small-order public keys are refused, canonical or not", "[crypto][ed25519][small-order]") {
+  for (const char* hex : kSmallOrderCanonical) {
+    INFO(hex);
+    const PublicKey key = ed25519_key(from_hex(hex));
+    CHECK(key.problem == KeyProblem::SmallOrder);
+    CHECK_FALSE(key.pkey);
+  }
+  for (const char* hex : kSmallOrderNonCanonical) {
+    INFO(hex);
+    const PublicKey key = ed25519_key(from_hex(hex));
+    CHECK((key.problem == KeyProblem::SmallOrder || key.problem == KeyProblem::PointInvalid));
+    CHECK_FALSE(key.pkey);
+  }
+  // Real keys stay usable, among them one whose y is one of the small-order y values plus a small amount.
+  for (const Vector& v : kVectors) CHECK(ed25519_key(from_hex(v.public_key)).problem == KeyProblem::None);
+  CHECK(ed25519_key(kBasePoint).problem == KeyProblem::None);
+}
+
+TEST_CASE("Ed448: the identity and the points of order 2 and 4 are refused", "[crypto][ed448][small-order]") {
+  const std::string zeros(56, '\0');
+  std::string minus_one(56, '\xff');  // p − 1 = 2^448 − 2^224 − 2, little-endian
+  minus_one[0] = '\xfe';
+  minus_one[28] = '\xfe';
+  const std::string small_order[] = {
+      "\x01"s + std::string(55, '\0') + "\x00"s,  // (0, 1), order 1
+      minus_one + "\x00"s,                        // (0, −1), order 2
+      zeros + "\x00"s,                            // (±1, 0), order 4
+      zeros + "\x80"s,
+  };
+  for (const std::string& pk : small_order) {
+    INFO(to_hex(pk));
+    const PublicKey key = ed448_key(pk);
+    CHECK(key.problem == KeyProblem::SmallOrder);
+    CHECK_FALSE(key.pkey);
+  }
+  // RFC 8032 §7.4, the first key ("blank"): a real key stays usable.
+  CHECK(
+      ed448_key(from_hex("5fd7449b59b461fd2ce787ec616ad46a1da1342485a70e1f8a0ea75d80e96778edf124769b46c7061bd6783df1e5"
+                         "0f6cd1fa1abeafe8256180"))
+          .problem == KeyProblem::None);
+}
+
+TEST_CASE("Ed25519: the forged signature of the small-order vector verifies under OpenSSL, the key is refused",
+          "[crypto][ed25519][small-order]") {
+  // test-vectors/zone/algorithm/ed25519-small-order.zone publishes the identity as DNSKEY 1295 and signs the apex TXT
+  // RRset with R = the identity, S = 0: [0]B = R + [k]A holds for any data, so OpenSSL's raw Ed25519 verify accepts
+  // it. zonewarden refuses the key (KEY_EC_POINT_INVALID, expected by the vector) and counts no valid signature.
+  std::ifstream in(ZW_SOURCE_DIR "/test-vectors/zone/algorithm/ed25519-small-order.zone");
+  REQUIRE(in.good());
+  std::vector<test::TestRr> txt;
+  std::optional<test::TestRr> forged;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("example.\t", 0) != 0) continue;
+    if (line.find("\tTXT\t") != std::string::npos) txt.push_back(test::parse_rr_line(line));
+    if (line.find("RRSIG\tTXT 15 1 ") != std::string::npos && line.find(" 1295 example. ") != std::string::npos) {
+      forged = test::parse_rr_line(line);
+    }
+  }
+  REQUIRE(txt.size() == 1);
+  REQUIRE(forged);
+  const std::optional<Rrsig> sig = parse_rrsig(forged->rdata);
+  REQUIRE(sig);
+  CHECK(sig->signature == kIdentity + std::string(32, '\0'));
+  const std::string data = signed_data(*sig, txt[0].owner, txt[0].type, txt[0].rclass, {txt[0].rdata});
+  CHECK(openssl_accepts(kIdentity, data, sig->signature));
+  CHECK(openssl_accepts(kIdentity, data + "other data", sig->signature));
+
+  const PublicKey key = parse_dnskey("\x01\x00\x03\x0f"s + kIdentity);
+  CHECK(key.tag == 1295);
+  CHECK(key.problem == KeyProblem::SmallOrder);
+  CHECK(verify(key, data, sig->signature) != VerifyResult::Valid);
 }

@@ -104,6 +104,16 @@ TEST_CASE("the .sl transfer uses a deprecated algorithm", "[realdata][tld]") {
   CHECK(has(r, zw::catalog::Code::ALGORITHM_DEPRECATED));
   CHECK_FALSE(has(r, zw::catalog::Code::ZONE_BOGUS));
   CHECK_FALSE(has(r, zw::catalog::Code::RRSIG_INVALID));
+  // Its four DS RRsets at names without NS break no resolution: warnings, so the zone's worst is a warning.
+  std::size_t stray_ds = 0;
+  for (const auto& f : r.findings) {
+    if (f.code != zw::catalog::Code::DS_NOT_AT_DELEGATION) continue;
+    ++stray_ds;
+    CHECK(f.severity == zw::Severity::Warning);
+  }
+  CHECK(stray_ds == 4);
+  CHECK(codes_at_or_above(r, zw::Severity::Error).empty());
+  CHECK(zw::checks::exit_status(r.findings, zw::Severity::Error) == 0);
 }
 
 TEST_CASE("the other transfers verify without errors at their transfer time", "[realdata][tld]") {

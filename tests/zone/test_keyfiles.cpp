@@ -1,5 +1,12 @@
 // test_keyfiles.cpp: key directories (BIND/ldns K*.key/.private, PKCS#8 PEM) and the key history file.
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/pem.h>
+
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +16,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "core/handles.hpp"
 #include "core/name.hpp"
 #include "core/time.hpp"
 #include "dnssec/crypto.hpp"
@@ -106,6 +114,104 @@ void check_pairs(const std::vector<InventoryKey>& keys, std::size_t expected) {
     algorithms.insert(alg_of(k.dnskey_rdata));
   }
   CHECK(algorithms == std::set<int>{8, 13, 14, 15, 16});
+}
+
+/// A random odd number of exactly `bits` bits without a prime factor below 20000, so that a primality test gets past
+/// trial division and has to run Miller-Rabin rounds on it. Not a prime (nor meant to be one).
+core::BignumPtr odd_without_small_factors(int bits) {
+  core::BignumPtr n(BN_new());
+  REQUIRE(BN_rand(n.get(), bits, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ODD) == 1);
+  std::vector<BN_ULONG> small;
+  for (BN_ULONG c = 3; c < 20000; c += 2) {
+    bool prime = true;
+    for (BN_ULONG d = 3; d * d <= c && prime; d += 2) prime = c % d != 0;
+    if (prime) small.push_back(c);
+  }
+  for (;;) {
+    bool clean = true;
+    for (BN_ULONG q : small) {
+      if (BN_mod_word(n.get(), q) == 0) {
+        clean = false;
+        break;
+      }
+    }
+    if (clean) return n;
+    REQUIRE(BN_add_word(n.get(), 2) == 1);
+  }
+}
+
+std::string bn_b64(const BIGNUM* bn) {
+  std::string bin(static_cast<std::size_t>(BN_num_bytes(bn)), '\0');
+  BN_bn2bin(bn, reinterpret_cast<unsigned char*>(bin.data()));
+  std::string out(4 * ((bin.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bin.data()), static_cast<int>(bin.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+/// The eight numbers of an RSA private key built from two `prime_bits`-bit "primes" that are not prime: n = p·q,
+/// d = e⁻¹ mod lcm(p−1, q−1) and the CRT values are computed, so every arithmetic relation of a key holds and only
+/// a primality test can tell.
+struct FakeRsa {
+  core::BignumPtr n, e, d, p, q, dp, dq, qinv;
+};
+
+FakeRsa fake_rsa(int prime_bits) {
+  FakeRsa k;
+  core::BnCtxPtr ctx(BN_CTX_new());
+  k.p = odd_without_small_factors(prime_bits);
+  k.q = odd_without_small_factors(prime_bits);
+  k.n.reset(BN_new());
+  k.e.reset(BN_new());
+  k.d.reset(BN_new());
+  k.dp.reset(BN_new());
+  k.dq.reset(BN_new());
+  k.qinv.reset(BN_new());
+  core::BignumPtr p1(BN_dup(k.p.get())), q1(BN_dup(k.q.get())), g(BN_new()), lambda(BN_new());
+  REQUIRE((ctx && k.n && k.e && k.d && k.dp && k.dq && k.qinv && p1 && q1 && g && lambda));
+  REQUIRE(BN_mul(k.n.get(), k.p.get(), k.q.get(), ctx.get()) == 1);
+  REQUIRE(BN_set_word(k.e.get(), 65537) == 1);
+  REQUIRE((BN_sub_word(p1.get(), 1) == 1 && BN_sub_word(q1.get(), 1) == 1));
+  REQUIRE(BN_gcd(g.get(), p1.get(), q1.get(), ctx.get()) == 1);
+  REQUIRE(BN_mul(lambda.get(), p1.get(), q1.get(), ctx.get()) == 1);
+  REQUIRE(BN_div(lambda.get(), nullptr, lambda.get(), g.get(), ctx.get()) == 1);
+  if (BN_mod_inverse(k.d.get(), k.e.get(), lambda.get(), ctx.get()) == nullptr) return fake_rsa(prime_bits);
+  REQUIRE(BN_mod(k.dp.get(), k.d.get(), p1.get(), ctx.get()) == 1);
+  REQUIRE(BN_mod(k.dq.get(), k.d.get(), q1.get(), ctx.get()) == 1);
+  if (BN_mod_inverse(k.qinv.get(), k.q.get(), k.p.get(), ctx.get()) == nullptr) return fake_rsa(prime_bits);
+  return k;
+}
+
+std::string bind_private_text(const FakeRsa& k) {
+  return "Private-key-format: v1.3\nAlgorithm: 8 (RSASHA256)\nModulus: " + bn_b64(k.n.get()) +
+         "\nPublicExponent: " + bn_b64(k.e.get()) + "\nPrivateExponent: " + bn_b64(k.d.get()) +
+         "\nPrime1: " + bn_b64(k.p.get()) + "\nPrime2: " + bn_b64(k.q.get()) + "\nExponent1: " + bn_b64(k.dp.get()) +
+         "\nExponent2: " + bn_b64(k.dq.get()) + "\nCoefficient: " + bn_b64(k.qinv.get()) + "\n";
+}
+
+/// The same numbers as a PKCS#8 PEM private key (OpenSSL builds it without checking them).
+std::string pem_private_text(const FakeRsa& k) {
+  core::OsslParamBldPtr bld(OSSL_PARAM_BLD_new());
+  REQUIRE(bld);
+  const std::pair<const char*, const BIGNUM*> fields[] = {
+      {OSSL_PKEY_PARAM_RSA_N, k.n.get()},          {OSSL_PKEY_PARAM_RSA_E, k.e.get()},
+      {OSSL_PKEY_PARAM_RSA_D, k.d.get()},          {OSSL_PKEY_PARAM_RSA_FACTOR1, k.p.get()},
+      {OSSL_PKEY_PARAM_RSA_FACTOR2, k.q.get()},    {OSSL_PKEY_PARAM_RSA_EXPONENT1, k.dp.get()},
+      {OSSL_PKEY_PARAM_RSA_EXPONENT2, k.dq.get()}, {OSSL_PKEY_PARAM_RSA_COEFFICIENT1, k.qinv.get()},
+  };
+  for (const auto& [name, bn] : fields) REQUIRE(OSSL_PARAM_BLD_push_BN(bld.get(), name, bn) == 1);
+  core::OsslParamPtr params(OSSL_PARAM_BLD_to_param(bld.get()));
+  core::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
+  EVP_PKEY* raw = nullptr;
+  REQUIRE((params && ctx && EVP_PKEY_fromdata_init(ctx.get()) == 1 &&
+           EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_KEYPAIR, params.get()) == 1));
+  core::EvpPkeyPtr pkey(raw);
+  core::BioPtr bio(BIO_new(BIO_s_mem()));
+  REQUIRE((bio && PEM_write_bio_PrivateKey(bio.get(), pkey.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1));
+  char* data = nullptr;
+  const long len = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(len));
 }
 
 }  // namespace
@@ -266,6 +372,51 @@ TEST_CASE("an RSA private key whose primes belong to another modulus does not ma
   fs::copy_file(src / "Kexample.+008+20045.key", dir.path / "Kexample.+008+20045.key");
   auto keys = read_key_directory(dir.path.string());
   REQUIRE(keys.size() == 1);
+  CHECK_FALSE(keys[0].private_matches);
+  CHECK(keys[0].problem.find("inconsistent") != std::string::npos);
+}
+
+TEST_CASE("an RSA private key above 16384 bits is refused before any primality test", "[keyfiles][rsa-size]") {
+  // Two 65,536-bit odd numbers without small factors: every relation of an RSA key holds, so only a primality test
+  // could object — and one Miller-Rabin round on such a number takes about a minute. The key must be refused by its
+  // size first.
+  const FakeRsa huge = fake_rsa(65536);
+  REQUIRE(BN_num_bits(huge.n.get()) > 130000);
+  TempDir dir;
+  SECTION("BIND private-key file") {
+    write_text(dir.path / "Kexample.+008+00001.private", bind_private_text(huge));
+  }
+  SECTION("PKCS#8 PEM") {
+    write_text(dir.path / "example.8.pem", pem_private_text(huge));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  auto keys = read_key_directory(dir.path.string());
+  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(seconds < 5.0);
+  REQUIRE(keys.size() == 1);
+  CHECK_FALSE(keys[0].has_private);
+  CHECK(keys[0].dnskey_rdata.empty());
+  CHECK(keys[0].problem.find("16384") != std::string::npos);
+}
+
+TEST_CASE("RSA private keys: p·q = n and d·e ≡ 1 are checked before the primes", "[keyfiles][rsa-size]") {
+  // 2048-bit numbers that are not prime: the cheap relations decide without a primality test when they fail.
+  TempDir dir;
+  FakeRsa k = fake_rsa(1024);
+  SECTION("n is not p·q") {
+    REQUIRE(BN_add_word(k.n.get(), 2) == 1);
+  }
+  SECTION("d·e is not 1 modulo lcm(p−1, q−1)") {
+    REQUIRE(BN_add_word(k.d.get(), 2) == 1);
+  }
+  SECTION("a CRT value is wrong") {
+    REQUIRE(BN_add_word(k.qinv.get(), 1) == 1);
+  }
+  SECTION("every relation holds but the primes are not prime") {}
+  write_text(dir.path / "Kexample.+008+00001.private", bind_private_text(k));
+  auto keys = read_key_directory(dir.path.string());
+  REQUIRE(keys.size() == 1);
+  CHECK(keys[0].has_private);
   CHECK_FALSE(keys[0].private_matches);
   CHECK(keys[0].problem.find("inconsistent") != std::string::npos);
 }
