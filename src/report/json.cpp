@@ -89,10 +89,11 @@ Json changes_json(const checks::ZoneSummary& z) {
           {"cds_removed", z.changes->cds_removed.size()}};
 }
 
-// secure: signed, and no ZONE_BOGUS; bogus: ZONE_BOGUS reported; insecure: not signed; error: not loaded.
+// secure: signed, and no ZONE_BOGUS; bogus: ZONE_BOGUS reported; insecure: not signed, or below a delegation that
+// proves it has no DS (RFC 4035 §4.3: validators treat it as unsigned); error: not loaded.
 std::string verdict(const checks::ZoneSummary& z, const std::vector<Finding>& findings) {
   if (!z.error.empty()) return "error";
-  if (!z.signed_zone) return "insecure";
+  if (!z.signed_zone || z.chain == "insecure-delegation") return "insecure";
   for (const Finding& f : findings) {
     if (f.zone == z.name && f.code == catalog::Code::ZONE_BOGUS) return "bogus";
   }

@@ -140,3 +140,12 @@ TEST_CASE("an unsigned zone's verdict is insecure", "[cli][json]") {
   REQUIRE(j["zones"].size() == 1);
   CHECK(j["zones"][0]["verdict"] == "insecure");
 }
+
+TEST_CASE("a signed zone below an insecure delegation is insecure", "[cli][json]") {
+  const std::string dir = kSrc + "/test-vectors/zone/chain/";
+  auto j = nlohmann::json::parse(
+      run_zw("zone -f json --now 2026-01-01 " + dir + "parent-no-ds-parent.zone " + dir + "parent-no-ds.zone").out);
+  REQUIRE(j["zones"].size() == 2);
+  CHECK(j["zones"][1]["chain"] == "insecure-delegation");
+  CHECK(j["zones"][1]["verdict"] == "insecure");
+}
