@@ -79,8 +79,10 @@ EpochSeconds parse_offset(std::string_view text, EpochSeconds reference) {
     } else if (i != 1) {
       throw bad();  // "+1d30": a bare number only alone
     }
+    // At most 2^40 s (some 35,000 years) in all; checked before multiplying, so nothing overflows.
+    constexpr std::int64_t kMax = std::int64_t{1} << 40;
+    if (v > kMax / unit || total > kMax - v * unit) throw bad();
     total += v * unit;
-    if (total > (std::int64_t{1} << 40)) throw bad();
     i = j;
   }
   return text[0] == '+' ? reference + total : reference - total;
@@ -115,7 +117,9 @@ std::int64_t parse_duration(std::string_view text) {
     if (j == i || j >= text.size())
       throw Error("invalid duration \"" + std::string(text) + "\" (use e.g. 3d, 12h, 1w2d)");
     std::int64_t v = 0;
-    std::from_chars(text.data() + i, text.data() + j, v);
+    if (std::from_chars(text.data() + i, text.data() + j, v).ec != std::errc()) {
+      throw Error("duration too large: \"" + std::string(text) + "\"");
+    }
     std::int64_t unit = 0;
     switch (std::tolower(static_cast<unsigned char>(text[j]))) {
       case 's': unit = 1; break;
@@ -125,7 +129,10 @@ std::int64_t parse_duration(std::string_view text) {
       case 'w': unit = 7 * 86400; break;
       default: throw Error("invalid duration unit in \"" + std::string(text) + "\" (s, m, h, d, w)");
     }
-    if (v > (std::int64_t{1} << 40)) throw Error("duration too large: \"" + std::string(text) + "\"");
+    constexpr std::int64_t kMax = std::int64_t{1} << 40;
+    if (v > kMax || total > kMax * 7 * 86400 - v * unit) {
+      throw Error("duration too large: \"" + std::string(text) + "\"");
+    }
     total += v * unit;
     i = j + 1;
   }

@@ -26,6 +26,11 @@ TEST_CASE("durations", "[core][time]") {
   CHECK(parse_duration("1w2d12h") == 9 * 86400 + 12 * 3600);
   CHECK(parse_duration("90") == 90);
   CHECK_THROWS_AS(parse_duration("3x"), zw::Error);
+  CHECK_THROWS_AS(parse_duration("99999999999999999999d"), zw::Error);  // not 0 because it does not fit
+  CHECK_THROWS_AS(parse_duration("1099511627776w1099511627776w1099511627776w1099511627776w1099511627776w"
+                                 "1099511627776w1099511627776w1099511627776w1099511627776w1099511627776w"
+                                 "1099511627776w1099511627776w1099511627776w1099511627776w1099511627776w"),
+                  zw::Error);
   CHECK(format_duration(2 * 86400 + 3 * 3600) == "2d3h");
 }
 
@@ -68,4 +73,6 @@ TEST_CASE("offsets from the wall clock, as ldns-verify-zone -t and kzonecheck -t
   CHECK_THROWS_AS(parse_time("+1x", t), zw::Error);
   CHECK_THROWS_AS(parse_time("+D", t), zw::Error);
   CHECK_THROWS_AS(parse_time("+99999999999999999999", t), zw::Error);
+  CHECK_THROWS_AS(parse_time("+999999999999Y", t), zw::Error);  // too far, and no signed overflow on the way
+  CHECK_THROWS_AS(parse_time("+999999999999d999999999999d", t), zw::Error);
 }
