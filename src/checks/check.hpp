@@ -124,6 +124,9 @@ void check_inventory(const CheckInput& in, FindingSink& sink);  // inventory.cpp
 void check_history(const CheckInput& in, FindingSink& sink);    // history.cpp: --previous
 void check_content(const CheckInput& in, FindingSink& sink);    // content.cpp: CNAME, DNAME (RFC 2181, RFC 6672)
 
+/// out_of_zone.cpp: records outside the zone (Zone::out_of_zone).
+void check_out_of_zone(const CheckInput& in, FindingSink& sink);
+
 /// A registered check. A structural one reads only the zone and ZoneAnalysis::signed_zone (never a signature's
 /// status or a key's use) and looks at each zone on its own, so it may run while that zone's signatures are still
 /// being verified (zone_run.cpp).

@@ -13,6 +13,7 @@ const std::vector<CheckEntry>& registry() {
       {"ds-records", &check_ds_records, true},
       {"cds", &check_cds},
       {"zonemd", &check_zonemd},
+      {"out-of-zone", &check_out_of_zone, true},
       {"denial", &check_denial, true},
       {"inventory", &check_inventory},
       {"history", &check_history},

@@ -79,10 +79,13 @@ void find_parent(std::vector<ZoneContext>& zones, std::size_t i) {
 
 /// Hands each zone its DS set and trust anchors and links it to its parent zone. Parents are linked first, so that a
 /// zone below an insecure delegation is insecure too.
+/// `all_loaded`: every zone file was loaded, so a record for none of them is known to serve nothing.
 void link_chain_inputs(std::vector<ZoneContext>& zones, const std::vector<zone::AnchorRecord>& ds,
-                       const std::vector<zone::AnchorRecord>& anchors) {
-  require_served(ds, zones, "DS");
-  require_served(anchors, zones, "trust anchor");
+                       const std::vector<zone::AnchorRecord>& anchors, bool all_loaded) {
+  if (all_loaded) {
+    require_served(ds, zones, "DS");
+    require_served(anchors, zones, "trust anchor");
+  }
   std::vector<std::size_t> order(zones.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
@@ -142,6 +145,7 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
     zone::LoadOptions lo;
     lo.origin = origin;
     lo.max_input_bytes = job.max_input_bytes;
+    lo.include_root = job.include_root;
     previous.push_back(std::make_unique<zone::Zone>(zone::load_zone_file(f, lo)));
     previous_analyses.push_back(std::make_unique<dnssec::ZoneAnalysis>(dnssec::analyse(*previous.back(), false)));
   }
@@ -167,6 +171,7 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
     lo.origin = origin;
     lo.max_input_bytes = job.max_input_bytes;
     if (job.progress) job.progress("loading " + file);
+    lo.include_root = job.include_root;
     std::unique_ptr<zone::Zone> loaded;
     try {
       loaded = std::make_unique<zone::Zone>(zone::load_zone_file(file, lo));
@@ -261,7 +266,7 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
                   " is not among the zones checked");
     }
   }
-  link_chain_inputs(in.zones, ds_records, anchors);
+  link_chain_inputs(in.zones, ds_records, anchors, all_loaded);
   // result.zones also lists the files that could not be loaded; in.zones only the loaded ones, in the same order.
   std::size_t next_loaded = 0;
   for (ZoneSummary& summary : result.zones) {

@@ -23,7 +23,8 @@ struct ZoneJob {
   std::string key_history;                  ///< --key-history: file of public keys seen before (read, then appended)
   Options options;
   Policy policy;
-  std::uint64_t max_input_bytes = std::uint64_t{16} << 30;  ///< per zone file, after decompression
+  std::uint64_t max_input_bytes = std::uint64_t{4} << 30;  ///< per zone, $INCLUDEs counted, after decompression
+  std::string include_root;  ///< --include-root: $INCLUDE stays in this directory (empty: the zone file's)
   /// Told what the job is doing now ("loading FILE", "verifying N signatures of ZONE"), for a progress display.
   std::function<void(std::string)> progress;
 };

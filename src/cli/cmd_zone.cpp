@@ -36,7 +36,8 @@ struct ZoneArgs {
   std::vector<std::string> disable;
   std::vector<std::string> enable;
   std::size_t max_per_code = 5;
-  std::string max_input_size = "16G";
+  std::string max_input_size = "4G";
+  std::string include_root;
   std::vector<std::string> previous;
   std::vector<std::string> keys;
   std::string key_history;
@@ -126,6 +127,7 @@ int run(const ZoneArgs& a) {
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
   job.options.now = core::parse_time(a.now, wall);
   job.max_input_bytes = parse_size(a.max_input_size);
+  job.include_root = a.include_root;
   job.previous_files = a.previous;
   job.key_dirs = a.keys;
   job.key_history = a.key_history;
@@ -242,7 +244,9 @@ Action add_zone_command(CLI::App& app) {
   sub->add_option("--key-history", args->key_history,
                   "File of public keys seen in earlier runs; read, then every key of this run is appended");
   sub->add_option("--max-input-size", args->max_input_size,
-                  "Refuse zone files larger than SIZE after decompression (default 16G)");
+                  "Refuse a zone larger than SIZE after decompression, its $INCLUDEs counted (default 4G)");
+  sub->add_option("--include-root", args->include_root,
+                  "$INCLUDE only files in DIR and below (default: the zone file's directory)");
   // What each option's value is, for --help ("--ds FILE", not "--ds TEXT").
   const std::pair<const char*, const char*> value_names[] = {{"FILE", "FILE"},
                                                              {"--origin", "ORIGIN"},
@@ -261,7 +265,8 @@ Action add_zone_command(CLI::App& app) {
                                                              {"--threads", "N"},
                                                              {"--keys", "DIR"},
                                                              {"--key-history", "FILE"},
-                                                             {"--max-input-size", "SIZE"}};
+                                                             {"--max-input-size", "SIZE"},
+                                                             {"--include-root", "DIR"}};
   for (const auto& [option, value] : value_names) sub->get_option(option)->type_name(value);
   return [args, sub, disable, enable]() {
     collect_toggles(*sub, disable, enable, *args);

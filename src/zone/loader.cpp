@@ -219,39 +219,161 @@ bool has_gzip_magic(std::string_view data) {
   return data.size() >= 2 && data[0] == '\x1f' && data[1] == '\x8b';
 }
 
-// Decompresses every gzip member. Stops early at a NUL byte (a zero-filled bomb is not text; the scanner
-// reports it), so hostile input cannot make it inflate gigabytes of zeros.
+/// What one zone may read: bytes after decompression (the zone file and its $INCLUDEs together) and $INCLUDEs.
+struct Budget {
+  std::uint64_t limit = 0;
+  std::uint64_t used = 0;
+  std::size_t includes = 0;
+  std::uint64_t left() const { return used >= limit ? 0 : limit - used; }
+};
+
 Error too_large(const std::string& path, std::uint64_t limit) {
   return Error(path + ": input larger than " + std::to_string(limit >> 20) + " MiB (--max-input-size)");
 }
 
-std::string gunzip(const std::string& in, const std::string& path, std::uint64_t limit) {
+// The scanner's words, said as soon as the reader sees the NUL: nothing after it is read.
+Error binary_data(const std::string& path, std::string_view text, std::size_t at) {
+  const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
+  return Error(path + ":" + std::to_string(line) + ": NUL byte in the text (binary data?)");
+}
+
+// Throws binary_data when text[from, to) holds a NUL byte.
+void check_binary(const std::string& path, std::string_view text, std::size_t from, std::size_t to) {
+  if (const void* nul = std::memchr(text.data() + from, '\0', to - from)) {
+    throw binary_data(path, text, static_cast<std::size_t>(static_cast<const char*>(nul) - text.data()));
+  }
+}
+
+// Reads up to `n` bytes, fewer only at the end of the input.
+std::size_t read_full(int fd, char* buf, std::size_t n) {
+  std::size_t got = 0;
+  while (got < n) {
+    const ssize_t r = ::read(fd, buf + got, n - got);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      throw OpenError{errno};
+    }
+    if (r == 0) break;
+    got += static_cast<std::size_t>(r);
+  }
+  return got;
+}
+
+/// The text of an input, in memory of its own that grows in place (mremap): growing never holds two copies, so a
+/// large decompressed or piped input takes its own size, not twice it.
+class Buffer {
+ public:
+  Buffer() = default;
+  Buffer(Buffer&& o) noexcept
+      : p_(std::exchange(o.p_, nullptr)), cap_(std::exchange(o.cap_, 0)), len_(std::exchange(o.len_, 0)) {}
+  Buffer& operator=(Buffer&& o) noexcept {
+    if (this != &o) {
+      free();
+      p_ = std::exchange(o.p_, nullptr);
+      cap_ = std::exchange(o.cap_, 0);
+      len_ = std::exchange(o.len_, 0);
+    }
+    return *this;
+  }
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+  ~Buffer() { free(); }
+
+  /// Makes room for `n` bytes in all (untouched room costs address space, not memory).
+  void reserve(std::size_t n) {
+    if (n <= cap_) return;
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    n = (n + page - 1) / page * page;
+    void* q = p_ ? ::mremap(p_, cap_, n, MREMAP_MAYMOVE)
+                 : ::mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (q == MAP_FAILED) throw std::bad_alloc();
+    p_ = static_cast<char*>(q);
+    cap_ = n;
+  }
+  char* data() { return p_; }
+  std::size_t size() const { return len_; }
+  std::size_t capacity() const { return cap_; }
+  void set_size(std::size_t n) { len_ = n; }
+  std::string_view view() const { return p_ ? std::string_view(p_, len_) : std::string_view(""); }
+
+ private:
+  void free() {
+    if (p_) ::munmap(p_, cap_);
+    p_ = nullptr;
+  }
+  char* p_ = nullptr;
+  std::size_t cap_ = 0;
+  std::size_t len_ = 0;
+};
+
+// Reads a whole input from `fd` in blocks, gzip (magic 1f 8b) decompressed as a stream whatever the file is called.
+// Stops at the zone's budget and at the first block holding a NUL byte, so that neither a gzip bomb nor a sparse or
+// endless file is read whole: memory stays within the budget. `size_hint` is the file's size when known.
+Buffer read_bounded(int fd, const std::string& path, Budget& budget, std::uint64_t size_hint) {
+  const std::uint64_t limit = budget.left();
+  // Never more than the budget plus one byte (which proves the input too large).
+  const std::uint64_t cap = limit + 1;
+  auto grow = [&](Buffer& b, std::size_t len) {
+    if (len < b.capacity()) return;
+    if (len >= cap) throw too_large(path, budget.limit);
+    b.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(cap, std::max<std::size_t>(2 * len, kReadChunk))));
+  };
+  Buffer out;
+  // A file of known size is read straight into its buffer; one byte more shows that it did not grow.
+  // (Compressed data larger than the budget has a larger text still.)
+  if (size_hint > limit) throw too_large(path, budget.limit);
+  out.reserve(static_cast<std::size_t>(size_hint) + 1);
+  std::size_t len = 0;
+  // The first block decides: gzip or text.
+  len = read_full(fd, out.data(), std::min(out.capacity(), kReadChunk));
+  if (!has_gzip_magic(std::string_view(out.data(), len))) {
+    std::size_t checked = 0;
+    while (true) {
+      const std::string_view v(out.data(), len);
+      check_binary(path, v, checked, len);
+      checked = len;
+      if (len > limit) throw too_large(path, budget.limit);
+      grow(out, len);
+      const std::size_t want = std::min(out.capacity() - len, kReadChunk);
+      const std::size_t got = read_full(fd, out.data() + len, want);
+      len += got;
+      if (got < want) break;
+    }
+    const std::string_view v(out.data(), len);
+    check_binary(path, v, checked, len);
+    if (len > limit) throw too_large(path, budget.limit);
+    out.set_size(len);
+    budget.used += len;
+    return out;
+  }
+  std::string raw(out.data(), len);
+  raw.resize(kReadChunk);
+  std::size_t raw_len = len;
   z_stream zs{};
   if (inflateInit2(&zs, 15 + 16) != Z_OK) throw Error(path + ": cannot initialise zlib");
   InflateEnder ender{&zs};
-  std::string out;
-  out.resize(std::max<std::size_t>(in.size() * 4, 1 << 16));
-  std::size_t len = 0;
-  std::size_t fed = 0;
+  bool eof = false;
+  zs.next_in = reinterpret_cast<Bytef*>(raw.data());
+  zs.avail_in = static_cast<uInt>(raw_len);
   auto refill = [&]() {
-    if (zs.avail_in != 0 || fed >= in.size()) return;
-    std::size_t k = std::min<std::size_t>(in.size() - fed, std::size_t{1} << 30);
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data() + fed));
-    zs.avail_in = static_cast<uInt>(k);
-    fed += k;
+    if (zs.avail_in != 0 || eof) return;
+    raw_len = read_full(fd, raw.data(), raw.size());
+    eof = raw_len < raw.size();
+    zs.next_in = reinterpret_cast<Bytef*>(raw.data());
+    zs.avail_in = static_cast<uInt>(raw_len);
   };
+  len = 0;
   while (true) {
     refill();
-    if (len >= limit) throw too_large(path, limit);
-    if (len == out.size()) out.resize(out.size() * 2);
-    std::size_t room = std::min<std::size_t>(out.size() - len, std::size_t{1} << 30);
+    grow(out, len);
+    const std::size_t room = std::min<std::size_t>(out.capacity() - len, std::size_t{1} << 30);
     zs.next_out = reinterpret_cast<Bytef*>(out.data() + len);
     zs.avail_out = static_cast<uInt>(room);
-    int r = inflate(&zs, Z_NO_FLUSH);
-    std::size_t produced = room - zs.avail_out;
-    bool nul = std::memchr(out.data() + len, '\0', produced) != nullptr;
+    const int r = inflate(&zs, Z_NO_FLUSH);
+    const std::size_t produced = room - zs.avail_out;
+    check_binary(path, std::string_view(out.data(), len + produced), len, len + produced);
     len += produced;
-    if (nul) break;
+    if (len > limit) throw too_large(path, budget.limit);
     if (r == Z_STREAM_END) {
       refill();
       if (zs.avail_in >= 2 && zs.next_in[0] == 0x1f && zs.next_in[1] == 0x8b) {
@@ -260,81 +382,59 @@ std::string gunzip(const std::string& in, const std::string& path, std::uint64_t
       }
       break;  // like gzip(1), ignore trailing garbage after the last member
     }
-    if (r == Z_BUF_ERROR && zs.avail_in == 0 && fed >= in.size()) throw Error(path + ": truncated gzip data");
+    if (r == Z_BUF_ERROR && zs.avail_in == 0 && eof) throw Error(path + ": truncated gzip data");
     if (r != Z_OK && r != Z_BUF_ERROR) {
       throw Error(path + ": corrupt gzip data: " + (zs.msg ? zs.msg : "error " + std::to_string(r)));
     }
   }
-  if (len > limit) throw too_large(path, limit);
-  out.resize(len);
+  out.set_size(len);
+  budget.used += len;
   return out;
 }
 
-// Reads a whole file; gzip data (magic 1f 8b) is decompressed whatever the file is called.
-std::string read_input(const std::string& path, std::uint64_t limit) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw OpenError{errno};
-  FdCloser closer{fd};
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) throw OpenError{errno};
-  if (S_ISDIR(st.st_mode)) throw OpenError{EISDIR};
-  const bool regular = S_ISREG(st.st_mode);
-  std::string data;
-  data.resize(regular ? static_cast<std::size_t>(st.st_size) + 1 : kReadChunk);
-  std::size_t len = 0;
-  while (true) {
-    if (len >= limit) throw too_large(path, limit);
-    if (len == data.size()) data.resize(data.size() * 2);
-    ssize_t n = ::read(fd, data.data() + len, std::min(data.size() - len, kReadChunk * 64));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw OpenError{errno};
-    }
-    if (n == 0) break;
-    auto got = static_cast<std::size_t>(n);
-    bool nul = std::memchr(data.data() + len, '\0', got) != nullptr;
-    len += got;
-    // A pipe or device may never end (/dev/zero, /dev/urandom): stop at binary data unless it is gzip (magic and
-    // the deflate method byte, RFC 1952 §2.3.1).
-    if (!regular && nul && !(len >= 3 && has_gzip_magic(std::string_view(data.data(), len)) && data[2] == '\x08')) {
-      break;
-    }
-  }
-  if (len > limit) throw too_large(path, limit);
-  data.resize(len);
-  if (has_gzip_magic(data)) return gunzip(data, path, limit);
-  return data;
-}
-
-/// A top-level zone file: mapped (large plain files, so that parts already parsed can leave memory) or read.
+/// A top-level zone file ("-": standard input): mapped (large plain files, so that parts already parsed can leave
+/// memory) or read.
 class InputText {
  public:
-  InputText(const std::string& path, std::uint64_t limit) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  InputText(const std::string& path, Budget& budget) {
+    const bool stdin_input = path == "-";
+    const int fd = stdin_input ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw OpenError{errno};
-    FdCloser closer{fd};
+    struct Closer {
+      int fd;
+      bool own;
+      ~Closer() {
+        if (own) ::close(fd);
+      }
+    } closer{fd, !stdin_input};
     struct stat st {};
     if (::fstat(fd, &st) != 0) throw OpenError{errno};
-    if (S_ISREG(st.st_mode) && st.st_size >= kMapAbove) {
-      if (static_cast<std::uint64_t>(st.st_size) > limit) throw too_large(path, limit);
+    if (S_ISDIR(st.st_mode)) throw OpenError{EISDIR};
+    const bool regular = S_ISREG(st.st_mode);
+    char magic[2] = {0, 0};
+    if (regular && st.st_size >= kMapAbove && !stdin_input && ::pread(fd, magic, 2, 0) == 2 &&
+        !has_gzip_magic(std::string_view(magic, 2))) {
+      if (static_cast<std::uint64_t>(st.st_size) > budget.left()) throw too_large(path, budget.limit);
       const auto len = static_cast<std::size_t>(st.st_size);
       void* p = ::mmap(nullptr, len, PROT_READ, MAP_PRIVATE, fd, 0);
       if (p != MAP_FAILED) {
         map_ = p;
         map_len_ = len;
         view_ = std::string_view(static_cast<const char*>(p), len);
-        if (!has_gzip_magic(view_)) {
-          ::madvise(map_, map_len_, MADV_SEQUENTIAL);
-          return;
+        ::madvise(map_, map_len_, MADV_SEQUENTIAL);
+        // Binary data in the first block is reported before anything is scanned; the scan finds it anywhere else.
+        try {
+          check_binary(path, view_, 0, std::min(len, kReadChunk));
+        } catch (...) {
+          unmap();
+          throw;
         }
-        owned_ = gunzip(std::string(view_), path, limit);
-        unmap();
-        view_ = owned_;
+        budget.used += len;
         return;
       }
     }
-    owned_ = read_input(path, limit);
-    view_ = owned_;
+    owned_ = read_bounded(fd, path, budget, regular ? static_cast<std::uint64_t>(st.st_size) : 0);
+    view_ = owned_.view();
   }
   InputText(const InputText&) = delete;
   InputText& operator=(const InputText&) = delete;
@@ -356,14 +456,17 @@ class InputText {
     if (map_) ::munmap(map_, map_len_);
     map_ = nullptr;
   }
-  std::string owned_;
+  Buffer owned_;
   void* map_ = nullptr;
   std::size_t map_len_ = 0;
   std::string_view view_;
 };
 
-/// Files named in SourceRefs: the zone file and its $INCLUDEs, shared by the loaders of one zone's parts.
+/// Files named in SourceRefs: the zone file and its $INCLUDEs, shared by the loaders of one zone's parts, with
+/// what the zone may still read.
 struct FileRegistry {
+  Budget budget;
+  std::string include_root;  ///< resolved (realpath); empty until the first $INCLUDE
   std::vector<std::string> files;
   std::unordered_map<std::string, std::uint32_t> index;
   std::uint32_t add(const std::string& path) {
@@ -400,6 +503,31 @@ enum StateField : unsigned {
   kClass = 32,
   kFirstSoaOwner = 64,
   kFirstDollarOrigin = 128,
+};
+
+/// What a transfer's completeness is judged by: the records read (before duplicates are removed), the type and
+/// line of the first and last, and every SOA (line, lower-case owner and canonical RDATA).
+struct Tally {
+  std::uint64_t records = 0;
+  std::uint16_t first_type = 0;
+  std::uint16_t last_type = 0;
+  std::uint32_t last_line = 0;
+  std::vector<std::pair<std::uint32_t, std::string>> soas;
+
+  /// Adds the records counted by `next`, which came after ours.
+  void append(Tally&& next) {
+    if (next.records == 0) return;
+    if (records == 0) first_type = next.first_type;
+    last_type = next.last_type;
+    last_line = next.last_line;
+    records += next.records;
+    for (auto& soa : next.soas) soas.push_back(std::move(soa));
+  }
+  /// Adds `offset` to the lines (a part loaded in parallel counts them from its start).
+  void shift_lines(std::uint32_t offset) {
+    last_line += offset;
+    for (auto& soa : soas) soa.first += offset;
+  }
 };
 
 // Thrown by a speculative part that meets something only a sequential load handles ($INCLUDE).
@@ -444,6 +572,7 @@ class Loader {
   unsigned read_fields() const { return read_; }
   unsigned written_fields() const { return written_; }
   ZoneBuilder& builder() { return builder_; }
+  Tally& tally() { return tally_; }
 
   Zone finish(const std::string& name) && {
     if (options_.origin.empty()) {
@@ -548,20 +677,61 @@ class Loader {
     const std::string resolved = p.is_absolute() ? file : (std::filesystem::path(ctx.name).parent_path() / p).string();
     const int limit = std::clamp(options_.max_include_depth, 0, kHardIncludeLimit);
     if (ctx.depth + 1 > limit) fail(ctx, rec.line, "include nesting deeper than " + std::to_string(limit) + " (loop?)");
+    if (++files_.budget.includes > options_.max_includes) {
+      fail(ctx, rec.line, "more than " + std::to_string(options_.max_includes) + " $INCLUDE files for one zone");
+    }
     Context child;
     child.name = resolved;
     child.depth = ctx.depth + 1;
     child.origin =
         rec.tokens.size() == 3 ? parse_domain(rec.tokens[2], ctx.origin, ctx, rec.line, "$INCLUDE origin") : ctx.origin;
-    std::string text;
+    Buffer text;
     try {
-      text = read_input(resolved, options_.max_input_bytes);
+      text = read_include(resolved, ctx, rec.line);
     } catch (const OpenError& e) {
       fail(ctx, rec.line, "cannot open $INCLUDE file '" + resolved + "': " + errno_text(e.err));
     }
     child.file = file_index(resolved);
-    Scanner scanner(text, child.name);
+    Scanner scanner(text.view(), child.name);
     run(scanner, child);
+  }
+
+  // The directory $INCLUDE files must stay in: --include-root, else the directory of the zone file (the current
+  // one for standard input), resolved so that '..' and symbolic links cannot lead out of it.
+  const std::string& include_root() {
+    if (!files_.include_root.empty()) return files_.include_root;
+    std::string root = options_.include_root;
+    if (root.empty()) {
+      const std::string top = files_.files.empty() ? std::string() : files_.files.front();
+      root = top == "-" ? "." : std::filesystem::path(top).parent_path().string();
+      if (root.empty()) root = ".";
+    }
+    std::unique_ptr<char, decltype(&std::free)> real(::realpath(root.c_str(), nullptr), &std::free);
+    if (!real) throw Error("cannot resolve the include root '" + root + "' (--include-root): " + errno_text(errno));
+    files_.include_root = real.get();
+    return files_.include_root;
+  }
+
+  // Opens an included file if it resolves below the include root and is a regular file (opened without blocking, so
+  // that a FIFO cannot hang the load), and reads it within the zone's budget. Refusals name the file, never its
+  // content.
+  Buffer read_include(const std::string& path, const Context& ctx, std::uint32_t line) {
+    const std::string& root = include_root();
+    std::unique_ptr<char, decltype(&std::free)> real(::realpath(path.c_str(), nullptr), &std::free);
+    if (!real) throw OpenError{errno};
+    const std::string_view r(real.get());
+    const bool inside = root == "/" || r == root ||
+                        (r.size() > root.size() && r.substr(0, root.size()) == root && r[root.size()] == '/');
+    if (!inside) {
+      fail(ctx, line, "$INCLUDE file '" + path + "' is outside the include root '" + root + "' (see --include-root)");
+    }
+    const int fd = ::open(real.get(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) throw OpenError{errno};
+    FdCloser closer{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) throw OpenError{errno};
+    if (!S_ISREG(st.st_mode)) fail(ctx, line, "$INCLUDE file '" + path + "' is not a regular file");
+    return read_bounded(fd, path, files_.budget, static_cast<std::uint64_t>(st.st_size));
   }
 
   const ldns_rdf* origin_rdf(std::string_view origin) {
@@ -738,6 +908,7 @@ class Loader {
           if (from_this_soa) rttl = minimum;
         }
         builder_.add(ctx.owner, *type, rclass, rttl, fast_, SourceRef{ctx.file, rec.line});
+        count(*type, ctx.owner, fast_, rec.line);
         return;
       }
     }
@@ -826,10 +997,24 @@ class Loader {
       if (from_this_soa) rttl = minimum;
     }
 
-    builder_.add(ctx.owner, *type, rclass, rttl, serialise(rr.get(), ctx, rec.line), SourceRef{ctx.file, rec.line});
+    const std::string_view rdata = serialise(rr.get(), ctx, rec.line);
+    builder_.add(ctx.owner, *type, rclass, rttl, rdata, SourceRef{ctx.file, rec.line});
+    count(*type, ctx.owner, rdata, rec.line);
+  }
+
+  void count(std::uint16_t type, std::string_view owner, std::string_view rdata, std::uint32_t line) {
+    if (tally_.records++ == 0) tally_.first_type = type;
+    tally_.last_type = type;
+    tally_.last_line = line;
+    if (type != LDNS_RR_TYPE_SOA) return;
+    std::string key;
+    for (char c : owner) key.push_back(static_cast<char>(ascii_lower(static_cast<unsigned char>(c))));
+    key += rdata;
+    tally_.soas.emplace_back(line, std::move(key));
   }
 
   std::optional<std::string> next_hash_;  ///< the NSEC3 next hashed owner of the record being read
+  Tally tally_;                           ///< of the records of the last load()
   LoadOptions options_;
   ZoneBuilder builder_;
   FileRegistry& files_;
@@ -911,16 +1096,21 @@ struct Part {
   bool nul = false;                             ///< a NUL byte: not a master file
 };
 
-Zone load_sequential(std::string_view text, const std::string& path, const LoadOptions& options) {
+Zone load_sequential(std::string_view text, const std::string& path, const LoadOptions& options, const Budget& budget,
+                     Tally* tally = nullptr) {
   FileRegistry files;
+  files.budget = budget;
   Loader loader(options, files);
   loader.load(text, path);
+  if (tally) *tally = std::move(loader.tally());
   return std::move(loader).finish(path);
 }
 
-Zone load_parallel(const InputText& input, const std::string& path, const LoadOptions& options) {
+Zone load_parallel(const InputText& input, const std::string& path, const LoadOptions& options, const Budget& budget,
+                   Tally* tally) {
   const std::string_view text = input.view();
   FileRegistry files;
+  files.budget = budget;
   files.add(path);
 
   // The guess: the state after the records of the first 64 KiB.
@@ -933,7 +1123,7 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
       const std::size_t prefix_end = std::min(kPrefixBytes, options.parallel_part_bytes);
       prefix.load(text, path, 0, next_cut(text, prefix_end, text.size()), 1);
     } catch (...) {
-      return load_sequential(text, path, options);  // errors and $INCLUDE are reported in order
+      return load_sequential(text, path, options, budget, tally);  // errors and $INCLUDE are reported in order
     }
     guess = prefix.state();
   }
@@ -978,7 +1168,7 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
       1);
 
   for (const Part& p : parts) {
-    if (p.nul) return load_sequential(text, path, options);
+    if (p.nul) return load_sequential(text, path, options, budget, tally);
   }
   // Accept or reload the parts in order, carrying the true state and the line offset.
   State state = initial;
@@ -993,6 +1183,7 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
       // Lines: the part counted from 1 at its begin; its first record is where the previous part stopped.
       const std::uint32_t offset = k == 0 ? 0 : prev_stop_line - p.first_line;  // absolute = relative + offset
       p.loader->builder().shift_lines(offset);
+      p.loader->tally().shift_lines(offset);
       state = after_part(state, p.loader->state(), p.loader->written_fields());
       // A class set in this part was set at a line counted from the part's start ($INCLUDE never gets here).
       if (p.loader->written_fields() & kClass) state.first_class_line += offset;
@@ -1011,6 +1202,10 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
   }
   Loader& first = *parts.front().loader;
   first.start_from(state, false);
+  if (tally) {
+    *tally = Tally{};
+    for (Part& p : parts) tally->append(std::move(p.loader->tally()));
+  }
   for (std::size_t k = 1; k < parts.size(); ++k) {
     first.builder().append(std::move(parts[k].loader->builder()));
     parts[k].loader.reset();
@@ -1018,20 +1213,118 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
   return std::move(first).finish(path);
 }
 
+// dig AXFR output: its first line is dig's banner for an AXFR query ("; <<>> DiG 9.18.28 <<>> example. axfr").
+bool is_dig_axfr(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  const std::size_t start = text.find_first_not_of("\r\n");
+  if (start == std::string_view::npos || text.substr(start, 10) != "; <<>> DiG") return false;
+  std::string_view banner = text.substr(start, text.find('\n', start) - start);
+  for (std::size_t i = 0; i + 4 <= banner.size(); ++i) {
+    if (iequals(banner.substr(i, 4), "axfr")) return true;
+  }
+  return false;
+}
+
+/// The comment and empty lines after the last record of dig's output, last first, with their offsets.
+std::vector<std::pair<std::string_view, std::size_t>> trailer_lines(std::string_view text) {
+  std::vector<std::pair<std::string_view, std::size_t>> out;
+  std::size_t end = text.size();
+  while (end > 0) {
+    const std::size_t nl = end >= 2 ? text.rfind('\n', end - 2) : std::string_view::npos;
+    const std::size_t begin = nl == std::string_view::npos ? 0 : nl + 1;
+    std::string_view line = text.substr(begin, end - begin);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+    if (!line.empty() && line.front() != ';') break;
+    out.emplace_back(line, begin);
+    if (begin == 0) break;
+    end = begin;
+  }
+  return out;
+}
+
+std::uint32_t line_of(std::string_view text, std::size_t offset) {
+  return static_cast<std::uint32_t>(1 +
+                                    std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+}
+
+// dig's own words for a transfer that stopped: reported before anything is loaded.
+void check_transfer_trailer(std::string_view text, const std::string& path) {
+  for (const auto& [line, at] : trailer_lines(text)) {
+    for (std::string_view failure : {"Transfer failed", "communications error", "connection timed out",
+                                     "no servers could be reached", "connection refused"}) {
+      if (line.find(failure) != std::string_view::npos) {
+        throw Error(path + ":" + std::to_string(line_of(text, at)) + ": incomplete transfer: dig reports " +
+                    shown(line));
+      }
+    }
+  }
+}
+
+// RFC 5936 §2.2: a transfer begins and ends with the zone's SOA; dig's ";; XFR size: N records" counts both. Records
+// after dig's closing comments (added by hand, as RFC 8976 Appendix A.4 adds a ZONEMD) are not part of the transfer.
+void check_transfer(std::string_view text, const std::string& path, const Tally& tally) {
+  const std::string why = path + ": incomplete transfer: ";
+  if (tally.records == 0 || tally.first_type != LDNS_RR_TYPE_SOA) {
+    throw Error(why + "dig AXFR output that does not start with an SOA record");
+  }
+  // dig's closing comments: ";; Query time: …" … ";; XFR size: N records …", looked for near the end.
+  const std::size_t tail = text.size() > kPrefixBytes ? text.size() - kPrefixBytes : 0;
+  const std::string_view end = text.substr(tail);
+  std::uint32_t trailer_line = 0;  // 0: none
+  std::optional<std::uint64_t> size;
+  std::size_t size_at = 0;
+  for (std::string_view mark : {"\n;; XFR size: "sv, "\n;; Query time: "sv}) {
+    const std::size_t at = end.rfind(mark);
+    if (at == std::string_view::npos) continue;
+    trailer_line = line_of(text, tail + at + 1);
+    if (mark == "\n;; XFR size: "sv) {
+      std::uint64_t n = 0;
+      std::size_t i = at + mark.size();
+      for (; i < end.size() && is_digit(end[i]) && n < (std::uint64_t{1} << 40); ++i) {
+        n = n * 10 + static_cast<std::uint64_t>(end[i] - '0');
+      }
+      if (i > at + mark.size()) size = n;
+      size_at = tail + at + 1;
+    }
+  }
+  const bool records_after = trailer_line != 0 && tally.last_line > trailer_line;
+  std::vector<const std::pair<std::uint32_t, std::string>*> soas;
+  for (const auto& soa : tally.soas) {
+    if (trailer_line == 0 || soa.first < trailer_line) soas.push_back(&soa);
+  }
+  if (soas.size() < 2 || (!records_after && tally.last_type != LDNS_RR_TYPE_SOA)) {
+    throw Error(why + "the last record is not the closing SOA (the transfer was cut short)");
+  }
+  if (soas.back()->second != soas.front()->second) {
+    throw Error(why + "the closing SOA differs from the first (the zone changed during the transfer?)");
+  }
+  if (size && !records_after && *size != tally.records) {
+    throw Error(path + ":" + std::to_string(line_of(text, size_at)) + ": incomplete transfer: dig counted " +
+                std::to_string(*size) + " records, the file holds " + std::to_string(tally.records));
+  }
+}
+
 }  // namespace
 
 Zone load_zone_file(const std::string& path, const LoadOptions& options) {
   try {
     std::unique_ptr<InputText> input;
+    Budget budget;
+    budget.limit = options.max_input_bytes;
     try {
-      input = std::make_unique<InputText>(path, options.max_input_bytes);
+      input = std::make_unique<InputText>(path, budget);
     } catch (const OpenError& e) {
       throw Error(path + ": cannot open: " + errno_text(e.err));
     }
-    if (options.parallel && input->view().size() >= 2 * options.parallel_part_bytes && core::worker_count() > 1) {
-      return load_parallel(*input, path, options);
-    }
-    return load_sequential(input->view(), path, options);
+    const std::string_view text = input->view();
+    const bool transfer = is_dig_axfr(text);
+    if (transfer) check_transfer_trailer(text, path);
+    Tally tally;
+    Zone zone = options.parallel && text.size() >= 2 * options.parallel_part_bytes && core::worker_count() > 1
+                    ? load_parallel(*input, path, options, budget, &tally)
+                    : load_sequential(text, path, options, budget, &tally);
+    if (transfer) check_transfer(text, path, tally);
+    return zone;
   } catch (const std::bad_alloc&) {
     throw Error(path + ": out of memory while loading");
   }
@@ -1039,7 +1332,10 @@ Zone load_zone_file(const std::string& path, const LoadOptions& options) {
 
 Zone load_zone_text(const std::string& text, const std::string& name, const LoadOptions& options) {
   try {
-    return load_sequential(text, name, options);
+    Budget budget;
+    budget.limit = options.max_input_bytes;
+    budget.used = text.size();
+    return load_sequential(text, name, options, budget);
   } catch (const std::bad_alloc&) {
     throw Error(name + ": out of memory while loading");
   }

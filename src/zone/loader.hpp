@@ -21,7 +21,12 @@ struct LoadOptions {
   core::WireName origin;             ///< from -o/--origin; empty: the first SOA's owner, else $ORIGIN
   std::uint32_t default_ttl = 3600;  ///< used until $TTL or the SOA gives one
   int max_include_depth = 16;        ///< deeper $INCLUDE nesting (or a loop) is an input error
-  std::uint64_t max_input_bytes = std::uint64_t{16} << 30;  ///< per file, after decompression
+  /// Bytes read for one zone, after decompression: the zone file and all its $INCLUDEs together.
+  std::uint64_t max_input_bytes = std::uint64_t{4} << 30;
+  /// $INCLUDE files must resolve (realpath) to this directory or below; empty: the zone file's directory (the
+  /// current directory for standard input).
+  std::string include_root;
+  std::size_t max_includes = 10000;  ///< $INCLUDE directives read for one zone, all levels together
   /// Parse the common types natively (src/zone/rdata_fast.hpp); false sends every record through ldns (tests
   /// compare both).
   bool fast_rdata = true;

@@ -53,7 +53,12 @@ void Scanner::fail(std::uint32_t line, const std::string& why) const {
 Scanner::Scanner(std::string_view text, std::string name, std::size_t begin, std::size_t end, std::uint32_t line)
     : text_(text), name_(std::move(name)), end_(end), pos_(begin), line_(line) {
   if (pos_ == 0 && text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
-  line_indented_ = pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t');
+  // `begin` may be where an earlier scan stopped: the first token of a record, after the blanks that start its
+  // line (a record whose owner is the previous one). Whether the line is indented is decided at its start.
+  std::size_t line_start = pos_;
+  while (line_start > 0 && text_[line_start - 1] != '\n') --line_start;
+  if (line_start == 0 && pos_ >= 3 && text_.substr(0, 3) == "\xEF\xBB\xBF") line_start = 3;
+  line_indented_ = line_start < text_.size() && (text_[line_start] == ' ' || text_[line_start] == '\t');
 }
 
 bool Scanner::begin_record(ScannedRecord& rec) {

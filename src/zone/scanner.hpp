@@ -34,8 +34,8 @@ class Scanner {
   Scanner(std::string_view text, std::string name);
 
   /// Scans only the records that start in [begin, end) of `text`; `line` is the line number at `begin`, which must
-  /// be the start of a line. A record that starts before `end` is read to its end even past `end`. The caller
-  /// checks the whole text for NUL bytes.
+  /// be the start of a line or where another scan stopped (stop()). A record that starts before `end` is read to its
+  /// end even past `end`. The caller checks the whole text for NUL bytes.
   Scanner(std::string_view text, std::string name, std::size_t begin, std::size_t end, std::uint32_t line);
 
   /// Fills `rec` with the next non-empty logical record; false at the end of the text (or of the range).

@@ -12,6 +12,48 @@
 namespace zw::zone {
 namespace {
 
+// RFC 1035 §5.2: "a master file ... should not contain data outside the zone". Moves the records of names marked
+// OutOfZone to Zone::out_of_zone and renumbers the rest; only zones that have such names pay for it.
+void set_aside_out_of_zone(Zone& z) {
+  const std::size_t names = z.names.size();
+  std::vector<std::uint32_t> renamed(names, 0);
+  std::vector<bool> out(names, false);
+  std::uint32_t kept_names = 0;
+  for (std::size_t n = 0; n < names; ++n) {
+    out[n] = z.kinds[n] == NodeKind::OutOfZone;
+    if (!out[n]) renamed[n] = kept_names++;
+  }
+  std::size_t kept = 0;
+  for (const Record& r : z.records) {
+    if (out[r.name]) {
+      z.out_of_zone.push_back(OutOfZoneRecord{z.names[r.name], r.type, r.src});
+      continue;
+    }
+    Record moved = r;
+    moved.name = renamed[r.name];
+    z.records[kept++] = moved;
+  }
+  z.records.resize(kept);
+  for (std::size_t n = 0; n < names; ++n) {
+    if (out[n] || renamed[n] == n) continue;
+    z.names[renamed[n]] = std::move(z.names[n]);
+    z.kinds[renamed[n]] = z.kinds[n];
+  }
+  z.names.resize(kept_names);
+  z.kinds.resize(kept_names);
+  z.rrsets.clear();
+  for (std::uint32_t i = 0; i < z.records.size();) {
+    std::uint32_t j = i;
+    while (j < z.records.size() && z.records[j].name == z.records[i].name && z.records[j].type == z.records[i].type) {
+      ++j;
+    }
+    z.rrsets.push_back(RRset{z.records[i].name, z.records[i].type, i, j - i});
+    i = j;
+  }
+  z.name_rrsets.assign(z.names.size() + 1, static_cast<std::uint32_t>(z.rrsets.size()));
+  for (std::size_t k = z.rrsets.size(); k-- > 0;) z.name_rrsets[z.rrsets[k].name] = static_cast<std::uint32_t>(k);
+}
+
 int compare_rdata(std::string_view a, std::string_view b) {
   // RFC 4034 §6.3: RRs are ordered by their canonical RDATA treated as left-justified unsigned octet sequences.
   std::size_t n = std::min(a.size(), b.size());
@@ -513,6 +555,7 @@ Zone ZoneBuilder::finish() && {
         }
       },
       1);
+  if (std::find(z.kinds.begin(), z.kinds.end(), NodeKind::OutOfZone) != z.kinds.end()) set_aside_out_of_zone(z);
   return std::move(z);
 }
 

@@ -45,20 +45,28 @@ enum class NodeKind : std::uint8_t {
   Delegation,     ///< has NS and is not the apex: a zone cut
   Glue,           ///< below a zone cut (glue or occluded data)
   Occluded,       ///< below a DNAME
-  OutOfZone,      ///< not at or below the origin
+  OutOfZone,      ///< not at or below the origin (never in a finished Zone: see Zone::out_of_zone)
+};
+
+/// A record whose owner is not at or below the origin (RFC 1035 §5.2): kept aside, not part of the zone.
+struct OutOfZoneRecord {
+  core::WireName owner;  ///< lower case
+  std::uint16_t type = 0;
+  SourceRef src;
 };
 
 /// A loaded zone. Built by ZoneBuilder; immutable afterwards.
 class Zone {
  public:
-  core::WireName origin;                   ///< lower-case wire name of the apex
-  std::vector<std::string> files;          ///< files[i] as named on the command line or in $INCLUDE
-  std::vector<core::WireName> names;       ///< unique lower-case owner names in canonical order
-  std::vector<NodeKind> kinds;             ///< kinds[i] for names[i]
-  std::vector<Record> records;             ///< sorted by (name, type, canonical RDATA), duplicates removed
-  std::vector<RRset> rrsets;               ///< sorted by (name, type); RRSIGs form RRsets of type RRSIG
-  std::vector<std::uint32_t> name_rrsets;  ///< rrsets of names[i] are [name_rrsets[i], name_rrsets[i+1])
-  std::vector<std::string> arenas{1};      ///< RDATA bytes (one arena per part of the file loaded in parallel)
+  core::WireName origin;                     ///< lower-case wire name of the apex
+  std::vector<std::string> files;            ///< files[i] as named on the command line or in $INCLUDE
+  std::vector<core::WireName> names;         ///< unique lower-case owner names in canonical order
+  std::vector<NodeKind> kinds;               ///< kinds[i] for names[i]
+  std::vector<Record> records;               ///< sorted by (name, type, canonical RDATA), duplicates removed
+  std::vector<RRset> rrsets;                 ///< sorted by (name, type); RRSIGs form RRsets of type RRSIG
+  std::vector<std::uint32_t> name_rrsets;    ///< rrsets of names[i] are [name_rrsets[i], name_rrsets[i+1])
+  std::vector<std::string> arenas{1};        ///< RDATA bytes (one arena per part of the file loaded in parallel)
+  std::vector<OutOfZoneRecord> out_of_zone;  ///< records outside the zone, in canonical order, not in the above
 
   /// RDATA of a record.
   std::string_view rdata(const Record& r) const { return {arenas[r.arena].data() + r.rdata_off, r.rdata_len}; }

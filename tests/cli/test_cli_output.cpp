@@ -92,6 +92,12 @@ TEST_CASE("an unreadable zone file does not hide the other zones' reports", "[cl
   REQUIRE(chain["zones"].size() == 2);
   CHECK(chain["zones"][1]["chain"] == "ds");
   CHECK(chain["zones"][1]["verdict"] == "secure");
+  // A DS set that may belong to the unreadable zone is no reason to hide the others.
+  Run ds = run_zw("zone -f json --now 2026-01-01 --ds " + clean + ".ds " + bad_ttl + " " + kEr);
+  CHECK(ds.status == 3);
+  auto ds_doc = nlohmann::json::parse(ds.out);
+  REQUIRE(ds_doc["zones"].size() == 2);
+  CHECK(ds_doc["zones"][1]["zone"] == "er.");
 
   Run t = run_zw("zone --now 20241011163831" + files, "NO_COLOR=1");
   CHECK(t.status == 3);

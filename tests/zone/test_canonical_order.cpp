@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <set>
 #include <string>
@@ -72,7 +73,14 @@ Loaded load(const std::string& text, bool parallel) {
   Loaded out;
   try {
     zw::zone::Zone z = zw::zone::load_zone_file(p.string(), o);
-    for (const auto& n : z.names) out.names.push_back(n);
+    // Names outside the origin are set aside with their records (Zone::out_of_zone), in canonical order too: merged
+    // back, the two lists must give every owner in order.
+    std::vector<zw::core::WireName> outside;
+    for (const auto& r : z.out_of_zone) {
+      if (outside.empty() || outside.back() != r.owner) outside.push_back(r.owner);
+    }
+    std::merge(z.names.begin(), z.names.end(), outside.begin(), outside.end(), std::back_inserter(out.names),
+               [](const auto& a, const auto& b) { return zw::core::name_compare(a, b) < 0; });
     for (const auto& r : z.records) out.records.emplace_back(r.name, r.type, std::string(z.rdata(r)), r.src.line);
     out.parts = stats.parts;
   } catch (...) {

@@ -15,7 +15,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Rec = std::tuple<std::string, std::uint16_t, std::uint32_t, std::string, std::uint32_t, std::uint32_t>;
+using Rec =
+    std::tuple<std::string, std::uint16_t, std::uint16_t, std::uint32_t, std::string, std::uint32_t, std::uint32_t>;
 
 struct Loaded {
   std::string error;
@@ -23,16 +24,17 @@ struct Loaded {
   std::vector<std::string> files;
 };
 
-Loaded load(const fs::path& p, bool parallel, zw::zone::LoadStats* stats = nullptr) {
+Loaded load(const fs::path& p, bool parallel, zw::zone::LoadStats* stats = nullptr, std::size_t part_bytes = 4096) {
   zw::zone::LoadOptions o;
   o.stats = stats;
   o.parallel = parallel;
-  o.parallel_part_bytes = 4096;  // many parts, so that cuts land everywhere
+  o.parallel_part_bytes = part_bytes;  // many parts, so that cuts land everywhere
   Loaded out;
   try {
     zw::zone::Zone z = zw::zone::load_zone_file(p.string(), o);
     for (const auto& r : z.records) {
-      out.records.emplace_back(z.names[r.name], r.type, r.ttl, std::string(z.rdata(r)), r.src.file, r.src.line);
+      out.records.emplace_back(z.names[r.name], r.type, r.rclass, r.ttl, std::string(z.rdata(r)), r.src.file,
+                               r.src.line);
     }
     out.files = z.files;
   } catch (const zw::Error& e) {
@@ -65,6 +67,55 @@ std::string make_zone(std::size_t n, std::mt19937& rng, bool relative_style) {
         break;
       case 6: t += "$TTL " + std::to_string(60 + i % 100) + "\n" + d + " NS ns.z.net.\n"; break;
       default: t += d + " TXT \"a ; not a comment\" \"( neither a paren\"\n"; break;
+    }
+  }
+  return t;
+}
+
+// A random zone in every style the master-file syntax allows: multi-line parentheses whose continuation lines
+// start in column 0 or are indented, comments holding parentheses and quotes, owners carried by indented lines,
+// $ORIGIN and $TTL changes, omitted TTLs and classes.
+std::string make_random_zone(std::size_t n, std::mt19937& rng) {
+  auto pick = [&](std::size_t k) { return static_cast<std::size_t>(rng() % k); };
+  auto blank = [&]() { return pick(2) ? std::string(" ") : std::string("\t"); };
+  auto comment = [&]() {
+    const char* c[] = {" ; (", " ; )", " ; \"", " ; a \"(quoted)\" comment", " ; ()", ""};
+    return std::string(c[pick(6)]);
+  };
+  // A line break inside parentheses: the next line starts in column 0 or after blanks, maybe after a comment.
+  auto brk = [&]() { return comment() + "\n" + (pick(2) ? "" : blank()); };
+  std::string t = "; random zone\n$ORIGIN example.\n$TTL 3600\n";
+  t += "@ IN SOA ns1 hostmaster (\n1 7200 3600 ; ( serial refresh\n1209600 300 )\n@ NS ns1\n";
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string d = "n" + std::to_string(i);
+    std::string owner;
+    switch (pick(5)) {
+      case 0: owner = blank(); break;  // the previous owner
+      case 1: owner = d + ".example." + blank(); break;
+      case 2: owner = "@" + blank(); break;
+      default: owner = d + blank(); break;
+    }
+    if (pick(3) == 0) owner += std::to_string(60 + pick(1000)) + blank();
+    if (pick(4) == 0) owner += "IN" + blank();
+    switch (pick(9)) {
+      case 0: t += owner + "A 192.0.2." + std::to_string(pick(255)) + comment() + "\n"; break;
+      case 1: t += owner + "NS ns." + d + comment() + "\n"; break;
+      case 2:
+        t += owner + "TXT ( \"a ; not a comment\"" + brk() + "\"( neither a paren\" \"\\\"\"" + brk() + ")\n";
+        break;
+      case 3:
+        t += owner + "RRSIG A 13 2 3600 (" + brk() + "20250101000000 20240101000000 " + std::to_string(pick(65536)) +
+             " example." + brk() + "pROPbNr1/3LTLJvct1yiOSD/FZ/LagolVmj6KGPkcay181mQVAO8oeoV" + brk() +
+             "yZ3Q0IiDG8KZ9YjuyXxSGKvDuCYQnQ== )\n";
+        break;
+      case 4:
+        t += owner + "DS 12345 8 2 (" + brk() + "49FD46E6C4B45C55D4AC69CBD3CD34AC1AFE51DE" + brk() +
+             "49FD46E6C4B45C55D4AC69CBD3CD34AC" + brk() + ")" + comment() + "\n";
+        break;
+      case 5: t += owner + "( MX" + brk() + std::to_string(pick(100)) + " mail." + d + " )\n"; break;
+      case 6: t += pick(2) ? "$ORIGIN sub" + std::to_string(pick(5)) + ".example.\n" : "$ORIGIN example.\n"; break;
+      case 7: t += "$TTL " + std::to_string(pick(100000)) + comment() + "\n"; break;
+      default: t += pick(2) ? "\n" : "; comment line ( \" \n"; break;
     }
   }
   return t;
@@ -146,6 +197,73 @@ TEST_CASE("loading in parallel parts gives the zone loading in order gives", "[l
     // The first record (d0, class IN by default) is on line 3002.
     CHECK(b.error.find("differs from class IN at " + (dir / "class.zone").string() + ":3002;") != std::string::npos);
     CHECK(a.error == b.error);
+  }
+  zw::core::set_worker_count(saved == std::max(1U, std::thread::hardware_concurrency()) ? 0 : saved);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("parallel and in-order loads agree on random zones at any part size", "[loader][parallel]") {
+  const fs::path dir = fs::temp_directory_path() / ("zw-parallel-diff-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const unsigned saved = zw::core::worker_count();
+  zw::core::set_worker_count(std::max(2U, saved));
+  const fs::path p = dir / "random.zone";
+  for (unsigned seed = 1; seed <= 60; ++seed) {
+    std::mt19937 rng(seed);
+    std::ofstream(p, std::ios::trunc) << make_random_zone(600 + seed * 10, rng);
+    const std::size_t part = std::size_t{256} << (seed % 5);
+    Loaded b = load(p, false);
+    Loaded a = load(p, true, nullptr, part);
+    INFO("seed " << seed << ", parts of " << part << " bytes: " << a.error << " / " << b.error);
+    REQUIRE(b.error.empty());
+    CHECK(a.error == b.error);
+    CHECK(a.records.size() == b.records.size());
+    // The first record that differs, readably (owner, type, line).
+    std::string diff;
+    for (std::size_t i = 0; i < std::min(a.records.size(), b.records.size()) && diff.empty(); ++i) {
+      if (a.records[i] != b.records[i]) {
+        diff = std::get<0>(a.records[i]) + "/" + std::to_string(std::get<1>(a.records[i])) + " line " +
+               std::to_string(std::get<6>(a.records[i])) + " vs " + std::get<0>(b.records[i]) + "/" +
+               std::to_string(std::get<1>(b.records[i])) + " line " + std::to_string(std::get<6>(b.records[i]));
+      }
+    }
+    CHECK(diff.empty());
+    CHECK(a.files == b.files);
+  }
+  zw::core::set_worker_count(saved == std::max(1U, std::thread::hardware_concurrency()) ? 0 : saved);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("an indented record after a column-0 continuation keeps its owner when the cut lands inside",
+          "[loader][parallel]") {
+  const fs::path dir = fs::temp_directory_path() / ("zw-parallel-col0-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const unsigned saved = zw::core::worker_count();
+  zw::core::set_worker_count(std::max(2U, saved));
+  // Signer-style: a DS whose continuation lines start in column 0, then its RRSIG on an indented line (the owner
+  // carried over). A part that starts inside the parentheses is loaded again from where the one before stopped.
+  std::string text = "$ORIGIN example.\n$TTL 3600\n@ SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ NS ns1\n";
+  for (int i = 0; i < 1500; ++i) {
+    text += "d" + std::to_string(i) +
+            " DS 12345 8 2 (\n49FD46E6C4B45C55D4AC69CBD3CD34AC1AFE51DE\n49FD46E6C4B45C55D4AC69CBD3CD34AC )\n";
+    text +=
+        "\t3600 RRSIG DS 13 2 3600 20250101000000 20240101000000 1 example. "
+        "pROPbNr1/3LTLJvct1yiOSD/FZ/LagolVmj6KGPkcay181mQVAO8oeoVyZ3Q0IiDG8KZ9YjuyXxSGKvDuCYQnQ==\n";
+  }
+  const fs::path p = dir / "col0.zone";
+  std::ofstream(p) << text;
+  for (std::size_t part : {std::size_t{300}, std::size_t{1000}, std::size_t{4096}}) {
+    zw::zone::LoadStats stats;
+    Loaded a = load(p, true, &stats, part);
+    Loaded b = load(p, false);
+    INFO("parts of " << part << " bytes: " << a.error << " / " << b.error);
+    REQUIRE(b.error.empty());
+    CHECK(stats.reloaded > 0);  // cuts did land inside the parentheses
+    CHECK(a.error.empty());
+    CHECK(a.records == b.records);
+    std::size_t rrsigs_at_ds_owners = 0;
+    for (const auto& r : a.records) rrsigs_at_ds_owners += std::get<1>(r) == 46 && std::get<0>(r).size() > 9;
+    CHECK(rrsigs_at_ds_owners == 1500);
   }
   zw::core::set_worker_count(saved == std::max(1U, std::thread::hardware_concurrency()) ? 0 : saved);
   fs::remove_all(dir);
