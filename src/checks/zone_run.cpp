@@ -79,10 +79,13 @@ void find_parent(std::vector<ZoneContext>& zones, std::size_t i) {
 
 /// Hands each zone its DS set and trust anchors and links it to its parent zone. Parents are linked first, so that a
 /// zone below an insecure delegation is insecure too.
+/// `all_loaded`: every zone file was loaded, so a record for none of them is known to serve nothing.
 void link_chain_inputs(std::vector<ZoneContext>& zones, const std::vector<zone::AnchorRecord>& ds,
-                       const std::vector<zone::AnchorRecord>& anchors) {
-  require_served(ds, zones, "DS");
-  require_served(anchors, zones, "trust anchor");
+                       const std::vector<zone::AnchorRecord>& anchors, bool all_loaded) {
+  if (all_loaded) {
+    require_served(ds, zones, "DS");
+    require_served(anchors, zones, "trust anchor");
+  }
   std::vector<std::size_t> order(zones.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
@@ -167,11 +170,26 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
     zone::LoadOptions lo;
     lo.origin = origin;
     lo.max_input_bytes = job.max_input_bytes;
+    if (job.progress) job.progress("loading " + file);
     lo.include_root = job.include_root;
-    zones.push_back(std::make_unique<zone::Zone>(zone::load_zone_file(file, lo)));
+    std::unique_ptr<zone::Zone> loaded;
+    try {
+      loaded = std::make_unique<zone::Zone>(zone::load_zone_file(file, lo));
+      if (!loaded->apex()) throw Error(file + ": no records at the zone origin " + core::name_to_text(loaded->origin));
+    } catch (const Error& e) {
+      // One zone file that cannot be loaded does not hide the reports of the others; the run still exits 3.
+      if (job.files.size() == 1) throw;
+      ZoneSummary failed;
+      failed.file = file;
+      failed.error = e.what();
+      failed.error_file = e.file();
+      failed.error_line = e.line();
+      result.zones.push_back(std::move(failed));
+      continue;
+    }
+    zones.push_back(std::move(loaded));
     const zone::Zone& z = *zones.back();
     double load = seconds_since(t0);
-    if (!z.apex()) throw Error(file + ": no records at the zone origin " + core::name_to_text(z.origin));
     t0 = std::chrono::steady_clock::now();
     analyses.push_back(std::make_unique<dnssec::ZoneAnalysis>());
     dnssec::ZoneAnalysis& a = *analyses.back();
@@ -203,6 +221,7 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
       });
       try {
         dnssec::prepare_analysis(z, a);
+        if (job.progress) job.progress("verifying " + std::to_string(a.sigs.size()) + " signatures of " + ctx.name);
         dnssec::verify_signatures(z, a);
       } catch (...) {
         structural.join();
@@ -238,7 +257,8 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
     result.zones.push_back(s);
     in.zones.push_back(std::move(ctx));
   }
-  for (std::size_t p = 0; p < previous.size(); ++p) {
+  const bool all_loaded = zones.size() == job.files.size();
+  for (std::size_t p = 0; p < previous.size() && all_loaded; ++p) {
     bool used = false;
     for (const auto& z : zones) used = used || z->origin == previous[p]->origin;
     if (!used) {
@@ -246,10 +266,15 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
                   " is not among the zones checked");
     }
   }
-  link_chain_inputs(in.zones, ds_records, anchors);
-  for (std::size_t i = 0; i < in.zones.size() && i < result.zones.size(); ++i) {
-    if (result.zones[i].name == in.zones[i].name) result.zones[i].chain = chain_source_name(in.zones[i].chain.source);
+  link_chain_inputs(in.zones, ds_records, anchors, all_loaded);
+  // result.zones also lists the files that could not be loaded; in.zones only the loaded ones, in the same order.
+  std::size_t next_loaded = 0;
+  for (ZoneSummary& summary : result.zones) {
+    if (!summary.error.empty() || next_loaded >= in.zones.size()) continue;
+    const ZoneContext& ctx = in.zones[next_loaded++];
+    if (summary.name == ctx.name) summary.chain = chain_source_name(ctx.chain.source);
   }
+  if (job.progress) job.progress("checking");
   const auto checks_start = std::chrono::steady_clock::now();
   CheckTimes verified_times;
   result.findings = run_checks(in, job.policy, &verified_times, CheckSet::Verified);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +25,8 @@ struct ZoneJob {
   Policy policy;
   std::uint64_t max_input_bytes = std::uint64_t{4} << 30;  ///< per zone, $INCLUDEs counted, after decompression
   std::string include_root;  ///< --include-root: $INCLUDE stays in this directory (empty: the zone file's)
+  /// Told what the job is doing now ("loading FILE", "verifying N signatures of ZONE"), for a progress display.
+  std::function<void(std::string)> progress;
 };
 
 /// Facts about one checked zone, for reports.
@@ -41,6 +44,10 @@ struct ZoneSummary {
   double load_seconds = 0;
   double verify_seconds = 0;
   std::optional<rollover::ZoneChanges> changes;  ///< with --previous: what changed since that version
+  /// Set when the file could not be loaded (the other fields are empty): the zw::Error's message, file and line.
+  std::string error;
+  std::string error_file;
+  std::size_t error_line = 0;
 };
 
 /// Result of a zone job.
@@ -55,7 +62,8 @@ struct ZoneJobResult {
   std::shared_ptr<void> retained;
 };
 
-/// Runs the job. Throws zw::Error when an input cannot be read (exit status 3).
+/// Runs the job. Throws zw::Error when an input cannot be read (exit status 3); with several zone files, one that
+/// cannot be loaded is a ZoneSummary with `error` set instead, and the others are still checked.
 ZoneJobResult run_zone_job(const ZoneJob& job);
 
 }  // namespace zw::checks

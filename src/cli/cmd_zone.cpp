@@ -3,15 +3,18 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 
 #include "checks/zone_run.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "core/parallel.hpp"
+#include "report/progress.hpp"
 #include "report/report.hpp"
 
 namespace zw::cli {
@@ -28,7 +31,10 @@ struct ZoneArgs {
   std::string format = "text";
   std::string fail_on = "error";
   std::vector<std::string> severity;
+  /// --disable and --enable values in command-line order (true: enable), each possibly a comma list.
+  std::vector<std::pair<bool, std::string>> toggles;
   std::vector<std::string> disable;
+  std::vector<std::string> enable;
   std::size_t max_per_code = 5;
   std::string max_input_size = "4G";
   std::string include_root;
@@ -37,6 +43,7 @@ struct ZoneArgs {
   std::string key_history;
   double max_shrink = 5.0;
   bool stats = false;
+  bool quiet = false;
   unsigned threads = 0;
 };
 
@@ -86,6 +93,30 @@ catalog::Code code_or_throw(const std::string& text, const char* option) {
   return *c;
 }
 
+// --disable/--enable CODE[,CODE...]: an empty element is a mistake, never "no code".
+std::vector<std::string> split_codes(const std::string& list, const char* option) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t comma = list.find(',', start);
+    std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (item.empty()) throw Error(std::string(option) + ": empty finding code in '" + list + "'");
+    out.push_back(std::move(item));
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
+// --disable and --enable act in the order given: the last one for a code wins.
+void collect_toggles(const CLI::App& sub, const CLI::Option* disable, const CLI::Option* enable, ZoneArgs& a) {
+  std::size_t next_disable = 0;
+  std::size_t next_enable = 0;
+  for (const CLI::Option* o : sub.parse_order()) {
+    if (o == disable && next_disable < a.disable.size()) a.toggles.emplace_back(false, a.disable[next_disable++]);
+    if (o == enable && next_enable < a.enable.size()) a.toggles.emplace_back(true, a.enable[next_enable++]);
+  }
+}
+
 int run(const ZoneArgs& a) {
   checks::ZoneJob job;
   job.files = a.files;
@@ -112,27 +143,56 @@ int run(const ZoneArgs& a) {
     if (!level) throw Error("--severity: unknown level in '" + s + "'");
     job.policy.severity[code_or_throw(s.substr(0, eq), "--severity")] = *level;
   }
-  for (const std::string& d : a.disable) job.policy.disabled.insert(code_or_throw(d, "--disable"));
+  for (const auto& [enable, list] : a.toggles) {
+    const char* option = enable ? "--enable" : "--disable";
+    for (const std::string& text : split_codes(list, option)) {
+      catalog::Code c = code_or_throw(text, option);
+      if (enable) {
+        job.policy.disabled.erase(c);
+      } else {
+        job.policy.disabled.insert(c);
+      }
+    }
+  }
 
   if (a.threads != 0) core::set_worker_count(a.threads);
-  checks::ZoneJobResult result = checks::run_zone_job(job);
+  checks::ZoneJobResult result;
+  {
+    // A run of more than two seconds says what it is doing, on a terminal only, and clears the line when done.
+    report::Progress progress(std::cerr, !a.quiet && isatty(STDERR_FILENO));
+    job.progress = [&progress](std::string text) { progress.phase(std::move(text)); };
+    result = checks::run_zone_job(job);
+    job.progress = nullptr;
+  }
   if (a.stats) print_stats(result);
-  for (const std::string& w : result.warnings) std::cerr << "zonewarden: warning: " << w << "\n";
+  if (!a.quiet) {
+    for (const std::string& w : result.warnings) std::cerr << "zonewarden: warning: " << w << "\n";
+  }
   int status = checks::exit_status(result.findings, *fail_on);
+  for (const checks::ZoneSummary& z : result.zones) {
+    if (z.error.empty()) continue;
+    std::cerr << "zonewarden: error: " << z.error << "\n";
+    status = kExitCannotCheck;
+  }
   if (a.format == "json") {
-    report::write_json(std::cout, result, status, job.options.now);
+    report::write_json(std::cout, job, result, status);
   } else {
     report::TextOptions to;
     to.max_per_code = a.max_per_code;
+    to.now = job.options.now;
     to.color = isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
     report::write_text(std::cout, result, status, to);
   }
+  // A report that did not reach its reader (a full disk, a closed pipe) is a run that could not check.
   std::cout.flush();
+  if (!std::cout.good() || std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    throw Error(std::string("standard output: write error: ") + std::strerror(errno ? errno : EIO));
+  }
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
   // The zones are still allocated (ZoneJobResult::retained). Leave without freeing them: the operating system takes
   // the memory back at once, where the destructors would take a noticeable part of a second for a TLD zone.
   // Sanitizer builds return normally, so that leak checking still covers this path.
-  if (result.retained && std::cout.good()) {
+  if (result.retained) {
     std::fflush(nullptr);
     std::_Exit(status);
   }
@@ -148,35 +208,70 @@ Action add_zone_command(CLI::App& app) {
   sub->add_option("FILE", args->files, "Zone file(s) in master format, dig AXFR output or gzip; each is its own zone")
       ->required();
   sub->add_option("-o,--origin", args->origin, "Zone origin (default: $ORIGIN or the SOA owner)");
-  sub->add_option("--ds", args->ds, "File with the parent's DS records (owner = zone); repeatable");
-  sub->add_option("-k,--trust-anchor", args->anchors,
-                  "Trust anchor: DS/DNSKEY records or IANA root-anchors.xml; repeatable");
-  sub->add_option("--now", args->now, "Validation time: epoch, YYYYMMDDHHMMSS, RFC 3339, now±DUR (default: now)");
+  // A repeatable option takes exactly one value per occurrence, so that the files after it stay zone files.
+  auto repeatable = [](CLI::Option* o) { o->allow_extra_args(false); };
+  repeatable(sub->add_option("--ds", args->ds, "File with the parent's DS records (owner = zone); repeatable"));
+  repeatable(sub->add_option("-k,--trust-anchor", args->anchors,
+                             "Trust anchor: DS/DNSKEY records or IANA root-anchors.xml; repeatable"));
+  sub->add_option(
+      "--now", args->now,
+      "Validation time: epoch, YYYYMMDD[HHMMSS], RFC 3339, now±DUR, +N/-N seconds or +ND/-NH... (default: now)");
   sub->add_option("--min-validity", args->min_validity, "Warn when a signature expires within DUR (default 3d)");
   sub->add_option("--max-validity", args->max_validity,
                   "Notice when a signature is valid longer than DUR (default 180d)");
   sub->add_option("-f,--format", args->format, "Output format")->check(CLI::IsMember({"text", "json"}));
   sub->add_option("--fail-on", args->fail_on, "Lowest severity that makes the exit status non-zero (default error)");
-  sub->add_option("--severity", args->severity, "Override a code's severity: CODE=LEVEL; repeatable");
-  sub->add_option("--disable", args->disable, "Do not report CODE; repeatable");
+  repeatable(sub->add_option("--severity", args->severity, "Override a code's severity: CODE=LEVEL; repeatable"));
+  CLI::Option* disable =
+      sub->add_option("--disable", args->disable, "Do not report CODE (or CODE,CODE...); repeatable");
+  CLI::Option* enable =
+      sub->add_option("--enable", args->enable, "Report CODE (or CODE,CODE...) again after --disable; repeatable");
+  repeatable(disable);
+  repeatable(enable);
   sub->add_option("--max-per-code", args->max_per_code, "Text output: instances shown per code (0 = all; default 5)");
-  sub->add_option("--previous", args->previous,
-                  "The last published version of the zone (same origin): ZONE_SHRINK and rollover state; repeatable");
+  repeatable(sub->add_option(
+      "--previous", args->previous,
+      "The last published version of the zone (same origin): ZONE_SHRINK and rollover state; repeatable"));
   sub->add_option("--max-shrink", args->max_shrink,
                   "ZONE_SHRINK when more than PERCENT of names or delegations are lost (default 5)")
       ->check(CLI::Range(0.0, 100.0));
   sub->add_flag("--stats", args->stats, "Print load, verification and check times and peak memory on stderr");
+  sub->add_flag("-q,--quiet", args->quiet, "No progress line and no warnings on stderr (errors are still shown)");
   sub->add_option("-j,--threads", args->threads, "Worker threads (default: one per core)")
       ->check(CLI::Range(1U, 1024U));
-  sub->add_option("--keys", args->keys,
-                  "The signer's key directory (BIND/ldns K*.key/.private, PKCS#8 PEM); repeatable");
+  repeatable(sub->add_option("--keys", args->keys,
+                             "The signer's key directory (BIND/ldns K*.key/.private, PKCS#8 PEM); repeatable"));
   sub->add_option("--key-history", args->key_history,
                   "File of public keys seen in earlier runs; read, then every key of this run is appended");
   sub->add_option("--max-input-size", args->max_input_size,
                   "Refuse a zone larger than SIZE after decompression, its $INCLUDEs counted (default 4G)");
   sub->add_option("--include-root", args->include_root,
                   "$INCLUDE only files in DIR and below (default: the zone file's directory)");
-  return [args]() { return run(*args); };
+  // What each option's value is, for --help ("--ds FILE", not "--ds TEXT").
+  const std::pair<const char*, const char*> value_names[] = {{"FILE", "FILE"},
+                                                             {"--origin", "ORIGIN"},
+                                                             {"--ds", "FILE"},
+                                                             {"--trust-anchor", "FILE"},
+                                                             {"--now", "TIME"},
+                                                             {"--min-validity", "DUR"},
+                                                             {"--max-validity", "DUR"},
+                                                             {"--fail-on", "LEVEL"},
+                                                             {"--severity", "CODE=LEVEL"},
+                                                             {"--disable", "CODE[,CODE]"},
+                                                             {"--enable", "CODE[,CODE]"},
+                                                             {"--max-per-code", "N"},
+                                                             {"--previous", "FILE"},
+                                                             {"--max-shrink", "PERCENT"},
+                                                             {"--threads", "N"},
+                                                             {"--keys", "DIR"},
+                                                             {"--key-history", "FILE"},
+                                                             {"--max-input-size", "SIZE"},
+                                                             {"--include-root", "DIR"}};
+  for (const auto& [option, value] : value_names) sub->get_option(option)->type_name(value);
+  return [args, sub, disable, enable]() {
+    collect_toggles(*sub, disable, enable, *args);
+    return run(*args);
+  };
 }
 
 Action add_explain_command(CLI::App& app) {

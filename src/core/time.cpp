@@ -42,6 +42,52 @@ void check_fields(std::string_view text, int mo, int d, int h, int mi, int s) {
   }
 }
 
+// [+|-]N[unit]... relative to `reference`, as ldns-verify-zone -t ("+86400") and kzonecheck -t ("-1D") take it.
+// Units are kzonecheck's: Y year (365 days), M month (30 days), W week, D day, h hour, m minute, s second; a number
+// without a unit is seconds. d, w, H and y are accepted too: only M and m differ by case.
+EpochSeconds parse_offset(std::string_view text, EpochSeconds reference) {
+  auto bad = [&]() {
+    return Error("invalid time offset \"" + std::string(text) + "\" (use e.g. +86400, -1D, +12h, +1M)");
+  };
+  std::int64_t total = 0;
+  std::size_t i = 1;
+  if (i == text.size()) throw bad();
+  while (i < text.size()) {
+    std::size_t j = i;
+    while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j]))) ++j;
+    if (j == i || j - i > 12) throw bad();
+    std::int64_t v = 0;
+    std::from_chars(text.data() + i, text.data() + j, v);
+    std::int64_t unit = 1;
+    if (j < text.size()) {
+      switch (text[j]) {
+        case 's':
+        case 'S': unit = 1; break;
+        case 'm': unit = 60; break;
+        case 'h':
+        case 'H': unit = 3600; break;
+        case 'd':
+        case 'D': unit = 86400; break;
+        case 'w':
+        case 'W': unit = 7 * 86400; break;
+        case 'M': unit = 30 * 86400; break;
+        case 'y':
+        case 'Y': unit = 365 * 86400; break;
+        default: throw bad();
+      }
+      ++j;
+    } else if (i != 1) {
+      throw bad();  // "+1d30": a bare number only alone
+    }
+    // At most 2^40 s (some 35,000 years) in all; checked before multiplying, so nothing overflows.
+    constexpr std::int64_t kMax = std::int64_t{1} << 40;
+    if (v > kMax / unit || total > kMax - v * unit) throw bad();
+    total += v * unit;
+    i = j;
+  }
+  return text[0] == '+' ? reference + total : reference - total;
+}
+
 }  // namespace
 
 EpochSeconds make_epoch(int year, int month, int day, int hour, int minute, int second) {
@@ -71,7 +117,9 @@ std::int64_t parse_duration(std::string_view text) {
     if (j == i || j >= text.size())
       throw Error("invalid duration \"" + std::string(text) + "\" (use e.g. 3d, 12h, 1w2d)");
     std::int64_t v = 0;
-    std::from_chars(text.data() + i, text.data() + j, v);
+    if (std::from_chars(text.data() + i, text.data() + j, v).ec != std::errc()) {
+      throw Error("duration too large: \"" + std::string(text) + "\"");
+    }
     std::int64_t unit = 0;
     switch (std::tolower(static_cast<unsigned char>(text[j]))) {
       case 's': unit = 1; break;
@@ -81,7 +129,10 @@ std::int64_t parse_duration(std::string_view text) {
       case 'w': unit = 7 * 86400; break;
       default: throw Error("invalid duration unit in \"" + std::string(text) + "\" (s, m, h, d, w)");
     }
-    if (v > (std::int64_t{1} << 40)) throw Error("duration too large: \"" + std::string(text) + "\"");
+    constexpr std::int64_t kMax = std::int64_t{1} << 40;
+    if (v > kMax || total > kMax * 7 * 86400 - v * unit) {
+      throw Error("duration too large: \"" + std::string(text) + "\"");
+    }
     total += v * unit;
     i = j + 1;
   }
@@ -90,15 +141,22 @@ std::int64_t parse_duration(std::string_view text) {
 
 EpochSeconds parse_time(std::string_view text, EpochSeconds reference) {
   if (text == "now") return reference;
+  // now+DUR is the offset +DUR: one set of units, so that "now+1M" and "+1M" are the same month.
   if (text.size() > 3 && text.substr(0, 3) == "now" && (text[3] == '+' || text[3] == '-')) {
-    std::int64_t d = parse_duration(text.substr(4));
-    return text[3] == '+' ? reference + d : reference - d;
+    return parse_offset(text.substr(3), reference);
   }
   if (all_digits(text) && text.size() == 14) {
     int y = num(text.substr(0, 4)), mo = num(text.substr(4, 2)), d = num(text.substr(6, 2));
     int h = num(text.substr(8, 2)), mi = num(text.substr(10, 2)), s = num(text.substr(12, 2));
     check_fields(text, mo, d, h, mi, s);
     return make_epoch(y, mo, d, h, mi, s);
+  }
+  if (text.size() > 0 && (text[0] == '+' || text[0] == '-')) return parse_offset(text, reference);
+  if (all_digits(text) && text.size() == 8) {
+    // YYYYMMDD, a date as BIND's tools take it; an epoch of eight digits would be in 1970-1973.
+    int y = num(text.substr(0, 4)), mo = num(text.substr(4, 2)), d = num(text.substr(6, 2));
+    check_fields(text, mo, d, 0, 0, 0);
+    return make_epoch(y, mo, d, 0, 0, 0);
   }
   if (all_digits(text) && text.size() <= 12) {
     std::int64_t v = 0;

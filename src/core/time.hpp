@@ -10,8 +10,10 @@ namespace zw::core {
 /// Seconds since the Unix epoch (64-bit, UTC).
 using EpochSeconds = std::int64_t;
 
-/// Parses a time: epoch seconds, YYYYMMDDHHMMSS, YYYY-MM-DD, RFC 3339 (YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)),
-/// or "now", "now+DUR", "now-DUR" relative to `reference`. Throws zw::Error on malformed input.
+/// Parses a time: epoch seconds (up to 12 digits, but not 8), YYYYMMDD, YYYYMMDDHHMMSS, YYYY-MM-DD, RFC 3339
+/// (YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)), "now", "now+DUR", "now-DUR", or an offset "+N"/"-N" (seconds) and
+/// "+ND", "-12h", "+1M" (kzonecheck's units, M = 30 days, m = minute) relative to `reference`. Throws zw::Error on
+/// malformed input.
 EpochSeconds parse_time(std::string_view text, EpochSeconds reference);
 
 /// Parses a duration: plain seconds, or a sequence of <number><unit> with units s m h d w (e.g. "3d", "1w2d12h").

@@ -1,6 +1,9 @@
 // json.cpp: the machine-readable report and the catalogue as JSON.
+#include <charconv>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "core/time.hpp"
 #include "report/report.hpp"
@@ -8,24 +11,133 @@
 namespace zw::report {
 namespace {
 
-nlohmann::ordered_json to_json(const Finding& f) {
-  nlohmann::ordered_json j;
+using Json = nlohmann::ordered_json;
+
+// Parameters that name things or list them: kept as strings even when a value happens to be all digits (a salt in
+// hex, a list of one key tag), so that each has one JSON type.
+bool always_text(std::string_view param) {
+  return param == "salt" || param == "keytags" || param == "serials";
+}
+
+// A decimal integer in canonical form (no sign but '-', no leading zero) that fits in 64 bits.
+std::optional<std::int64_t> as_integer(std::string_view v) {
+  std::string_view digits = !v.empty() && v[0] == '-' ? v.substr(1) : v;
+  if (digits.empty() || digits.size() > 18 || (digits.size() > 1 && digits[0] == '0')) return std::nullopt;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+  }
+  std::int64_t n = 0;
+  std::from_chars(v.data(), v.data() + v.size(), n);
+  return n;
+}
+
+Json text_or_null(const std::string& s) {
+  return s.empty() ? Json(nullptr) : Json(s);
+}
+
+Json to_json(const Finding& f) {
+  Json j;
   j["code"] = std::string(catalog::name(f.code));
   j["severity"] = std::string(severity_name(f.severity));
-  j["zone"] = f.zone;
-  j["owner"] = f.owner;
-  j["type"] = f.type;
-  nlohmann::ordered_json p = nlohmann::ordered_json::object();
-  for (const auto& [k, v] : f.params) p[k] = v;
+  j["zone"] = text_or_null(f.zone);
+  j["owner"] = text_or_null(f.owner);
+  j["type"] = text_or_null(f.type);
+  Json p = Json::object();
+  for (const auto& [k, v] : f.params) {
+    auto n = always_text(k) ? std::nullopt : as_integer(v);
+    p[k] = n ? Json(*n) : Json(v);
+  }
   j["params"] = p;
   j["message"] = render_message(f);
-  if (!f.servers.empty()) j["servers"] = f.servers;
+  j["servers"] = f.servers;
   if (!f.file.empty()) {
-    j["source"] = {{"file", f.file}, {"line", f.line}};
+    j["source"] = {{"file", f.file}, {"line", f.line ? Json(f.line) : Json(nullptr)}};
   } else {
     j["source"] = nullptr;
   }
   return j;
+}
+
+Json counts_json(const std::map<Severity, std::size_t>& counts) {
+  Json c;
+  for (Severity s : {Severity::Critical, Severity::Error, Severity::Warning, Severity::Notice, Severity::Info}) {
+    auto it = counts.find(s);
+    c[std::string(severity_name(s))] = it == counts.end() ? 0 : it->second;
+  }
+  return c;
+}
+
+Json location_json(const ErrorLocation& where) {
+  return {{"file", where.file ? Json(*where.file) : Json(nullptr)},
+          {"line", where.line ? Json(*where.line) : Json(nullptr)}};
+}
+
+Json changes_json(const checks::ZoneSummary& z) {
+  if (!z.changes) return nullptr;
+  Json keys = Json::array();
+  auto state = [](const std::optional<rollover::KeyState>& s) -> Json {
+    if (!s) return nullptr;
+    return {{"tag", s->tag}, {"flags", s->flags}, {"signs_dnskey", s->signs_dnskey}, {"signs_data", s->signs_data}};
+  };
+  for (const rollover::KeyChange& k : z.changes->keys) {
+    keys.push_back({{"algorithm", k.algorithm}, {"before", state(k.before)}, {"after", state(k.after)}});
+  }
+  return {{"serial_before", z.changes->serial_before},
+          {"serial_after", z.changes->serial_after},
+          {"keys", keys},
+          {"cds_added", z.changes->cds_added.size()},
+          {"cds_removed", z.changes->cds_removed.size()}};
+}
+
+// secure: signed, and no ZONE_BOGUS; bogus: ZONE_BOGUS reported; insecure: not signed, or below a delegation that
+// proves it has no DS (RFC 4035 §4.3: validators treat it as unsigned); error: not loaded.
+std::string verdict(const checks::ZoneSummary& z, const std::vector<Finding>& findings) {
+  if (!z.error.empty()) return "error";
+  if (!z.signed_zone || z.chain == "insecure-delegation") return "insecure";
+  for (const Finding& f : findings) {
+    if (f.zone == z.name && f.code == catalog::Code::ZONE_BOGUS) return "bogus";
+  }
+  return "secure";
+}
+
+Json zone_json(const checks::ZoneSummary& z, const std::vector<Finding>& findings) {
+  std::map<Severity, std::size_t> counts;
+  if (z.error.empty()) {
+    for (const Finding& f : findings) {
+      if (f.zone == z.name) ++counts[f.severity];
+    }
+  }
+  const bool ok = z.error.empty();
+  auto when_ok = [ok](auto v) { return ok ? Json(v) : Json(nullptr); };
+  Json error = nullptr;
+  if (!ok) {
+    Json loc = location_json(locate_error(z.error, z.error_file, z.error_line));
+    error = {{"message", z.error}, {"file", loc["file"]}, {"line", loc["line"]}};
+  }
+  return {{"zone", text_or_null(z.name)},
+          {"file", z.file},
+          {"verdict", verdict(z, findings)},
+          {"error", error},
+          {"signed", when_ok(z.signed_zone)},
+          {"chain", when_ok(z.chain)},
+          {"records", when_ok(z.records)},
+          {"rrsets", when_ok(z.rrsets)},
+          {"names", when_ok(z.names)},
+          {"signatures", when_ok(z.signatures)},
+          {"signatures_verified", when_ok(z.signatures_verified)},
+          {"keys", when_ok(z.keys)},
+          {"counts", ok ? counts_json(counts) : Json(nullptr)},
+          {"previous", changes_json(z)}};
+}
+
+Json inputs_json(const checks::ZoneJob& job) {
+  return {{"zone_files", job.files},
+          {"origin", text_or_null(job.origin)},
+          {"ds_files", job.ds_files},
+          {"trust_anchor_files", job.anchor_files},
+          {"previous_files", job.previous_files},
+          {"key_dirs", job.key_dirs},
+          {"key_history", text_or_null(job.key_history)}};
 }
 
 }  // namespace
@@ -34,49 +146,74 @@ std::string finding_json(const Finding& f) {
   return to_json(f).dump();
 }
 
-void write_json(std::ostream& out, const checks::ZoneJobResult& result, int exit_code, core::EpochSeconds now) {
-  nlohmann::ordered_json j;
-  j["zonewarden"] = {{"version", ZW_VERSION}, {"now", core::format_time(now)}};
-  nlohmann::ordered_json zones = nlohmann::ordered_json::array();
-  for (const checks::ZoneSummary& z : result.zones) {
-    nlohmann::ordered_json previous = nullptr;
-    if (z.changes) {
-      nlohmann::ordered_json keys = nlohmann::ordered_json::array();
-      auto state = [](const std::optional<rollover::KeyState>& s) -> nlohmann::ordered_json {
-        if (!s) return nullptr;
-        return {{"tag", s->tag}, {"flags", s->flags}, {"signs_dnskey", s->signs_dnskey}, {"signs_data", s->signs_data}};
-      };
-      for (const rollover::KeyChange& k : z.changes->keys) {
-        keys.push_back({{"algorithm", k.algorithm}, {"before", state(k.before)}, {"after", state(k.after)}});
-      }
-      previous = {{"serial_before", z.changes->serial_before},
-                  {"serial_after", z.changes->serial_after},
-                  {"keys", keys},
-                  {"cds_added", z.changes->cds_added.size()},
-                  {"cds_removed", z.changes->cds_removed.size()}};
-    }
-    zones.push_back({{"zone", z.name},
-                     {"file", z.file},
-                     {"signed", z.signed_zone},
-                     {"chain", z.chain},
-                     {"records", z.records},
-                     {"rrsets", z.rrsets},
-                     {"names", z.names},
-                     {"signatures", z.signatures},
-                     {"signatures_verified", z.signatures_verified},
-                     {"keys", z.keys},
-                     {"previous", previous}});
+ErrorLocation locate_error(std::string_view message, const std::string& file, std::size_t line) {
+  ErrorLocation where;
+  if (!file.empty()) {
+    where.file = file;
+    if (line) where.line = line;
+    return where;
   }
+  // zw::Error messages begin with the file they are about: "FILE:LINE: why" or "FILE: why". Options ("--ds: …")
+  // and sentences ("invalid time \"x\": …") are not files.
+  std::size_t colon = message.find(": ");
+  if (colon == std::string_view::npos || colon == 0) return where;
+  std::string_view head = message.substr(0, colon);
+  std::optional<std::size_t> at;
+  std::size_t last = head.rfind(':');
+  if (last != std::string_view::npos && last + 1 < head.size()) {
+    std::string_view digits = head.substr(last + 1);
+    std::size_t n = 0;
+    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+    if (ec == std::errc() && ptr == digits.data() + digits.size() && n > 0) {
+      at = n;
+      head = head.substr(0, last);
+    }
+  }
+  if (head.empty() || head[0] == '-') return where;
+  std::error_code ec;
+  const bool exists = std::filesystem::exists(std::filesystem::path(std::string(head)), ec);
+  // A path that does not exist (a file that cannot be opened) still looks like one: a directory or an extension.
+  if (!exists &&
+      (head.find_first_of(" \t\"'`") != std::string_view::npos || head.find_first_of("/.") == std::string_view::npos)) {
+    return where;
+  }
+  where.file = std::string(head);
+  where.line = at;
+  return where;
+}
+
+void write_json_error(std::ostream& out, std::string_view message, const ErrorLocation& where) {
+  Json j;
+  j["schema_version"] = kJsonSchemaVersion;
+  j["zonewarden"] = {{"version", ZW_VERSION}};
+  Json loc = location_json(where);
+  j["error"] = {{"message", std::string(message)}, {"file", loc["file"]}, {"line", loc["line"]}};
+  j["exit"] = 3;
+  out << j.dump(2) << "\n";
+}
+
+void write_json(std::ostream& out, const checks::ZoneJob& job, const checks::ZoneJobResult& result, int exit_code) {
+  const core::EpochSeconds now = job.options.now;
+  Json j;
+  j["schema_version"] = kJsonSchemaVersion;
+  j["zonewarden"] = {{"version", ZW_VERSION}, {"now", core::format_time(now)}};
+  j["now"] = {{"rfc3339", core::format_time(now)}, {"epoch", now}};
+  j["inputs"] = inputs_json(job);
+  Json zones = Json::array();
+  for (const checks::ZoneSummary& z : result.zones) zones.push_back(zone_json(z, result.findings));
   j["zones"] = zones;
-  nlohmann::ordered_json findings = nlohmann::ordered_json::array();
-  std::map<std::string, std::size_t> counts;
+  Json findings = Json::array();
+  std::map<Severity, std::size_t> counts;
   for (const Finding& f : result.findings) {
     findings.push_back(to_json(f));
-    ++counts[std::string(severity_name(f.severity))];
+    ++counts[f.severity];
   }
   j["findings"] = findings;
-  nlohmann::ordered_json summary;
-  for (const char* s : {"critical", "error", "warning", "notice", "info"}) summary[s] = counts[s];
+  Json summary = counts_json(counts);
+  std::size_t failed = 0;
+  for (const checks::ZoneSummary& z : result.zones) failed += z.error.empty() ? 0 : 1;
+  summary["zones"] = result.zones.size();
+  summary["zones_not_checked"] = failed;
   summary["exit"] = exit_code;
   j["summary"] = summary;
   out << j.dump(2) << "\n";

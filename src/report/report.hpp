@@ -1,12 +1,15 @@
 // report.hpp: renderers for findings: text for people, JSON for pipelines, and the catalogue in three formats.
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "checks/zone_run.hpp"
 #include "core/finding.hpp"
+#include "core/time.hpp"
 
 namespace zw::report {
 
@@ -14,13 +17,28 @@ namespace zw::report {
 struct TextOptions {
   std::size_t max_per_code = 5;  ///< instances shown per code and zone before summarising (0 = all)
   bool color = false;
+  core::EpochSeconds now = 0;  ///< the evaluation time (--now), shown on the first line
 };
 
 /// Human-readable report: grouped by zone, worst first, one line per finding, a summary line.
 void write_text(std::ostream& out, const checks::ZoneJobResult& result, int exit_code, const TextOptions& opt);
 
-/// Machine-readable report: {"zones":[…], "findings":[…], "summary":{…}} in canonical order.
-void write_json(std::ostream& out, const checks::ZoneJobResult& result, int exit_code, core::EpochSeconds now);
+/// The version of the JSON report's layout (man/zonewarden-zone.1, JSON OUTPUT); raised when a field changes
+/// meaning or disappears, not when one is added.
+inline constexpr int kJsonSchemaVersion = 1;
+
+/// Machine-readable report: schema version, clock, inputs, zones with verdicts, findings, summary; canonical order.
+void write_json(std::ostream& out, const checks::ZoneJob& job, const checks::ZoneJobResult& result, int exit_code);
+
+/// Where an error is: the file and line a zw::Error names, else as its message begins ("FILE:LINE: …", "FILE: …").
+struct ErrorLocation {
+  std::optional<std::string> file;
+  std::optional<std::size_t> line;
+};
+ErrorLocation locate_error(std::string_view message, const std::string& file = {}, std::size_t line = 0);
+
+/// The JSON document of a run that could not check: {"schema_version", "zonewarden", "error":{…}, "exit":3}.
+void write_json_error(std::ostream& out, std::string_view message, const ErrorLocation& where);
 
 /// One finding as a JSON object string (for tests and streaming).
 std::string finding_json(const Finding& f);

@@ -37,7 +37,15 @@ std::string finding_line(const Finding& f) {
 
 void write_text(std::ostream& out, const checks::ZoneJobResult& result, int exit_code, const TextOptions& opt) {
   std::map<Severity, std::size_t> totals;
+  // The clock every time-dependent check read: a mistaken --now shows here, not only in surprising findings.
+  out << "zonewarden zone: evaluated at " << core::format_time(opt.now) << "\n";
+  std::size_t failed = 0;
   for (const checks::ZoneSummary& z : result.zones) {
+    if (!z.error.empty()) {
+      ++failed;
+      out << fmt::format("zone {}: error: {}\n", z.file, z.error);
+      continue;
+    }
     out << fmt::format("zone {}  ({}: {}, {}, {}, {}; chain: {})\n", z.name, z.file, count_noun(z.records, "record"),
                        count_noun(z.rrsets, "RRset"), count_noun(z.signatures, "signature"), count_noun(z.keys, "key"),
                        z.signed_zone ? z.chain : "unsigned");
@@ -83,8 +91,9 @@ void write_text(std::ostream& out, const checks::ZoneJobResult& result, int exit
       i = j;
     }
   }
-  out << fmt::format("summary: {} zone{}, {} critical, {} error{}, {} warning{}, {} notice{}, {} info; exit {}\n",
-                     result.zones.size(), result.zones.size() == 1 ? "" : "s", totals[Severity::Critical],
+  std::string not_checked = failed ? fmt::format(" ({} not checked)", failed) : std::string();
+  out << fmt::format("summary: {} zone{}{}, {} critical, {} error{}, {} warning{}, {} notice{}, {} info; exit {}\n",
+                     result.zones.size(), result.zones.size() == 1 ? "" : "s", not_checked, totals[Severity::Critical],
                      totals[Severity::Error], totals[Severity::Error] == 1 ? "" : "s", totals[Severity::Warning],
                      totals[Severity::Warning] == 1 ? "" : "s", totals[Severity::Notice],
                      totals[Severity::Notice] == 1 ? "" : "s", totals[Severity::Info], exit_code);
