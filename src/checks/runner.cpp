@@ -9,7 +9,8 @@
 
 namespace zw::checks {
 
-std::vector<Finding> run_checks(const CheckInput& in, const Policy& policy, CheckTimes* times, CheckSet set) {
+std::vector<Finding> run_checks(const CheckInput& in, const Policy& policy, CheckTimes* times, CheckSet set,
+                                std::set<std::string>* bogus_zones) {
   // The checks are independent pure functions: run them side by side (the costly ones use all cores inside, too).
   std::vector<CheckEntry> checks;
   for (const CheckEntry& c : registry()) {
@@ -34,6 +35,7 @@ std::vector<Finding> run_checks(const CheckInput& in, const Policy& policy, Chec
   std::vector<Finding> out;
   out.reserve(all.size());
   for (Finding& f : all) {
+    if (bogus_zones && f.code == catalog::Code::ZONE_BOGUS) bogus_zones->insert(f.zone);
     if (policy.disabled.count(f.code)) continue;
     if (auto it = policy.severity.find(f.code); it != policy.severity.end()) f.severity = it->second;
     out.push_back(std::move(f));

@@ -25,8 +25,10 @@ enum class CheckSet : std::uint8_t { All, Structural, Verified };
 
 /// Runs the registered checks of `set` (side by side), applies the policy and returns the findings in canonical
 /// order; `times` gets one entry per check run.
+/// `bogus_zones`, when set, receives the zones reported ZONE_BOGUS before the policy applies, so that a verdict does
+/// not depend on which codes the user chose to see.
 std::vector<Finding> run_checks(const CheckInput& in, const Policy& policy, CheckTimes* times = nullptr,
-                                CheckSet set = CheckSet::All);
+                                CheckSet set = CheckSet::All, std::set<std::string>* bogus_zones = nullptr);
 
 /// Worst severity among findings, or empty when there are none.
 std::optional<Severity> worst(const std::vector<Finding>& findings);

@@ -6,6 +6,7 @@
 #include <exception>
 #include <iterator>
 #include <memory>
+#include <set>
 #include <thread>
 
 #include "core/error.hpp"
@@ -277,7 +278,10 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
   if (job.progress) job.progress("checking");
   const auto checks_start = std::chrono::steady_clock::now();
   CheckTimes verified_times;
-  result.findings = run_checks(in, job.policy, &verified_times, CheckSet::Verified);
+  std::set<std::string> bogus_zones;
+  result.findings = run_checks(in, job.policy, &verified_times, CheckSet::Verified, &bogus_zones);
+  for (ZoneSummary& summary : result.zones)
+    summary.bogus = summary.error.empty() && bogus_zones.count(summary.name) > 0;
   result.findings.insert(result.findings.end(), std::make_move_iterator(structural_findings.begin()),
                          std::make_move_iterator(structural_findings.end()));
   std::sort(result.findings.begin(), result.findings.end(), finding_less);

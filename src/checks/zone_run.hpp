@@ -40,7 +40,8 @@ struct ZoneSummary {
   std::size_t signatures_verified = 0;
   std::size_t keys = 0;
   bool signed_zone = false;
-  std::string chain;  ///< chain_source_name(): "ds", "trust-anchor", "parent-zone", "insecure-delegation", "assumed"
+  bool bogus = false;  ///< ZONE_BOGUS was found (whether or not --disable hides it)
+  std::string chain;   ///< chain_source_name(): "ds", "trust-anchor", "parent-zone", "insecure-delegation", "assumed"
   double load_seconds = 0;
   double verify_seconds = 0;
   std::optional<rollover::ZoneChanges> changes;  ///< with --previous: what changed since that version

@@ -89,14 +89,12 @@ Json changes_json(const checks::ZoneSummary& z) {
           {"cds_removed", z.changes->cds_removed.size()}};
 }
 
-// secure: signed, and no ZONE_BOGUS; bogus: ZONE_BOGUS reported; insecure: not signed, or below a delegation that
-// proves it has no DS (RFC 4035 §4.3: validators treat it as unsigned); error: not loaded.
-std::string verdict(const checks::ZoneSummary& z, const std::vector<Finding>& findings) {
+// secure: signed, and no ZONE_BOGUS; bogus: ZONE_BOGUS found (also when --disable hides it); insecure: not signed, or
+// below a delegation that proves it has no DS (RFC 4035 §4.3: validators treat it as unsigned); error: not loaded.
+std::string verdict(const checks::ZoneSummary& z) {
   if (!z.error.empty()) return "error";
+  if (z.bogus) return "bogus";
   if (!z.signed_zone || z.chain == "insecure-delegation") return "insecure";
-  for (const Finding& f : findings) {
-    if (f.zone == z.name && f.code == catalog::Code::ZONE_BOGUS) return "bogus";
-  }
   return "secure";
 }
 
@@ -116,7 +114,7 @@ Json zone_json(const checks::ZoneSummary& z, const std::vector<Finding>& finding
   }
   return {{"zone", text_or_null(z.name)},
           {"file", z.file},
-          {"verdict", verdict(z, findings)},
+          {"verdict", verdict(z)},
           {"error", error},
           {"signed", when_ok(z.signed_zone)},
           {"chain", when_ok(z.chain)},

@@ -155,3 +155,20 @@ TEST_CASE("a signed zone below an insecure delegation is insecure", "[cli][json]
   CHECK(j["zones"][1]["chain"] == "insecure-delegation");
   CHECK(j["zones"][1]["verdict"] == "insecure");
 }
+
+TEST_CASE("the verdict does not depend on which codes are shown", "[cli][json]") {
+  const std::string root = kSrc + "/zones/root/";
+  auto j = nlohmann::json::parse(run_zw("zone -f json --disable ZONE_BOGUS -k " + root +
+                                        "root-anchors.ds --now 2026-11-23 " + root + "root-2026073102.zone.gz")
+                                     .out);
+  REQUIRE(j["zones"].size() == 1);
+  CHECK(j["zones"][0]["verdict"] == "bogus");
+  CHECK(j["zones"][0]["counts"]["critical"] == 0);
+  // An unsigned zone that a DS set names is bogus, not insecure: validators expect a signed zone.
+  const std::string hist = kSrc + "/test-vectors/zone/history/";
+  auto u = nlohmann::json::parse(run_zw("zone -f json --now 2026-01-01 --ds " + hist +
+                                        "dnssec-removed-ds-published.ds " + hist + "dnssec-removed-ds-published.zone")
+                                     .out);
+  REQUIRE(u["zones"].size() == 1);
+  CHECK(u["zones"][0]["verdict"] == "bogus");
+}
