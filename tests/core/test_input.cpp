@@ -2,23 +2,20 @@
 // waited for without a writer), the kinds of file each input accepts, and the OS's reason in open failures.
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <functional>
-#include <random>
 #include <string>
 #include <thread>
 
+#include "cli/cli_run.hpp"
 #include "core/error.hpp"
 #include "core/handles.hpp"
 #include "core/input.hpp"
+#include "input_support.hpp"
 
 using namespace zw;
 using namespace zw::core;
@@ -28,61 +25,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::random_device rd;
-    path = fs::temp_directory_path() / ("zw-reader-test-" + std::to_string(rd()) + "-" + std::to_string(rd()));
-    fs::create_directories(path);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string write(const std::string& name, const std::string& content) const {
-    std::ofstream(path / name, std::ios::binary) << content;
-    return (path / name).string();
-  }
-};
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  FAIL("no zw::Error thrown");
-  return {};
-}
-
-double seconds_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-
 ReadLimits limit(std::uint64_t bytes, bool gunzip = true) {
   return ReadLimits{bytes, "too large", gunzip};
 }
 
-std::string gzip(const std::string& text) {
-  z_stream zs{};
-  REQUIRE(deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(compressBound(static_cast<uLong>(text.size())) + 64, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  zs.avail_in = static_cast<uInt>(text.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
-
-// Runs the zonewarden binary, killed after 20 s (exit status 124 then); returns its exit status.
 int run_cli(const std::string& args) {
-  const int rc = std::system(("timeout 20 " + std::string(ZW_BINARY) + " " + args + " >/dev/null 2>&1").c_str());
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  return test::run_zw(args).status;
 }
 
 const std::string kZone = ZW_SOURCE_DIR "/test-vectors/zone/clean/clean-csk-ecdsap256.zone";
@@ -90,90 +38,84 @@ const std::string kZone = ZW_SOURCE_DIR "/test-vectors/zone/clean/clean-csk-ecds
 }  // namespace
 
 TEST_CASE("the reader stops at its size limit: by the size of a file, or one byte past it", "[input]") {
-  TempDir dir;
+  test::ScratchDir dir;
   const std::string text(1000, 'x');
   const std::string path = dir.write("f", text);
   CHECK(read_input_file(path, InputKinds::regular, limit(1000)) == text);
-  CHECK(error_of([&] { read_input_file(path, InputKinds::regular, limit(999)); }) == path + ": too large");
+  CHECK(test::error_of([&] { read_input_file(path, InputKinds::regular, limit(999)); }) == path + ": too large");
   // A 2 GiB sparse file is refused by its size, unread.
   const std::string sparse = dir.write("sparse", "");
   fs::resize_file(sparse, std::uintmax_t{2} << 30);
   const auto start = std::chrono::steady_clock::now();
-  CHECK(error_of([&] { read_input_file(sparse, InputKinds::regular, limit(1 << 20)); }) == sparse + ": too large");
-  CHECK(seconds_since(start) < 1);
+  CHECK(test::error_of([&] { read_input_file(sparse, InputKinds::regular, limit(1 << 20)); }) ==
+        sparse + ": too large");
+  CHECK(test::seconds_since(start) < 1);
 }
 
 TEST_CASE("the reader refuses binary data at the first NUL byte, naming its line", "[input]") {
-  TempDir dir;
+  test::ScratchDir dir;
   const std::string path = dir.write("f", "a\nb\nc\0d\n"s);
-  CHECK(error_of([&] { read_input_file(path, InputKinds::regular, limit(1 << 20)); }) ==
+  CHECK(test::error_of([&] { read_input_file(path, InputKinds::regular, limit(1 << 20)); }) ==
         path + ":3: NUL byte in the text (binary data?)");
   // An endless device stops at its first block.
   const auto start = std::chrono::steady_clock::now();
-  CHECK(error_of([&] { read_input_file("/dev/zero", InputKinds::streams, limit(std::uint64_t{1} << 40)); }) ==
+  CHECK(test::error_of([&] { read_input_file("/dev/zero", InputKinds::streams, limit(std::uint64_t{1} << 40)); }) ==
         "/dev/zero:1: NUL byte in the text (binary data?)");
-  CHECK(seconds_since(start) < 1);
+  CHECK(test::seconds_since(start) < 1);
 }
 
 TEST_CASE("gzip data is decompressed as a stream, within the limit", "[input][gzip]") {
-  TempDir dir;
+  test::ScratchDir dir;
   const std::string text = "line one\nline two\n";
   SECTION("one member, two members, whatever the name") {
-    CHECK(read_input_file(dir.write("a.txt", gzip(text)), InputKinds::regular, limit(100)) == text);
-    CHECK(read_input_file(dir.write("b", gzip(text) + gzip(text)), InputKinds::regular, limit(100)) == text + text);
+    CHECK(read_input_file(dir.write("a.txt", test::gzip(text)), InputKinds::regular, limit(100)) == text);
+    CHECK(read_input_file(dir.write("b", test::gzip(text) + test::gzip(text)), InputKinds::regular, limit(100)) ==
+          text + text);
   }
   SECTION("a bomb stops at the limit") {
-    const std::string bomb = gzip(std::string(std::size_t{64} << 20, 'a'));
+    const std::string bomb = test::gzip(std::string(std::size_t{64} << 20, 'a'));
     REQUIRE(bomb.size() < (std::size_t{1} << 20));
     const std::string path = dir.write("bomb", bomb);
-    CHECK(error_of([&] { read_input_file(path, InputKinds::regular, limit(1 << 20)); }) == path + ": too large");
+    CHECK(test::error_of([&] { read_input_file(path, InputKinds::regular, limit(1 << 20)); }) == path + ": too large");
   }
   SECTION("truncated and corrupt data are refused") {
-    const std::string z = gzip(std::string(100000, 'a') + "\n");
+    const std::string z = test::gzip(std::string(100000, 'a') + "\n");
     const std::string cut = dir.write("cut", z.substr(0, z.size() / 2));
-    CHECK(error_of([&] { read_input_file(cut, InputKinds::regular, limit(1 << 20)); }) ==
+    CHECK(test::error_of([&] { read_input_file(cut, InputKinds::regular, limit(1 << 20)); }) ==
           cut + ": truncated gzip data");
     std::string bad = z;
     bad[12] = static_cast<char>(bad[12] ^ 0x55);
     const std::string corrupt = dir.write("corrupt", bad);
-    CHECK_THAT(error_of([&] { read_input_file(corrupt, InputKinds::regular, limit(1 << 20)); }),
+    CHECK_THAT(test::error_of([&] { read_input_file(corrupt, InputKinds::regular, limit(1 << 20)); }),
                Catch::StartsWith(corrupt + ": corrupt gzip data"));
   }
   SECTION("NUL bytes inside the compressed text are found") {
-    const std::string path = dir.write("nul.gz", gzip("a\n\0"s));
-    CHECK(error_of([&] { read_input_file(path, InputKinds::regular, limit(100)); }) ==
+    const std::string path = dir.write("nul.gz", test::gzip("a\n\0"s));
+    CHECK(test::error_of([&] { read_input_file(path, InputKinds::regular, limit(100)); }) ==
           path + ":2: NUL byte in the text (binary data?)");
   }
   SECTION("without gunzip, gzip is binary data") {
-    const std::string path = dir.write("plain", gzip(text));
-    CHECK_THAT(error_of([&] { read_input_file(path, InputKinds::regular, limit(100, false)); }),
+    const std::string path = dir.write("plain", test::gzip(text));
+    CHECK_THAT(test::error_of([&] { read_input_file(path, InputKinds::regular, limit(100, false)); }),
                Catch::Contains("NUL byte"));
   }
 }
 
 TEST_CASE("pipes are read as streams; a FIFO without a writer is refused at once", "[input][fifo]") {
-  TempDir dir;
+  test::ScratchDir dir;
   SECTION("a pipe whose writer is slow is waited for, within the limit") {
     int fds[2];
     REQUIRE(::pipe(fds) == 0);
     UniqueFd rd(fds[0]);
     UniqueFd wr(fds[1]);
-    std::thread writer([&] {
+    const std::jthread writer([&] {
       for (int i = 0; i < 3; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         if (::write(wr.get(), "abc\n", 4) != 4) break;
       }
       wr.reset();
     });
-    std::string got;
-    try {
-      got = read_input_file("/dev/fd/" + std::to_string(rd.get()), InputKinds::streams, limit(100));
-    } catch (...) {
-      writer.join();
-      throw;
-    }
-    writer.join();
-    CHECK(got == "abc\nabc\nabc\n");
+    CHECK(read_input_file("/dev/fd/" + std::to_string(rd.get()), InputKinds::streams, limit(100)) == "abc\nabc\nabc\n");
   }
   SECTION("a pipe is held to the limit") {
     int fds[2];
@@ -182,8 +124,9 @@ TEST_CASE("pipes are read as streams; a FIFO without a writer is refused at once
     UniqueFd wr(fds[1]);
     REQUIRE(::write(wr.get(), "0123456789", 10) == 10);
     wr.reset();
-    CHECK(error_of([&] { read_input_file("/dev/fd/" + std::to_string(rd.get()), InputKinds::streams, limit(9)); }) ==
-          "/dev/fd/" + std::to_string(rd.get()) + ": too large");
+    CHECK(test::error_of([&] {
+            read_input_file("/dev/fd/" + std::to_string(rd.get()), InputKinds::streams, limit(9));
+          }) == "/dev/fd/" + std::to_string(rd.get()) + ": too large");
   }
   SECTION("a FIFO is read while its writer has it open") {
     const std::string fifo = (dir.path / "fifo").string();
@@ -191,54 +134,46 @@ TEST_CASE("pipes are read as streams; a FIFO without a writer is refused at once
     UniqueFd wr(::open(fifo.c_str(), O_RDWR | O_CLOEXEC));  // a writer that does not wait for a reader
     REQUIRE(wr);
     REQUIRE(::write(wr.get(), "text\n", 5) == 5);
-    std::thread closer([&] {
+    const std::jthread closer([&] {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       wr.reset();
     });
-    std::string got;
-    try {
-      got = read_input_file(fifo, InputKinds::streams, limit(100));
-    } catch (...) {
-      closer.join();
-      throw;
-    }
-    closer.join();
-    CHECK(got == "text\n");
+    CHECK(read_input_file(fifo, InputKinds::streams, limit(100)) == "text\n");
   }
   SECTION("a FIFO nobody writes to is refused, not waited for") {
     const std::string fifo = (dir.path / "fifo").string();
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
     const auto start = std::chrono::steady_clock::now();
-    CHECK(error_of([&] { read_input_file(fifo, InputKinds::streams, limit(100)); }) ==
+    CHECK(test::error_of([&] { read_input_file(fifo, InputKinds::streams, limit(100)); }) ==
           fifo + ": cannot open: no process has the FIFO open for writing");
-    CHECK(seconds_since(start) < 1);
+    CHECK(test::seconds_since(start) < 1);
   }
 }
 
 TEST_CASE("each input accepts its kinds of file and says the OS's reason", "[input]") {
-  TempDir dir;
+  test::ScratchDir dir;
   const std::string fifo = (dir.path / "fifo").string();
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-  CHECK(error_of([&] { read_input_file(fifo, InputKinds::regular, limit(100)); }) ==
+  CHECK(test::error_of([&] { read_input_file(fifo, InputKinds::regular, limit(100)); }) ==
         fifo + ": cannot open: not a regular file");
-  CHECK(error_of([&] { read_input_file("/dev/null", InputKinds::regular, limit(100)); }) ==
+  CHECK(test::error_of([&] { read_input_file("/dev/null", InputKinds::regular, limit(100)); }) ==
         "/dev/null: cannot open: not a regular file");
   CHECK(read_input_file("/dev/null", InputKinds::streams, limit(100)).empty());
-  CHECK(error_of([&] { read_input_file(dir.path.string(), InputKinds::streams, limit(100)); }) ==
+  CHECK(test::error_of([&] { read_input_file(dir.path.string(), InputKinds::streams, limit(100)); }) ==
         dir.path.string() + ": cannot open: Is a directory");
   const std::string missing = (dir.path / "missing").string();
-  CHECK(error_of([&] { read_input_file(missing, InputKinds::streams, limit(100)); }) ==
+  CHECK(test::error_of([&] { read_input_file(missing, InputKinds::streams, limit(100)); }) ==
         missing + ": cannot open: No such file or directory");
   if (::geteuid() != 0) {  // root reads anything
     const std::string secret = dir.write("secret", "x\n");
     fs::permissions(secret, fs::perms::none);
-    CHECK(error_of([&] { read_input_file(secret, InputKinds::streams, limit(100)); }) ==
+    CHECK(test::error_of([&] { read_input_file(secret, InputKinds::streams, limit(100)); }) ==
           secret + ": cannot open: Permission denied");
   }
 }
 
 TEST_CASE("a zone, DS or anchor file that is a FIFO without a writer ends the run, never hangs it", "[input][cli]") {
-  TempDir dir;
+  test::ScratchDir dir;
   const std::string fifo = (dir.path / "fifo").string();
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   CHECK(run_cli("zone --now 20260101 " + fifo) == 3);
@@ -248,7 +183,7 @@ TEST_CASE("a zone, DS or anchor file that is a FIFO without a writer ends the ru
   std::ifstream ds_in(ZW_SOURCE_DIR "/test-vectors/zone/clean/clean-ecdsap256-nsec.ds", std::ios::binary);
   const std::string ds{std::istreambuf_iterator<char>(ds_in), {}};
   REQUIRE_FALSE(ds.empty());
-  const std::string ds_gz = dir.write("ds.gz", gzip(ds));
+  const std::string ds_gz = dir.write("ds.gz", test::gzip(ds));
   CHECK(run_cli("zone --now 20260101 --ds " + ds_gz +
                 " " ZW_SOURCE_DIR "/test-vectors/zone/clean/clean-ecdsap256-nsec.zone") == 0);
 }

@@ -1,62 +1,35 @@
 // test_keyfiles_input.cpp: key files and the key history are read by the bounded reader: regular files only (a FIFO
 // cannot hang a run), within their size budget, refused at the first NUL byte.
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 
+#include "cli/cli_run.hpp"
 #include "core/error.hpp"
+#include "input_support.hpp"
 #include "zone/keyfiles.hpp"
 
 using namespace zw;
 using namespace zw::zone;
 using namespace std::string_literals;
+namespace fs = std::filesystem;
 
 namespace {
 
-namespace fs = std::filesystem;
-
 const std::string kZone = ZW_SOURCE_DIR "/test-vectors/zone/clean/clean-csk-ecdsap256.zone";
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::random_device rd;
-    path = fs::temp_directory_path() / ("zw-keyinput-test-" + std::to_string(rd()) + "-" + std::to_string(rd()));
-    fs::create_directories(path);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string write(const std::string& name, const std::string& content) const {
-    std::ofstream(path / name, std::ios::binary) << content;
-    return (path / name).string();
-  }
-};
-
-double seconds_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-
-// Runs the zonewarden binary, killed after 20 s (exit status 124 then); returns its exit status.
 int run_cli(const std::string& args) {
-  const int rc = std::system(("timeout 20 " + std::string(ZW_BINARY) + " " + args + " >/dev/null 2>&1").c_str());
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  return test::run_zw(args).status;
 }
 
 }  // namespace
 
 TEST_CASE("the key history is refused at its first NUL byte", "[keyfiles][input]") {
-  TempDir dir;
+  test::ScratchDir dir;
   const std::string path = dir.write("history", "# zonewarden key history\n# a comment with a NUL \0 byte\n"s);
   CHECK_THROWS_AS(read_key_history(path), Error);
   const std::string before = dir.write("before", "# header\n\0"s);
@@ -65,21 +38,21 @@ TEST_CASE("the key history is refused at its first NUL byte", "[keyfiles][input]
 
 TEST_CASE("a key history that is a sparse 2 GB file or a device is refused without reading it whole",
           "[keyfiles][input]") {
-  TempDir dir;
+  test::ScratchDir dir;
   const std::string sparse = (dir.path / "history").string();
   { std::ofstream out(sparse, std::ios::binary); }
   fs::resize_file(sparse, std::uintmax_t{2} << 30);
   auto start = std::chrono::steady_clock::now();
   CHECK_THROWS_AS(read_key_history(sparse), Error);
-  CHECK(seconds_since(start) < 1);
+  CHECK(test::seconds_since(start) < 1);
   start = std::chrono::steady_clock::now();
   CHECK_THROWS_AS(read_key_history("/dev/zero"), Error);
-  CHECK(seconds_since(start) < 1);
+  CHECK(test::seconds_since(start) < 1);
 }
 
 TEST_CASE("a FIFO as key history is refused, not waited for; in a key directory it is no key file",
           "[keyfiles][input]") {
-  TempDir dir;
+  test::ScratchDir dir;
   const std::string fifo = (dir.path / "history").string();
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   CHECK(run_cli("zone --now 20260101 --key-history " + fifo + " " + kZone) == 3);
