@@ -152,13 +152,9 @@ InputFile::InputFile(const std::string& path, InputKinds kinds) {
   owned_ = UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
   if (!owned_) throw os_error(errno);
   fd_ = owned_.get();
-  inspect();
+  const bool device = S_ISCHR(inspect());
   if (kinds == InputKinds::regular && !regular_) throw InputError{"not a regular file"};
-  if (!regular_ && !fifo_) {
-    struct stat st {};
-    if (::fstat(fd_, &st) != 0) throw os_error(errno);
-    if (!S_ISCHR(st.st_mode)) throw InputError{"not a regular file, pipe or character device"};
-  }
+  if (!regular_ && !fifo_ && !device) throw InputError{"not a regular file, pipe or character device"};
 }
 
 InputFile InputFile::standard_input() {
@@ -168,13 +164,14 @@ InputFile InputFile::standard_input() {
   return in;
 }
 
-void InputFile::inspect() {
+mode_t InputFile::inspect() {
   struct stat st {};
   if (::fstat(fd_, &st) != 0) throw os_error(errno);
   if (S_ISDIR(st.st_mode)) throw os_error(EISDIR);
   regular_ = S_ISREG(st.st_mode);
   fifo_ = S_ISFIFO(st.st_mode);
   size_ = regular_ ? static_cast<std::uint64_t>(st.st_size) : 0;
+  return st.st_mode;
 }
 
 TextBuffer::TextBuffer(TextBuffer&& o) noexcept
@@ -214,6 +211,7 @@ bool has_gzip_magic(std::string_view data) {
   return data.size() >= 2 && data[0] == '\x1f' && data[1] == '\x8b';
 }
 
+// The scanner's words (zone/scanner.cpp), said as soon as the reader sees the NUL: nothing after it is read.
 void check_no_nul(const std::string& path, std::string_view text, std::size_t from, std::size_t to) {
   const void* nul = std::memchr(text.data() + from, '\0', to - from);
   if (!nul) return;

@@ -14,6 +14,8 @@
 // Refusals are zw::Error naming the file; open and read failures carry the OS's reason ("Permission denied").
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -54,7 +56,8 @@ class InputFile {
 
  private:
   InputFile() = default;
-  void inspect();
+  /// Reads the file's kind and size; returns its mode. Throws InputError (EISDIR for a directory).
+  mode_t inspect();
   UniqueFd owned_;
   int fd_ = -1;
   bool regular_ = false;
