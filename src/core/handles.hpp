@@ -1,4 +1,4 @@
-// handles.hpp: RAII owners for the C library handles used in zonewarden (OpenSSL, ldns).
+// handles.hpp: RAII owners for the C library handles used in zonewarden (OpenSSL, ldns) and file descriptors.
 #pragma once
 
 #include <openssl/bio.h>
@@ -7,8 +7,10 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <openssl/params.h>
+#include <unistd.h>
 
 #include <memory>
+#include <utility>
 
 #include "core/ldns.hpp"
 
@@ -75,5 +77,32 @@ using OpensslStringPtr = std::unique_ptr<char, OpensslStringDeleter>;
 using LdnsRrPtr = std::unique_ptr<ldns_rr, LdnsRrDeleter>;
 using LdnsRdfPtr = std::unique_ptr<ldns_rdf, LdnsRdfDeleter>;
 using LdnsBufferPtr = std::unique_ptr<ldns_buffer, LdnsBufferDeleter>;
+
+/// Owns a file descriptor, closed on destruction; -1 owns none.
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(UniqueFd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  UniqueFd& operator=(UniqueFd&& o) noexcept {
+    if (this != &o) reset(std::exchange(o.fd_, -1));
+    return *this;
+  }
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  ~UniqueFd() { reset(); }
+
+  int get() const { return fd_; }
+  explicit operator bool() const { return fd_ >= 0; }
+  /// Gives the descriptor up without closing it (e.g. to close it and check the result).
+  int release() { return std::exchange(fd_, -1); }
+  void reset(int fd = -1) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+  }
+
+ private:
+  int fd_ = -1;
+};
 
 }  // namespace zw::core

@@ -4,36 +4,20 @@
 // registrar's web page, a package) and a hostile one must cost no more than its size.
 #include "zone/anchors.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <optional>
 #include <string_view>
-#include <system_error>
 
 #include "core/error.hpp"
+#include "core/input.hpp"
 #include "zone/loader.hpp"
 
 namespace zw::zone {
 namespace {
 
 using namespace std::string_view_literals;
-
-std::string errno_text(int err) {
-  return std::error_code(err, std::generic_category()).message();
-}
-
-struct FdCloser {
-  int fd;
-  explicit FdCloser(int f) : fd(f) {}
-  FdCloser(const FdCloser&) = delete;
-  FdCloser& operator=(const FdCloser&) = delete;
-  ~FdCloser() { ::close(fd); }
-};
 
 std::uint32_t lines_in(std::string_view text) {
   return static_cast<std::uint32_t>(std::count(text.begin(), text.end(), '\n'));
@@ -43,41 +27,12 @@ std::string where(const std::string& path, std::uint32_t line) {
   return path + ":" + std::to_string(line);
 }
 
-Error too_large(const std::string& path, std::size_t limit) {
-  return Error(path + ": larger than " + std::to_string(limit >> 10) + " KiB: not a DS or trust-anchor file");
+std::string too_large_text(std::size_t limit) {
+  return "larger than " + std::to_string(limit >> 10) + " KiB: not a DS or trust-anchor file";
 }
 
-// Reads a regular file or a pipe once, stopping at `limit` bytes and at the first NUL byte.
-std::string read_bounded(const std::string& path, std::size_t limit) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Error(path + ": cannot open: " + errno_text(errno));
-  FdCloser closer{fd};
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) throw Error(path + ": cannot open: " + errno_text(errno));
-  if (S_ISDIR(st.st_mode)) throw Error(path + ": cannot open: " + errno_text(EISDIR));
-  if (S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) > limit) throw too_large(path, limit);
-  constexpr std::size_t kChunk = 64 << 10;
-  std::string data;
-  std::size_t len = 0;
-  while (true) {
-    if (len > limit) throw too_large(path, limit);
-    data.resize(len + kChunk);
-    ssize_t n = ::read(fd, data.data() + len, kChunk);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw Error(path + ": cannot read: " + errno_text(errno));
-    }
-    if (n == 0) break;
-    const char* nul = static_cast<const char*>(std::memchr(data.data() + len, '\0', static_cast<std::size_t>(n)));
-    if (nul) {
-      auto line = lines_in(std::string_view(data.data(), static_cast<std::size_t>(nul - data.data()))) + 1;
-      throw Error(where(path, line) + ": NUL byte in the text (binary data?)");
-    }
-    len += static_cast<std::size_t>(n);
-  }
-  if (len > limit) throw too_large(path, limit);
-  data.resize(len);
-  return data;
+Error too_large(const std::string& path, std::size_t limit) {
+  return Error(path + ": " + too_large_text(limit));
 }
 
 bool is_space(char c) {
@@ -556,7 +511,8 @@ std::vector<AnchorRecord> read_anchor_text(const std::string& text, const std::s
 }
 
 std::vector<AnchorRecord> read_anchor_file(const std::string& path, const AnchorReadOptions& options) {
-  return read_anchor_text(read_bounded(path, options.max_bytes), path, options);
+  const core::ReadLimits limits{options.max_bytes, too_large_text(options.max_bytes)};
+  return read_anchor_text(core::read_input_file(path, core::InputKinds::streams, limits), path, options);
 }
 
 }  // namespace zw::zone

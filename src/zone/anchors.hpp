@@ -33,7 +33,8 @@ struct AnchorReadOptions {
 };
 
 /// Reads DS (and, when `allow_dnskey`, DNSKEY) records from a file in any of the formats above. The file is read
-/// once, up to `max_bytes`, and must not contain NUL bytes; regular files and pipes are accepted. Throws zw::Error
+/// once by the shared bounded reader (core/input.hpp), up to `max_bytes` (after gzip decompression), and must not
+/// contain NUL bytes; regular files, pipes, FIFOs with a writer and character devices are accepted. Throws zw::Error
 /// (naming the file, and the line where there is one) on unreadable, oversized, binary or malformed input, on
 /// records of other types, and when the file yields no record (an XML whose KeyDigests are all outside their
 /// validity at `now` included).

@@ -32,7 +32,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -42,6 +41,7 @@
 
 #include "core/error.hpp"
 #include "core/handles.hpp"
+#include "core/input.hpp"
 #include "dnssec/crypto.hpp"
 #include "zone/loader.hpp"
 
@@ -52,6 +52,8 @@ namespace fs = std::filesystem;
 
 constexpr std::uint16_t kDnskeyType = 48;
 constexpr std::size_t kMaxKeyFileBytes = std::size_t{1} << 20;
+// One line per key ever seen (under 1 KiB even for RSA-4096): hundreds of thousands of keys.
+constexpr std::size_t kMaxKeyHistoryBytes = std::size_t{256} << 20;
 
 using core::BioPtr;
 using core::EcGroupPtr;
@@ -61,17 +63,19 @@ const unsigned char* ubytes(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
 
-std::string read_file(const std::string& path, std::size_t limit) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open: " + std::strerror(errno));
-  std::string text;
-  char buf[8192];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > limit) throw Error(path + ": too large for a key file");
-  }
-  if (in.bad()) throw Error(path + ": read error");
-  return text;
+// Key files and the key history: regular files only, gzip not decompressed (the history is rewritten as text).
+std::string read_file(const std::string& path, std::size_t limit, const std::string& too_large) {
+  return core::read_input_file(path, core::InputKinds::regular, core::ReadLimits{limit, too_large, false});
+}
+
+std::string read_key_file(const std::string& path) {
+  return read_file(path, kMaxKeyFileBytes,
+                   "larger than " + std::to_string(kMaxKeyFileBytes >> 10) + " KiB: too large for a key file");
+}
+
+std::string read_history_file(const std::string& path) {
+  return read_file(path, kMaxKeyHistoryBytes,
+                   "larger than " + std::to_string(kMaxKeyHistoryBytes >> 20) + " MiB: too large for a key history");
 }
 
 std::string where(const std::string& path, std::uint32_t line) {
@@ -512,7 +516,7 @@ core::EvpPkeyPtr ecdsa_from_scalar(const std::string& path, std::uint32_t line, 
 
 /// A BIND/ldns "Private-key-format: v1.x" file.
 PrivateKey read_bind_private(const std::string& path) {
-  PrivateFields pf = parse_private_fields(path, read_file(path, kMaxKeyFileBytes));
+  PrivateFields pf = parse_private_fields(path, read_key_file(path));
   const auto* format = pf.get("Private-key-format");
   if (!format) throw Error(path + ":1: not a BIND private-key file (no Private-key-format line)");
   if (format->first.rfind("v1.", 0) != 0) {
@@ -570,7 +574,7 @@ PrivateKey read_bind_private(const std::string& path) {
 
 /// A PKCS#8 PEM private key (unencrypted).
 PrivateKey read_pem_private(const std::string& path) {
-  std::string text = read_file(path, kMaxKeyFileBytes);
+  std::string text = read_key_file(path);
   BioPtr bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
   if (!bio) throw Error("out of memory");
   // Never prompt for a pass phrase: an encrypted key cannot be read unattended.
@@ -613,7 +617,7 @@ struct PublicFile {
 PublicFile read_public_file(const std::string& path) {
   LoadOptions opt;
   opt.origin = std::string(1, '\0');
-  Zone z = load_zone_text(read_file(path, kMaxKeyFileBytes), path, opt);
+  Zone z = load_zone_text(read_key_file(path), path, opt);
   PublicFile pf;
   std::size_t count = 0;
   for (const Record& r : z.records) {
@@ -765,7 +769,7 @@ std::vector<HistoryKey> read_key_history(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(path, ec) && !ec) return {};
   if (fs::is_directory(path, ec)) throw Error(path + ": is a directory (--key-history needs a file)");
-  std::string text = read_file(path, std::size_t{1} << 30);
+  std::string text = read_history_file(path);
   std::vector<HistoryKey> out;
   std::istringstream in(text);
   std::string line;
@@ -817,11 +821,10 @@ namespace {
 class TempFile {
  public:
   explicit TempFile(const std::string& target) : target_(target), path_(target + ".XXXXXX") {
-    fd_ = ::mkstemp(path_.data());
-    if (fd_ < 0) throw Error(target + ": cannot create a temporary file: " + std::strerror(errno));
+    fd_.reset(::mkstemp(path_.data()));
+    if (!fd_) throw Error(target + ": cannot create a temporary file: " + core::errno_text(errno));
   }
   ~TempFile() {
-    if (fd_ >= 0) ::close(fd_);
     if (!committed_) ::unlink(path_.c_str());
   }
   TempFile(const TempFile&) = delete;
@@ -829,27 +832,25 @@ class TempFile {
 
   void write_all(std::string_view data) {
     while (!data.empty()) {
-      ssize_t n = ::write(fd_, data.data(), data.size());
+      ssize_t n = ::write(fd_.get(), data.data(), data.size());
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) fail("cannot write");
       data.remove_prefix(static_cast<std::size_t>(n));
     }
   }
   void commit(mode_t mode) {
-    if (::fchmod(fd_, mode) != 0) fail("cannot set permissions");
-    if (::fsync(fd_) != 0) fail("cannot sync");
-    int fd = fd_;
-    fd_ = -1;
-    if (::close(fd) != 0) fail("cannot close");
+    if (::fchmod(fd_.get(), mode) != 0) fail("cannot set permissions");
+    if (::fsync(fd_.get()) != 0) fail("cannot sync");
+    if (::close(fd_.release()) != 0) fail("cannot close");
     if (std::rename(path_.c_str(), target_.c_str()) != 0) fail("cannot rename the temporary file");
     committed_ = true;
   }
 
  private:
-  [[noreturn]] void fail(const char* what) { throw Error(target_ + ": " + what + ": " + std::strerror(errno)); }
+  [[noreturn]] void fail(const char* what) { throw Error(target_ + ": " + what + ": " + core::errno_text(errno)); }
   std::string target_;
   std::string path_;
-  int fd_ = -1;
+  core::UniqueFd fd_;
   bool committed_ = false;
 };
 
@@ -884,7 +885,7 @@ void append_key_history(const std::string& path, const std::vector<HistoryKey>& 
   mode_t mode = 0644;
   std::error_code ec;
   if (fs::exists(path, ec)) {
-    text = read_file(path, std::size_t{1} << 30);
+    text = read_history_file(path);
     struct stat st {};
     if (::stat(path.c_str(), &st) == 0) mode = st.st_mode & 07777;
     if (!text.empty() && text.back() != '\n') text.push_back('\n');

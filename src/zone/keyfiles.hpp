@@ -29,8 +29,9 @@ struct InventoryKey {
 
 /// Reads every key in a directory: BIND `K<zone>+<alg>+<tag>.key/.private` pairs, ldns-keygen output (the same
 /// names), and PKCS#8 PEM private keys (`*.pem`, with the zone and algorithm taken from a BIND-style name or a
-/// `<zone>.<alg>.pem` convention documented in the man page). Throws zw::Error when the directory cannot be read or a
-/// file is malformed (message "file:line: reason").
+/// `<zone>.<alg>.pem` convention documented in the man page). Only regular files are key files; each is read by the
+/// shared bounded reader (core/input.hpp): at most 1 MiB, no NUL byte, not decompressed. Throws zw::Error when the
+/// directory or a key file cannot be read or a file is malformed (message "file:line: reason").
 std::vector<InventoryKey> read_key_directory(const std::string& dir);
 
 /// One public key seen in an earlier run (the --key-history file). The file is text, one key per line:
@@ -47,6 +48,7 @@ struct HistoryKey {
 };
 
 /// Reads a key history file (one DNSKEY per line with the time it was first seen); a missing file is empty history.
+/// The file must be a regular file of at most 256 MiB without NUL bytes (core/input.hpp); else zw::Error.
 std::vector<HistoryKey> read_key_history(const std::string& path);
 
 /// Appends the keys not yet in the history file (atomically: write a temporary file, then rename).

@@ -1,11 +1,8 @@
 // loader.cpp: RFC 1035 §5 master files (and dig AXFR output, gzip) into a ZoneBuilder, RDATA parsed by ldns.
 #include "zone/loader.hpp"
 
-#include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cctype>
@@ -17,13 +14,13 @@
 #include <new>
 #include <optional>
 #include <string_view>
-#include <system_error>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
 
 #include "core/error.hpp"
 #include "core/handles.hpp"
+#include "core/input.hpp"
 #include "core/ldns.hpp"
 #include "core/parallel.hpp"
 #include "zone/rdata_fast.hpp"
@@ -42,14 +39,9 @@ constexpr std::size_t kMaxRdataText = LDNS_MAX_PACKETLEN - 1;  // ldns silently 
 // Stands in for the origin while none is known, so that ldns's relative names can be detected afterwards.
 constexpr std::string_view kUnknownOrigin = "\x16zw-unknown-origin-7f3e\0"sv;
 
-// A file that cannot be opened or read; the caller words the message (top level vs $INCLUDE).
-struct OpenError {
-  int err;
-};
-
-std::string errno_text(int err) {
-  return std::error_code(err, std::generic_category()).message();
-}
+using core::errno_text;
+using core::InputError;
+using core::TextBuffer;
 
 std::string ldns_error(ldns_status status) {
   const char* s = ldns_get_errorstr_by_id(status);
@@ -199,26 +191,6 @@ bool is_absolute_text(std::string_view t) {
   return backslashes % 2 == 0;
 }
 
-struct FdCloser {
-  int fd;
-  explicit FdCloser(int f) : fd(f) {}
-  FdCloser(const FdCloser&) = delete;
-  FdCloser& operator=(const FdCloser&) = delete;
-  ~FdCloser() { ::close(fd); }
-};
-
-struct InflateEnder {
-  z_stream* zs;
-  explicit InflateEnder(z_stream* z) : zs(z) {}
-  InflateEnder(const InflateEnder&) = delete;
-  InflateEnder& operator=(const InflateEnder&) = delete;
-  ~InflateEnder() { inflateEnd(zs); }
-};
-
-bool has_gzip_magic(std::string_view data) {
-  return data.size() >= 2 && data[0] == '\x1f' && data[1] == '\x8b';
-}
-
 /// What one zone may read: bytes after decompression (the zone file and its $INCLUDEs together) and $INCLUDEs.
 struct Budget {
   std::uint64_t limit = 0;
@@ -227,169 +199,15 @@ struct Budget {
   std::uint64_t left() const { return used >= limit ? 0 : limit - used; }
 };
 
-Error too_large(const std::string& path, std::uint64_t limit) {
-  return Error(path + ": input larger than " + std::to_string(limit >> 20) + " MiB (--max-input-size)");
+std::string too_large_text(std::uint64_t limit) {
+  return "input larger than " + std::to_string(limit >> 20) + " MiB (--max-input-size)";
 }
 
-// The scanner's words, said as soon as the reader sees the NUL: nothing after it is read.
-Error binary_data(const std::string& path, std::string_view text, std::size_t at) {
-  const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
-  return Error(path + ":" + std::to_string(line) + ": NUL byte in the text (binary data?)");
-}
-
-// Throws binary_data when text[from, to) holds a NUL byte.
-void check_binary(const std::string& path, std::string_view text, std::size_t from, std::size_t to) {
-  if (const void* nul = std::memchr(text.data() + from, '\0', to - from)) {
-    throw binary_data(path, text, static_cast<std::size_t>(static_cast<const char*>(nul) - text.data()));
-  }
-}
-
-// Reads up to `n` bytes, fewer only at the end of the input.
-std::size_t read_full(int fd, char* buf, std::size_t n) {
-  std::size_t got = 0;
-  while (got < n) {
-    const ssize_t r = ::read(fd, buf + got, n - got);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      throw OpenError{errno};
-    }
-    if (r == 0) break;
-    got += static_cast<std::size_t>(r);
-  }
-  return got;
-}
-
-/// The text of an input, in memory of its own that grows in place (mremap): growing never holds two copies, so a
-/// large decompressed or piped input takes its own size, not twice it.
-class Buffer {
- public:
-  Buffer() = default;
-  Buffer(Buffer&& o) noexcept
-      : p_(std::exchange(o.p_, nullptr)), cap_(std::exchange(o.cap_, 0)), len_(std::exchange(o.len_, 0)) {}
-  Buffer& operator=(Buffer&& o) noexcept {
-    if (this != &o) {
-      free();
-      p_ = std::exchange(o.p_, nullptr);
-      cap_ = std::exchange(o.cap_, 0);
-      len_ = std::exchange(o.len_, 0);
-    }
-    return *this;
-  }
-  Buffer(const Buffer&) = delete;
-  Buffer& operator=(const Buffer&) = delete;
-  ~Buffer() { free(); }
-
-  /// Makes room for `n` bytes in all (untouched room costs address space, not memory).
-  void reserve(std::size_t n) {
-    if (n <= cap_) return;
-    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-    n = (n + page - 1) / page * page;
-    void* q = p_ ? ::mremap(p_, cap_, n, MREMAP_MAYMOVE)
-                 : ::mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (q == MAP_FAILED) throw std::bad_alloc();
-    p_ = static_cast<char*>(q);
-    cap_ = n;
-  }
-  char* data() { return p_; }
-  std::size_t size() const { return len_; }
-  std::size_t capacity() const { return cap_; }
-  void set_size(std::size_t n) { len_ = n; }
-  std::string_view view() const { return p_ ? std::string_view(p_, len_) : std::string_view(""); }
-
- private:
-  void free() {
-    if (p_) ::munmap(p_, cap_);
-    p_ = nullptr;
-  }
-  char* p_ = nullptr;
-  std::size_t cap_ = 0;
-  std::size_t len_ = 0;
-};
-
-// Reads a whole input from `fd` in blocks, gzip (magic 1f 8b) decompressed as a stream whatever the file is called.
-// Stops at the zone's budget and at the first block holding a NUL byte, so that neither a gzip bomb nor a sparse or
-// endless file is read whole: memory stays within the budget. `size_hint` is the file's size when known.
-Buffer read_bounded(int fd, const std::string& path, Budget& budget, std::uint64_t size_hint) {
-  const std::uint64_t limit = budget.left();
-  // Never more than the budget plus one byte (which proves the input too large).
-  const std::uint64_t cap = limit + 1;
-  auto grow = [&](Buffer& b, std::size_t len) {
-    if (len < b.capacity()) return;
-    if (len >= cap) throw too_large(path, budget.limit);
-    b.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(cap, std::max<std::size_t>(2 * len, kReadChunk))));
-  };
-  Buffer out;
-  // A file of known size is read straight into its buffer; one byte more shows that it did not grow.
-  // (Compressed data larger than the budget has a larger text still.)
-  if (size_hint > limit) throw too_large(path, budget.limit);
-  out.reserve(static_cast<std::size_t>(size_hint) + 1);
-  std::size_t len = 0;
-  // The first block decides: gzip or text.
-  len = read_full(fd, out.data(), std::min(out.capacity(), kReadChunk));
-  if (!has_gzip_magic(std::string_view(out.data(), len))) {
-    std::size_t checked = 0;
-    while (true) {
-      const std::string_view v(out.data(), len);
-      check_binary(path, v, checked, len);
-      checked = len;
-      if (len > limit) throw too_large(path, budget.limit);
-      grow(out, len);
-      const std::size_t want = std::min(out.capacity() - len, kReadChunk);
-      const std::size_t got = read_full(fd, out.data() + len, want);
-      len += got;
-      if (got < want) break;
-    }
-    const std::string_view v(out.data(), len);
-    check_binary(path, v, checked, len);
-    if (len > limit) throw too_large(path, budget.limit);
-    out.set_size(len);
-    budget.used += len;
-    return out;
-  }
-  std::string raw(out.data(), len);
-  raw.resize(kReadChunk);
-  std::size_t raw_len = len;
-  z_stream zs{};
-  if (inflateInit2(&zs, 15 + 16) != Z_OK) throw Error(path + ": cannot initialise zlib");
-  InflateEnder ender{&zs};
-  bool eof = false;
-  zs.next_in = reinterpret_cast<Bytef*>(raw.data());
-  zs.avail_in = static_cast<uInt>(raw_len);
-  auto refill = [&]() {
-    if (zs.avail_in != 0 || eof) return;
-    raw_len = read_full(fd, raw.data(), raw.size());
-    eof = raw_len < raw.size();
-    zs.next_in = reinterpret_cast<Bytef*>(raw.data());
-    zs.avail_in = static_cast<uInt>(raw_len);
-  };
-  len = 0;
-  while (true) {
-    refill();
-    grow(out, len);
-    const std::size_t room = std::min<std::size_t>(out.capacity() - len, std::size_t{1} << 30);
-    zs.next_out = reinterpret_cast<Bytef*>(out.data() + len);
-    zs.avail_out = static_cast<uInt>(room);
-    const int r = inflate(&zs, Z_NO_FLUSH);
-    const std::size_t produced = room - zs.avail_out;
-    check_binary(path, std::string_view(out.data(), len + produced), len, len + produced);
-    len += produced;
-    if (len > limit) throw too_large(path, budget.limit);
-    if (r == Z_STREAM_END) {
-      refill();
-      if (zs.avail_in >= 2 && zs.next_in[0] == 0x1f && zs.next_in[1] == 0x8b) {
-        inflateReset(&zs);
-        continue;
-      }
-      break;  // like gzip(1), ignore trailing garbage after the last member
-    }
-    if (r == Z_BUF_ERROR && zs.avail_in == 0 && eof) throw Error(path + ": truncated gzip data");
-    if (r != Z_OK && r != Z_BUF_ERROR) {
-      throw Error(path + ": corrupt gzip data: " + (zs.msg ? zs.msg : "error " + std::to_string(r)));
-    }
-  }
-  out.set_size(len);
-  budget.used += len;
-  return out;
+// Reads a whole input (the shared bounded reader: gzip, NUL bytes) within what is left of the zone's budget.
+TextBuffer read_within(const core::InputFile& in, const std::string& path, Budget& budget) {
+  TextBuffer text = core::read_input(in, path, core::ReadLimits{budget.left(), too_large_text(budget.limit)});
+  budget.used += text.size();
+  return text;
 }
 
 /// A top-level zone file ("-": standard input): mapped (large plain files, so that parts already parsed can leave
@@ -398,25 +216,14 @@ class InputText {
  public:
   InputText(const std::string& path, Budget& budget) {
     const bool stdin_input = path == "-";
-    const int fd = stdin_input ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw OpenError{errno};
-    struct Closer {
-      int fd;
-      bool own;
-      ~Closer() {
-        if (own) ::close(fd);
-      }
-    } closer{fd, !stdin_input};
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) throw OpenError{errno};
-    if (S_ISDIR(st.st_mode)) throw OpenError{EISDIR};
-    const bool regular = S_ISREG(st.st_mode);
+    const core::InputFile file =
+        stdin_input ? core::InputFile::standard_input() : core::InputFile(path, core::InputKinds::streams);
     char magic[2] = {0, 0};
-    if (regular && st.st_size >= kMapAbove && !stdin_input && ::pread(fd, magic, 2, 0) == 2 &&
-        !has_gzip_magic(std::string_view(magic, 2))) {
-      if (static_cast<std::uint64_t>(st.st_size) > budget.left()) throw too_large(path, budget.limit);
-      const auto len = static_cast<std::size_t>(st.st_size);
-      void* p = ::mmap(nullptr, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (file.regular() && file.size() >= kMapAbove && !stdin_input && ::pread(file.fd(), magic, 2, 0) == 2 &&
+        !core::has_gzip_magic(std::string_view(magic, 2))) {
+      if (file.size() > budget.left()) throw Error(path + ": " + too_large_text(budget.limit));
+      const auto len = static_cast<std::size_t>(file.size());
+      void* p = ::mmap(nullptr, len, PROT_READ, MAP_PRIVATE, file.fd(), 0);
       if (p != MAP_FAILED) {
         map_ = p;
         map_len_ = len;
@@ -424,7 +231,7 @@ class InputText {
         ::madvise(map_, map_len_, MADV_SEQUENTIAL);
         // Binary data in the first block is reported before anything is scanned; the scan finds it anywhere else.
         try {
-          check_binary(path, view_, 0, std::min(len, kReadChunk));
+          core::check_no_nul(path, view_, 0, std::min(len, kReadChunk));
         } catch (...) {
           unmap();
           throw;
@@ -433,7 +240,7 @@ class InputText {
         return;
       }
     }
-    owned_ = read_bounded(fd, path, budget, regular ? static_cast<std::uint64_t>(st.st_size) : 0);
+    owned_ = read_within(file, path, budget);
     view_ = owned_.view();
   }
   InputText(const InputText&) = delete;
@@ -451,12 +258,12 @@ class InputText {
   }
 
  private:
-  static constexpr off_t kMapAbove = off_t{1} << 20;
+  static constexpr std::uint64_t kMapAbove = std::uint64_t{1} << 20;
   void unmap() {
     if (map_) ::munmap(map_, map_len_);
     map_ = nullptr;
   }
-  Buffer owned_;
+  TextBuffer owned_;
   void* map_ = nullptr;
   std::size_t map_len_ = 0;
   std::string_view view_;
@@ -685,11 +492,11 @@ class Loader {
     child.depth = ctx.depth + 1;
     child.origin =
         rec.tokens.size() == 3 ? parse_domain(rec.tokens[2], ctx.origin, ctx, rec.line, "$INCLUDE origin") : ctx.origin;
-    Buffer text;
+    TextBuffer text;
     try {
       text = read_include(resolved, ctx, rec.line);
-    } catch (const OpenError& e) {
-      fail(ctx, rec.line, "cannot open $INCLUDE file '" + resolved + "': " + errno_text(e.err));
+    } catch (const InputError& e) {
+      fail(ctx, rec.line, "cannot open $INCLUDE file '" + resolved + "': " + e.reason);
     }
     child.file = file_index(resolved);
     Scanner scanner(text.view(), child.name);
@@ -712,26 +519,20 @@ class Loader {
     return files_.include_root;
   }
 
-  // Opens an included file if it resolves below the include root and is a regular file (opened without blocking, so
-  // that a FIFO cannot hang the load), and reads it within the zone's budget. Refusals name the file, never its
-  // content.
-  Buffer read_include(const std::string& path, const Context& ctx, std::uint32_t line) {
+  // Opens an included file if it resolves below the include root and is a regular file (the shared reader opens
+  // without blocking, so that a FIFO cannot hang the load), and reads it within the zone's budget. Refusals name the
+  // file, never its content.
+  TextBuffer read_include(const std::string& path, const Context& ctx, std::uint32_t line) {
     const std::string& root = include_root();
     std::unique_ptr<char, decltype(&std::free)> real(::realpath(path.c_str(), nullptr), &std::free);
-    if (!real) throw OpenError{errno};
+    if (!real) throw InputError{errno_text(errno)};
     const std::string_view r(real.get());
     const bool inside = root == "/" || r == root ||
                         (r.size() > root.size() && r.substr(0, root.size()) == root && r[root.size()] == '/');
     if (!inside) {
       fail(ctx, line, "$INCLUDE file '" + path + "' is outside the include root '" + root + "' (see --include-root)");
     }
-    const int fd = ::open(real.get(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0) throw OpenError{errno};
-    FdCloser closer{fd};
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) throw OpenError{errno};
-    if (!S_ISREG(st.st_mode)) fail(ctx, line, "$INCLUDE file '" + path + "' is not a regular file");
-    return read_bounded(fd, path, files_.budget, static_cast<std::uint64_t>(st.st_size));
+    return read_within(core::InputFile(real.get(), core::InputKinds::regular), path, files_.budget);
   }
 
   const ldns_rdf* origin_rdf(std::string_view origin) {
@@ -1313,8 +1114,8 @@ Zone load_zone_file(const std::string& path, const LoadOptions& options) {
     budget.limit = options.max_input_bytes;
     try {
       input = std::make_unique<InputText>(path, budget);
-    } catch (const OpenError& e) {
-      throw Error(path + ": cannot open: " + errno_text(e.err));
+    } catch (const InputError& e) {
+      throw Error(path + ": cannot open: " + e.reason);
     }
     const std::string_view text = input->view();
     const bool transfer = is_dig_axfr(text);

@@ -13,6 +13,7 @@
 
 #include "core/error.hpp"
 #include "core/name.hpp"
+#include "input_support.hpp"
 #include "zone/loader.hpp"
 #include "zone/zone.hpp"
 
@@ -42,16 +43,7 @@ Zone load(const std::string& text, const std::string& origin = "") {
   return load_zone_text(text, "test.zone", with_origin(origin));
 }
 
-// The message of the zw::Error that `f` throws; fails the test when it does not throw one.
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  FAIL("no zw::Error thrown");
-  return {};
-}
+using test::error_of;
 
 std::string text_error(const std::string& text, const std::string& origin = "example.") {
   return error_of([&] { load(text, origin); });

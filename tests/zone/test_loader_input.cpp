@@ -17,6 +17,7 @@
 
 #include "core/error.hpp"
 #include "core/name.hpp"
+#include "input_support.hpp"
 #include "zone/loader.hpp"
 #include "zone/zone.hpp"
 
@@ -27,15 +28,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  FAIL("no zw::Error thrown");
-  return {};
-}
+using test::error_of;
 
 struct TempDir {
   fs::path path;
@@ -157,20 +150,7 @@ TEST_CASE("one bounded reader: gzip bombs and sparse files and binary data stop 
     // 1 MiB of records compressed once, the member repeated: 512 MiB of text from well under 1 MiB.
     std::string text = kHead;
     while (text.size() < (std::size_t{1} << 20)) text += "www 60 A 192.0.2.1\n";
-    uLongf len = compressBound(static_cast<uLong>(text.size())) + 64;
-    std::string member;
-    {
-      z_stream zs{};
-      REQUIRE(deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) == Z_OK);
-      member.resize(len);
-      zs.next_in = reinterpret_cast<Bytef*>(text.data());
-      zs.avail_in = static_cast<uInt>(text.size());
-      zs.next_out = reinterpret_cast<Bytef*>(member.data());
-      zs.avail_out = static_cast<uInt>(member.size());
-      REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
-      member.resize(zs.total_out);
-      deflateEnd(&zs);
-    }
+    const std::string member = test::gzip(text);
     std::string bomb;
     for (int i = 0; i < 512; ++i) bomb += member;
     const std::string path = dir.write("bomb.zone.gz", bomb);
