@@ -7,6 +7,10 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
+
+#include "checks/zone_run.hpp"
+#include "core/error.hpp"
 
 namespace fs = std::filesystem;
 
@@ -61,4 +65,24 @@ TEST_CASE("every signer zone names an existing DS file and its own origin and ti
     CHECK(header_value(e.path(), "zw-origin") == "example.");
     CHECK_FALSE(header_value(e.path(), "zw-now").empty());
   }
+}
+
+TEST_CASE("an NSEC3PARAM off the apex of an NSEC zone is reported at its own name", "[vectors][signers]") {
+  // RFC 5155 §4: only an NSEC3PARAM at the apex tells servers to answer with NSEC3. One elsewhere is meaningless
+  // data; it does not make the NSEC zone a mix of both denial methods.
+  const fs::path zone = kDir / "defect-ldns-nsec3param-off-apex.zone";
+  zw::checks::ZoneJob job;
+  job.files = {zone.string()};
+  job.origin = "example.";
+  job.ds_files = {(kDir / "bind-ldns-ed25519.ds").string()};
+  job.options.now = zw::core::parse_time(header_value(zone, "zw-now"), 0);
+  const zw::checks::ZoneJobResult r = zw::checks::run_zone_job(job);
+  std::vector<const zw::Finding*> found;
+  for (const zw::Finding& f : r.findings) {
+    if (f.code == zw::catalog::Code::NSEC3_PARAM_MISMATCH) found.push_back(&f);
+  }
+  REQUIRE(found.size() == 1);
+  CHECK(found[0]->owner == "np.example.");
+  CHECK(found[0]->type == "NSEC3PARAM");
+  CHECK(found[0]->line > 0);
 }
