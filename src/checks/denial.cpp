@@ -950,10 +950,9 @@ void check_zone(const ZoneContext& ctx, FindingSink& sink) {
     if (f.bits[n] & kHasNsec3) ++nsec3;
   }
   f.nsec3_names = nsec3;
-  bool param = false;
-  for (const zone::RRset& s : z.rrsets) {
-    param = param || (s.type == rrtype::NSEC3PARAM && z.kinds[s.name] != NodeKind::OutOfZone);
-  }
+  // RFC 5155 §4: only an NSEC3PARAM at the apex tells servers to answer with NSEC3; one at another name is
+  // meaningless data, reported at its own name (below for NSEC zones, by check_nsec3 for NSEC3 zones).
+  const bool param = z.find(f.apex, rrtype::NSEC3PARAM) != nullptr;
   if (nsec == 0 && nsec3 == 0) {
     // RFC 4035 §2.3: "Each owner name in the zone that has authoritative data or a delegation point NS RRset MUST
     // have an NSEC resource record" (or, RFC 5155 §7.1, an NSEC3 record).
@@ -978,6 +977,11 @@ void check_zone(const ZoneContext& ctx, FindingSink& sink) {
   if (use_nsec3) {
     check_nsec3(f, rep);
   } else {
+    for (const zone::RRset& s : z.rrsets) {
+      if (s.type == rrtype::NSEC3PARAM && s.name != f.apex && z.kinds[s.name] != NodeKind::OutOfZone) {
+        rep.rrset(Code::NSEC3_PARAM_MISMATCH, s, {{"reason", "NSEC3PARAM at a name other than the zone apex"}});
+      }
+    }
     check_nsec(f, rep);
   }
   check_ttls(f, rep);

@@ -113,9 +113,18 @@ void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
           for (const dnssec::SigInfo& o : a.sigs_of(static_cast<std::uint32_t>(s.rrset))) {
             other_accepts = other_accepts || sig_accepts(a, o, opt.now);
           }
+          // An algorithm with no published key at all, beside a signature that validates, is an algorithm
+          // rollover under way: RFC 6781 §4.1.4 adds the new algorithm's signatures to every RRset before its
+          // DNSKEYs are published, and removes the old algorithm's signatures only after its DNSKEYs are gone.
+          // Validators ignore such signatures (RFC 4035 §5.3.1, RFC 6840 §5.11): a notice.
+          bool algorithm_published = false;
+          for (const dnssec::KeyInfo& k : a.keys) {
+            algorithm_published = algorithm_published || k.key.algorithm == s.rrsig.algorithm;
+          }
+          const Severity severity =
+              !other_accepts ? Severity::Error : (algorithm_published ? Severity::Warning : Severity::Notice);
           rep.rrset(Code::RRSIG_NO_MATCHING_DNSKEY, covered,
-                    {{"keytag", tag_text(s.rrsig.key_tag)}, {"algorithm", alg_text(s.rrsig.algorithm)}},
-                    other_accepts ? Severity::Warning : Severity::Error);
+                    {{"keytag", tag_text(s.rrsig.key_tag)}, {"algorithm", alg_text(s.rrsig.algorithm)}}, severity);
         }
         break;
       }

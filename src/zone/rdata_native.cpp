@@ -1,5 +1,5 @@
 // rdata_native.cpp: SVCB/HTTPS (RFC 9460) and CAA (RFC 8659) from their presentation forms, as BIND, Knot and
-// dig print them.
+// dig print them; IPSECKEY (RFC 4025) with its public key split over lines as dnssec-signzone writes it.
 #include "zone/rdata_native.hpp"
 
 #include <arpa/inet.h>
@@ -20,6 +20,7 @@ namespace {
 constexpr std::uint16_t kSvcb = 64;
 constexpr std::uint16_t kHttps = 65;
 constexpr std::uint16_t kCaa = 257;
+constexpr std::uint16_t kIpseckey = 45;
 constexpr std::size_t kMaxRdata = 65535;
 
 // RFC 9460 §14.3.2 and the registrations after it (RFC 9461 dohpath, RFC 9540 ohttp,
@@ -432,15 +433,78 @@ void caa(std::span<const Token> t, std::string& out) {
   out += chars(t[2], "the value");
 }
 
+// ---- IPSECKEY ---------------------------------------------------------------------------------------------------
+
+// RFC 4025 §3.1: precedence, gateway type, algorithm, gateway ("." for type 0, IPv4, IPv6 or a domain name) and the
+// base64 public key, in which whitespace is allowed (ldns reads only an unbroken key). The key may be absent. The
+// gateway name keeps its case: IPSECKEY is not in RFC 4034 §6.2's list.
+void ipseckey(std::span<const Token> t, std::string_view origin, std::string& out) {
+  if (t.size() < 4)
+    throw Bad{"IPSECKEY is precedence, gateway type, algorithm, gateway and public key (RFC 4025 §3.1)"};
+  const char* fields[] = {"precedence", "gateway type", "algorithm"};
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto v = t[i].quoted ? std::nullopt : decimal(t[i].text, 0xff);
+    if (!v) throw Bad{std::string(fields[i]) + " " + shown(t[i].text) + " is not a number from 0 to 255"};
+    out.push_back(static_cast<char>(*v));
+  }
+  const std::uint8_t type = static_cast<std::uint8_t>(out[out.size() - 2]);
+  const Token& gw = t[3];
+  const std::string gateway(gw.text);
+  if (type == 0) {
+    if (gw.quoted || gateway != ".")
+      throw Bad{"gateway type 0 (no gateway) needs \".\" as gateway, not " + shown(gateway)};
+  } else if (type == 1 || type == 2) {
+    unsigned char addr[16];
+    if (gw.quoted || inet_pton(type == 1 ? AF_INET : AF_INET6, gateway.c_str(), addr) != 1) {
+      throw Bad{"gateway " + shown(gateway) + " is not an " + (type == 1 ? "IPv4" : "IPv6") + " address"};
+    }
+    out.append(reinterpret_cast<const char*>(addr), type == 1 ? 4 : 16);
+  } else if (type == 3) {
+    append_name(gw, origin, "gateway", out);
+  } else {
+    throw Bad{"gateway type " + std::to_string(type) + " is not 0, 1, 2 or 3 (RFC 4025 §2.3)"};
+  }
+  std::string key;
+  for (const Token& tok : t.subspan(4)) {
+    if (tok.quoted) throw Bad{"the public key cannot be a quoted string"};
+    key += tok.text;
+  }
+  if (!key.empty() && !append_base64(key, out)) throw Bad{"the public key is not base64 (RFC 4025 §2.6)"};
+}
+
+void check_ipseckey_wire(std::string_view w) {
+  if (w.size() < 3) throw Bad{"shorter than precedence, gateway type and algorithm"};
+  const auto type = static_cast<unsigned char>(w[1]);
+  std::size_t pos = 3;
+  if (type == 1 || type == 2) {
+    pos += type == 1 ? 4 : 16;
+    if (pos > w.size()) throw Bad{"the RDATA ends inside the gateway address"};
+  } else if (type == 3) {
+    while (true) {
+      if (pos >= w.size()) throw Bad{"the RDATA ends inside the gateway name"};
+      const std::size_t len = static_cast<unsigned char>(w[pos]);
+      if (len > 63) throw Bad{"the gateway name is compressed or has a bad label length"};
+      pos += 1 + len;
+      if (pos - 3 > core::kMaxNameLength) throw Bad{"the gateway name is longer than 255 octets"};
+      if (len == 0) break;
+    }
+    if (pos > w.size()) throw Bad{"the RDATA ends inside the gateway name"};
+  } else if (type != 0) {
+    throw Bad{"gateway type " + std::to_string(type) + " is not 0, 1, 2 or 3 (RFC 4025 §2.3)"};
+  }
+}
+
 }  // namespace
 
 bool has_native_parser(std::uint16_t type) {
-  return type == kSvcb || type == kHttps || type == kCaa;
+  return type == kSvcb || type == kHttps || type == kCaa || type == kIpseckey;
 }
 
 std::string check_native_wire(std::uint16_t type, std::string_view wire) {
   try {
-    if (type == kCaa) {
+    if (type == kIpseckey) {
+      check_ipseckey_wire(wire);
+    } else if (type == kCaa) {
       if (wire.size() < 2) throw Bad{"shorter than flags and tag length"};
       const std::size_t len = static_cast<unsigned char>(wire[1]);
       if (wire.size() - 2 < len || !alnum_tag(wire.substr(2, len))) {
@@ -458,7 +522,9 @@ std::string check_native_wire(std::uint16_t type, std::string_view wire) {
 std::string native_rdata(std::uint16_t type, std::span<const Token> tokens, std::string_view origin, std::string& out) {
   const std::size_t size = out.size();
   try {
-    if (type == kCaa) {
+    if (type == kIpseckey) {
+      ipseckey(tokens, origin, out);
+    } else if (type == kCaa) {
       caa(tokens, out);
     } else {
       svcb(tokens, origin, out);

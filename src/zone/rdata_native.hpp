@@ -10,7 +10,7 @@
 
 namespace zw::zone {
 
-/// True for the types read by native_rdata instead of ldns: SVCB (64), HTTPS (65) and CAA (257).
+/// True for the types read by native_rdata instead of ldns: SVCB (64), HTTPS (65), CAA (257) and IPSECKEY (45).
 bool has_native_parser(std::uint16_t type);
 
 /// Appends the canonical wire RDATA of a record of `type` (one for which has_native_parser is true) written as
@@ -26,13 +26,17 @@ bool has_native_parser(std::uint16_t type);
 ///
 /// CAA follows RFC 8659 §4.1.1: flags 0..255, a tag of ASCII letters and digits, and a value that is one
 /// character-string, quoted or not.
+///
+/// IPSECKEY follows RFC 4025 §3.1: precedence, gateway type (0 with gateway ".", 1 IPv4, 2 IPv6, 3 a name kept in
+/// its case), algorithm, and a base64 public key that may be split by whitespace or absent.
 std::string native_rdata(std::uint16_t type, std::span<const Token> tokens, std::string_view origin, std::string& out);
 
 /// Checks RDATA given in RFC 3597 generic form (`\\# len hex`) for a type for which has_native_parser is true:
 /// RFC 3597 §5 requires it to be valid for the type. SVCB/HTTPS: an uncompressed TargetName and SvcParams in
 /// strictly increasing key order that fill the RDATA, each value in its key's format (RFC 9460 §2.2, §7, §8);
-/// CAA: flags, a tag of 1 or more ASCII letters and digits, the value (RFC 8659 §4.1). Returns an empty string
-/// when valid, otherwise the reason.
+/// CAA: flags, a tag of 1 or more ASCII letters and digits, the value (RFC 8659 §4.1); IPSECKEY: a gateway of
+/// type 0 to 3 that fits its type, an uncompressed name for type 3 (RFC 4025 §2). Returns an empty string when
+/// valid, otherwise the reason.
 std::string check_native_wire(std::uint16_t type, std::string_view wire);
 
 }  // namespace zw::zone

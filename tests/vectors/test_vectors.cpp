@@ -67,8 +67,9 @@ Vector read_header(const fs::path& p) {
 
 std::vector<fs::path> vector_files() {
   std::vector<fs::path> out;
-  // One-defect zones, and the zones that go with the key directories of test-vectors/keydirs/.
-  for (const char* folder : {"zone", "keydirs"}) {
+  // One-defect zones, the zones that go with the key directories of test-vectors/keydirs/, and the zones real
+  // signers wrote (test-vectors/signers/).
+  for (const char* folder : {"zone", "keydirs", "signers"}) {
     fs::path root = fs::path(ZW_SOURCE_DIR) / "test-vectors" / folder;
     if (!fs::exists(root)) continue;
     for (const auto& e : fs::recursive_directory_iterator(root)) {
