@@ -1,5 +1,7 @@
 // content.cpp: what a zone may hold at and below a name: a CNAME stands alone (RFC 1034 §3.6.2, RFC 2181 §10.1) and
-// nothing lives below a DNAME (RFC 6672 §2.4).
+// nothing lives below a DNAME (RFC 6672 §2.4); the records of an RRset share one TTL (RFC 2181 §5.2).
+#include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -37,6 +39,20 @@ void check_cname(const zone::Zone& z, std::uint32_t n, Reporter& rep) {
     rep.rrset(Code::CNAME_AND_OTHER_DATA, *cname, {{"detail", "multiple-cname"}, {"types", "CNAME"}});
 }
 
+/// RFC 2181 §5.2: "the TTLs of all RRs in an RRSet must be the same." (RRSIGs at one name cover different RRsets.)
+void check_ttls(const zone::Zone& z, Reporter& rep) {
+  for (const zone::RRset& s : z.rrsets) {
+    if (s.count < 2 || s.type == rrtype::RRSIG) continue;
+    std::uint32_t lo = UINT32_MAX;
+    std::uint32_t hi = 0;
+    for (const zone::Record& r : z.records_of(s)) {
+      lo = std::min(lo, r.ttl);
+      hi = std::max(hi, r.ttl);
+    }
+    if (lo != hi) rep.rrset(Code::RRSET_TTL_MISMATCH, s, {{"min", std::to_string(lo)}, {"max", std::to_string(hi)}});
+  }
+}
+
 /// The DNAME that occludes `n`: the one nearest the apex among its ancestors (a DNAME below it is occluded as well).
 std::optional<std::uint32_t> occluding_dname(const zone::Zone& z, std::uint32_t n) {
   const std::string_view name = z.names[n];
@@ -51,6 +67,7 @@ std::optional<std::uint32_t> occluding_dname(const zone::Zone& z, std::uint32_t 
 void check_zone(const ZoneContext& ctx, FindingSink& sink) {
   const zone::Zone& z = *ctx.zone;
   Reporter rep(ctx, sink);
+  check_ttls(z, rep);
   for (std::uint32_t n = 0; n < z.names.size(); ++n) {
     switch (z.kinds[n]) {
       case NodeKind::Apex:

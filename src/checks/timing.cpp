@@ -66,7 +66,9 @@ void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
                  {"validity", core::format_duration(validity)},
                  {"limit", core::format_duration(opt.max_validity)}});
     }
-    const std::uint32_t ttl = z.ttl_of(covered);
+    // RFC 2181 §5.2: a resolver treats every record of an RRset as having the lowest TTL among them (an RRset of mixed
+    // TTLs is RRSET_TTL_MISMATCH), so that is the TTL compared here.
+    const std::uint32_t ttl = z.min_ttl_of(covered);
     // RFC 4035 §5.3.3: validators cap the TTL at the Original TTL; a larger TTL means the zone changed after signing.
     if (ttl > s.rrsig.original_ttl) {
       rep.rrset(

@@ -192,6 +192,12 @@ std::uint32_t Zone::ttl_of(const RRset& s) const {
   return t;
 }
 
+std::uint32_t Zone::min_ttl_of(const RRset& s) const {
+  std::uint32_t t = UINT32_MAX;
+  for (const Record& r : records_of(s)) t = std::min(t, r.ttl);
+  return s.count == 0 ? 0 : t;
+}
+
 ZoneBuilder::ZoneBuilder(core::WireName origin) {
   set_origin(std::move(origin));
 }

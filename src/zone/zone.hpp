@@ -87,6 +87,8 @@ class Zone {
   std::string where(SourceRef s) const;
   /// Maximum TTL of an RRset's records.
   std::uint32_t ttl_of(const RRset& s) const;
+  /// The lowest TTL of the RRset's records: the one resolvers use for all of them (RFC 2181 §5.2).
+  std::uint32_t min_ttl_of(const RRset& s) const;
 };
 
 /// Collects records in any order, then sorts, deduplicates and classifies them. Input that is already in canonical
