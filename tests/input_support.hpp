@@ -32,6 +32,7 @@ struct ScratchDir {
   }
   /// Writes `content` to the file `name` in the directory; returns its path.
   std::string write(const std::string& name, const std::string& content) const {
+    std::filesystem::create_directories((path / name).parent_path());
     std::ofstream(path / name, std::ios::binary) << content;
     return (path / name).string();
   }

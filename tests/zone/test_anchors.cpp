@@ -15,6 +15,7 @@
 #include "checks/zone_run.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
+#include "input_support.hpp"
 #include "zone/anchors.hpp"
 
 using namespace zw;
@@ -31,26 +32,7 @@ const std::string kKskKey =
     "QUh6diZNEuB0kWM1+L9El7bSFUoHg60UU6t7QyAqs8Pgj9U13NzXxQDM9iT1bLO6Gz3c3w2p9hB4ewsQtAqoAGOGdivEWqen7cj91n6oc1fM66h9"
     "4N/XFyQkYzc=";
 
-/// A fresh temporary directory, removed at scope exit.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "zw-anchors-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream out(path / name, std::ios::binary);
-    out << text;
-    return (path / name).string();
-  }
-};
+using TempDir = zw::test::ScratchDir;
 
 checks::ZoneJob job_for(std::vector<std::string> zones, std::vector<std::string> ds, std::vector<std::string> anchors,
                         const std::string& origin = {}) {

@@ -20,6 +20,7 @@
 #include "core/name.hpp"
 #include "core/time.hpp"
 #include "dnssec/crypto.hpp"
+#include "input_support.hpp"
 #include "zone/keyfiles.hpp"
 #include "zone/loader.hpp"
 
@@ -80,21 +81,7 @@ void write_text(const fs::path& p, const std::string& text) {
   out << text;
 }
 
-/// A fresh temporary directory, removed at scope exit.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "zw-keyfiles-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-};
+using TempDir = zw::test::ScratchDir;
 
 /// Every entry of a directory of matching pairs: the derived public half equals the .key file, the name's tag is
 /// the key's tag.

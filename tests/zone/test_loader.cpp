@@ -66,27 +66,7 @@ std::string bytes(std::initializer_list<int> b) {
   return s;
 }
 
-// A unique scratch directory under the system temp directory, removed afterwards.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::random_device rd;
-    path = fs::temp_directory_path() / ("zw-loader-test-" + std::to_string(rd()) + "-" + std::to_string(rd()));
-    fs::create_directories(path);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string write(const std::string& name, const std::string& content) const {
-    fs::path p = path / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << content;
-    return p.string();
-  }
-};
+using TempDir = zw::test::ScratchDir;
 
 const std::string kSoa = "@ 3600 IN SOA ns1 hostmaster 2024010101 7200 3600 1209600 300\n";
 
