@@ -210,9 +210,11 @@ Action add_zone_command(CLI::App& app) {
   sub->add_option("-o,--origin", args->origin, "Zone origin (default: $ORIGIN or the SOA owner)");
   // A repeatable option takes exactly one value per occurrence, so that the files after it stay zone files.
   auto repeatable = [](CLI::Option* o) { o->allow_extra_args(false); };
-  repeatable(sub->add_option("--ds", args->ds, "File with the parent's DS records (owner = zone); repeatable"));
-  repeatable(sub->add_option("-k,--trust-anchor", args->anchors,
-                             "Trust anchor: DS/DNSKEY records or IANA root-anchors.xml; repeatable"));
+  repeatable(sub->add_option("--ds", args->ds,
+                             "The parent's DS records (master format, or dig +short DS with -o); repeatable"));
+  repeatable(sub->add_option(
+      "-k,--trust-anchor", args->anchors,
+      "Trust anchor: DS/DNSKEY records, IANA root-anchors.xml or BIND trust-anchors (bind.keys); repeatable"));
   sub->add_option(
       "--now", args->now,
       "Validation time: epoch, YYYYMMDD[HHMMSS], RFC 3339, now±DUR, +N/-N seconds or +ND/-NH... (default: now)");

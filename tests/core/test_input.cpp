@@ -101,7 +101,7 @@ TEST_CASE("gzip data is decompressed as a stream, within the limit", "[input][gz
   }
 }
 
-TEST_CASE("pipes are read as streams; a FIFO without a writer is refused at once", "[input][fifo]") {
+TEST_CASE("pipes are read as streams, and a FIFO without a writer is refused at once", "[input][fifo]") {
   test::ScratchDir dir;
   SECTION("a pipe whose writer is slow is waited for, within the limit") {
     int fds[2];

@@ -117,7 +117,7 @@ TEST_CASE("a DS set given with --ds overrides the parent's DS RRset", "[anchors]
   CHECK_FALSE(has(r, catalog::Code::DS_NO_MATCHING_DNSKEY, "secure.example."));
 }
 
-TEST_CASE("an anchor for the parent serves the child through the parent; a bogus parent makes the child bogus",
+TEST_CASE("an anchor for the parent serves the child through the parent, and a bogus parent makes the child bogus",
           "[anchors][parent]") {
   TempFile good(kParentKskDs);
   checks::ZoneJob job = pair("parent-child-clean");

@@ -50,7 +50,7 @@ TEST_CASE("a key history that is a sparse 2 GB file or a device is refused witho
   CHECK(test::seconds_since(start) < 1);
 }
 
-TEST_CASE("a FIFO as key history is refused, not waited for; in a key directory it is no key file",
+TEST_CASE("a FIFO as key history is refused, not waited for, and in a key directory it is no key file",
           "[keyfiles][input]") {
   test::ScratchDir dir;
   const std::string fifo = (dir.path / "history").string();
