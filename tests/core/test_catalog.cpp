@@ -124,6 +124,25 @@ TEST_CASE("the committed zonewarden-checks(7) is generated from the catalogue", 
   CHECK(ss.str() == report::catalog_man_page());
 }
 
+TEST_CASE("every placeholder of every template names a declared param", "[catalog]") {
+  // Reads "{...}" exactly as render_message() does: every brace pair is a placeholder, "{name}" or "{name:noun}",
+  // so a misspelt or undeclared name (which would render as empty text) fails here.
+  for (const catalog::Entry& e : catalog::all()) {
+    INFO(e.name << ": " << e.message);
+    auto params = catalog::param_names(e);
+    std::set<std::string_view> declared(params.begin(), params.end());
+    std::string_view tmpl = e.message;
+    for (auto open = tmpl.find('{'); open != std::string_view::npos; open = tmpl.find('{', open + 1)) {
+      auto close = tmpl.find('}', open);
+      REQUIRE(close != std::string_view::npos);
+      std::string_view key = tmpl.substr(open + 1, close - open - 1);
+      key = key.substr(0, key.find(':'));
+      INFO("placeholder {" << key << "}");
+      CHECK(declared.count(key) == 1);
+    }
+  }
+}
+
 TEST_CASE("every code appears in zonewarden-checks(7), under its area's section", "[catalog][man]") {
   std::string page = report::catalog_man_page();
   for (const catalog::Entry& e : catalog::all()) {
