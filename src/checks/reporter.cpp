@@ -1,10 +1,12 @@
-// reporter.cpp: turns check decisions into findings with zone, owner, type and source filled in.
+// reporter.cpp: turns check decisions into findings with zone, owner, type and source filled in. A finding whose
+// parameter names differ from its catalogue row's is a bug in a check: the reporter throws std::logic_error.
 #include "checks/check.hpp"
 
 namespace zw::checks {
 
 void Reporter::emit(catalog::Code code, std::string owner, std::string type, zone::SourceRef src, bool has_src,
                     Params params, std::optional<Severity> severity) {
+  catalog::require_params(code, params);
   Finding f;
   f.code = code;
   f.severity = severity.value_or(catalog::entry(code).severity);
@@ -40,6 +42,7 @@ void Reporter::name(catalog::Code code, std::uint32_t name, std::uint16_t type, 
 
 void Reporter::external(catalog::Code code, const ExternalRecord& rec, std::string type, Params params,
                         std::optional<Severity> severity) {
+  catalog::require_params(code, params);
   Finding f;
   f.code = code;
   f.severity = severity.value_or(catalog::entry(code).severity);

@@ -223,6 +223,7 @@ void write_catalog_json(std::ostream& out) {
     nlohmann::ordered_json j;
     j["code"] = std::string(e.name);
     j["area"] = std::string(e.area);
+    j["mode"] = std::string(catalog::mode_name(e.mode));
     j["severity"] = std::string(severity_name(e.severity));
     j["ede"] = e.ede >= 0 ? nlohmann::ordered_json(e.ede) : nlohmann::ordered_json(nullptr);
     j["reference"] = std::string(e.reference);

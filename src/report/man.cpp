@@ -24,16 +24,14 @@ std::string roff(std::string_view s) {
   return out;
 }
 
-const char* area_title(std::string_view area) {
-  if (area == "outcome") return "OUTCOME";
-  if (area == "timing") return "SIGNATURE TIMING";
-  if (area == "signature") return "SIGNATURES AND KEYS";
-  if (area == "chain") return "CHAIN OF TRUST, DS, CDS";
-  if (area == "algorithm") return "ALGORITHMS AND KEY MATERIAL";
-  if (area == "denial") return "AUTHENTICATED DENIAL";
-  if (area == "rollover") return "ROLLOVERS AND TIMING";
-  if (area == "delegation") return "DELEGATION AND INFRASTRUCTURE";
-  return "OTHER";
+/// "zone file", "live" or "zone file and live": where a code can be reported.
+const char* mode_text(catalog::Mode m) {
+  switch (m) {
+    case catalog::Mode::Zone: return "zone file";
+    case catalog::Mode::Live: return "live";
+    case catalog::Mode::Both: return "zone file and live";
+  }
+  return "unknown";
 }
 
 }  // namespace
@@ -55,25 +53,26 @@ std::string catalog_man_page() {
          ".PP\nSeverities: \\fBcritical\\fR \\(em the zone cannot be resolved or validated at all; "
          "\\fBerror\\fR \\(em breaks resolution or validation for some names, servers or resolvers, or violates a "
          "MUST; \\fBwarning\\fR \\(em breaks under plausible conditions or soon; \\fBnotice\\fR \\(em an operator "
-         "should know; \\fBinfo\\fR.\n";
-  std::string_view area;
-  const char* order[] = {"outcome", "timing", "signature", "chain", "algorithm", "denial", "rollover", "delegation"};
-  for (const char* want : order) {
+         "should know; \\fBinfo\\fR.\n"
+         ".PP\nEach code also says where it can be reported: from a \\fBzone file\\fR (offline, by\n"
+         ".BR zonewarden\\-zone (1)),\nonly \\fBlive\\fR, from the answers of a zone's servers, or both.\n";
+  // One section per area of the catalogue that has rows, in the declared order (catalog::areas()); a row's area
+  // always has a section, because findings.def does not compile otherwise.
+  for (const catalog::Area& area : catalog::areas()) {
     bool header = false;
     for (const catalog::Entry& e : catalog::all()) {
-      if (e.area != want) continue;
+      if (e.area != area.name) continue;
       if (!header) {
-        out << ".SH " << area_title(want) << "\n";
+        out << ".SH " << area.title << "\n";
         header = true;
       }
       out << ".TP\n.B " << e.name << "\n";
-      out << fmt::format("({}; {})\n", severity_name(e.severity), roff(e.reference));
+      out << fmt::format("({}; {}; {})\n", severity_name(e.severity), mode_text(e.mode), roff(e.reference));
       out << ".br\n" << roff(e.message) << "\n";
       out << ".IP\n" << roff(e.rationale) << "\n";
       if (e.ede >= 0) out << fmt::format(".IP\nExtended DNS Error {}.\n", e.ede);
     }
   }
-  (void)area;
   out << ".SH SEE ALSO\n.BR zonewarden (1),\n.BR zonewarden-zone (1)\n";
   return out.str();
 }

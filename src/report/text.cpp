@@ -100,7 +100,8 @@ void write_text(std::ostream& out, const checks::ZoneJobResult& result, int exit
 }
 
 void write_explain(std::ostream& out, const catalog::Entry& e) {
-  out << fmt::format("{}  ({}, default severity {})\n", e.name, e.area, severity_name(e.severity));
+  out << fmt::format("{}  ({}, mode {}, default severity {})\n", e.name, e.area, catalog::mode_name(e.mode),
+                     severity_name(e.severity));
   out << fmt::format("  reference: {}\n", e.reference);
   if (e.ede >= 0) out << fmt::format("  extended DNS error: {}\n", e.ede);
   out << fmt::format("  message:   {}\n", e.message);
@@ -110,7 +111,8 @@ void write_explain(std::ostream& out, const catalog::Entry& e) {
 
 void write_catalog_text(std::ostream& out) {
   for (const catalog::Entry& e : catalog::all()) {
-    out << fmt::format("{:<32} {:<9} {:<10} {}\n", e.name, severity_name(e.severity), e.area, e.reference);
+    out << fmt::format("{:<32} {:<9} {:<10} {:<4} {}\n", e.name, severity_name(e.severity), e.area,
+                       catalog::mode_name(e.mode), e.reference);
   }
 }
 

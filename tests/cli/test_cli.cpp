@@ -112,11 +112,16 @@ TEST_CASE("explain and catalog", "[cli][catalog]") {
   Run e = run_zw("explain rrsig_expired");
   CHECK(e.status == 0);
   CHECK(e.out.find("RFC 4035") != std::string::npos);
+  CHECK(e.out.find("mode both") != std::string::npos);
   CHECK(run_zw("explain NOT_A_CODE").status == 3);
   Run c = run_zw("catalog --format json");
   CHECK(c.status == 0);
   auto j = nlohmann::json::parse(c.out);
   CHECK(j.size() > 80);
+  for (const auto& row : j) {
+    INFO(row["code"]);
+    CHECK((row["mode"] == "zone" || row["mode"] == "live" || row["mode"] == "both"));
+  }
   Run m = run_zw("catalog --format man");
   CHECK(m.out == slurp(fs::path(kSrc) / "man" / "zonewarden-checks.7"));
 }

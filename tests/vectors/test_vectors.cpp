@@ -3,6 +3,7 @@
 // Header lines (DESIGN.md §4):
 //   ; zw-vector: description            ; zw-origin: example.          ; zw-now: 2026-01-01T00:00:00Z
 //   ; zw-expect: CODE ...                (every listed code must be reported)
+//   ; zw-forbid: CODE ...                (no listed code may be reported, whatever its severity)
 //   ; zw-args: --ds FILE -k FILE --previous FILE --keys DIR --max-shrink PCT --min-validity DUR --max-validity DUR
 //              OTHER-ZONE-FILE ...
 // Every finding of severity warning or above must be listed in zw-expect.
@@ -24,6 +25,7 @@ struct Vector {
   std::string origin;
   std::string now;
   std::set<std::string> expect;
+  std::set<std::string> forbid;
   std::vector<std::string> args;
   bool has_expect = false;
 };
@@ -57,6 +59,9 @@ Vector read_header(const fs::path& p) {
     if (key == "zw-expect") {
       v.has_expect = true;
       while (words >> w) v.expect.insert(w);
+    }
+    if (key == "zw-forbid") {
+      while (words >> w) v.forbid.insert(w);
     }
     if (key == "zw-args") {
       while (words >> w) v.args.push_back(w);
@@ -140,6 +145,10 @@ TEST_CASE("every one-defect vector reports exactly its expected codes", "[vector
         INFO("vector " << p.filename().string() << " must report " << c);
         CHECK(reported.count(c) == 1);
       }
+      for (const std::string& c : v.forbid) {
+        INFO("vector " << p.filename().string() << " must not report " << c);
+        CHECK(reported.count(c) == 0);
+      }
       std::string extra;
       for (const auto& c : unexpected) extra += c + " ";
       INFO("vector " << p.filename().string() << " reported unexpected codes: " << extra);
@@ -148,11 +157,20 @@ TEST_CASE("every one-defect vector reports exactly its expected codes", "[vector
   }
 }
 
-TEST_CASE("every expected code of a vector exists in the catalogue", "[vectors]") {
+TEST_CASE("every expected or forbidden code of a vector exists in the catalogue", "[vectors]") {
+  std::size_t forbidding = 0;
   for (const fs::path& p : vector_files()) {
-    for (const std::string& c : read_header(p).expect) {
+    Vector v = read_header(p);
+    for (const std::string& c : v.expect) {
       INFO(p.filename().string() << ": " << c);
       CHECK(zw::catalog::find(c).has_value());
     }
+    for (const std::string& c : v.forbid) {
+      INFO(p.filename().string() << ": zw-forbid " << c);
+      CHECK(zw::catalog::find(c).has_value());
+      CHECK(v.expect.count(c) == 0);
+    }
+    forbidding += v.forbid.empty() ? 0 : 1;
   }
+  CHECK(forbidding >= 5);
 }
