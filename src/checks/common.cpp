@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "core/codec.hpp"
+
 namespace zw::checks {
 
 AlgClass algorithm_class(std::uint8_t alg) {
@@ -27,25 +29,6 @@ std::string alg_text(std::uint8_t alg) {
   return std::to_string(alg) + " (" + dnssec::algorithm_name(alg) + ")";
 }
 
-namespace {
-
-std::string base64(std::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    std::uint32_t v = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
-    if (i + 1 < bytes.size()) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
-    if (i + 2 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 2]);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += i + 1 < bytes.size() ? kAlphabet[(v >> 6) & 63] : '=';
-    out += i + 2 < bytes.size() ? kAlphabet[v & 63] : '=';
-  }
-  return out;
-}
-
-}  // namespace
-
 Reporter::Params keytag_collision_params(std::uint16_t shared, const dnssec::PublicKey& a, std::string source_a,
                                          const dnssec::PublicKey& b, std::string source_b) {
   // Whole groups of 3 octets (4 base64 characters), at least 6 octets, up to the first octet where the keys differ.
@@ -57,11 +40,11 @@ Reporter::Params keytag_collision_params(std::uint16_t shared, const dnssec::Pub
           {"algorithm", alg_text(a.algorithm)},
           {"tag_a", std::to_string(a.tag)},
           {"flags_a", std::to_string(a.flags)},
-          {"key_a", base64(ka.substr(0, std::min(octets, ka.size())))},
+          {"key_a", core::base64_encode(ka.substr(0, std::min(octets, ka.size())))},
           {"source_a", std::move(source_a)},
           {"tag_b", std::to_string(b.tag)},
           {"flags_b", std::to_string(b.flags)},
-          {"key_b", base64(kb.substr(0, std::min(octets, kb.size())))},
+          {"key_b", core::base64_encode(kb.substr(0, std::min(octets, kb.size())))},
           {"source_b", std::move(source_b)}};
 }
 

@@ -14,6 +14,9 @@
 #include <atomic>
 #include <cstring>
 
+#include "core/bytes.hpp"
+#include "core/codec.hpp"
+
 namespace zw::dnssec {
 namespace {
 
@@ -26,27 +29,14 @@ constexpr std::size_t kRrsigFixed = 18;
 unsigned u8(std::string_view s, std::size_t i) {
   return static_cast<unsigned char>(s[i]);
 }
-std::uint16_t get16(std::string_view s, std::size_t i) {
-  return static_cast<std::uint16_t>(u8(s, i) << 8 | u8(s, i + 1));
-}
-std::uint32_t get32(std::string_view s, std::size_t i) {
-  return static_cast<std::uint32_t>(u8(s, i)) << 24 | static_cast<std::uint32_t>(u8(s, i + 1)) << 16 |
-         static_cast<std::uint32_t>(u8(s, i + 2)) << 8 | static_cast<std::uint32_t>(u8(s, i + 3));
-}
+using core::be16;
+using core::be32;
 const unsigned char* ubytes(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
 
-/// Writes `v` big-endian at out[pos]; returns the position after it.
-std::size_t put16(char* out, std::size_t pos, std::uint16_t v) {
-  out[pos] = static_cast<char>(v >> 8);
-  out[pos + 1] = static_cast<char>(v & 0xff);
-  return pos + 2;
-}
-std::size_t put32(char* out, std::size_t pos, std::uint32_t v) {
-  pos = put16(out, pos, static_cast<std::uint16_t>(v >> 16));
-  return put16(out, pos, static_cast<std::uint16_t>(v & 0xffff));
-}
+using core::store_be16;
+using core::store_be32;
 
 bool is_rsa(std::uint8_t alg) {
   return alg == kAlgRsaSha1 || alg == kAlgRsaSha1Nsec3 || alg == kAlgRsaSha256 || alg == kAlgRsaSha512;
@@ -151,7 +141,7 @@ void parse_rsa(PublicKey& k) {
   std::size_t pos = 1;
   if (elen == 0) {
     if (key.size() < 3) return set_problem(k, KeyProblem::Encoding, "RSA exponent length truncated");
-    elen = get16(key, 1);
+    elen = be16(key, 1);
     pos = 3;
     if (elen == 0) return set_problem(k, KeyProblem::Encoding, "RSA exponent length is 0");
   }
@@ -249,13 +239,7 @@ int eddsa_point_decodes(std::string_view key, bool ed448) {
 bool eddsa_small_order(std::string_view key, bool ed448) {
   std::string y(key);
   y.back() = static_cast<char>(static_cast<unsigned char>(y.back()) & 0x7f);
-  auto from_hex = [](std::string_view hex) {
-    std::string out(hex.size() / 2, '\0');
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      out[i] = static_cast<char>(std::stoi(std::string(hex.substr(2 * i, 2)), nullptr, 16));
-    }
-    return out;
-  };
+  auto from_hex = [](std::string_view hex) { return core::hex_decode(hex).value(); };
   // Ed448: y = 1 (identity), y = p − 1 = 2^448 − 2^224 − 2 (order 2), y = 0 (x = ±1, order 4).
   // Ed25519: y = 1 (identity), y = p − 1 (order 2), y = 0 (order 4), and the two y values of the points of order 8.
   static const std::array<std::string, 3> kEd448 = {
@@ -329,7 +313,7 @@ const std::vector<std::uint32_t>& odd_small_primes() {
 std::uint16_t key_tag(std::string_view rdata) {
   if (rdata.size() >= 4 && u8(rdata, 3) == kAlgRsaMd5) {
     // RFC 4034 B.1: the most significant 16 bits of the least significant 24 bits of the modulus.
-    return rdata.size() > 4 ? get16(rdata, rdata.size() - 3) : 0;
+    return rdata.size() > 4 ? be16(rdata, rdata.size() - 3) : 0;
   }
   std::uint32_t ac = 0;
   for (std::size_t i = 0; i < rdata.size(); ++i) ac += (i & 1) ? u8(rdata, i) : u8(rdata, i) << 8;
@@ -349,7 +333,7 @@ PublicKey parse_dnskey(std::string_view rdata) {
   std::string toggled(rdata);
   toggled[1] = static_cast<char>(u8(toggled, 1) ^ kFlagRevoke);
   k.revoked_tag = key_tag(toggled);
-  k.flags = get16(rdata, 0);
+  k.flags = be16(rdata, 0);
   k.protocol = static_cast<std::uint8_t>(u8(rdata, 2));
   k.algorithm = static_cast<std::uint8_t>(u8(rdata, 3));
   k.public_key.assign(rdata.substr(4));
@@ -401,13 +385,13 @@ std::string algorithm_name(std::uint8_t algorithm) {
 std::optional<Rrsig> parse_rrsig(std::string_view rdata) {
   if (rdata.size() < kRrsigFixed + 1) return std::nullopt;
   Rrsig s;
-  s.type_covered = get16(rdata, 0);
+  s.type_covered = be16(rdata, 0);
   s.algorithm = static_cast<std::uint8_t>(u8(rdata, 2));
   s.labels = static_cast<std::uint8_t>(u8(rdata, 3));
-  s.original_ttl = get32(rdata, 4);
-  s.expiration = get32(rdata, 8);
-  s.inception = get32(rdata, 12);
-  s.key_tag = get16(rdata, 16);
+  s.original_ttl = be32(rdata, 4);
+  s.expiration = be32(rdata, 8);
+  s.inception = be32(rdata, 12);
+  s.key_tag = be16(rdata, 16);
   std::size_t pos = kRrsigFixed;
   if (!core::read_wire_name(rdata, pos, s.signer)) return std::nullopt;
   core::name_to_lower(s.signer);
@@ -433,9 +417,9 @@ std::string signed_data(const Rrsig& sig, std::string_view owner, std::uint16_t 
   }
   std::memcpy(rr_prefix.data() + prefix_len, suffix.data(), suffix.size());
   prefix_len += suffix.size();
-  prefix_len = put16(rr_prefix.data(), prefix_len, type);
-  prefix_len = put16(rr_prefix.data(), prefix_len, rclass);
-  prefix_len = put32(rr_prefix.data(), prefix_len, sig.original_ttl);
+  prefix_len = store_be16(rr_prefix.data(), prefix_len, type);
+  prefix_len = store_be16(rr_prefix.data(), prefix_len, rclass);
+  prefix_len = store_be32(rr_prefix.data(), prefix_len, sig.original_ttl);
 
   // RFC 4034 §6.3: canonical RDATA order, exact duplicates removed. Skipped when already strictly ascending.
   std::vector<std::string_view> sorted;
@@ -450,13 +434,13 @@ std::string signed_data(const Rrsig& sig, std::string_view owner, std::uint16_t 
 
   // The 18 fixed octets, exactly as in the RRSIG RDATA, then the signer in canonical (lower) case.
   std::array<char, kRrsigFixed> fixed{};
-  std::size_t n = put16(fixed.data(), 0, sig.type_covered);
+  std::size_t n = store_be16(fixed.data(), 0, sig.type_covered);
   fixed[n++] = static_cast<char>(sig.algorithm);
   fixed[n++] = static_cast<char>(sig.labels);
-  n = put32(fixed.data(), n, sig.original_ttl);
-  n = put32(fixed.data(), n, sig.expiration);
-  n = put32(fixed.data(), n, sig.inception);
-  put16(fixed.data(), n, sig.key_tag);
+  n = store_be32(fixed.data(), n, sig.original_ttl);
+  n = store_be32(fixed.data(), n, sig.expiration);
+  n = store_be32(fixed.data(), n, sig.inception);
+  store_be16(fixed.data(), n, sig.key_tag);
 
   std::size_t total = kRrsigFixed + sig.signer.size();
   for (std::string_view rd : *list) total += prefix_len + 2 + rd.size();
@@ -466,7 +450,7 @@ std::string signed_data(const Rrsig& sig, std::string_view owner, std::uint16_t 
   out.append(sig.signer);
   for (std::string_view rd : *list) {
     std::array<char, 2> rdlength{};
-    put16(rdlength.data(), 0, static_cast<std::uint16_t>(rd.size()));
+    store_be16(rdlength.data(), 0, static_cast<std::uint16_t>(rd.size()));
     out.append(rr_prefix.data(), prefix_len);
     out.append(rdlength.data(), rdlength.size());
     out.append(rd);
@@ -729,7 +713,7 @@ std::size_t ds_digest_length(std::uint8_t digest_type) {
 std::optional<DsRecord> parse_ds(std::string_view rdata) {
   if (rdata.size() < 5) return std::nullopt;
   DsRecord ds;
-  ds.key_tag = get16(rdata, 0);
+  ds.key_tag = be16(rdata, 0);
   ds.algorithm = static_cast<std::uint8_t>(u8(rdata, 2));
   ds.digest_type = static_cast<std::uint8_t>(u8(rdata, 3));
   ds.digest.assign(rdata.substr(4));
@@ -762,17 +746,6 @@ std::optional<RsaFacts> rsa_facts(const PublicKey& key) {
   }
   clear_openssl_errors();
   return f;
-}
-
-std::string to_hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.resize(bytes.size() * 2);
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    out[2 * i] = kDigits[u8(bytes, i) >> 4];
-    out[2 * i + 1] = kDigits[u8(bytes, i) & 0xf];
-  }
-  return out;
 }
 
 }  // namespace zw::dnssec

@@ -123,7 +123,4 @@ struct RsaFacts {
 /// RSA facts, or empty for non-RSA keys and keys whose encoding could not be read.
 std::optional<RsaFacts> rsa_facts(const PublicKey& key);
 
-/// Lower-case hex.
-std::string to_hex(std::string_view bytes);
-
 }  // namespace zw::dnssec

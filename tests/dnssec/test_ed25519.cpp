@@ -11,11 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "core/codec.hpp"
 #include "core/handles.hpp"
 #include "dnssec/crypto.hpp"
 #include "dnssec/rr_file.hpp"
 
 using namespace zw::dnssec;
+using zw::core::hex_encode;
 using namespace std::string_literals;
 
 namespace {
@@ -302,7 +304,7 @@ TEST_CASE("Ed448: the identity and the points of order 2 and 4 are refused", "[c
       zeros + "\x80"s,
   };
   for (const std::string& pk : small_order) {
-    INFO(to_hex(pk));
+    INFO(hex_encode(pk));
     const PublicKey key = ed448_key(pk);
     CHECK(key.problem == KeyProblem::SmallOrder);
     CHECK_FALSE(key.pkey);

@@ -7,10 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "core/codec.hpp"
 #include "core/name.hpp"
 #include "dnssec/nsec3.hpp"
 
 using namespace zw::dnssec;
+using zw::core::base32hex_decode;
+using zw::core::base32hex_encode;
 using namespace std::string_literals;
 
 namespace {
