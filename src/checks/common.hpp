@@ -6,6 +6,7 @@
 
 #include "checks/check.hpp"
 #include "core/time.hpp"
+#include "dnssec/algorithms.hpp"
 #include "dnssec/analysis.hpp"
 
 namespace zw::checks {
@@ -31,9 +32,11 @@ inline bool sig_accepts(const dnssec::ZoneAnalysis& a, const dnssec::SigInfo& si
          key_usable(a.keys[static_cast<std::size_t>(sig.key)].key) && sig_current(sig.rrsig, now);
 }
 
-/// RFC 8624 algorithm classes.
-enum class AlgClass : std::uint8_t { Recommended, Deprecated, Prohibited, Unknown };
-AlgClass algorithm_class(std::uint8_t alg);
+/// RFC 8624 algorithm classes (the algorithm table's signing status).
+using AlgClass = dnssec::AlgStatus;
+inline AlgClass algorithm_class(std::uint8_t alg) {
+  return dnssec::algorithm_facts(alg).status;
+}
 
 /// "8 (RSASHA256)".
 std::string alg_text(std::uint8_t alg);

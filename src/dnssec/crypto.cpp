@@ -38,15 +38,12 @@ const unsigned char* ubytes(std::string_view s) {
 using core::store_be16;
 using core::store_be32;
 
+/// The RSA algorithms this build verifies (not RSAMD5).
 bool is_rsa(std::uint8_t alg) {
-  return alg == kAlgRsaSha1 || alg == kAlgRsaSha1Nsec3 || alg == kAlgRsaSha256 || alg == kAlgRsaSha512;
+  return is_rsa_algorithm(alg) && algorithm_supported(alg);
 }
 
 }  // namespace
-
-bool is_rsa_algorithm(std::uint8_t algorithm) {
-  return algorithm == 1 || is_rsa(algorithm);
-}
 
 /// The public half of an RSA key as the Montgomery path needs it: n, its Montgomery context (read-only once set, so
 /// threads share it, as OpenSSL's own RSA code shares its cached one) and the exponent as a machine word.
@@ -259,7 +256,7 @@ bool eddsa_small_order(std::string_view key, bool ed448) {
 }
 
 void parse_eddsa(PublicKey& k, bool ed448) {
-  const std::size_t want = ed448 ? 57 : 32;
+  const std::size_t want = algorithm_facts(k.algorithm).key_octets;
   k.bits = ed448 ? 456 : 256;
   const char* name = ed448 ? "Ed448" : "Ed25519";
   if (k.public_key.size() != want) {
@@ -342,8 +339,8 @@ PublicKey parse_dnskey(std::string_view rdata) {
     case kAlgRsaSha1Nsec3:
     case kAlgRsaSha256:
     case kAlgRsaSha512: parse_rsa(k); break;
-    case kAlgEcdsaP256: parse_ecdsa(k, "P-256", 32); break;
-    case kAlgEcdsaP384: parse_ecdsa(k, "P-384", 48); break;
+    case kAlgEcdsaP256: parse_ecdsa(k, "P-256", algorithm_facts(k.algorithm).key_octets / 2); break;
+    case kAlgEcdsaP384: parse_ecdsa(k, "P-384", algorithm_facts(k.algorithm).key_octets / 2); break;
     case kAlgEd25519: parse_eddsa(k, false); break;
     case kAlgEd448: parse_eddsa(k, true); break;
     default:
@@ -353,33 +350,6 @@ PublicKey parse_dnskey(std::string_view rdata) {
   }
   clear_openssl_errors();
   return k;
-}
-
-bool algorithm_supported(std::uint8_t algorithm) {
-  return is_rsa(algorithm) || algorithm == kAlgEcdsaP256 || algorithm == kAlgEcdsaP384 || algorithm == kAlgEd25519 ||
-         algorithm == kAlgEd448;
-}
-
-std::string algorithm_name(std::uint8_t algorithm) {
-  switch (algorithm) {
-    case 1: return "RSAMD5";
-    case 2: return "DH";
-    case 3: return "DSA";
-    case 5: return "RSASHA1";
-    case 6: return "DSA-NSEC3-SHA1";
-    case 7: return "RSASHA1-NSEC3-SHA1";
-    case 8: return "RSASHA256";
-    case 10: return "RSASHA512";
-    case 12: return "ECC-GOST";
-    case 13: return "ECDSAP256SHA256";
-    case 14: return "ECDSAP384SHA384";
-    case 15: return "ED25519";
-    case 16: return "ED448";
-    case 252: return "INDIRECT";
-    case 253: return "PRIVATEDNS";
-    case 254: return "PRIVATEOID";
-    default: return "ALG" + std::to_string(algorithm);
-  }
 }
 
 std::optional<Rrsig> parse_rrsig(std::string_view rdata) {
@@ -640,7 +610,7 @@ VerifyResult verify(const PublicKey& key, std::string_view data, std::string_vie
     }
     case kAlgEcdsaP256:
     case kAlgEcdsaP384: {
-      const std::size_t half = key.algorithm == kAlgEcdsaP256 ? 32 : 48;
+      const std::size_t half = algorithm_facts(key.algorithm).signature_octets / 2;
       const EVP_MD* md = key.algorithm == kAlgEcdsaP256 ? dg.sha256.get() : dg.sha384.get();
       if (signature.size() != 2 * half) return VerifyResult::Malformed;
       if (md == nullptr) return VerifyResult::Unsupported;
@@ -656,7 +626,7 @@ VerifyResult verify(const PublicKey& key, std::string_view data, std::string_vie
     }
     case kAlgEd25519: return verify_ed25519(key, data, signature);
     case kAlgEd448: {
-      if (signature.size() != 114) return VerifyResult::Malformed;
+      if (signature.size() != algorithm_facts(kAlgEd448).signature_octets) return VerifyResult::Malformed;
       core::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
       if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.pkey.get()) != 1) {
         clear_openssl_errors();

@@ -158,17 +158,16 @@ void add_problem(InventoryKey& k, const std::string& text) {
 
 enum class KeyType : std::uint8_t { Rsa, P256, P384, Ed25519, Ed448, Other };
 
-bool is_rsa_alg(std::uint8_t a) {
-  return a == 1 || a == 5 || a == 7 || a == 8 || a == 10;
-}
+using dnssec::KeyFamily;
 
 bool alg_fits(std::uint8_t alg, KeyType t) {
+  const KeyFamily f = dnssec::algorithm_facts(alg).family;
   switch (t) {
-    case KeyType::Rsa: return is_rsa_alg(alg);
-    case KeyType::P256: return alg == 13;
-    case KeyType::P384: return alg == 14;
-    case KeyType::Ed25519: return alg == 15;
-    case KeyType::Ed448: return alg == 16;
+    case KeyType::Rsa: return f == KeyFamily::Rsa;
+    case KeyType::P256: return f == KeyFamily::EcdsaP256;
+    case KeyType::P384: return f == KeyFamily::EcdsaP384;
+    case KeyType::Ed25519: return f == KeyFamily::Ed25519;
+    case KeyType::Ed448: return f == KeyFamily::Ed448;
     case KeyType::Other: return false;
   }
   return false;
@@ -478,7 +477,7 @@ PrivateKey read_bind_private(const std::string& path) {
     k.unsupported = "the private key is held in a hardware token" + (label ? " (Label: " + label->first + ")" : "");
     return k;
   }
-  if (is_rsa_alg(k.algorithm)) {
+  if (dnssec::is_rsa_algorithm(k.algorithm)) {
     // Refuse an oversized key before any arithmetic on it.
     if (const int bits = be_bits(field_bytes(path, pf, "Modulus")); bits > kMaxRsaBits) {
       k.unsupported = rsa_too_large(bits);
@@ -487,14 +486,16 @@ PrivateKey read_bind_private(const std::string& path) {
     k.pkey = rsa_from_fields(path, pf);
     k.type = KeyType::Rsa;
     k.inconsistent = pf.get("Prime1") && !rsa_consistent(k.pkey.get());
-  } else if (k.algorithm == 13 || k.algorithm == 14) {
+  } else if (const KeyFamily f = dnssec::algorithm_facts(k.algorithm).family;
+             f == KeyFamily::EcdsaP256 || f == KeyFamily::EcdsaP384) {
     std::string scalar = field_bytes(path, pf, "PrivateKey");
-    k.pkey = ecdsa_from_scalar(path, pf.get("PrivateKey")->second, scalar, k.algorithm == 14);
-    k.type = k.algorithm == 14 ? KeyType::P384 : KeyType::P256;
-  } else if (k.algorithm == 15 || k.algorithm == 16) {
+    const bool p384 = f == KeyFamily::EcdsaP384;
+    k.pkey = ecdsa_from_scalar(path, pf.get("PrivateKey")->second, scalar, p384);
+    k.type = p384 ? KeyType::P384 : KeyType::P256;
+  } else if (f == KeyFamily::Ed25519 || f == KeyFamily::Ed448) {
     std::string raw = field_bytes(path, pf, "PrivateKey");
-    const bool ed448 = k.algorithm == 16;
-    const std::size_t want = ed448 ? 57 : 32;
+    const bool ed448 = f == KeyFamily::Ed448;
+    const std::size_t want = dnssec::algorithm_facts(k.algorithm).key_octets;  // RFC 8080 §3: as long as the public key
     if (raw.size() != want) {
       throw Error(where(path, pf.get("PrivateKey")->second) + ": PrivateKey is " + std::to_string(raw.size()) +
                   " octets, expected " + std::to_string(want));
