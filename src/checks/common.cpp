@@ -11,6 +11,18 @@ std::string alg_text(std::uint8_t alg) {
   return std::to_string(alg) + " (" + dnssec::algorithm_name(alg) + ")";
 }
 
+bool tags_collide(const dnssec::PublicKey& x, const dnssec::PublicKey& y, std::uint16_t& shared) {
+  if (x.tag == y.tag) {
+    shared = x.tag;
+    return true;
+  }
+  if (x.revoked_tag == y.tag || x.tag == y.revoked_tag) {
+    shared = x.revoked_tag == y.tag ? y.tag : x.tag;
+    return true;
+  }
+  return false;
+}
+
 Reporter::Params keytag_collision_params(std::uint16_t shared, const dnssec::PublicKey& a, std::string source_a,
                                          const dnssec::PublicKey& b, std::string source_b) {
   // Whole groups of 3 octets (4 base64 characters), at least 6 octets, up to the first octet where the keys differ.

@@ -41,6 +41,10 @@ inline AlgClass algorithm_class(std::uint8_t alg) {
 /// "8 (RSASHA256)".
 std::string alg_text(std::uint8_t alg);
 
+/// True when two keys share a tag, also with the REVOKE bit toggled on one of them (RFC 5011 §7: "... the key tag
+/// of the revoked key MUST NOT collide with other keys' tags"); `shared` is the tag they have in common.
+bool tags_collide(const dnssec::PublicKey& x, const dnssec::PublicKey& y, std::uint16_t& shared);
+
 /// KEYTAG_COLLISION params for two keys of one algorithm whose tags collide on `shared` (as published, or once one
 /// of them is revoked, RFC 5011 §7): the shared tag, the algorithm and, for each key, its tag, flags, the first
 /// octets of its public key in base64 (as many as tell the two apart) and where it was seen (`source`).
