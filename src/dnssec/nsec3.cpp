@@ -54,19 +54,33 @@ bool base32hex_decode_digest(std::string_view text, Nsec3Digest& out) {
   return core::base32hex_decode_to(text, out.data(), out.size());
 }
 
-std::optional<Nsec3Rdata> parse_nsec3(std::string_view rd) {
-  // RFC 5155 §3.2: Hash Alg (1) | Flags (1) | Iterations (2) | Salt Length (1) | Salt | Hash Length (1) |
-  // Next Hashed Owner Name | Type Bit Maps.
-  if (rd.size() < 5) return std::nullopt;
-  Nsec3Rdata r;
+namespace {
+
+/// The fields NSEC3 and NSEC3PARAM begin with (RFC 5155 §3.2, §4.2): Hash Alg (1) | Flags (1) | Iterations (2) |
+/// Salt Length (1) | Salt. Returns the offset after the salt, 0 when the RDATA is shorter.
+std::size_t parse_params(std::string_view rd, Nsec3ParamRdata& r) {
+  if (rd.size() < 5) return 0;
   r.algorithm = static_cast<std::uint8_t>(rd[0]);
   r.flags = static_cast<std::uint8_t>(rd[1]);
   r.iterations = core::be16(rd, 2);
-  std::size_t pos = 4;
-  std::size_t slen = static_cast<unsigned char>(rd[pos++]);
-  if (pos + slen + 1 > rd.size()) return std::nullopt;
-  r.salt = rd.substr(pos, slen);
-  pos += slen;
+  const std::size_t slen = static_cast<unsigned char>(rd[4]);
+  if (5 + slen > rd.size()) return 0;
+  r.salt = rd.substr(5, slen);
+  return 5 + slen;
+}
+
+}  // namespace
+
+std::optional<Nsec3Rdata> parse_nsec3(std::string_view rd) {
+  // RFC 5155 §3.2: the parameters, then Hash Length (1) | Next Hashed Owner Name | Type Bit Maps.
+  Nsec3ParamRdata p;
+  std::size_t pos = parse_params(rd, p);
+  if (pos == 0 || pos + 1 > rd.size()) return std::nullopt;
+  Nsec3Rdata r;
+  r.algorithm = p.algorithm;
+  r.flags = p.flags;
+  r.iterations = p.iterations;
+  r.salt = p.salt;
   std::size_t hlen = static_cast<unsigned char>(rd[pos++]);
   if (hlen == 0 || pos + hlen > rd.size()) return std::nullopt;
   r.next = rd.substr(pos, hlen);
@@ -76,14 +90,8 @@ std::optional<Nsec3Rdata> parse_nsec3(std::string_view rd) {
 }
 
 std::optional<Nsec3ParamRdata> parse_nsec3param(std::string_view rd) {
-  if (rd.size() < 5) return std::nullopt;
   Nsec3ParamRdata r;
-  r.algorithm = static_cast<std::uint8_t>(rd[0]);
-  r.flags = static_cast<std::uint8_t>(rd[1]);
-  r.iterations = core::be16(rd, 2);
-  std::size_t slen = static_cast<unsigned char>(rd[4]);
-  if (5 + slen != rd.size()) return std::nullopt;
-  r.salt = rd.substr(5, slen);
+  if (parse_params(rd, r) != rd.size() || rd.empty()) return std::nullopt;
   return r;
 }
 

@@ -23,11 +23,7 @@ using namespace std::string_literals;
 namespace {
 
 std::string from_hex(std::string_view hex) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  }
-  return out;
+  return zw::core::hex_decode(hex).value();
 }
 
 const unsigned char* ubytes(std::string_view s) {

@@ -31,11 +31,7 @@ zw::core::WireName wire(const std::string& text) {
 }
 
 std::string from_hex(std::string_view hex) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  }
-  return out;
+  return zw::core::hex_decode(hex).value();
 }
 
 std::string hash_text(const std::string& name, const std::string& salt_hex, std::uint16_t iterations) {
