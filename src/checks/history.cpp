@@ -49,11 +49,7 @@ std::size_t lost(const zone::Zone& prev, const std::vector<std::uint32_t>& befor
 
 /// The apex SOA's serial, or empty when the zone has none (or it is malformed).
 std::optional<std::uint32_t> soa_serial(const zone::Zone& z, const zone::RRset** where = nullptr) {
-  auto apex = z.apex();
-  const zone::RRset* soa = apex ? z.find(*apex, zone::rrtype::SOA) : nullptr;
-  if (!soa) return std::nullopt;
-  if (where) *where = soa;
-  const auto f = zone::soa_fields(z.rdata(z.records[soa->first]));
+  const auto f = zone::apex_soa(z, where);
   if (!f) return std::nullopt;
   return f->serial;
 }

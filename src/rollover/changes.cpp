@@ -11,10 +11,7 @@ namespace zw::rollover {
 namespace {
 
 std::uint32_t soa_serial(const zone::Zone& z) {
-  auto apex = z.apex();
-  const zone::RRset* soa = apex ? z.find(*apex, zone::rrtype::SOA) : nullptr;
-  if (!soa) return 0;
-  const auto f = zone::soa_fields(z.rdata(z.records[soa->first]));
+  const auto f = zone::apex_soa(z);
   return f ? f->serial : 0;
 }
 

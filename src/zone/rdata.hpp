@@ -7,6 +7,7 @@
 
 #include "core/bytes.hpp"
 #include "core/name.hpp"
+#include "zone/zone.hpp"
 
 namespace zw::zone {
 
@@ -30,6 +31,16 @@ inline std::optional<SoaFields> soa_fields(std::string_view rdata) {
   f.expire = core::be32(rdata, pos + 12);
   f.minimum = core::be32(rdata, pos + 16);
   return f;
+}
+
+/// The fields of the zone's SOA at the apex (its first record); `where`, when given, is set to the SOA RRset. Empty
+/// without an apex SOA or when its RDATA does not read.
+inline std::optional<SoaFields> apex_soa(const Zone& z, const RRset** where = nullptr) {
+  const auto apex = z.apex();
+  const RRset* soa = apex ? z.find(*apex, rrtype::SOA) : nullptr;
+  if (!soa) return std::nullopt;
+  if (where) *where = soa;
+  return soa_fields(z.rdata(z.records[soa->first]));
 }
 
 }  // namespace zw::zone
