@@ -10,6 +10,7 @@
 #include "core/bytes.hpp"
 #include "core/codec.hpp"
 #include "core/ldns.hpp"
+#include "core/time.hpp"
 
 namespace zw::zone {
 namespace {
@@ -169,15 +170,6 @@ bool salt(const Token& tok, std::string& out) {
   return true;
 }
 
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
 // RFC 4034 §3.2: YYYYMMDDHHmmSS in UTC, kept modulo 2^32 (serial number arithmetic) as ldns does.
 bool timestamp(const Token& tok, std::string& out) {
   std::string_view t = tok.text;
@@ -192,7 +184,7 @@ bool timestamp(const Token& tok, std::string& out) {
   if (y < 1970 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return false;
   const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   if (d > kDays[mo - 1] + (mo == 2 && leap ? 1U : 0U)) return false;
-  const std::int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+  const std::int64_t secs = core::days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
   append_be32(out, static_cast<std::uint64_t>(secs) & 0xffffffffULL);
   return true;
 }
