@@ -1,50 +1,27 @@
-// common.cpp: algorithm policy table (RFC 8624, RFC 9904, RFC 9905) and text helpers for the checks.
+// common.cpp: text helpers for the checks.
 #include "checks/common.hpp"
 
 #include <algorithm>
 
-namespace zw::checks {
+#include "core/codec.hpp"
 
-AlgClass algorithm_class(std::uint8_t alg) {
-  switch (alg) {
-    case 8:
-    case 13:
-    case 14:
-    case 15:
-    case 16: return AlgClass::Recommended;
-    case 5:
-    case 7:
-    case 10: return AlgClass::Deprecated;  // RFC 9905 (SHA-1), RFC 8624 §3.1 (RSASHA512 NOT RECOMMENDED)
-    case 1:
-    case 3:
-    case 6:
-    case 12: return AlgClass::Prohibited;  // RFC 8624 §3.1: MUST NOT sign
-    default: return AlgClass::Unknown;
-  }
-}
+namespace zw::checks {
 
 std::string alg_text(std::uint8_t alg) {
   return std::to_string(alg) + " (" + dnssec::algorithm_name(alg) + ")";
 }
 
-namespace {
-
-std::string base64(std::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    std::uint32_t v = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
-    if (i + 1 < bytes.size()) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
-    if (i + 2 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 2]);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += i + 1 < bytes.size() ? kAlphabet[(v >> 6) & 63] : '=';
-    out += i + 2 < bytes.size() ? kAlphabet[v & 63] : '=';
+bool tags_collide(const dnssec::PublicKey& x, const dnssec::PublicKey& y, std::uint16_t& shared) {
+  if (x.tag == y.tag) {
+    shared = x.tag;
+    return true;
   }
-  return out;
+  if (x.revoked_tag == y.tag || x.tag == y.revoked_tag) {
+    shared = x.revoked_tag == y.tag ? y.tag : x.tag;
+    return true;
+  }
+  return false;
 }
-
-}  // namespace
 
 Reporter::Params keytag_collision_params(std::uint16_t shared, const dnssec::PublicKey& a, std::string source_a,
                                          const dnssec::PublicKey& b, std::string source_b) {
@@ -57,11 +34,11 @@ Reporter::Params keytag_collision_params(std::uint16_t shared, const dnssec::Pub
           {"algorithm", alg_text(a.algorithm)},
           {"tag_a", std::to_string(a.tag)},
           {"flags_a", std::to_string(a.flags)},
-          {"key_a", base64(ka.substr(0, std::min(octets, ka.size())))},
+          {"key_a", core::base64_encode(ka.substr(0, std::min(octets, ka.size())))},
           {"source_a", std::move(source_a)},
           {"tag_b", std::to_string(b.tag)},
           {"flags_b", std::to_string(b.flags)},
-          {"key_b", base64(kb.substr(0, std::min(octets, kb.size())))},
+          {"key_b", core::base64_encode(kb.substr(0, std::min(octets, kb.size())))},
           {"source_b", std::move(source_b)}};
 }
 

@@ -6,6 +6,7 @@
 
 #include "checks/check.hpp"
 #include "core/time.hpp"
+#include "dnssec/algorithms.hpp"
 #include "dnssec/analysis.hpp"
 
 namespace zw::checks {
@@ -31,12 +32,18 @@ inline bool sig_accepts(const dnssec::ZoneAnalysis& a, const dnssec::SigInfo& si
          key_usable(a.keys[static_cast<std::size_t>(sig.key)].key) && sig_current(sig.rrsig, now);
 }
 
-/// RFC 8624 algorithm classes.
-enum class AlgClass : std::uint8_t { Recommended, Deprecated, Prohibited, Unknown };
-AlgClass algorithm_class(std::uint8_t alg);
+/// RFC 8624 algorithm classes (the algorithm table's signing status).
+using AlgClass = dnssec::AlgStatus;
+inline AlgClass algorithm_class(std::uint8_t alg) {
+  return dnssec::algorithm_facts(alg).status;
+}
 
 /// "8 (RSASHA256)".
 std::string alg_text(std::uint8_t alg);
+
+/// True when two keys share a tag, also with the REVOKE bit toggled on one of them (RFC 5011 §7: "... the key tag
+/// of the revoked key MUST NOT collide with other keys' tags"); `shared` is the tag they have in common.
+bool tags_collide(const dnssec::PublicKey& x, const dnssec::PublicKey& y, std::uint16_t& shared);
 
 /// KEYTAG_COLLISION params for two keys of one algorithm whose tags collide on `shared` (as published, or once one
 /// of them is revoked, RFC 5011 §7): the shared tag, the algorithm and, for each key, its tag, flags, the first

@@ -8,8 +8,11 @@
 #include <tuple>
 
 #include "checks/common.hpp"
+#include "core/bytes.hpp"
+#include "core/codec.hpp"
 #include "core/parallel.hpp"
 #include "dnssec/nsec3.hpp"
+#include "zone/rdata.hpp"
 
 namespace zw::checks {
 namespace {
@@ -38,28 +41,14 @@ constexpr std::size_t kOptOutMinUnsigned = 1000;
 /// What a name holds, for denial purposes.
 enum : std::uint8_t { kReal = 1, kHasNsec = 2, kHasNsec3 = 4 };
 
-std::uint16_t be16(std::string_view s, std::size_t pos) {
-  return static_cast<std::uint16_t>((static_cast<unsigned char>(s[pos]) << 8) | static_cast<unsigned char>(s[pos + 1]));
-}
-
-std::string hex_upper(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size() * 2);
-  for (char c : s) {
-    auto b = static_cast<unsigned char>(c);
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 0x0F]);
-  }
-  return out;
-}
+using core::be16;
 
 std::string salt_text(std::string_view salt) {
-  return salt.empty() ? "-" : hex_upper(salt);
+  return salt.empty() ? "-" : core::hex_encode(salt, core::LetterCase::Upper);
 }
 
 std::string digest_text(const Nsec3Digest& d) {
-  return dnssec::base32hex_encode(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
+  return core::base32hex_encode(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
 }
 
 std::string types_text(const std::vector<std::uint16_t>& types) {
@@ -135,9 +124,8 @@ Facts gather(const zone::Zone& z, std::uint32_t apex) {
     f.bits[n] = static_cast<std::uint8_t>(b | (other ? kReal : 0));
   }
   if (const zone::RRset* soa = z.find(apex, rrtype::SOA)) {
-    std::string_view rd = z.rdata(z.records[soa->first]);
-    if (rd.size() >= 22) {
-      std::uint32_t minimum = (std::uint32_t{be16(rd, rd.size() - 4)} << 16) | be16(rd, rd.size() - 2);
+    if (const auto fields = zone::soa_fields(z.rdata(z.records[soa->first]))) {
+      const std::uint32_t minimum = fields->minimum;
       // RFC 9077 §3.1: "The TTL of the NSEC RR that is returned MUST be the lesser of the MINIMUM field of the SOA
       // record and the TTL of the SOA itself." (§3.3 says the same of NSEC3.)
       f.negative = std::min(z.ttl_of(*soa), minimum);
@@ -403,8 +391,7 @@ int digest_cmp(const Nsec3Digest& a, const Nsec3Digest& b) {
 
 /// The leading 32 bits of a hash, big-endian.
 std::uint32_t digest_top(const Nsec3Digest& d) {
-  return static_cast<std::uint32_t>(d[0]) << 24 | static_cast<std::uint32_t>(d[1]) << 16 |
-         static_cast<std::uint32_t>(d[2]) << 8 | d[3];
+  return core::be32(d.data());
 }
 
 /// Finds hashes in the chain (records sorted by hashed owner, at least one) in constant time: the hashes are
@@ -753,7 +740,8 @@ void check_nsec3(Facts& f, Reporter& rep) {
       report_policy(Code::NSEC3_ITERATIONS_NONZERO, {{"iterations", std::to_string(policy->iterations)}});
     }
     // RFC 9276 §3.1: "Operators SHOULD NOT use a salt by indicating a zero-length salt value instead".
-    if (!policy->salt.empty()) report_policy(Code::NSEC3_SALT_PRESENT, {{"salt", hex_upper(policy->salt)}});
+    if (!policy->salt.empty())
+      report_policy(Code::NSEC3_SALT_PRESENT, {{"salt", core::hex_encode(policy->salt, core::LetterCase::Upper)}});
   }
   if (!chain || chain->algorithm != dnssec::kNsec3HashSha1) return;
 

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "checks/common.hpp"
+#include "zone/rdata.hpp"
 
 namespace zw::checks {
 namespace {
@@ -48,20 +49,9 @@ std::size_t lost(const zone::Zone& prev, const std::vector<std::uint32_t>& befor
 
 /// The apex SOA's serial, or empty when the zone has none (or it is malformed).
 std::optional<std::uint32_t> soa_serial(const zone::Zone& z, const zone::RRset** where = nullptr) {
-  auto apex = z.apex();
-  const zone::RRset* soa = apex ? z.find(*apex, zone::rrtype::SOA) : nullptr;
-  if (!soa) return std::nullopt;
-  if (where) *where = soa;
-  std::string_view rd = z.rdata(z.records[soa->first]);
-  std::size_t pos = 0;
-  core::WireName mname;
-  core::WireName rname;
-  if (!core::read_wire_name(rd, pos, mname) || !core::read_wire_name(rd, pos, rname) || rd.size() < pos + 4) {
-    return std::nullopt;
-  }
-  std::uint32_t serial = 0;
-  for (int i = 0; i < 4; ++i) serial = serial << 8 | static_cast<unsigned char>(rd[pos + static_cast<std::size_t>(i)]);
-  return serial;
+  const auto f = zone::apex_soa(z, where);
+  if (!f) return std::nullopt;
+  return f->serial;
 }
 
 /// RFC 1982 §3.2: "s1 is said to be less than s2 if, and only if, s1 is not equal to s2, and (i1 < i2 and i2 - i1 <

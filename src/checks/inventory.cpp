@@ -39,20 +39,6 @@ std::string join(const std::vector<std::string>& parts, const char* sep) {
   return out;
 }
 
-/// True when two keys share a tag, also with the REVOKE bit toggled on one of them (RFC 5011 §7); `shared` is the
-/// tag they have in common.
-bool tags_collide(const dnssec::PublicKey& x, const dnssec::PublicKey& y, std::uint16_t& shared) {
-  if (x.tag == y.tag) {
-    shared = x.tag;
-    return true;
-  }
-  if (x.revoked_tag == y.tag || x.tag == y.revoked_tag) {
-    shared = x.revoked_tag == y.tag ? y.tag : x.tag;
-    return true;
-  }
-  return false;
-}
-
 std::string file_list(const Cand& c) {
   std::vector<std::string> names;
   for (const zone::InventoryKey* f : c.files) names.push_back(base_name(f->file));

@@ -110,15 +110,7 @@ void check_zone_keys(const ZoneContext& ctx, const Options& opt, FindingSink& si
       const dnssec::PublicKey& y = a.keys[j].key;
       if (x.algorithm != y.algorithm || x.public_key == y.public_key) continue;
       std::uint16_t shared = 0;
-      bool collide = false;
-      if (x.tag == y.tag) {
-        collide = true;
-        shared = x.tag;
-      } else if (x.revoked_tag == y.tag || x.tag == y.revoked_tag) {
-        collide = true;
-        shared = x.revoked_tag == y.tag ? y.tag : x.tag;
-      }
-      if (!collide) continue;
+      if (!tags_collide(x, y, shared)) continue;
       bool both_sign = a.keys[i].valid_signatures > 0 && a.keys[j].valid_signatures > 0;
       rep.record(Code::KEYTAG_COLLISION, z.records[a.keys[j].record],
                  keytag_collision_params(shared, x, a.keys[i].valid_signatures > 0 ? "published, signing" : "published",

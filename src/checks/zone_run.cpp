@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "core/bytes.hpp"
 #include "core/error.hpp"
 #include "dnssec/crypto.hpp"
 #include "zone/anchors.hpp"
@@ -320,8 +321,7 @@ ZoneJobResult run_zone_job(const ZoneJob& job) {
       zone::HistoryKey h;
       h.zone = k.zone;
       h.algorithm = static_cast<std::uint8_t>(k.dnskey_rdata[3]);
-      h.flags = static_cast<std::uint16_t>((static_cast<unsigned char>(k.dnskey_rdata[0]) << 8) |
-                                           static_cast<unsigned char>(k.dnskey_rdata[1]));
+      h.flags = core::be16(k.dnskey_rdata, 0);
       h.dnskey_rdata = k.dnskey_rdata;
       h.first_seen = job.options.now;
       seen.push_back(std::move(h));

@@ -4,7 +4,9 @@
 #include <map>
 
 #include "checks/common.hpp"
+#include "core/bytes.hpp"
 #include "core/handles.hpp"
+#include "zone/rdata.hpp"
 
 namespace zw::checks {
 namespace {
@@ -12,22 +14,10 @@ namespace {
 using catalog::Code;
 namespace rrtype = zone::rrtype;
 
-void put16(std::string& out, std::uint32_t v) {
-  out.push_back(static_cast<char>((v >> 8) & 0xff));
-  out.push_back(static_cast<char>(v & 0xff));
-}
-
-void put32(std::string& out, std::uint32_t v) {
-  put16(out, v >> 16);
-  put16(out, v & 0xffff);
-}
-
-std::uint32_t get32(std::string_view s, std::size_t at) {
-  return static_cast<std::uint32_t>(static_cast<unsigned char>(s[at])) << 24 |
-         static_cast<std::uint32_t>(static_cast<unsigned char>(s[at + 1])) << 16 |
-         static_cast<std::uint32_t>(static_cast<unsigned char>(s[at + 2])) << 8 |
-         static_cast<std::uint32_t>(static_cast<unsigned char>(s[at + 3]));
-}
+using core::append_be16;
+using core::append_be32;
+using core::be16;
+using core::be32;
 
 /// RFC 8976 §3.3.1: the digest of every RR in canonical order, except the apex ZONEMD RRset and the apex RRSIGs
 /// that cover ZONEMD; out-of-zone data is excluded, occluded data included.
@@ -41,17 +31,16 @@ std::string simple_digest(const zone::Zone& z, const EVP_MD* md) {
     std::string_view rd = z.rdata(r);
     if (apex && r.name == *apex) {
       if (r.type == rrtype::ZONEMD) continue;
-      if (r.type == rrtype::RRSIG && rd.size() >= 2 &&
-          ((static_cast<unsigned char>(rd[0]) << 8) | static_cast<unsigned char>(rd[1])) == rrtype::ZONEMD) {
+      if (r.type == rrtype::RRSIG && rd.size() >= 2 && be16(rd, 0) == rrtype::ZONEMD) {
         continue;
       }
     }
     buf.clear();
     buf += z.names[r.name];
-    put16(buf, r.type);
-    put16(buf, r.rclass);
-    put32(buf, r.ttl);
-    put16(buf, static_cast<std::uint32_t>(rd.size()));
+    append_be16(buf, r.type);
+    append_be16(buf, r.rclass);
+    append_be32(buf, r.ttl);
+    append_be16(buf, rd.size());
     buf.append(rd);
     EVP_DigestUpdate(ctx.get(), buf.data(), buf.size());
   }
@@ -70,13 +59,9 @@ void check_zone(const ZoneContext& ctx, FindingSink& sink) {
   const zone::RRset* soa = z.find(*apex, rrtype::SOA);
   if (!zonemd || !soa) return;
   Reporter rep(ctx, sink);
-  std::string_view soa_rd = z.rdata(z.records[soa->first]);
-  std::size_t pos = 0;
-  core::WireName skip;
-  if (!core::read_wire_name(soa_rd, pos, skip) || !core::read_wire_name(soa_rd, pos, skip) || pos + 4 > soa_rd.size()) {
-    return;
-  }
-  const std::uint32_t soa_serial = get32(soa_rd, pos);
+  const auto soa_rd = zone::soa_fields(z.rdata(z.records[soa->first]));
+  if (!soa_rd) return;
+  const std::uint32_t soa_serial = soa_rd->serial;
 
   std::map<std::pair<int, int>, int> seen;
   for (const zone::Record& r : z.records_of(*zonemd)) {
@@ -103,8 +88,8 @@ void check_zone(const ZoneContext& ctx, FindingSink& sink) {
       continue;
     }
     if (scheme != 1 || (hash != 1 && hash != 2)) continue;  // unknown scheme or algorithm: cannot be verified here
-    if (get32(rd, 0) != soa_serial) {
-      fail("its serial " + std::to_string(get32(rd, 0)) + " differs from the SOA serial " + std::to_string(soa_serial));
+    if (be32(rd, 0) != soa_serial) {
+      fail("its serial " + std::to_string(be32(rd, 0)) + " differs from the SOA serial " + std::to_string(soa_serial));
       continue;
     }
     if (!digests.count(hash)) digests[hash] = simple_digest(z, hash == 1 ? EVP_sha384() : EVP_sha512());

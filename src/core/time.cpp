@@ -91,13 +91,7 @@ EpochSeconds parse_offset(std::string_view text, EpochSeconds reference) {
 }  // namespace
 
 EpochSeconds make_epoch(int year, int month, int day, int hour, int minute, int second) {
-  std::int64_t y = year - (month <= 2);
-  std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  auto yoe = static_cast<unsigned>(y - era * 400);
-  unsigned doy =
-      (153 * static_cast<unsigned>(month > 2 ? month - 3 : month + 9) + 2) / 5 + static_cast<unsigned>(day) - 1;
-  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  std::int64_t days = era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+  const std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   return days * 86400 + hour * 3600 + minute * 60 + second;
 }
 
@@ -211,26 +205,28 @@ EpochSeconds parse_time(std::string_view text, EpochSeconds reference) {
   return make_epoch(y, mo, d, h, mi, s) - offset;
 }
 
-std::string format_time(EpochSeconds t) {
+namespace {
+
+/// `t` in UTC as year, month, day, hour, minute and second, through a printf `format` of six ints.
+std::string format_civil(EpochSeconds t, const char* format) {
   std::int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
   std::int64_t rem = t - days * 86400;
   int y = 0, m = 0, d = 0;
   civil_from_days(days, y, m, d);
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, static_cast<int>(rem / 3600),
-                static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60));
+  std::snprintf(buf, sizeof buf, format, y, m, d, static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
+                static_cast<int>(rem % 60));
   return buf;
 }
 
+}  // namespace
+
+std::string format_time(EpochSeconds t) {
+  return format_civil(t, "%04d-%02d-%02dT%02d:%02d:%02dZ");
+}
+
 std::string format_rrsig_time(EpochSeconds t) {
-  std::int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-  std::int64_t rem = t - days * 86400;
-  int y = 0, m = 0, d = 0;
-  civil_from_days(days, y, m, d);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d%02d%02d%02d%02d%02d", y, m, d, static_cast<int>(rem / 3600),
-                static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60));
-  return buf;
+  return format_civil(t, "%04d%02d%02d%02d%02d%02d");
 }
 
 std::string format_duration(std::int64_t seconds) {

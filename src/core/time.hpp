@@ -33,4 +33,15 @@ EpochSeconds rrsig_time(std::uint32_t value, EpochSeconds now);
 /// Days-from-civil conversion (UTC), exposed for tests.
 EpochSeconds make_epoch(int year, int month, int day, int hour, int minute, int second);
 
+/// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil); inline for the loader, which
+/// converts two RRSIG times a signature.
+inline std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
 }  // namespace zw::core

@@ -14,6 +14,9 @@
 #include <atomic>
 #include <cstring>
 
+#include "core/bytes.hpp"
+#include "core/codec.hpp"
+
 namespace zw::dnssec {
 namespace {
 
@@ -26,37 +29,21 @@ constexpr std::size_t kRrsigFixed = 18;
 unsigned u8(std::string_view s, std::size_t i) {
   return static_cast<unsigned char>(s[i]);
 }
-std::uint16_t get16(std::string_view s, std::size_t i) {
-  return static_cast<std::uint16_t>(u8(s, i) << 8 | u8(s, i + 1));
-}
-std::uint32_t get32(std::string_view s, std::size_t i) {
-  return static_cast<std::uint32_t>(u8(s, i)) << 24 | static_cast<std::uint32_t>(u8(s, i + 1)) << 16 |
-         static_cast<std::uint32_t>(u8(s, i + 2)) << 8 | static_cast<std::uint32_t>(u8(s, i + 3));
-}
+using core::be16;
+using core::be32;
 const unsigned char* ubytes(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
 
-/// Writes `v` big-endian at out[pos]; returns the position after it.
-std::size_t put16(char* out, std::size_t pos, std::uint16_t v) {
-  out[pos] = static_cast<char>(v >> 8);
-  out[pos + 1] = static_cast<char>(v & 0xff);
-  return pos + 2;
-}
-std::size_t put32(char* out, std::size_t pos, std::uint32_t v) {
-  pos = put16(out, pos, static_cast<std::uint16_t>(v >> 16));
-  return put16(out, pos, static_cast<std::uint16_t>(v & 0xffff));
-}
+using core::store_be16;
+using core::store_be32;
 
+/// The RSA algorithms this build verifies (not RSAMD5).
 bool is_rsa(std::uint8_t alg) {
-  return alg == kAlgRsaSha1 || alg == kAlgRsaSha1Nsec3 || alg == kAlgRsaSha256 || alg == kAlgRsaSha512;
+  return is_rsa_algorithm(alg) && algorithm_supported(alg);
 }
 
 }  // namespace
-
-bool is_rsa_algorithm(std::uint8_t algorithm) {
-  return algorithm == 1 || is_rsa(algorithm);
-}
 
 /// The public half of an RSA key as the Montgomery path needs it: n, its Montgomery context (read-only once set, so
 /// threads share it, as OpenSSL's own RSA code shares its cached one) and the exponent as a machine word.
@@ -151,7 +138,7 @@ void parse_rsa(PublicKey& k) {
   std::size_t pos = 1;
   if (elen == 0) {
     if (key.size() < 3) return set_problem(k, KeyProblem::Encoding, "RSA exponent length truncated");
-    elen = get16(key, 1);
+    elen = be16(key, 1);
     pos = 3;
     if (elen == 0) return set_problem(k, KeyProblem::Encoding, "RSA exponent length is 0");
   }
@@ -249,13 +236,7 @@ int eddsa_point_decodes(std::string_view key, bool ed448) {
 bool eddsa_small_order(std::string_view key, bool ed448) {
   std::string y(key);
   y.back() = static_cast<char>(static_cast<unsigned char>(y.back()) & 0x7f);
-  auto from_hex = [](std::string_view hex) {
-    std::string out(hex.size() / 2, '\0');
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      out[i] = static_cast<char>(std::stoi(std::string(hex.substr(2 * i, 2)), nullptr, 16));
-    }
-    return out;
-  };
+  auto from_hex = [](std::string_view hex) { return core::hex_decode(hex).value(); };
   // Ed448: y = 1 (identity), y = p − 1 = 2^448 − 2^224 − 2 (order 2), y = 0 (x = ±1, order 4).
   // Ed25519: y = 1 (identity), y = p − 1 (order 2), y = 0 (order 4), and the two y values of the points of order 8.
   static const std::array<std::string, 3> kEd448 = {
@@ -275,7 +256,7 @@ bool eddsa_small_order(std::string_view key, bool ed448) {
 }
 
 void parse_eddsa(PublicKey& k, bool ed448) {
-  const std::size_t want = ed448 ? 57 : 32;
+  const std::size_t want = algorithm_facts(k.algorithm).key_octets;
   k.bits = ed448 ? 456 : 256;
   const char* name = ed448 ? "Ed448" : "Ed25519";
   if (k.public_key.size() != want) {
@@ -329,7 +310,7 @@ const std::vector<std::uint32_t>& odd_small_primes() {
 std::uint16_t key_tag(std::string_view rdata) {
   if (rdata.size() >= 4 && u8(rdata, 3) == kAlgRsaMd5) {
     // RFC 4034 B.1: the most significant 16 bits of the least significant 24 bits of the modulus.
-    return rdata.size() > 4 ? get16(rdata, rdata.size() - 3) : 0;
+    return rdata.size() > 4 ? be16(rdata, rdata.size() - 3) : 0;
   }
   std::uint32_t ac = 0;
   for (std::size_t i = 0; i < rdata.size(); ++i) ac += (i & 1) ? u8(rdata, i) : u8(rdata, i) << 8;
@@ -349,7 +330,7 @@ PublicKey parse_dnskey(std::string_view rdata) {
   std::string toggled(rdata);
   toggled[1] = static_cast<char>(u8(toggled, 1) ^ kFlagRevoke);
   k.revoked_tag = key_tag(toggled);
-  k.flags = get16(rdata, 0);
+  k.flags = be16(rdata, 0);
   k.protocol = static_cast<std::uint8_t>(u8(rdata, 2));
   k.algorithm = static_cast<std::uint8_t>(u8(rdata, 3));
   k.public_key.assign(rdata.substr(4));
@@ -358,8 +339,8 @@ PublicKey parse_dnskey(std::string_view rdata) {
     case kAlgRsaSha1Nsec3:
     case kAlgRsaSha256:
     case kAlgRsaSha512: parse_rsa(k); break;
-    case kAlgEcdsaP256: parse_ecdsa(k, "P-256", 32); break;
-    case kAlgEcdsaP384: parse_ecdsa(k, "P-384", 48); break;
+    case kAlgEcdsaP256: parse_ecdsa(k, "P-256", algorithm_facts(k.algorithm).key_octets / 2); break;
+    case kAlgEcdsaP384: parse_ecdsa(k, "P-384", algorithm_facts(k.algorithm).key_octets / 2); break;
     case kAlgEd25519: parse_eddsa(k, false); break;
     case kAlgEd448: parse_eddsa(k, true); break;
     default:
@@ -371,43 +352,16 @@ PublicKey parse_dnskey(std::string_view rdata) {
   return k;
 }
 
-bool algorithm_supported(std::uint8_t algorithm) {
-  return is_rsa(algorithm) || algorithm == kAlgEcdsaP256 || algorithm == kAlgEcdsaP384 || algorithm == kAlgEd25519 ||
-         algorithm == kAlgEd448;
-}
-
-std::string algorithm_name(std::uint8_t algorithm) {
-  switch (algorithm) {
-    case 1: return "RSAMD5";
-    case 2: return "DH";
-    case 3: return "DSA";
-    case 5: return "RSASHA1";
-    case 6: return "DSA-NSEC3-SHA1";
-    case 7: return "RSASHA1-NSEC3-SHA1";
-    case 8: return "RSASHA256";
-    case 10: return "RSASHA512";
-    case 12: return "ECC-GOST";
-    case 13: return "ECDSAP256SHA256";
-    case 14: return "ECDSAP384SHA384";
-    case 15: return "ED25519";
-    case 16: return "ED448";
-    case 252: return "INDIRECT";
-    case 253: return "PRIVATEDNS";
-    case 254: return "PRIVATEOID";
-    default: return "ALG" + std::to_string(algorithm);
-  }
-}
-
 std::optional<Rrsig> parse_rrsig(std::string_view rdata) {
   if (rdata.size() < kRrsigFixed + 1) return std::nullopt;
   Rrsig s;
-  s.type_covered = get16(rdata, 0);
+  s.type_covered = be16(rdata, 0);
   s.algorithm = static_cast<std::uint8_t>(u8(rdata, 2));
   s.labels = static_cast<std::uint8_t>(u8(rdata, 3));
-  s.original_ttl = get32(rdata, 4);
-  s.expiration = get32(rdata, 8);
-  s.inception = get32(rdata, 12);
-  s.key_tag = get16(rdata, 16);
+  s.original_ttl = be32(rdata, 4);
+  s.expiration = be32(rdata, 8);
+  s.inception = be32(rdata, 12);
+  s.key_tag = be16(rdata, 16);
   std::size_t pos = kRrsigFixed;
   if (!core::read_wire_name(rdata, pos, s.signer)) return std::nullopt;
   core::name_to_lower(s.signer);
@@ -433,9 +387,9 @@ std::string signed_data(const Rrsig& sig, std::string_view owner, std::uint16_t 
   }
   std::memcpy(rr_prefix.data() + prefix_len, suffix.data(), suffix.size());
   prefix_len += suffix.size();
-  prefix_len = put16(rr_prefix.data(), prefix_len, type);
-  prefix_len = put16(rr_prefix.data(), prefix_len, rclass);
-  prefix_len = put32(rr_prefix.data(), prefix_len, sig.original_ttl);
+  prefix_len = store_be16(rr_prefix.data(), prefix_len, type);
+  prefix_len = store_be16(rr_prefix.data(), prefix_len, rclass);
+  prefix_len = store_be32(rr_prefix.data(), prefix_len, sig.original_ttl);
 
   // RFC 4034 §6.3: canonical RDATA order, exact duplicates removed. Skipped when already strictly ascending.
   std::vector<std::string_view> sorted;
@@ -450,13 +404,13 @@ std::string signed_data(const Rrsig& sig, std::string_view owner, std::uint16_t 
 
   // The 18 fixed octets, exactly as in the RRSIG RDATA, then the signer in canonical (lower) case.
   std::array<char, kRrsigFixed> fixed{};
-  std::size_t n = put16(fixed.data(), 0, sig.type_covered);
+  std::size_t n = store_be16(fixed.data(), 0, sig.type_covered);
   fixed[n++] = static_cast<char>(sig.algorithm);
   fixed[n++] = static_cast<char>(sig.labels);
-  n = put32(fixed.data(), n, sig.original_ttl);
-  n = put32(fixed.data(), n, sig.expiration);
-  n = put32(fixed.data(), n, sig.inception);
-  put16(fixed.data(), n, sig.key_tag);
+  n = store_be32(fixed.data(), n, sig.original_ttl);
+  n = store_be32(fixed.data(), n, sig.expiration);
+  n = store_be32(fixed.data(), n, sig.inception);
+  store_be16(fixed.data(), n, sig.key_tag);
 
   std::size_t total = kRrsigFixed + sig.signer.size();
   for (std::string_view rd : *list) total += prefix_len + 2 + rd.size();
@@ -466,7 +420,7 @@ std::string signed_data(const Rrsig& sig, std::string_view owner, std::uint16_t 
   out.append(sig.signer);
   for (std::string_view rd : *list) {
     std::array<char, 2> rdlength{};
-    put16(rdlength.data(), 0, static_cast<std::uint16_t>(rd.size()));
+    store_be16(rdlength.data(), 0, static_cast<std::uint16_t>(rd.size()));
     out.append(rr_prefix.data(), prefix_len);
     out.append(rdlength.data(), rdlength.size());
     out.append(rd);
@@ -656,7 +610,7 @@ VerifyResult verify(const PublicKey& key, std::string_view data, std::string_vie
     }
     case kAlgEcdsaP256:
     case kAlgEcdsaP384: {
-      const std::size_t half = key.algorithm == kAlgEcdsaP256 ? 32 : 48;
+      const std::size_t half = algorithm_facts(key.algorithm).signature_octets / 2;
       const EVP_MD* md = key.algorithm == kAlgEcdsaP256 ? dg.sha256.get() : dg.sha384.get();
       if (signature.size() != 2 * half) return VerifyResult::Malformed;
       if (md == nullptr) return VerifyResult::Unsupported;
@@ -672,7 +626,7 @@ VerifyResult verify(const PublicKey& key, std::string_view data, std::string_vie
     }
     case kAlgEd25519: return verify_ed25519(key, data, signature);
     case kAlgEd448: {
-      if (signature.size() != 114) return VerifyResult::Malformed;
+      if (signature.size() != algorithm_facts(kAlgEd448).signature_octets) return VerifyResult::Malformed;
       core::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
       if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.pkey.get()) != 1) {
         clear_openssl_errors();
@@ -729,7 +683,7 @@ std::size_t ds_digest_length(std::uint8_t digest_type) {
 std::optional<DsRecord> parse_ds(std::string_view rdata) {
   if (rdata.size() < 5) return std::nullopt;
   DsRecord ds;
-  ds.key_tag = get16(rdata, 0);
+  ds.key_tag = be16(rdata, 0);
   ds.algorithm = static_cast<std::uint8_t>(u8(rdata, 2));
   ds.digest_type = static_cast<std::uint8_t>(u8(rdata, 3));
   ds.digest.assign(rdata.substr(4));
@@ -762,17 +716,6 @@ std::optional<RsaFacts> rsa_facts(const PublicKey& key) {
   }
   clear_openssl_errors();
   return f;
-}
-
-std::string to_hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.resize(bytes.size() * 2);
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    out[2 * i] = kDigits[u8(bytes, i) >> 4];
-    out[2 * i + 1] = kDigits[u8(bytes, i) & 0xf];
-  }
-  return out;
 }
 
 }  // namespace zw::dnssec

@@ -10,6 +10,7 @@
 
 #include "core/handles.hpp"
 #include "core/name.hpp"
+#include "dnssec/algorithms.hpp"
 
 namespace zw::dnssec {
 
@@ -51,14 +52,6 @@ struct PublicKey {
 
 /// Parses DNSKEY (or CDNSKEY) RDATA. Never throws; problems are reported in the result.
 PublicKey parse_dnskey(std::string_view rdata);
-
-/// True for the RSA algorithms (1, 5, 7, 8, 10).
-bool is_rsa_algorithm(std::uint8_t algorithm);
-
-/// True for algorithms this build can verify (5, 7, 8, 10, 13, 14, 15, 16).
-bool algorithm_supported(std::uint8_t algorithm);
-/// Mnemonic of an algorithm number ("RSASHA256", "ALG200").
-std::string algorithm_name(std::uint8_t algorithm);
 
 /// The fixed fields of an RRSIG (RFC 4034 §3.1).
 struct Rrsig {
@@ -122,8 +115,5 @@ struct RsaFacts {
 };
 /// RSA facts, or empty for non-RSA keys and keys whose encoding could not be read.
 std::optional<RsaFacts> rsa_facts(const PublicKey& key);
-
-/// Lower-case hex.
-std::string to_hex(std::string_view bytes);
 
 }  // namespace zw::dnssec

@@ -6,47 +6,14 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/bytes.hpp"
+#include "core/codec.hpp"
 #include "core/error.hpp"
 #include "core/handles.hpp"
 #include "core/name.hpp"
 
 namespace zw::dnssec {
 namespace {
-
-constexpr char kBase32Hex[] = "0123456789abcdefghijklmnopqrstuv";
-
-int base32hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'v') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'V') return c - 'A' + 10;
-  return -1;
-}
-
-/// Decodes into `out` (capacity `cap`); returns the number of octets or -1.
-long decode(std::string_view text, unsigned char* out, std::size_t cap) {
-  // RFC 4648 §6: the final quantum has 2, 4, 5 or 7 characters (8, 16, 24 or 32 bits); other remainders cannot
-  // come from whole octets.
-  std::size_t rem = text.size() % 8;
-  if (rem == 1 || rem == 3 || rem == 6) return -1;
-  std::size_t octets = text.size() * 5 / 8;
-  if (octets > cap) return -1;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  std::size_t n = 0;
-  for (char c : text) {
-    int v = base32hex_value(c);
-    if (v < 0) return -1;
-    acc = (acc << 5) | static_cast<std::uint32_t>(v);
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      out[n++] = static_cast<unsigned char>((acc >> bits) & 0xFF);
-    }
-  }
-  // The bits left over must be zero (canonical encoding).
-  if (bits > 0 && (acc & ((1U << bits) - 1)) != 0) return -1;
-  return static_cast<long>(n);
-}
 
 /// SHA-1 fetched once: OpenSSL 3's one-shot SHA1() looks the algorithm up (under a lock) on every call.
 const EVP_MD* sha1() {
@@ -82,51 +49,38 @@ std::string nsec3_hash(std::string_view owner_wire_lowercase, std::string_view s
   return std::string(reinterpret_cast<const char*>(d.data()), d.size());
 }
 
-std::string base32hex_encode(std::string_view data) {
-  std::string out;
-  out.reserve((data.size() * 8 + 4) / 5);
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char ch : data) {
-    acc = (acc << 8) | static_cast<unsigned char>(ch);
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      out.push_back(kBase32Hex[(acc >> bits) & 0x1F]);
-    }
-  }
-  if (bits > 0) out.push_back(kBase32Hex[(acc << (5 - bits)) & 0x1F]);
-  return out;
-}
-
-std::optional<std::string> base32hex_decode(std::string_view text) {
-  std::string out(text.size() * 5 / 8, '\0');
-  long n = decode(text, reinterpret_cast<unsigned char*>(out.data()), out.size());
-  if (n < 0) return std::nullopt;
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
 bool base32hex_decode_digest(std::string_view text, Nsec3Digest& out) {
   // 20 octets are exactly 32 base32hex characters.
-  if (text.size() != 32) return false;
-  return decode(text, out.data(), out.size()) == static_cast<long>(out.size());
+  return core::base32hex_decode_to(text, out.data(), out.size());
 }
 
-std::optional<Nsec3Rdata> parse_nsec3(std::string_view rd) {
-  // RFC 5155 §3.2: Hash Alg (1) | Flags (1) | Iterations (2) | Salt Length (1) | Salt | Hash Length (1) |
-  // Next Hashed Owner Name | Type Bit Maps.
-  if (rd.size() < 5) return std::nullopt;
-  Nsec3Rdata r;
+namespace {
+
+/// The fields NSEC3 and NSEC3PARAM begin with (RFC 5155 §3.2, §4.2): Hash Alg (1) | Flags (1) | Iterations (2) |
+/// Salt Length (1) | Salt. Returns the offset after the salt, 0 when the RDATA is shorter.
+std::size_t parse_params(std::string_view rd, Nsec3ParamRdata& r) {
+  if (rd.size() < 5) return 0;
   r.algorithm = static_cast<std::uint8_t>(rd[0]);
   r.flags = static_cast<std::uint8_t>(rd[1]);
-  r.iterations =
-      static_cast<std::uint16_t>((static_cast<unsigned char>(rd[2]) << 8) | static_cast<unsigned char>(rd[3]));
-  std::size_t pos = 4;
-  std::size_t slen = static_cast<unsigned char>(rd[pos++]);
-  if (pos + slen + 1 > rd.size()) return std::nullopt;
-  r.salt = rd.substr(pos, slen);
-  pos += slen;
+  r.iterations = core::be16(rd, 2);
+  const std::size_t slen = static_cast<unsigned char>(rd[4]);
+  if (5 + slen > rd.size()) return 0;
+  r.salt = rd.substr(5, slen);
+  return 5 + slen;
+}
+
+}  // namespace
+
+std::optional<Nsec3Rdata> parse_nsec3(std::string_view rd) {
+  // RFC 5155 §3.2: the parameters, then Hash Length (1) | Next Hashed Owner Name | Type Bit Maps.
+  Nsec3ParamRdata p;
+  std::size_t pos = parse_params(rd, p);
+  if (pos == 0 || pos + 1 > rd.size()) return std::nullopt;
+  Nsec3Rdata r;
+  r.algorithm = p.algorithm;
+  r.flags = p.flags;
+  r.iterations = p.iterations;
+  r.salt = p.salt;
   std::size_t hlen = static_cast<unsigned char>(rd[pos++]);
   if (hlen == 0 || pos + hlen > rd.size()) return std::nullopt;
   r.next = rd.substr(pos, hlen);
@@ -136,15 +90,8 @@ std::optional<Nsec3Rdata> parse_nsec3(std::string_view rd) {
 }
 
 std::optional<Nsec3ParamRdata> parse_nsec3param(std::string_view rd) {
-  if (rd.size() < 5) return std::nullopt;
   Nsec3ParamRdata r;
-  r.algorithm = static_cast<std::uint8_t>(rd[0]);
-  r.flags = static_cast<std::uint8_t>(rd[1]);
-  r.iterations =
-      static_cast<std::uint16_t>((static_cast<unsigned char>(rd[2]) << 8) | static_cast<unsigned char>(rd[3]));
-  std::size_t slen = static_cast<unsigned char>(rd[4]);
-  if (5 + slen != rd.size()) return std::nullopt;
-  r.salt = rd.substr(5, slen);
+  if (parse_params(rd, r) != rd.size() || rd.empty()) return std::nullopt;
   return r;
 }
 

@@ -29,13 +29,6 @@ std::string nsec3_hash(std::string_view owner_wire_lowercase, std::string_view s
 void nsec3_hash_into(std::string_view owner_wire_lowercase, std::string_view salt, std::uint16_t iterations,
                      Nsec3Digest& out);
 
-/// base32hex (RFC 4648 §7) in lower case without padding, as NSEC3 owner labels are written (RFC 5155 §3.3).
-std::string base32hex_encode(std::string_view data);
-
-/// Decodes unpadded base32hex (either case). Empty when a character is outside the alphabet, the length cannot
-/// come from whole octets, or the unused trailing bits are not zero.
-std::optional<std::string> base32hex_decode(std::string_view text);
-
 /// Decodes a base32hex NSEC3 owner label into a SHA-1 digest; false unless it is exactly 20 octets' worth.
 bool base32hex_decode_digest(std::string_view text, Nsec3Digest& out);
 

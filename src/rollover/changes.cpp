@@ -5,20 +5,14 @@
 #include <map>
 #include <set>
 
+#include "zone/rdata.hpp"
+
 namespace zw::rollover {
 namespace {
 
 std::uint32_t soa_serial(const zone::Zone& z) {
-  auto apex = z.apex();
-  const zone::RRset* soa = apex ? z.find(*apex, zone::rrtype::SOA) : nullptr;
-  if (!soa) return 0;
-  std::string_view rd = z.rdata(z.records[soa->first]);
-  std::size_t pos = 0;
-  core::WireName skip;
-  if (!core::read_wire_name(rd, pos, skip) || !core::read_wire_name(rd, pos, skip) || pos + 4 > rd.size()) return 0;
-  std::uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(rd[pos + static_cast<std::size_t>(i)]);
-  return v;
+  const auto f = zone::apex_soa(z);
+  return f ? f->serial : 0;
 }
 
 using KeyId = std::pair<std::uint8_t, std::string>;

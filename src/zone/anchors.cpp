@@ -10,6 +10,8 @@
 #include <optional>
 #include <string_view>
 
+#include "core/bytes.hpp"
+#include "core/codec.hpp"
 #include "core/error.hpp"
 #include "core/input.hpp"
 #include "zone/loader.hpp"
@@ -41,12 +43,8 @@ bool is_space(char c) {
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
-bool is_hex(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-bool is_base64(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '+' || c == '/' || c == '=';
-}
+using core::is_base64_char;
+using core::is_hex_digit;
 bool all_of(std::string_view s, bool (*pred)(char)) {
   return !s.empty() && std::all_of(s.begin(), s.end(), pred);
 }
@@ -118,7 +116,7 @@ bool is_bare_ds(std::string_view line) {
     std::size_t j = i;
     while (j < line.size() && !is_space(line[j])) ++j;
     std::string_view word = line.substr(i, j - i);
-    if (!(fields < 3 ? all_of(word, is_digit) : all_of(word, is_hex))) return false;
+    if (!(fields < 3 ? all_of(word, is_digit) : all_of(word, is_hex_digit))) return false;
     ++fields;
     i = j;
   }
@@ -305,20 +303,15 @@ std::vector<AnchorRecord> read_xml(const std::string& text, const std::string& p
     if (!tag || !alg || !type || d.digest.empty()) {
       throw Error(where(path, d.line) + ": <KeyDigest> without a valid KeyTag, Algorithm, DigestType and Digest");
     }
-    if (d.digest.size() % 2 || !all_of(d.digest, is_hex)) throw Error(where(path, d.line) + ": <Digest> is not hex");
     AnchorRecord r;
     r.owner = owner;
     r.type = rrtype::DS;
     r.file = path;
     r.line = d.line;
-    r.rdata.push_back(static_cast<char>(*tag >> 8));
-    r.rdata.push_back(static_cast<char>(*tag & 0xff));
+    core::append_be16(r.rdata, *tag);
     r.rdata.push_back(static_cast<char>(*alg));
     r.rdata.push_back(static_cast<char>(*type));
-    for (std::size_t i = 0; i < d.digest.size(); i += 2) {
-      auto nib = [](char c) { return is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10; };
-      r.rdata.push_back(static_cast<char>(nib(d.digest[i]) * 16 + nib(d.digest[i + 1])));
-    }
+    if (!core::append_hex_decoded(d.digest, r.rdata)) throw Error(where(path, d.line) + ": <Digest> is not hex");
     out.push_back(std::move(r));
   }
   if (out.empty()) {
@@ -439,7 +432,7 @@ std::vector<AnchorRecord> read_bind(const std::string& text, const std::string& 
       if (name.kind == Token::Punct && name.text == "}") break;
       std::string owner = name.text;
       if (name.kind == Token::Punct || owner.empty() || !std::all_of(owner.begin(), owner.end(), [](char c) {
-            return is_hex(c) || std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' ||
+            return is_hex_digit(c) || std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' ||
                    c == '*' || c == '\\';
           })) {
         throw Error(where(path, name.line) + ": bad trust-anchor name '" + owner + "'");
@@ -466,7 +459,7 @@ std::vector<AnchorRecord> read_bind(const std::string& text, const std::string& 
       }
       const Token& data = next(ds ? "a digest" : "a public key");
       std::string value = without_space(data.text);
-      if (data.kind == Token::Punct || !all_of(value, ds ? is_hex : is_base64)) {
+      if (data.kind == Token::Punct || !all_of(value, ds ? is_hex_digit : is_base64_char)) {
         throw Error(where(path, data.line) + ": " + (ds ? "digest is not hex" : "public key is not base64"));
       }
       expect(";");

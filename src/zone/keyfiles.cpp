@@ -39,6 +39,8 @@
 #include <sstream>
 #include <tuple>
 
+#include "core/bytes.hpp"
+#include "core/codec.hpp"
 #include "core/error.hpp"
 #include "core/handles.hpp"
 #include "core/input.hpp"
@@ -82,64 +84,6 @@ std::string where(const std::string& path, std::uint32_t line) {
   return path + ":" + std::to_string(line);
 }
 
-// ---- base64 (RFC 4648 §4) ------------------------------------------------------------------------------------
-
-int b64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-/// Decodes base64, ignoring white space; empty when the text is not valid base64.
-std::optional<std::string> b64_decode(std::string_view text) {
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  std::size_t pad = 0, digits = 0;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
-    if (c == '=') {
-      ++pad;
-      continue;
-    }
-    int v = b64_value(c);
-    if (v < 0 || pad) return std::nullopt;
-    ++digits;
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  if (pad > 2 || digits % 4 == 1 || (pad && (digits + pad) % 4 != 0)) return std::nullopt;
-  if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;  // non-canonical trailing bits
-  return out;
-}
-
-std::string b64_encode(std::string_view data) {
-  static constexpr char kDigits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < data.size(); i += 3) {
-    std::uint32_t v = static_cast<std::uint32_t>(ubytes(data)[i]) << 16 |
-                      static_cast<std::uint32_t>(ubytes(data)[i + 1]) << 8 | ubytes(data)[i + 2];
-    for (int s = 18; s >= 0; s -= 6) out.push_back(kDigits[(v >> s) & 63]);
-  }
-  if (i + 1 == data.size()) {
-    std::uint32_t v = static_cast<std::uint32_t>(ubytes(data)[i]) << 16;
-    out += {kDigits[(v >> 18) & 63], kDigits[(v >> 12) & 63], '=', '='};
-  } else if (i + 2 == data.size()) {
-    std::uint32_t v =
-        static_cast<std::uint32_t>(ubytes(data)[i]) << 16 | static_cast<std::uint32_t>(ubytes(data)[i + 1]) << 8;
-    out += {kDigits[(v >> 18) & 63], kDigits[(v >> 12) & 63], kDigits[(v >> 6) & 63], '='};
-  }
-  return out;
-}
-
 // ---- small parsers -------------------------------------------------------------------------------------------
 
 std::optional<unsigned long> parse_number(std::string_view s, unsigned long max) {
@@ -155,8 +99,7 @@ std::optional<unsigned long> parse_number(std::string_view s, unsigned long max)
 
 std::string dnskey_rdata(std::uint16_t flags, std::uint8_t protocol, std::uint8_t alg, std::string_view key) {
   std::string r;
-  r.push_back(static_cast<char>(flags >> 8));
-  r.push_back(static_cast<char>(flags & 0xff));
+  core::append_be16(r, flags);
   r.push_back(static_cast<char>(protocol));
   r.push_back(static_cast<char>(alg));
   r.append(key);
@@ -164,7 +107,7 @@ std::string dnskey_rdata(std::uint16_t flags, std::uint8_t protocol, std::uint8_
 }
 
 std::uint16_t rdata_flags(std::string_view rdata) {
-  return static_cast<std::uint16_t>(ubytes(rdata)[0] << 8 | ubytes(rdata)[1]);
+  return core::be16(rdata, 0);
 }
 
 /// What a BIND-style name `K<zone>+<alg>+<tag>` states.
@@ -215,17 +158,16 @@ void add_problem(InventoryKey& k, const std::string& text) {
 
 enum class KeyType : std::uint8_t { Rsa, P256, P384, Ed25519, Ed448, Other };
 
-bool is_rsa_alg(std::uint8_t a) {
-  return a == 1 || a == 5 || a == 7 || a == 8 || a == 10;
-}
+using dnssec::KeyFamily;
 
 bool alg_fits(std::uint8_t alg, KeyType t) {
+  const KeyFamily f = dnssec::algorithm_facts(alg).family;
   switch (t) {
-    case KeyType::Rsa: return is_rsa_alg(alg);
-    case KeyType::P256: return alg == 13;
-    case KeyType::P384: return alg == 14;
-    case KeyType::Ed25519: return alg == 15;
-    case KeyType::Ed448: return alg == 16;
+    case KeyType::Rsa: return f == KeyFamily::Rsa;
+    case KeyType::P256: return f == KeyFamily::EcdsaP256;
+    case KeyType::P384: return f == KeyFamily::EcdsaP384;
+    case KeyType::Ed25519: return f == KeyFamily::Ed25519;
+    case KeyType::Ed448: return f == KeyFamily::Ed448;
     case KeyType::Other: return false;
   }
   return false;
@@ -268,8 +210,7 @@ std::string rsa_field(const BIGNUM* e, const BIGNUM* n) {
     out.push_back(static_cast<char>(eb.size()));
   } else {
     out.push_back('\0');
-    out.push_back(static_cast<char>(eb.size() >> 8));
-    out.push_back(static_cast<char>(eb.size() & 0xff));
+    core::append_be16(out, eb.size());
   }
   return out + eb + nb;
 }
@@ -427,7 +368,7 @@ PrivateFields parse_private_fields(const std::string& path, const std::string& t
 std::string field_bytes(const std::string& path, const PrivateFields& pf, const std::string& name) {
   const auto* f = pf.get(name);
   if (!f) throw Error(path + ": no " + name + " field");
-  auto bytes = b64_decode(f->first);
+  auto bytes = core::base64_decode_relaxed(f->first);
   if (!bytes || bytes->empty()) throw Error(where(path, f->second) + ": " + name + " is not valid base64");
   return *bytes;
 }
@@ -536,7 +477,7 @@ PrivateKey read_bind_private(const std::string& path) {
     k.unsupported = "the private key is held in a hardware token" + (label ? " (Label: " + label->first + ")" : "");
     return k;
   }
-  if (is_rsa_alg(k.algorithm)) {
+  if (dnssec::is_rsa_algorithm(k.algorithm)) {
     // Refuse an oversized key before any arithmetic on it.
     if (const int bits = be_bits(field_bytes(path, pf, "Modulus")); bits > kMaxRsaBits) {
       k.unsupported = rsa_too_large(bits);
@@ -545,14 +486,16 @@ PrivateKey read_bind_private(const std::string& path) {
     k.pkey = rsa_from_fields(path, pf);
     k.type = KeyType::Rsa;
     k.inconsistent = pf.get("Prime1") && !rsa_consistent(k.pkey.get());
-  } else if (k.algorithm == 13 || k.algorithm == 14) {
+  } else if (const KeyFamily f = dnssec::algorithm_facts(k.algorithm).family;
+             f == KeyFamily::EcdsaP256 || f == KeyFamily::EcdsaP384) {
     std::string scalar = field_bytes(path, pf, "PrivateKey");
-    k.pkey = ecdsa_from_scalar(path, pf.get("PrivateKey")->second, scalar, k.algorithm == 14);
-    k.type = k.algorithm == 14 ? KeyType::P384 : KeyType::P256;
-  } else if (k.algorithm == 15 || k.algorithm == 16) {
+    const bool p384 = f == KeyFamily::EcdsaP384;
+    k.pkey = ecdsa_from_scalar(path, pf.get("PrivateKey")->second, scalar, p384);
+    k.type = p384 ? KeyType::P384 : KeyType::P256;
+  } else if (f == KeyFamily::Ed25519 || f == KeyFamily::Ed448) {
     std::string raw = field_bytes(path, pf, "PrivateKey");
-    const bool ed448 = k.algorithm == 16;
-    const std::size_t want = ed448 ? 57 : 32;
+    const bool ed448 = f == KeyFamily::Ed448;
+    const std::size_t want = dnssec::algorithm_facts(k.algorithm).key_octets;  // RFC 8080 §3: as long as the public key
     if (raw.size() != want) {
       throw Error(where(path, pf.get("PrivateKey")->second) + ": PrivateKey is " + std::to_string(raw.size()) +
                   " octets, expected " + std::to_string(want));
@@ -804,7 +747,7 @@ std::vector<HistoryKey> read_key_history(const std::string& path) {
     if (!alg) throw Error(at + ": algorithm " + f[4] + " is not a number from 0 to 255");
     std::string b64;
     for (std::size_t i = 5; i < f.size(); ++i) b64 += f[i];
-    auto key = b64_decode(b64);
+    auto key = core::base64_decode_relaxed(b64);
     if (!key || key->empty()) throw Error(at + ": the public key is not valid base64");
     h.flags = static_cast<std::uint16_t>(*flags);
     h.algorithm = static_cast<std::uint8_t>(*alg);
@@ -877,7 +820,7 @@ void append_key_history(const std::string& path, const std::vector<HistoryKey>& 
     const std::string_view r = h.dnskey_rdata;
     added += core::name_to_text(core::name_lower(h.zone)) + " " + core::format_time(h.first_seen) + " " +
              std::to_string(rdata_flags(r)) + " " + std::to_string(ubytes(r)[2]) + " " + std::to_string(ubytes(r)[3]) +
-             " " + b64_encode(r.substr(4)) + "\n";
+             " " + core::base64_encode(r.substr(4)) + "\n";
   }
   if (added.empty()) return;
 

@@ -18,11 +18,13 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/codec.hpp"
 #include "core/error.hpp"
 #include "core/handles.hpp"
 #include "core/input.hpp"
 #include "core/ldns.hpp"
 #include "core/parallel.hpp"
+#include "zone/rdata.hpp"
 #include "zone/rdata_fast.hpp"
 #include "zone/rdata_native.hpp"
 #include "zone/scanner.hpp"
@@ -553,7 +555,7 @@ class Loader {
     int high = -1;
     for (std::size_t i = first + 2; i < t.size(); ++i) {
       for (char c : t[i].text) {
-        int v = t[i].quoted ? -1 : hex_digit_value(c);
+        int v = t[i].quoted ? -1 : core::hex_value(c);
         if (v < 0) fail(ctx, rec.line, "RFC 3597 RDATA: " + shown(t[i].text) + " is not hexadecimal");
         if (high < 0) {
           high = v;
@@ -698,9 +700,7 @@ class Loader {
       fast_.clear();
       if (fast_rdata(*type, std::span<const Token>(t).subspan(i), ctx.origin, fast_)) {
         if (*type == LDNS_RR_TYPE_SOA) {
-          const auto* m = reinterpret_cast<const unsigned char*>(fast_.data() + fast_.size() - 4);
-          const std::uint32_t minimum = (std::uint32_t{m[0]} << 24) | (std::uint32_t{m[1]} << 16) |
-                                        (std::uint32_t{m[2]} << 8) | std::uint32_t{m[3]};
+          const std::uint32_t minimum = soa_fields(fast_).value().minimum;  // fast_rdata wrote a whole SOA
           uses(kSoaMinimum);
           if (!st_.soa_minimum) {
             st_.soa_minimum = minimum;

@@ -7,7 +7,10 @@
 #include <array>
 #include <cstring>
 
+#include "core/bytes.hpp"
+#include "core/codec.hpp"
 #include "core/ldns.hpp"
+#include "core/time.hpp"
 
 namespace zw::zone {
 namespace {
@@ -34,34 +37,26 @@ bool number(const Token& tok, std::uint64_t max, std::uint64_t& v) {
   return v <= max;
 }
 
-void put8(std::string& out, std::uint64_t v) {
-  out.push_back(static_cast<char>(v & 0xff));
-}
-void put16(std::string& out, std::uint64_t v) {
-  out.push_back(static_cast<char>((v >> 8) & 0xff));
-  out.push_back(static_cast<char>(v & 0xff));
-}
-void put32(std::string& out, std::uint64_t v) {
-  put16(out, v >> 16);
-  put16(out, v);
-}
+using core::append_be16;
+using core::append_be32;
+using core::append_u8;
 
 bool u8(const Token& t, std::string& out) {
   std::uint64_t v = 0;
   if (!number(t, 0xff, v)) return false;
-  put8(out, v);
+  append_u8(out, v);
   return true;
 }
 bool u16(const Token& t, std::string& out) {
   std::uint64_t v = 0;
   if (!number(t, 0xffff, v)) return false;
-  put16(out, v);
+  append_be16(out, v);
   return true;
 }
 bool u32(const Token& t, std::string& out) {
   std::uint64_t v = 0;
   if (!number(t, 0xffffffffULL, v)) return false;
-  put32(out, v);
+  append_be32(out, v);
   return true;
 }
 
@@ -108,21 +103,6 @@ bool name(const Token& tok, std::string_view origin, bool lowercase, std::string
   return size <= kMaxName;
 }
 
-// 0..63 for the base64 alphabet, 64 for '=', 0x80 for anything else.
-constexpr std::array<std::uint8_t, 256> kBase64 = [] {
-  std::array<std::uint8_t, 256> t{};
-  for (auto& v : t) v = 0x80;
-  for (int i = 0; i < 26; ++i) {
-    t['A' + i] = static_cast<std::uint8_t>(i);
-    t['a' + i] = static_cast<std::uint8_t>(26 + i);
-  }
-  for (int i = 0; i < 10; ++i) t['0' + i] = static_cast<std::uint8_t>(52 + i);
-  t['+'] = 62;
-  t['/'] = 63;
-  t['='] = 64;
-  return t;
-}();
-
 // Base64 over the concatenated tokens: canonical padding only, no stray bits.
 bool base64(std::span<const Token> toks, std::string& out) {
   if (toks.empty()) return false;
@@ -139,47 +119,8 @@ bool base64(std::span<const Token> toks, std::string& out) {
     }
     text = joined;
   }
-  const std::size_t n = text.size();
-  if (n == 0 || n % 4 != 0) return false;
-  std::size_t pad = 0;
-  if (text[n - 1] == '=') pad = text[n - 2] == '=' ? 2 : 1;
-  const std::size_t at = out.size();
-  out.resize(at + n / 4 * 3);
-  auto* dst = reinterpret_cast<unsigned char*>(out.data() + at);
-  const auto* src = reinterpret_cast<const unsigned char*>(text.data());
-  unsigned bad = 0;
-  const std::size_t full = pad ? n - 4 : n;
-  for (std::size_t i = 0; i < full; i += 4, dst += 3) {
-    const unsigned a = kBase64[src[i]], b = kBase64[src[i + 1]], c = kBase64[src[i + 2]], d = kBase64[src[i + 3]];
-    bad |= (a | b | c | d) & 0xc0;  // '=' (64) or not base64 (0x80)
-    const unsigned v = (a << 18) | (b << 12) | (c << 6) | d;
-    dst[0] = static_cast<unsigned char>(v >> 16);
-    dst[1] = static_cast<unsigned char>(v >> 8);
-    dst[2] = static_cast<unsigned char>(v);
-  }
-  if (bad) return false;
-  if (pad) {
-    const unsigned a = kBase64[src[n - 4]], b = kBase64[src[n - 3]];
-    const unsigned c = pad == 2 ? 0 : kBase64[src[n - 2]];
-    if ((a | b | c) & 0xc0) return false;
-    // RFC 4648 §3.5: the bits the padding leaves over must be zero.
-    if (pad == 2 ? (b & 0x0f) != 0 : (c & 0x03) != 0) return false;
-    const unsigned v = (a << 18) | (b << 12) | (c << 6);
-    dst[0] = static_cast<unsigned char>(v >> 16);
-    if (pad == 1) dst[1] = static_cast<unsigned char>(v >> 8);
-    out.resize(out.size() - pad);
-  }
-  return true;
+  return core::append_base64_decoded(text, out);
 }
-
-/// Hex digit values, -1 for anything else.
-constexpr std::array<std::int8_t, 256> kHexValue = [] {
-  std::array<std::int8_t, 256> t{};
-  t.fill(-1);
-  for (int c = 0; c < 10; ++c) t['0' + c] = static_cast<std::int8_t>(c);
-  for (int c = 0; c < 6; ++c) t['a' + c] = t['A' + c] = static_cast<std::int8_t>(10 + c);
-  return t;
-}();
 
 bool hex(std::span<const Token> toks, std::string& out) {
   if (toks.empty()) return false;
@@ -197,7 +138,7 @@ bool hex(std::span<const Token> toks, std::string& out) {
   bool half = false;
   for (const Token& tok : toks) {
     for (char c : tok.text) {
-      const int v = kHexValue[static_cast<unsigned char>(c)];
+      const int v = core::hex_value(c);
       bad |= v;
       if (half) {
         *dst++ = static_cast<unsigned char>((high << 4) | (static_cast<unsigned>(v) & 15U));
@@ -229,15 +170,6 @@ bool salt(const Token& tok, std::string& out) {
   return true;
 }
 
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
 // RFC 4034 §3.2: YYYYMMDDHHmmSS in UTC, kept modulo 2^32 (serial number arithmetic) as ldns does.
 bool timestamp(const Token& tok, std::string& out) {
   std::string_view t = tok.text;
@@ -252,8 +184,8 @@ bool timestamp(const Token& tok, std::string& out) {
   if (y < 1970 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return false;
   const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   if (d > kDays[mo - 1] + (mo == 2 && leap ? 1U : 0U)) return false;
-  const std::int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
-  put32(out, static_cast<std::uint64_t>(secs) & 0xffffffffULL);
+  const std::int64_t secs = core::days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+  append_be32(out, static_cast<std::uint64_t>(secs) & 0xffffffffULL);
   return true;
 }
 
@@ -339,7 +271,7 @@ bool parse(std::uint16_t type, std::span<const Token> t, std::string_view origin
       if (n < 9 || t[0].quoted) return false;
       const std::uint16_t covered = type_from_text(t[0].text);
       if (covered == 0) return false;
-      put16(out, covered);
+      append_be16(out, covered);
       return u8(t[1], out) && u8(t[2], out) && u32(t[3], out) && timestamp(t[4], out) && timestamp(t[5], out) &&
              u16(t[6], out) && name(t[7], origin, true, out) && base64(t.subspan(8), out);
     }
@@ -362,10 +294,6 @@ bool parse(std::uint16_t type, std::span<const Token> t, std::string_view origin
 
 }  // namespace
 
-int hex_digit_value(char c) {
-  return kHexValue[static_cast<unsigned char>(c)];
-}
-
 std::optional<std::string> decode_base32hex(std::string_view text) {
   std::string out;
   if (!append_base32hex(text, out)) return std::nullopt;
@@ -373,45 +301,8 @@ std::optional<std::string> decode_base32hex(std::string_view text) {
 }
 
 bool append_base32hex(std::string_view text, std::string& out) {
-  static constexpr std::array<std::int8_t, 256> kValue = [] {
-    std::array<std::int8_t, 256> t{};
-    t.fill(-1);
-    for (int c = 0; c < 10; ++c) t['0' + c] = static_cast<std::int8_t>(c);
-    for (int c = 0; c < 22; ++c) t['a' + c] = t['A' + c] = static_cast<std::int8_t>(10 + c);
-    return t;
-  }();
   const std::size_t octets = text.size() * 5 / 8;
-  // RFC 4648 §6 without padding: 2, 4, 5 or 7 digits in the last group, the bits left over zero; 1 to 255 octets.
-  if (octets == 0 || octets > 255) return false;
-  const std::size_t at = out.size();
-  out.resize(at + octets);
-  auto* dst = reinterpret_cast<unsigned char*>(out.data() + at);
-  std::uint32_t acc = 0;
-  int bits = 0;
-  int bad = 0;
-  for (char c : text) {
-    const int v = kValue[static_cast<unsigned char>(c)];
-    bad |= v;
-    acc = (acc << 5) | (static_cast<std::uint32_t>(v) & 31U);
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      *dst++ = static_cast<unsigned char>((acc >> bits) & 0xff);
-    }
-  }
-  if (bad < 0 || bits >= 5 || (acc & ((1U << bits) - 1)) != 0) {
-    out.resize(at);
-    return false;
-  }
-  return true;
-}
-
-bool append_base64(std::string_view text, std::string& out) {
-  const std::size_t size = out.size();
-  const Token tok{text, false};
-  if (base64(std::span<const Token>(&tok, 1), out)) return true;
-  out.resize(size);
-  return false;
+  return octets != 0 && octets <= 255 && core::append_base32hex_decoded(text, out);  // RFC 5155 §3.3: 1 to 255
 }
 
 std::uint16_t type_from_text(std::string_view s) {

@@ -25,18 +25,11 @@ bool fast_rdata(std::uint16_t type, std::span<const Token> tokens, std::string_v
 /// reports the problem).
 bool fast_name(std::string_view text, std::string_view origin, std::string& out);
 
-/// The value of a hexadecimal digit (either case), or -1.
-int hex_digit_value(char c);
-
 /// Strict RFC 4648 §7 base32hex without padding (RFC 5155 §3.3): 1 to 255 octets, case-insensitive, unused
 /// trailing bits zero. Empty on any violation.
 std::optional<std::string> decode_base32hex(std::string_view text);
 /// The same, appended to `out`; false (and `out` unchanged) where decode_base32hex is empty.
 bool append_base32hex(std::string_view text, std::string& out);
-
-/// Strict RFC 4648 §4 base64 (canonical padding, no stray bits) of `text`, appended to `out`; false (and `out`
-/// unchanged) for anything else, the empty text included.
-bool append_base64(std::string_view text, std::string& out);
 
 /// The type number of a mnemonic ("NS", "TYPE65280"), or 0 when unknown.
 std::uint16_t type_from_text(std::string_view text);

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/bytes.hpp"
+#include "core/codec.hpp"
 #include "core/name.hpp"
 #include "zone/rdata_fast.hpp"
 
@@ -89,10 +91,7 @@ std::optional<std::uint32_t> decimal(std::string_view t, std::uint32_t max) {
   return static_cast<std::uint32_t>(v);
 }
 
-void put16(std::string& out, std::uint32_t v) {
-  out.push_back(static_cast<char>((v >> 8) & 0xff));
-  out.push_back(static_cast<char>(v & 0xff));
-}
+using core::append_be16;
 
 // Two tokens written with nothing between them (`key=` and `"value"`): the scanner's tokens are views into one
 // text.
@@ -223,7 +222,7 @@ std::string svc_value(std::uint16_t key, const std::optional<std::string>& value
       if (auto d = std::adjacent_find(listed.begin(), listed.end()); d != listed.end()) {
         throw Bad{"the mandatory list names " + key_text(*d) + " twice (RFC 9460 §8)"};
       }
-      for (std::uint16_t k : listed) put16(out, k);
+      for (std::uint16_t k : listed) append_be16(out, k);
       return out;
     }
     case kAlpn:
@@ -236,7 +235,7 @@ std::string svc_value(std::uint16_t key, const std::optional<std::string>& value
     case kPort: {
       const auto port = decimal(*value, 0xffff);
       if (!port) throw Bad{"port " + shown(*value) + " is not a number from 0 to 65535"};
-      put16(out, *port);
+      append_be16(out, *port);
       return out;
     }
     case kIpv4Hint:
@@ -255,11 +254,11 @@ std::string svc_value(std::uint16_t key, const std::optional<std::string>& value
       for (const std::string& group : split_list(*value, name)) {
         const auto v = decimal(group, 0xffff);
         if (!v) throw Bad{"tls-supported-groups item " + shown(group) + " is not a number from 0 to 65535"};
-        put16(out, *v);
+        append_be16(out, *v);
       }
       return out;
     default:  // kEch: the ECHConfigList in base64 (RFC 9460 §9)
-      if (!append_base64(*value, out)) throw Bad{"the ech value is not base64"};
+      if (!core::append_base64_decoded(*value, out)) throw Bad{"the ech value is not base64"};
       return out;
   }
 }
@@ -267,7 +266,7 @@ std::string svc_value(std::uint16_t key, const std::optional<std::string>& value
 void svcb(std::span<const Token> t, std::string_view origin, std::string& out) {
   const std::size_t n = t.size();
   if (n < 2) throw Bad{"SvcPriority and TargetName are missing"};
-  put16(out, number16(t[0], "SvcPriority"));
+  append_be16(out, number16(t[0], "SvcPriority"));
   append_name(t[1], origin, "TargetName", out);
 
   std::vector<SvcParam> params;
@@ -320,8 +319,8 @@ void svcb(std::span<const Token> t, std::string_view origin, std::string& out) {
   if (has(kNoDefaultAlpn) && !has(kAlpn)) throw Bad{"no-default-alpn without alpn (RFC 9460 §7.1.1)"};
   const std::size_t params_at = out.size();
   for (const SvcParam& p : params) {
-    put16(out, p.key);
-    put16(out, static_cast<std::uint32_t>(p.wire.size()));
+    append_be16(out, p.key);
+    append_be16(out, static_cast<std::uint32_t>(p.wire.size()));
     out += p.wire;
   }
   check_params(std::string_view(out).substr(params_at));  // keyNNNNN values of known keys included
@@ -330,9 +329,7 @@ void svcb(std::span<const Token> t, std::string_view origin, std::string& out) {
 // RFC 9460 §2.2 and §8: SvcParams on the wire, after the TargetName. Shared by the text parser (as a last check
 // of what it wrote) and by RFC 3597 generic RDATA.
 void check_params(std::string_view w) {
-  auto u16 = [&](std::size_t at) {
-    return static_cast<std::uint16_t>((static_cast<unsigned char>(w[at]) << 8) | static_cast<unsigned char>(w[at + 1]));
-  };
+  auto u16 = [&](std::size_t at) { return core::be16(w, at); };
   std::vector<std::uint16_t> keys, mandatory;
   std::size_t pos = 0;
   while (pos < w.size()) {
@@ -469,7 +466,7 @@ void ipseckey(std::span<const Token> t, std::string_view origin, std::string& ou
     if (tok.quoted) throw Bad{"the public key cannot be a quoted string"};
     key += tok.text;
   }
-  if (!key.empty() && !append_base64(key, out)) throw Bad{"the public key is not base64 (RFC 4025 §2.6)"};
+  if (!key.empty() && !core::append_base64_decoded(key, out)) throw Bad{"the public key is not base64 (RFC 4025 §2.6)"};
 }
 
 void check_ipseckey_wire(std::string_view w) {

@@ -9,6 +9,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "core/codec.hpp"
 #include "core/error.hpp"
 
 namespace zw::zone {
@@ -25,9 +26,7 @@ bool is_control(char c) {
 }
 
 std::string hex_byte(char c) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  auto u = static_cast<unsigned char>(c);
-  return std::string("0x") + kDigits[u >> 4] + kDigits[u & 15];
+  return "0x" + core::hex_encode(std::string_view(&c, 1));
 }
 
 std::uint32_t count_lines(std::string_view text, std::size_t end) {

@@ -14,6 +14,7 @@
 
 #include "checks/check.hpp"
 #include "checks/zone_run.hpp"
+#include "core/codec.hpp"
 #include "core/name.hpp"
 #include "core/time.hpp"
 #include "dnssec/nsec3.hpp"
@@ -84,7 +85,7 @@ std::string hashed(const std::string& name) {
   std::string err;
   REQUIRE(zw::core::parse_name(name, ".", w, err));
   zw::core::name_to_lower(w);
-  return zw::dnssec::base32hex_encode(zw::dnssec::nsec3_hash(w, "", 0));
+  return zw::core::base32hex_encode(zw::dnssec::nsec3_hash(w, "", 0));
 }
 
 const std::string kHead =
@@ -513,7 +514,7 @@ zw::zone::Zone synthetic_zone(std::size_t n, bool nsec3) {
   for (std::size_t i = 0; i < n; ++i) hashes[i + 1] = {zw::dnssec::nsec3_hash(labels[i] + origin, "", 0), false};
   std::sort(hashes.begin(), hashes.end());
   for (std::size_t i = 0; i <= n; ++i) {
-    const std::string owner = "\x20"s + zw::dnssec::base32hex_encode(hashes[i].first) + origin;
+    const std::string owner = "\x20"s + zw::core::base32hex_encode(hashes[i].first) + origin;
     std::string rd = "\x01\x00\x00\x00\x00\x14"s + hashes[(i + 1) % (n + 1)].first;
     rd += hashes[i].second ? apex_bitmap : a_bitmap;
     b.add(owner, zw::zone::rrtype::NSEC3, 1, 3600, rd, src);

@@ -11,11 +11,13 @@
 #include <thread>
 #include <vector>
 
+#include "core/codec.hpp"
 #include "core/handles.hpp"
 #include "dnssec/crypto.hpp"
 #include "rr_file.hpp"
 
 using namespace zw::dnssec;
+using zw::core::hex_encode;
 using zw::dnssec::test::read_rr_file;
 using zw::dnssec::test::TestRr;
 using namespace std::string_literals;
@@ -26,14 +28,6 @@ constexpr std::uint16_t kTypeA = 1, kTypeDs = 43, kTypeRrsig = 46, kTypeDnskey =
 
 std::string kat(const std::string& file) {
   return std::string(ZW_SOURCE_DIR) + "/test-vectors/kat/" + file;
-}
-
-std::string from_hex(std::string_view hex) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  }
-  return out;
 }
 
 void flip_bit(std::string& s, std::size_t byte, unsigned bit = 0) {
@@ -125,7 +119,7 @@ int check_ds_records(const std::vector<TestRr>& rrs) {
     CHECK(ds->digest.size() == ds_digest_length(ds->digest_type));
     const auto digest = ds_digest(ds->digest_type, r.owner, key.rdata);
     REQUIRE(digest);
-    CHECK(to_hex(*digest) == to_hex(ds->digest));
+    CHECK(hex_encode(*digest) == hex_encode(ds->digest));
     // The owner is lower-cased before hashing.
     std::string upper = r.owner;
     for (char& ch : upper) {
@@ -324,8 +318,8 @@ TEST_CASE("RFC 4034 §5.4 / RFC 4509 DS digests of dskey.example.com", "[crypto]
   CHECK(key.pkey != nullptr);
   CHECK(key.bits == 1024);
   CHECK(check_ds_records(rrs) == 2);
-  CHECK(to_hex(*ds_digest(1, key_rr.owner, key_rr.rdata)) == "2bb183af5f22588179a53b0a98631fad1a292118");
-  CHECK(to_hex(*ds_digest(2, key_rr.owner, key_rr.rdata)) ==
+  CHECK(hex_encode(*ds_digest(1, key_rr.owner, key_rr.rdata)) == "2bb183af5f22588179a53b0a98631fad1a292118");
+  CHECK(hex_encode(*ds_digest(2, key_rr.owner, key_rr.rdata)) ==
         "d4b7d520e7bb5f0f67674a0cceb1e3e0614b93c4f9e99b8383f6a1e4469da50a");
   CHECK(ds_digest(4, key_rr.owner, key_rr.rdata)->size() == 48);
   CHECK_FALSE(ds_digest(3, key_rr.owner, key_rr.rdata));  // GOST
@@ -355,7 +349,7 @@ TEST_CASE("DS parsing and digest lengths", "[crypto]") {
   CHECK(ds->key_tag == 60485);
   CHECK(ds->algorithm == 5);
   CHECK(ds->digest_type == 2);
-  CHECK(to_hex(ds->digest) == "abcd");
+  CHECK(hex_encode(ds->digest) == "abcd");
 }
 
 TEST_CASE("revoked tag of the root KSK-2010", "[crypto]") {
@@ -375,7 +369,8 @@ TEST_CASE("revoked tag of the root KSK-2010", "[crypto]") {
   CHECK(ksk.tag == 19036);
   CHECK(ksk.revoked_tag == 19164);
   // IANA trust anchor for KSK-2010 (root-anchors.xml).
-  CHECK(to_hex(*ds_digest(2, "\0"s, published)) == "49aac11d7b6f6446702e54a1607371607a1a41855200fd2ce1cdde32f24e8fb5");
+  CHECK(hex_encode(*ds_digest(2, "\0"s, published)) ==
+        "49aac11d7b6f6446702e54a1607371607a1a41855200fd2ce1cdde32f24e8fb5");
 
   const auto facts = rsa_facts(ksk);
   REQUIRE(facts);
@@ -863,12 +858,6 @@ TEST_CASE("verify with more keys than a thread keeps contexts for, freed and mad
     }
     CHECK(wrong == 0);
   }
-}
-
-TEST_CASE("to_hex", "[crypto]") {
-  CHECK(to_hex("") == "");
-  CHECK(to_hex("\x00\x01\xab\xff"s) == "0001abff");
-  CHECK(from_hex(to_hex("\x7f\x80"s)) == "\x7f\x80"s);
 }
 
 TEST_CASE("RSASHA256-2048 verification speed", "[.bench]") {

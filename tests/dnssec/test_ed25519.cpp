@@ -11,21 +11,19 @@
 #include <string>
 #include <vector>
 
+#include "core/codec.hpp"
 #include "core/handles.hpp"
 #include "dnssec/crypto.hpp"
 #include "dnssec/rr_file.hpp"
 
 using namespace zw::dnssec;
+using zw::core::hex_encode;
 using namespace std::string_literals;
 
 namespace {
 
 std::string from_hex(std::string_view hex) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  }
-  return out;
+  return zw::core::hex_decode(hex).value();
 }
 
 const unsigned char* ubytes(std::string_view s) {
@@ -302,7 +300,7 @@ TEST_CASE("Ed448: the identity and the points of order 2 and 4 are refused", "[c
       zeros + "\x80"s,
   };
   for (const std::string& pk : small_order) {
-    INFO(to_hex(pk));
+    INFO(hex_encode(pk));
     const PublicKey key = ed448_key(pk);
     CHECK(key.problem == KeyProblem::SmallOrder);
     CHECK_FALSE(key.pkey);

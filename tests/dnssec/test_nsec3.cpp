@@ -7,10 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "core/codec.hpp"
 #include "core/name.hpp"
 #include "dnssec/nsec3.hpp"
 
 using namespace zw::dnssec;
+using zw::core::base32hex_decode;
+using zw::core::base32hex_encode;
 using namespace std::string_literals;
 
 namespace {
@@ -28,11 +31,7 @@ zw::core::WireName wire(const std::string& text) {
 }
 
 std::string from_hex(std::string_view hex) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  }
-  return out;
+  return zw::core::hex_decode(hex).value();
 }
 
 std::string hash_text(const std::string& name, const std::string& salt_hex, std::uint16_t iterations) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/codec.hpp"
 #include "core/handles.hpp"
 #include "core/parallel.hpp"
 #include "dnssec/batch_gcd.hpp"
@@ -21,6 +22,7 @@
 #include "zone/loader.hpp"
 
 using namespace zw::dnssec;
+using zw::core::hex_encode;
 
 namespace {
 
@@ -144,7 +146,7 @@ TEST_CASE("ROCA: moduli built from primes k·M + (65537^a mod M) have the finger
       const Mpz p = roca_prime(size.prime_bits, size.primes_in_m, rnd);
       const Mpz q = roca_prime(size.prime_bits, size.primes_in_m, rnd);
       const std::string n = times(p, q);
-      INFO(size.prime_bits * 2 << "-bit modulus " << i << ": " << to_hex(n));
+      INFO(size.prime_bits * 2 << "-bit modulus " << i << ": " << hex_encode(n));
       CHECK(n.size() * 8 >= 2 * size.prime_bits - 1);
       CHECK(roca_fingerprint(n));
       CHECK(roca_fingerprint(std::string(2, '\0') + n));  // leading zeros do not matter
@@ -163,7 +165,7 @@ TEST_CASE("ROCA: 200 OpenSSL RSA keys and random numbers do not have the fingerp
   zw::core::parallel_for(
       moduli.size(), [&](std::size_t i) { moduli[i] = openssl_modulus(i < 20 ? 2048 : 1024); }, 1);
   for (const std::string& n : moduli) {
-    INFO(to_hex(n));
+    INFO(hex_encode(n));
     CHECK_FALSE(roca_fingerprint(n));
   }
   // 20,000 random odd 2048-bit numbers: expected false positives 20000 / 238878720 ≈ 0.0001.

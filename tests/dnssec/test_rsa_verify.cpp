@@ -23,10 +23,12 @@
 #include <utility>
 #include <vector>
 
+#include "core/codec.hpp"
 #include "core/handles.hpp"
 #include "dnssec/crypto.hpp"
 
 using namespace zw::dnssec;
+using zw::core::hex_encode;
 using namespace std::string_literals;
 using zw::core::BignumPtr;
 using zw::core::BnCtxPtr;
@@ -334,7 +336,7 @@ TestKey generated_key(int bits, const Exponent& exp) {
   REQUIRE(BN_num_bits(k.n.get()) == bits);
   k.modulus = bn_bytes(k.n.get());
   k.exponent = bn_bytes(k.e.get());
-  k.name = std::to_string(bits) + "-bit generated key, e = " + exp.name + ", n = " + to_hex(k.modulus);
+  k.name = std::to_string(bits) + "-bit generated key, e = " + exp.name + ", n = " + hex_encode(k.modulus);
   return k;
 }
 
