@@ -63,6 +63,7 @@ void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
   }
 
   std::set<std::int32_t> non_auth_reported;
+  std::set<std::int32_t> budget_reported;
   for (const dnssec::SigInfo& s : a.sigs) {
     const zone::Record& rec = z.records[s.record];
     if (s.rrset < 0) {
@@ -136,6 +137,16 @@ void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
                    {"algorithm", s.parsed ? alg_text(s.rrsig.algorithm) : "?"},
                    {"reason", s.status == SigStatus::Malformed ? "malformed RRSIG RDATA or signature length"
                                                                : "signature does not match the RRset"}});
+        break;
+      case SigStatus::Unverified:
+        // A work budget stopped verification (KeyTrap): one finding per RRset, naming the first budget that did.
+        if (budget_reported.insert(s.rrset).second) {
+          const bool keytag = s.budget == dnssec::BudgetStop::KeyTag;
+          rep.rrset(Code::VALIDATION_BUDGET_EXCEEDED, covered,
+                    {{"detail", keytag ? "keytag" : "rrset"},
+                     {"keytag", tag_text(s.rrsig.key_tag)},
+                     {"limit", std::to_string(keytag ? a.budget.keys_per_tag : a.budget.failures_per_rrset)}});
+        }
         break;
       default: break;
     }
