@@ -63,6 +63,8 @@ void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
   }
 
   std::set<std::int32_t> non_auth_reported;
+  std::set<std::int32_t> budget_reported;
+  std::map<std::int32_t, bool> accepted;  // RRset -> some signature over it is accepted (sig_accepts)
   for (const dnssec::SigInfo& s : a.sigs) {
     const zone::Record& rec = z.records[s.record];
     if (s.rrset < 0) {
@@ -109,10 +111,14 @@ void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
         }
         if (!non_zone_key) {
           // Harmless leftovers (e.g. of a removed key) while another signature validates the RRset: a warning.
-          bool other_accepts = false;
-          for (const dnssec::SigInfo& o : a.sigs_of(static_cast<std::uint32_t>(s.rrset))) {
-            other_accepts = other_accepts || sig_accepts(a, o, opt.now);
+          // Asked once per RRset, so that many such signatures over one RRset cost time linear in their number.
+          auto [known, inserted] = accepted.try_emplace(s.rrset, false);
+          if (inserted) {
+            for (const dnssec::SigInfo& o : a.sigs_of(static_cast<std::uint32_t>(s.rrset))) {
+              known->second = known->second || sig_accepts(a, o, opt.now);
+            }
           }
+          const bool other_accepts = known->second;
           // An algorithm with no published key at all, beside a signature that validates, is an algorithm
           // rollover under way: RFC 6781 §4.1.4 adds the new algorithm's signatures to every RRset before its
           // DNSKEYs are published, and removes the old algorithm's signatures only after its DNSKEYs are gone.
@@ -136,6 +142,16 @@ void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
                    {"algorithm", s.parsed ? alg_text(s.rrsig.algorithm) : "?"},
                    {"reason", s.status == SigStatus::Malformed ? "malformed RRSIG RDATA or signature length"
                                                                : "signature does not match the RRset"}});
+        break;
+      case SigStatus::Unverified:
+        // A work budget stopped verification (KeyTrap): one finding per RRset, naming the first budget that did.
+        if (budget_reported.insert(s.rrset).second) {
+          const bool keytag = s.budget == dnssec::BudgetStop::KeyTag;
+          rep.rrset(Code::VALIDATION_BUDGET_EXCEEDED, covered,
+                    {{"detail", keytag ? "keytag" : "rrset"},
+                     {"keytag", tag_text(s.rrsig.key_tag)},
+                     {"limit", std::to_string(keytag ? a.budget.keys_per_tag : a.budget.failures_per_rrset)}});
+        }
         break;
       default: break;
     }

@@ -53,11 +53,11 @@ bool zone_is_signed(const zone::Zone& zone) {
   return apex && zone.find(*apex, rrtype::DNSKEY) != nullptr;
 }
 
-ZoneAnalysis analyse(const zone::Zone& zone, bool verify) {
+ZoneAnalysis analyse(const zone::Zone& zone, bool verify, const VerifyBudget& budget) {
   ZoneAnalysis a;
   a.signed_zone = zone_is_signed(zone);
   prepare_analysis(zone, a);
-  if (verify) verify_signatures(zone, a);
+  if (verify) verify_signatures(zone, a, budget);
   return a;
 }
 
@@ -129,62 +129,98 @@ void prepare_analysis(const zone::Zone& zone, ZoneAnalysis& a) {
   for (std::size_t i = 1; i < a.rrset_sigs.size(); ++i) a.rrset_sigs[i] += a.rrset_sigs[i - 1];
 }
 
-void verify_signatures(const zone::Zone& zone, ZoneAnalysis& a) {
-  if (!a.signed_zone) return;
+namespace {
 
-  // Verify, in parallel, every parsed signature over authoritative data.
-  core::parallel_for(a.sigs.size(), [&](std::size_t idx) {
-    SigInfo& s = a.sigs[idx];
-    if (!s.parsed || s.rrset < 0) return;
-    const zone::RRset& covered = zone.rrsets[static_cast<std::size_t>(s.rrset)];
-    if (!is_authoritative(zone, covered)) {
-      s.status = SigStatus::NotChecked;
-      return;
+/// The published zone keys with the signature's tag and algorithm, in DNSKEY order.
+void candidate_keys(const ZoneAnalysis& a, const Rrsig& sig, std::vector<std::size_t>& out) {
+  out.clear();
+  for (std::size_t k = 0; k < a.keys.size(); ++k) {
+    const PublicKey& key = a.keys[k].key;
+    if (key.tag != sig.key_tag || key.algorithm != sig.algorithm) continue;
+    if (key.protocol != 3 || !(key.flags & kFlagZone)) continue;  // RFC 4034 §2.1.1: not a zone key
+    out.push_back(k);
+  }
+}
+
+/// The checks that need no key: signer and labels. False when they decide the status.
+bool fields_fit(const zone::Zone& zone, const std::string& owner, SigInfo& s) {
+  if (!core::name_equal(s.rrsig.signer, zone.origin)) {
+    s.status = SigStatus::SignerWrong;
+    return false;
+  }
+  int owner_labels = core::name_label_count(owner) - (core::name_is_wildcard(owner) ? 1 : 0);
+  // RFC 4034 §3.1.3: Labels counts the owner's labels without the root and a leading "*". In a zone file the
+  // owner is the name itself (never a wildcard expansion), so the count must match exactly.
+  if (s.rrsig.labels != owner_labels) {
+    s.status = SigStatus::LabelsInvalid;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::uint64_t verify_rrset(const zone::Zone& zone, ZoneAnalysis& a, std::uint32_t rrset, const VerifyBudget& budget) {
+  const std::uint32_t first = a.rrset_sigs[rrset];
+  const std::uint32_t last = a.rrset_sigs[rrset + 1];
+  if (first == last) return 0;
+  const zone::RRset& covered = zone.rrsets[rrset];
+  if (!is_authoritative(zone, covered)) {
+    for (std::uint32_t i = first; i < last; ++i) {
+      if (a.sigs[i].parsed) a.sigs[i].status = SigStatus::NotChecked;
     }
-    const std::string& owner = zone.names[covered.name];
-    if (!core::name_equal(s.rrsig.signer, zone.origin)) {
-      s.status = SigStatus::SignerWrong;
-      return;
-    }
-    int owner_labels = core::name_label_count(owner) - (core::name_is_wildcard(owner) ? 1 : 0);
-    // RFC 4034 §3.1.3: Labels counts the owner's labels without the root and a leading "*". In a zone file the
-    // owner is the name itself (never a wildcard expansion), so the count must match exactly.
-    if (s.rrsig.labels != owner_labels) {
-      s.status = SigStatus::LabelsInvalid;
-      return;
-    }
-    thread_local std::vector<std::size_t> candidates;
-    candidates.clear();
-    for (std::size_t k = 0; k < a.keys.size(); ++k) {
-      const PublicKey& key = a.keys[k].key;
-      if (key.tag != s.rrsig.key_tag || key.algorithm != s.rrsig.algorithm) continue;
-      if (key.protocol != 3 || !(key.flags & kFlagZone)) continue;  // RFC 4034 §2.1.1: not a zone key
-      candidates.push_back(k);
-    }
+    return 0;
+  }
+  const std::string& owner = zone.names[covered.name];
+  thread_local std::vector<std::string_view> rdatas;
+  rdatas.clear();
+  for (const zone::Record& r : zone.records_of(covered)) rdatas.push_back(zone.rdata(r));
+  thread_local std::vector<std::size_t> candidates;
+  std::uint64_t validations = 0;
+  std::uint32_t failures = 0;  // failed validations in this RRset so far
+  for (std::uint32_t i = first; i < last; ++i) {
+    SigInfo& s = a.sigs[i];
+    if (!s.parsed || !fields_fit(zone, owner, s)) continue;
+    candidate_keys(a, s.rrsig, candidates);
     if (candidates.empty()) {
       s.status = SigStatus::NoKey;
-      return;
+      continue;
     }
     s.key = static_cast<std::int32_t>(candidates.front());
-    thread_local std::vector<std::string_view> rdatas;
-    rdatas.clear();
-    for (const zone::Record& r : zone.records_of(covered)) rdatas.push_back(zone.rdata(r));
+    if (failures >= budget.failures_per_rrset) {
+      s.status = SigStatus::Unverified;
+      s.budget = BudgetStop::Rrset;
+      continue;
+    }
     std::string data = signed_data(s.rrsig, owner, covered.type, zone.records[covered.first].rclass, rdatas);
     bool any_usable = false;
     bool any_malformed = false;
-    for (std::size_t k : candidates) {
+    std::size_t tried = 0;
+    for (; tried < candidates.size() && tried < budget.keys_per_tag && failures < budget.failures_per_rrset; ++tried) {
+      const std::size_t k = candidates[tried];
+      ++validations;
+      ++s.validations;
       VerifyResult v = verify(a.keys[k].key, data, s.rrsig.signature);
       if (v == VerifyResult::Valid) {
         s.status = SigStatus::Valid;
         s.key = static_cast<std::int32_t>(k);
-        return;
+        break;
       }
+      ++failures;
       if (v != VerifyResult::Unsupported) any_usable = true;
       if (v == VerifyResult::Malformed) any_malformed = true;
     }
+    if (s.status == SigStatus::Valid) continue;
+    if (tried < candidates.size()) {
+      // A budget stopped the search: the keys not tried might accept the signature, so it is neither valid nor
+      // invalid.
+      s.status = SigStatus::Unverified;
+      s.budget = tried >= budget.keys_per_tag ? BudgetStop::KeyTag : BudgetStop::Rrset;
+      continue;
+    }
     if (!any_usable) {
       s.status = SigStatus::KeyUnusable;
-      return;
+      continue;
     }
     s.status = any_malformed ? SigStatus::Malformed : SigStatus::Invalid;
     if (is_rsa_algorithm(s.rrsig.algorithm)) {
@@ -192,9 +228,25 @@ void verify_signatures(const zone::Zone& zone, ZoneAnalysis& a) {
       for (std::size_t k : candidates) decodes = decodes || rsa_padding_decodes(a.keys[k].key, s.rrsig.signature);
       s.foreign = !decodes;
     }
-  });
+  }
+  return validations;
+}
 
+void verify_signatures(const zone::Zone& zone, ZoneAnalysis& a, const VerifyBudget& budget) {
+  a.budget = budget;
+  if (!a.signed_zone) return;
+
+  // Verify, in parallel, the signatures of every RRset; each RRset's signatures in zone order, so that its budget
+  // stops at the same signature on every run.
+  std::vector<std::uint32_t> signed_sets;  // RRsets with signatures: as many work items as signatures, about
+  for (std::uint32_t r = 0; r + 1 < a.rrset_sigs.size(); ++r) {
+    if (a.rrset_sigs[r] != a.rrset_sigs[r + 1]) signed_sets.push_back(r);
+  }
+  core::parallel_for(signed_sets.size(), [&](std::size_t k) { verify_rrset(zone, a, signed_sets[k], budget); });
+
+  a.validations = 0;
   for (const SigInfo& s : a.sigs) {
+    a.validations += s.validations;
     if (s.parsed) {
       for (KeyInfo& k : a.keys) {
         if (k.key.tag == s.rrsig.key_tag && k.key.algorithm == s.rrsig.algorithm) k.named = true;
