@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/bytes.hpp"
 #include "core/parallel.hpp"
 
 namespace zw::dnssec {
@@ -103,9 +104,7 @@ void prepare_analysis(const zone::Zone& zone, ZoneAnalysis& a) {
             // Unreadable RDATA: attach by the covered type if at least the first two octets exist.
             std::string_view rd = zone.rdata(zone.records[r]);
             if (rd.size() >= 2) {
-              auto t = static_cast<std::uint16_t>((static_cast<unsigned char>(rd[0]) << 8) |
-                                                  static_cast<unsigned char>(rd[1]));
-              if (const zone::RRset* covered = zone.find(s.name, t)) {
+              if (const zone::RRset* covered = zone.find(s.name, core::be16(rd, 0))) {
                 info.rrset = static_cast<std::int32_t>(covered - zone.rrsets.data());
               }
             }
