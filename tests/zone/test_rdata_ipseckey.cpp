@@ -6,34 +6,14 @@
 
 #include "core/error.hpp"
 #include "zone/loader.hpp"
+#include "zone/rdata_support.hpp"
 
 namespace {
-
-std::string hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (char c : bytes) {
-    const auto u = static_cast<unsigned char>(c);
-    out += kDigits[u >> 4];
-    out += kDigits[u & 15];
-  }
-  return out;
-}
 
 // Loads `record` (the last line of a small zone, line 4) and returns its RDATA in hex, or "error: <message>".
 std::string load_hex(const std::string& record, bool fast = true) {
   const std::string zone = "$ORIGIN example.\n@ 300 IN SOA ns1 hostmaster 1 2 3 4 5\n@ 300 IN NS ns1\n" + record + "\n";
-  try {
-    zw::zone::LoadOptions o;
-    o.fast_rdata = fast;
-    const zw::zone::Zone z = zw::zone::load_zone_text(zone, "ipseckey.zone", o);
-    for (const auto& r : z.records) {
-      if (r.src.line == 4) return hex(z.rdata(r));
-    }
-    return "error: record not found";
-  } catch (const zw::Error& e) {
-    return std::string("error: ") + e.what();
-  }
+  return zw::test::rdata_hex_at(zone, "ipseckey.zone", 4, fast);
 }
 
 const std::string kKey = "010351537986ed35533b6064478eeeb27b5bd74dae149b6e81ba3a0521af82ab7801";

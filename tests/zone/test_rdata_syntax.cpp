@@ -18,6 +18,7 @@
 #include "zone/loader.hpp"
 #include "zone/rdata_fast.hpp"
 #include "zone/rdata_native.hpp"
+#include "zone/rdata_support.hpp"
 
 namespace {
 
@@ -49,17 +50,7 @@ std::string load_hex(const std::string& owner, const std::string& type, const st
                      const std::string& origin = "example.", bool fast = true) {
   const std::string zone = "$ORIGIN .\n. 300 IN SOA a.root. b.root. 1 2 3 4 5\n$ORIGIN " + origin + "\n" + owner +
                            " 300 IN " + type + " " + text + "\n";
-  try {
-    zw::zone::LoadOptions o;
-    o.fast_rdata = fast;
-    const zw::zone::Zone z = zw::zone::load_zone_text(zone, "rdata.zone", o);
-    for (const auto& r : z.records) {
-      if (r.src.line == 4) return hex(z.rdata(r));
-    }
-    return "error: record not found";
-  } catch (const zw::Error& e) {
-    return std::string("error: ") + e.what();
-  }
+  return zw::test::rdata_hex_at(zone, "rdata.zone", 4, fast);
 }
 
 // The canonical RDATA ldns makes of the same text, or "error: …".
