@@ -17,13 +17,15 @@ std::string tld(int delegations, int hosts, int first = 0) {
   return t;
 }
 
-std::vector<zw::Finding> shrink(const std::string& before, const std::string& after, double limit = 0.05) {
+/// check_history over two versions given as text (ZONE_SHRINK above `max_shrink`); only the findings of `code`.
+std::vector<zw::Finding> history(const std::string& before, const std::string& after, zw::catalog::Code code,
+                                 double max_shrink = 0.05) {
   zw::zone::Zone prev = zw::zone::load_zone_text(before, "prev.zone", {});
   zw::zone::Zone cur = zw::zone::load_zone_text(after, "cur.zone", {});
   zw::dnssec::ZoneAnalysis pa = zw::dnssec::analyse(prev, false);
   zw::dnssec::ZoneAnalysis ca = zw::dnssec::analyse(cur);
   zw::checks::CheckInput in;
-  in.options.max_shrink = limit;
+  in.options.max_shrink = max_shrink;
   zw::checks::ZoneContext ctx;
   ctx.name = "tld.";
   ctx.zone = &cur;
@@ -35,9 +37,13 @@ std::vector<zw::Finding> shrink(const std::string& before, const std::string& af
   zw::checks::check_history(in, sink);
   std::vector<zw::Finding> out;
   for (auto& f : sink.take()) {
-    if (f.code == zw::catalog::Code::ZONE_SHRINK) out.push_back(std::move(f));
+    if (f.code == code) out.push_back(std::move(f));
   }
   return out;
+}
+
+std::vector<zw::Finding> shrink(const std::string& before, const std::string& after, double limit = 0.05) {
+  return history(before, after, zw::catalog::Code::ZONE_SHRINK, limit);
 }
 
 }  // namespace
@@ -60,29 +66,6 @@ TEST_CASE("ZONE_SHRINK fires above the limit only", "[history]") {
 }
 
 namespace {
-
-/// check_history over two versions given as text; only the codes of `code`.
-std::vector<zw::Finding> history(const std::string& before, const std::string& after, zw::catalog::Code code) {
-  zw::zone::Zone prev = zw::zone::load_zone_text(before, "prev.zone", {});
-  zw::zone::Zone cur = zw::zone::load_zone_text(after, "cur.zone", {});
-  zw::dnssec::ZoneAnalysis pa = zw::dnssec::analyse(prev, false);
-  zw::dnssec::ZoneAnalysis ca = zw::dnssec::analyse(cur);
-  zw::checks::CheckInput in;
-  zw::checks::ZoneContext ctx;
-  ctx.name = "tld.";
-  ctx.zone = &cur;
-  ctx.analysis = &ca;
-  ctx.previous = &prev;
-  ctx.previous_analysis = &pa;
-  in.zones.push_back(ctx);
-  zw::FindingSink sink;
-  zw::checks::check_history(in, sink);
-  std::vector<zw::Finding> out;
-  for (auto& f : sink.take()) {
-    if (f.code == code) out.push_back(std::move(f));
-  }
-  return out;
-}
 
 std::string versioned(const std::string& serial, const std::string& extra = {}) {
   return "$ORIGIN tld.\n@ 3600 IN SOA ns1 admin " + serial + " 7200 3600 1209600 3600\n@ NS ns1.nic.example.\n" +
