@@ -1,39 +1,24 @@
-// parallel.hpp: run a loop body over [0, n) on all cores.
+// parallel.hpp: run a loop body over [0, n) on all cores, on the process's thread pool (core/thread_pool.hpp).
 #pragma once
 
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <thread>
-#include <vector>
+
+#include "core/thread_pool.hpp"
 
 namespace zw::core {
 
-namespace detail {
-inline std::atomic<unsigned>& worker_override() {
-  static std::atomic<unsigned> n{0};
-  return n;
-}
-}  // namespace detail
-
-/// Sets the number of worker threads (0: one per core), e.g. from --threads.
-inline void set_worker_count(unsigned n) {
-  detail::worker_override().store(n);
-}
-
-/// Number of worker threads to use (set_worker_count, else hardware concurrency; at least 1).
-inline unsigned worker_count() {
-  unsigned n = detail::worker_override().load();
-  return n != 0 ? n : std::max(1U, std::thread::hardware_concurrency());
-}
-
-/// Calls body(i) for every i in [0, n), in chunks, on up to worker_count() threads. The first exception thrown by
-/// a body is rethrown in the caller after all threads stop.
+/// Calls body(i) for every i in [0, n), in chunks, on up to worker_count() threads of the pool, the caller included.
+/// The first exception thrown by a body is rethrown in the caller after every thread has left the loop. A body may
+/// itself call parallel_for: the nested loop runs on the same pool, never on threads of its own.
 template <typename Body>
 void parallel_for(std::size_t n, Body&& body, std::size_t chunk = 256) {
-  unsigned threads = worker_count();
+  const unsigned threads = worker_count();
   if (n <= chunk || threads == 1) {
     for (std::size_t i = 0; i < n; ++i) body(i);
     return;
@@ -55,12 +40,11 @@ void parallel_for(std::size_t n, Body&& body, std::size_t chunk = 256) {
       next.store(n);
     }
   };
-  std::vector<std::thread> pool;
-  unsigned extra = std::min<unsigned>(threads, static_cast<unsigned>((n + chunk - 1) / chunk)) - 1;
-  pool.reserve(extra);
-  for (unsigned t = 0; t < extra; ++t) pool.emplace_back(work);
+  const std::size_t helpers = std::min<std::size_t>(threads, (n + chunk - 1) / chunk) - 1;
+  TaskGroup group;
+  group.run_copies(helpers, std::ref(work));
   work();
-  for (auto& th : pool) th.join();
+  group.wait();  // the helpers catch their own exceptions
   if (failure) std::rethrow_exception(failure);
 }
 
