@@ -45,6 +45,7 @@
 #include "core/handles.hpp"
 #include "core/input.hpp"
 #include "dnssec/crypto.hpp"
+#include "rollover/state.hpp"
 #include "zone/loader.hpp"
 
 namespace zw::zone {
@@ -75,9 +76,12 @@ std::string read_key_file(const std::string& path) {
                    "larger than " + std::to_string(kMaxKeyFileBytes >> 10) + " KiB: too large for a key file");
 }
 
+std::string history_too_large() {
+  return "larger than " + std::to_string(kMaxKeyHistoryBytes >> 20) + " MiB: too large for a key history";
+}
+
 std::string read_history_file(const std::string& path) {
-  return read_file(path, kMaxKeyHistoryBytes,
-                   "larger than " + std::to_string(kMaxKeyHistoryBytes >> 20) + " MiB: too large for a key history");
+  return read_file(path, kMaxKeyHistoryBytes, history_too_large());
 }
 
 std::string where(const std::string& path, std::uint32_t line) {
@@ -708,11 +712,24 @@ std::vector<InventoryKey> read_key_directory(const std::string& dir) {
 
 // ---- key history ---------------------------------------------------------------------------------------------
 
-std::vector<HistoryKey> read_key_history(const std::string& path) {
-  std::error_code ec;
-  if (!fs::exists(path, ec) && !ec) return {};
-  if (fs::is_directory(path, ec)) throw Error(path + ": is a directory (--key-history needs a file)");
-  std::string text = read_history_file(path);
+namespace {
+
+constexpr std::string_view kHistoryKind = "key-history";
+constexpr unsigned kHistoryVersion = 1;  // 0: files from before format versions, read the same way
+
+/// The header of a history file before format versions; replaced by the current header when the file is rewritten.
+constexpr std::string_view kUnversionedHeader =
+    "# zonewarden key history (--key-history): every public key seen, appended by zonewarden; one key per line:\n"
+    "# <zone> <first seen, RFC 3339 UTC> <flags> <protocol> <algorithm> <public key, base64>\n";
+
+std::string history_header() {
+  return rollover::state_version_line(kHistoryKind, kHistoryVersion) +
+         "\n# every public key seen (--key-history), one per line: <zone> <first seen, RFC 3339 UTC> <flags> "
+         "<protocol> <algorithm> <public key, base64>\n";
+}
+
+/// The keys of a history file's text (format versions 0 and 1 are the same lines).
+std::vector<HistoryKey> parse_key_history(const std::string& path, const std::string& text) {
   std::vector<HistoryKey> out;
   std::istringstream in(text);
   std::string line;
@@ -758,61 +775,18 @@ std::vector<HistoryKey> read_key_history(const std::string& path) {
   return out;
 }
 
-namespace {
-
-/// A temporary file next to its target: renamed over the target on commit, removed otherwise.
-class TempFile {
- public:
-  explicit TempFile(const std::string& target) : target_(target), path_(target + ".XXXXXX") {
-    fd_.reset(::mkstemp(path_.data()));
-    if (!fd_) throw Error(target + ": cannot create a temporary file: " + core::errno_text(errno));
-  }
-  ~TempFile() {
-    if (!committed_) ::unlink(path_.c_str());
-  }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-
-  void write_all(std::string_view data) {
-    while (!data.empty()) {
-      ssize_t n = ::write(fd_.get(), data.data(), data.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) fail("cannot write");
-      data.remove_prefix(static_cast<std::size_t>(n));
-    }
-  }
-  void commit(mode_t mode) {
-    if (::fchmod(fd_.get(), mode) != 0) fail("cannot set permissions");
-    if (::fsync(fd_.get()) != 0) fail("cannot sync");
-    if (::close(fd_.release()) != 0) fail("cannot close");
-    if (std::rename(path_.c_str(), target_.c_str()) != 0) fail("cannot rename the temporary file");
-    committed_ = true;
-  }
-
- private:
-  [[noreturn]] void fail(const char* what) { throw Error(target_ + ": " + what + ": " + core::errno_text(errno)); }
-  std::string target_;
-  std::string path_;
-  core::UniqueFd fd_;
-  bool committed_ = false;
-};
-
 using HistoryId = std::tuple<core::WireName, std::uint8_t, std::string>;
 
 HistoryId history_id(const HistoryKey& h) {
   return {core::name_lower(h.zone), h.algorithm, h.dnskey_rdata.size() >= 4 ? h.dnskey_rdata.substr(4) : ""};
 }
 
-}  // namespace
-
-void append_key_history(const std::string& path, const std::vector<HistoryKey>& existing,
-                        const std::vector<HistoryKey>& seen) {
-  // Re-read the file: another run may have appended since `existing` was read.
-  std::vector<HistoryKey> current = read_key_history(path);
+/// The history lines of the keys in `seen` that neither `existing` nor `current` holds, each key once.
+std::string new_history_lines(const std::vector<HistoryKey>& current, const std::vector<HistoryKey>& existing,
+                              const std::vector<HistoryKey>& seen) {
   std::set<HistoryId> known;
   for (const HistoryKey& h : existing) known.insert(history_id(h));
   for (const HistoryKey& h : current) known.insert(history_id(h));
-
   std::string added;
   for (const HistoryKey& h : seen) {
     if (h.zone.empty() || h.dnskey_rdata.size() < 5) continue;  // keys of unknown zone are not recorded
@@ -822,25 +796,42 @@ void append_key_history(const std::string& path, const std::vector<HistoryKey>& 
              std::to_string(rdata_flags(r)) + " " + std::to_string(ubytes(r)[2]) + " " + std::to_string(ubytes(r)[3]) +
              " " + core::base64_encode(r.substr(4)) + "\n";
   }
-  if (added.empty()) return;
+  return added;
+}
 
-  std::string text;
-  mode_t mode = 0644;
+/// The text of a history file in the current format: a file from before versions gets the version line (its
+/// own header replaced when it is the one zonewarden wrote).
+std::string current_format(std::string text, unsigned version) {
+  if (!text.empty() && text.back() != '\n') text.push_back('\n');
+  if (version == kHistoryVersion) return text;
+  if (text.starts_with(kUnversionedHeader)) return history_header() + text.substr(kUnversionedHeader.size());
+  return rollover::state_version_line(kHistoryKind, kHistoryVersion) + "\n" + text;
+}
+
+}  // namespace
+
+std::vector<HistoryKey> read_key_history(const std::string& path) {
   std::error_code ec;
-  if (fs::exists(path, ec)) {
-    text = read_history_file(path);
-    struct stat st {};
-    if (::stat(path.c_str(), &st) == 0) mode = st.st_mode & 07777;
-    if (!text.empty() && text.back() != '\n') text.push_back('\n');
-  } else {
-    text =
-        "# zonewarden key history (--key-history): every public key seen, appended by zonewarden; one key per line:\n"
-        "# <zone> <first seen, RFC 3339 UTC> <flags> <protocol> <algorithm> <public key, base64>\n";
-  }
-  TempFile tmp(path);
-  tmp.write_all(text);
-  tmp.write_all(added);
-  tmp.commit(mode);
+  if (!fs::exists(path, ec) && !ec) return {};
+  if (fs::is_directory(path, ec)) throw Error(path + ": is a directory (--key-history needs a file)");
+  std::string text = read_history_file(path);
+  rollover::state_version(path, text, kHistoryKind, kHistoryVersion);
+  return parse_key_history(path, text);
+}
+
+void append_key_history(const std::string& path, const std::vector<HistoryKey>& existing,
+                        const std::vector<HistoryKey>& seen) {
+  // Nothing new: no lock and no write (a history on read-only storage can still be read by every run).
+  if (new_history_lines(read_key_history(path), existing, seen).empty()) return;
+  // Read, add and replace under the file's lock, reading again: another run may have written since.
+  rollover::StateLock lock(path);
+  std::optional<rollover::StateText> file =
+      rollover::read_state_file(path, kHistoryKind, kHistoryVersion, kMaxKeyHistoryBytes, history_too_large());
+  const std::string added =
+      new_history_lines(file ? parse_key_history(path, file->text) : std::vector<HistoryKey>{}, existing, seen);
+  if (added.empty()) return;
+  rollover::write_state_file(path,
+                             (file ? current_format(std::move(file->text), file->version) : history_header()) + added);
 }
 
 }  // namespace zw::zone

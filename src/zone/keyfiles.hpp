@@ -48,10 +48,13 @@ struct HistoryKey {
 };
 
 /// Reads a key history file (one DNSKEY per line with the time it was first seen); a missing file is empty history.
-/// The file must be a regular file of at most 256 MiB without NUL bytes (core/input.hpp); else zw::Error.
+/// The file must be a regular file of at most 256 MiB without NUL bytes (core/input.hpp) and of format version 1 or
+/// older (files without a version line are version 0, read the same way); else zw::Error naming the file.
 std::vector<HistoryKey> read_key_history(const std::string& path);
 
-/// Appends the keys not yet in the history file (atomically: write a temporary file, then rename).
+/// Appends the keys not yet in the history file: under its lock, the file is read again and replaced atomically
+/// (rollover/state.hpp), in format version 1 (a first line "# zonewarden key-history version 1"). A file of a newer
+/// format version is refused (zw::Error naming it), never rewritten.
 void append_key_history(const std::string& path, const std::vector<HistoryKey>& existing,
                         const std::vector<HistoryKey>& seen);
 
