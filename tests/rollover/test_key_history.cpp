@@ -44,10 +44,12 @@ TEST_CASE("key history: two writers appending at once both keep every key", "[ro
   test::ScratchDir dir;
   const std::string path = (dir.path / "history").string();
   constexpr unsigned kWriters = 4, kKeys = 25;
+  std::vector<HistoryKey> keys_to_add;  // made here: Catch2 assertions are not for other threads
+  for (unsigned n = 0; n < kWriters * kKeys; ++n) keys_to_add.push_back(numbered_key(n));
   std::vector<std::thread> writers;
   for (unsigned w = 0; w < kWriters; ++w) {
     writers.emplace_back([&, w] {
-      for (unsigned k = 0; k < kKeys; ++k) zone::append_key_history(path, {}, {numbered_key(w * kKeys + k)});
+      for (unsigned k = 0; k < kKeys; ++k) zone::append_key_history(path, {}, {keys_to_add[w * kKeys + k]});
     });
   }
   for (std::thread& t : writers) t.join();

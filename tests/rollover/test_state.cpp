@@ -117,11 +117,11 @@ TEST_CASE("the state lock lets one writer at a time read, change and write", "[r
   test::ScratchDir dir;
   const std::string path = (dir.path / "counter").string();
   rollover::write_state_file(path, "# zonewarden counter version 1\n0\n");
-  auto bump = [&] {
+  auto bump = [&] {  // no Catch2 assertion here: they are not for other threads
     for (int i = 0; i < 50; ++i) {
       rollover::StateLock lock(path);
       auto r = rollover::read_state_file(path, "counter", 1, kMax, "too large");
-      REQUIRE(r);
+      if (!r) return;
       const int n = std::stoi(r->text.substr(r->text.find('\n') + 1));
       rollover::write_state_file(path, "# zonewarden counter version 1\n" + std::to_string(n + 1) + "\n");
     }
