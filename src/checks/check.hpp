@@ -157,7 +157,8 @@ enum Need : std::uint8_t {
   /// Signature results (SigStatus, KeyInfo use counts): runs only after verification. A check without it reads
   /// the zone and ZoneAnalysis::signed_zone only, and runs beside verification of its own zone.
   Verified = 1U << 1,
-  /// Every view of a zone at once (cross-server comparison); runs only when some zone has two views or more.
+  /// Every view of a zone at once (cross-server comparison): runs after every view is verified, and only when some
+  /// zone has two views or more.
   AllViews = 1U << 2,
 };
 

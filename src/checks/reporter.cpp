@@ -28,7 +28,12 @@ void Reporter::locate(Finding& f, zone::SourceRef src, bool has_src) const {
   }
   const zone::Zone& z = *ctx_.zone;
   if (src.is_exchange()) {
-    if (src.exchange_index() < z.exchanges.size()) f.servers = {z.exchanges[src.exchange_index()].server_id()};
+    // Every server of the view sent this record (identical answers share a view); a lone exchange names its own.
+    if (!ctx_.servers.empty()) {
+      f.servers = ctx_.servers;
+    } else if (src.exchange_index() < z.exchanges.size()) {
+      f.servers = {z.exchanges[src.exchange_index()].server_id()};
+    }
     return;
   }
   if (src.file < z.files.size()) f.file = z.files[src.file];

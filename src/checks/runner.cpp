@@ -53,7 +53,9 @@ std::vector<CheckEntry> checks_for(const CheckInput& in, Stage stage) {
   const bool complete = some_view_complete(in);
   std::vector<CheckEntry> out;
   for (const CheckEntry& c : registry()) {
-    if (stage != Stage::All && c.needs_any(Verified) != (stage == Stage::AfterVerification)) continue;
+    // Beside the verification of one view run only the checks that read neither signature results nor other views.
+    const bool after = c.needs_any(Verified | AllViews);
+    if (stage != Stage::All && after != (stage == Stage::AfterVerification)) continue;
     if (c.needs_any(AllViews) && !views) continue;
     if (c.needs_any(CompleteZone) && !complete) continue;
     out.push_back(c);
@@ -84,12 +86,18 @@ std::vector<Finding> run_checks(const CheckInput& in, const Policy& policy, Chec
     if (times) times->emplace_back(checks[i].name, seconds[i]);
     for (Finding& f : part) {
       if (bogus_zones && f.code == catalog::Code::ZONE_BOGUS) bogus_zones->insert(f.zone);
-      if (policy.disabled.count(f.code)) continue;
-      if (auto it = policy.severity.find(f.code); it != policy.severity.end()) f.severity = it->second;
       out.push_back(std::move(f));
     }
   }
+  apply_policy(out, policy);
   return merge_findings(std::move(out));
+}
+
+void apply_policy(std::vector<Finding>& findings, const Policy& policy) {
+  std::erase_if(findings, [&](const Finding& f) { return policy.disabled.count(f.code) > 0; });
+  for (Finding& f : findings) {
+    if (auto it = policy.severity.find(f.code); it != policy.severity.end()) f.severity = it->second;
+  }
 }
 
 std::vector<Finding> merge_findings(std::vector<Finding> findings) {

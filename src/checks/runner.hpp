@@ -20,8 +20,8 @@ struct Policy {
 /// Seconds each check took, in registry order.
 using CheckTimes = std::vector<std::pair<std::string, double>>;
 
-/// Which checks a call runs, by their Verified need: the ones that may run beside signature verification (no
-/// Verified), the ones that need its results, or all.
+/// Which checks a call runs: the ones that may run beside the signature verification of one view (neither Verified
+/// nor AllViews), the others, or all.
 enum class Stage : std::uint8_t { All, BesideVerification, AfterVerification };
 
 /// The registered checks of `stage` whose needs `in` meets (CompleteZone: some view is complete; AllViews: some zone
@@ -34,6 +34,9 @@ std::vector<CheckEntry> checks_for(const CheckInput& in, Stage stage);
 /// not depend on which codes the user chose to see.
 std::vector<Finding> run_checks(const CheckInput& in, const Policy& policy, CheckTimes* times = nullptr,
                                 Stage stage = Stage::All, std::set<std::string>* bogus_zones = nullptr);
+
+/// Drops the disabled codes and applies the severity overrides of `policy`.
+void apply_policy(std::vector<Finding>& findings, const Policy& policy);
 
 /// Merges findings equal in (code, zone, owner, type, params, source) into one that lists every server that showed
 /// them and carries the worst of their severities (DESIGN.md §1, Findings); returns them in canonical order.

@@ -29,6 +29,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 struct Kept {
   std::vector<std::unique_ptr<zone::Zone>> zones, previous;
   std::vector<std::unique_ptr<dnssec::ZoneAnalysis>> analyses, previous_analyses;
+  std::vector<View> views;
 };
 
 /// The job's working state, step to step.
@@ -45,6 +46,7 @@ struct State {
   std::vector<Finding> beside;          ///< findings of the checks run beside verification
   checks::CheckTimes beside_times, after_times;
   std::set<std::string> bogus_zones;
+  std::vector<std::string> lame;  ///< zones some server answered for without their apex
 };
 
 core::WireName parse_origin(const std::string& given) {
@@ -162,48 +164,103 @@ void attach_previous(State& st, ZoneContext& ctx, report::Subject& s) {
   }
 }
 
-/// Loads, verifies and describes one zone file.
-void add_zone_file(State& st, const std::string& file) {
-  auto t0 = std::chrono::steady_clock::now();
-  const zone::Zone* z = load_view(st, file);
-  if (!z) return;
-  report::Subject s;
-  s.load_seconds = seconds_since(t0);
-  t0 = std::chrono::steady_clock::now();
+/// The subject a view belongs to: a zone file is a subject of its own; the views of one zone from servers share one.
+std::size_t subject_for(State& st, const ZoneContext& ctx, const std::string& file) {
+  if (file.empty()) {
+    for (std::size_t i = 0; i < st.subject_of.size(); ++i) {
+      const report::Subject& s = st.run.subjects[st.subject_of[i]];
+      if (s.file.empty() && s.name == ctx.name) return st.subject_of[i];
+    }
+  }
+  st.run.subjects.emplace_back();
+  return st.run.subjects.size() - 1;
+}
+
+/// Verifies and describes one view: a zone file (`file`, no servers) or the answers of servers.
+void add_view(State& st, const zone::Zone& z, const std::string& file, std::vector<std::string> servers,
+              checks::Coverage coverage, double load_seconds) {
+  const auto t0 = std::chrono::steady_clock::now();
   st.kept->analyses.push_back(std::make_unique<dnssec::ZoneAnalysis>());
   dnssec::ZoneAnalysis& a = *st.kept->analyses.back();
-  a.signed_zone = dnssec::zone_is_signed(*z);
+  a.signed_zone = dnssec::zone_is_signed(z);
 
-  ZoneContext ctx;  // a zone file is one complete view of its zone, its records sourced by file and line
-  ctx.name = core::name_to_text(z->origin);
-  ctx.zone = z;
+  ZoneContext ctx;
+  ctx.name = core::name_to_text(z.origin);
+  ctx.zone = &z;
   ctx.analysis = &a;
+  ctx.servers = std::move(servers);
+  ctx.coverage = std::move(coverage);
   ctx.chain.any_ds_given = !st.job.ds_files.empty();
   ctx.chain.any_anchor_given = !st.job.anchor_files.empty();
   verify_view(st, ctx, a);
-  attach_previous(st, ctx, s);
 
-  s.name = ctx.name;
-  s.file = file;
-  s.records = z->records.size();
-  s.rrsets = z->rrsets.size();
-  s.names = z->names.size();
-  s.signatures = a.sigs.size();
-  for (const auto& sig : a.sigs) s.signatures_verified += sig.status == dnssec::SigStatus::Valid ? 1 : 0;
-  s.keys = a.keys.size();
-  s.signed_zone = a.signed_zone;
-  s.verify_seconds = seconds_since(t0);
-  st.subject_of.push_back(st.run.subjects.size());
-  st.run.subjects.push_back(std::move(s));
+  const std::size_t at = subject_for(st, ctx, file);
+  report::Subject& s = st.run.subjects[at];
+  const bool first_view = s.name.empty();
+  if (first_view) {
+    attach_previous(st, ctx, s);
+    s.name = ctx.name;
+    s.file = file;
+    s.records = z.records.size();
+    s.rrsets = z.rrsets.size();
+    s.names = z.names.size();
+    s.signatures = a.sigs.size();
+    for (const auto& sig : a.sigs) s.signatures_verified += sig.status == dnssec::SigStatus::Valid ? 1 : 0;
+    s.keys = a.keys.size();
+    s.signed_zone = a.signed_zone;
+    s.load_seconds = load_seconds;
+    s.verify_seconds = seconds_since(t0);
+  }
+  st.subject_of.push_back(at);
   st.in.zones.push_back(std::move(ctx));
+}
+
+/// A server's answers without the zone's apex: the server is lame (RFC 1034 §4.2.2), a finding about each server of
+/// the view, not an input error; the view has nothing else to check. A zone no server answered for cannot be checked.
+void add_lame_view(State& st, const View& v) {
+  ZoneContext ctx;
+  ctx.name = core::name_to_text(v.zone->origin);
+  ctx.zone = v.zone.get();
+  FindingSink sink;
+  for (const std::string& id : v.servers) {
+    ctx.servers = {id};
+    checks::Reporter(ctx, sink).zone(catalog::Code::NS_LAME, {{"address", id.substr(id.find('/') + 1)}});
+  }
+  std::vector<Finding> found = sink.take();
+  checks::apply_policy(found, st.job.policy);
+  st.beside.insert(st.beside.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+  st.lame.push_back(ctx.name);
+}
+
+/// Loads one zone file: a complete view of its zone, its records sourced by file and line.
+void add_zone_file(State& st, const std::string& file) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const zone::Zone* z = load_view(st, file);
+  if (z) add_view(st, *z, file, {}, {}, seconds_since(t0));
+}
+
+/// Zones whose every server was lame: subjects that could not be checked.
+void add_unanswered_zones(State& st) {
+  for (const std::string& name : st.lame) {
+    const bool answered =
+        std::any_of(st.in.zones.begin(), st.in.zones.end(), [&](const ZoneContext& z) { return z.name == name; });
+    const bool listed = std::any_of(st.run.subjects.begin(), st.run.subjects.end(),
+                                    [&](const report::Subject& s) { return s.name == name; });
+    if (answered || listed) continue;
+    report::Subject s;
+    s.name = name;
+    s.verdict = report::Verdict::Error;
+    s.error = name + ": no server answered for the zone (every server is lame)";
+    st.run.subjects.push_back(std::move(s));
+  }
 }
 
 /// Every --previous file must match a zone checked.
 void require_previous_used(const State& st) {
   const Kept& k = *st.kept;
   for (std::size_t p = 0; p < k.previous.size(); ++p) {
-    bool used =
-        std::any_of(k.zones.begin(), k.zones.end(), [&](const auto& z) { return z->origin == k.previous[p]->origin; });
+    bool used = std::any_of(st.in.zones.begin(), st.in.zones.end(),
+                            [&](const ZoneContext& z) { return z.zone->origin == k.previous[p]->origin; });
     if (!used) {
       throw Error(st.job.previous_files[p] + ": zone " + core::name_to_text(k.previous[p]->origin) +
                   " is not among the zones checked");
@@ -286,13 +343,22 @@ void remember_keys(const State& st) {
 }  // namespace
 
 report::Run run_zone_job(const ZoneJob& job) {
-  if (job.files.empty()) throw Error("no zone file given");
+  if (job.files.empty() && job.views.empty()) throw Error("no zone file given");
   State st(job, parse_origin(job.origin));
   st.run.now = job.options.now;
   st.run.inputs = {job.files,          job.origin,   job.ds_files,   job.anchor_files,
                    job.previous_files, job.key_dirs, job.key_history};
   read_inputs(st);
   for (const std::string& file : job.files) add_zone_file(st, file);
+  for (const View& v : job.views) {
+    if (v.zone->apex()) {
+      add_view(st, *v.zone, {}, v.servers, v.coverage, 0);
+    } else {
+      add_lame_view(st, v);
+    }
+  }
+  add_unanswered_zones(st);
+  st.kept->views = job.views;
   const bool all_loaded = st.kept->zones.size() == job.files.size();
   if (all_loaded) require_previous_used(st);
   link_chain_inputs(st.in.zones, st.ds_records, st.anchors, all_loaded);

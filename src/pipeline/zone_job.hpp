@@ -8,13 +8,17 @@
 #include <vector>
 
 #include "checks/runner.hpp"
+#include "pipeline/views.hpp"
 #include "report/run.hpp"
 
 namespace zw::pipeline {
 
 /// What to check and how.
 struct ZoneJob {
-  std::vector<std::string> files;           ///< zone files; each is its own zone
+  std::vector<std::string> files;  ///< zone files; each is its own zone
+  /// Views from servers (answers, captures), checked with the files; views of one zone form one subject, and the
+  /// findings they show alike are merged.
+  std::vector<View> views;
   std::string origin;                       ///< -o/--origin (presentation format), empty: from the SOA
   std::vector<std::string> ds_files;        ///< --ds
   std::vector<std::string> anchor_files;    ///< -k/--trust-anchor
