@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
@@ -291,16 +293,27 @@ Action add_explain_command(CLI::App& app) {
 
 Action add_catalog_command(CLI::App& app) {
   auto format = std::make_shared<std::string>("text");
+  auto output = std::make_shared<std::string>();
   CLI::App* sub = app.add_subcommand("catalog", "List every finding code");
   sub->add_option("-f,--format", *format, "text, json or man")->check(CLI::IsMember({"text", "json", "man"}));
-  return [format]() {
+  sub->add_option("--output", *output, "Write to FILE instead of standard output (the build writes the manual so)");
+  return [format, output]() {
+    std::ostringstream text;
     if (*format == "json") {
-      report::write_catalog_json(std::cout);
+      report::write_catalog_json(text);
     } else if (*format == "man") {
-      std::cout << report::catalog_man_page();
+      text << report::catalog_man_page();
     } else {
-      report::write_catalog_text(std::cout);
+      report::write_catalog_text(text);
     }
+    if (output->empty()) {
+      std::cout << text.str();
+      return 0;
+    }
+    std::ofstream out(*output, std::ios::binary | std::ios::trunc);
+    out << text.str();
+    out.close();
+    if (!out) throw Error(*output + ": cannot write: " + std::strerror(errno ? errno : EIO));
     return 0;
   };
 }
