@@ -89,6 +89,10 @@ void check_zone_keys(const ZoneContext& ctx, const Options& opt, FindingSink& si
     if (auto ds = dnssec::parse_ds(r.rdata)) ds_refs.insert({ds->key_tag, ds->algorithm});
   }
 
+  // A key that is not revoked and signs the DNSKEY RRset (asked once, not once per revoked key).
+  bool other_signer = false;
+  for (const dnssec::KeyInfo& o : a.keys) other_signer = other_signer || (!key_revoked(o.key) && o.signs_dnskey);
+
   for (const dnssec::KeyInfo& ki : a.keys) {
     const dnssec::PublicKey& k = ki.key;
     const zone::Record& rec = z.records[ki.record];
@@ -145,8 +149,6 @@ void check_zone_keys(const ZoneContext& ctx, const Options& opt, FindingSink& si
     }
     // Revocation (RFC 5011 §2.1): a revoked key may sign only the DNSKEY RRset, next to a key that is not revoked.
     if (key_revoked(k)) {
-      bool other_signer = false;
-      for (const dnssec::KeyInfo& o : a.keys) other_signer = other_signer || (!key_revoked(o.key) && o.signs_dnskey);
       if (ki.signs_other || (ki.signs_dnskey && !other_signer)) {
         rep.record(Code::KEY_REVOKED_MISUSED, rec, {{"keytag", tag}});
       } else if (ki.signs_dnskey) {
@@ -165,6 +167,43 @@ struct SeenKey {
   std::size_t zone;
   const dnssec::KeyInfo* key;
 };
+
+/// KEY_REUSED for each use of one public key: the others, except other versions of the same zone and the same key
+/// with the same flags in its own zone; the first 8 in zone order and how many more. Linear in the uses.
+void report_reused(const CheckInput& in, const std::vector<SeenKey>& uses, FindingSink& sink) {
+  constexpr std::size_t kListed = 8;
+  std::map<std::string_view, std::size_t> by_name;
+  std::map<std::size_t, std::size_t> by_zone;
+  std::map<std::pair<std::size_t, std::uint16_t>, std::size_t> by_zone_flags;
+  for (const SeenKey& u : uses) {
+    ++by_name[in.zones[u.zone].zone->origin];
+    ++by_zone[u.zone];
+    ++by_zone_flags[{u.zone, u.key->key.flags}];
+  }
+  for (const SeenKey& u : uses) {
+    const ZoneContext& uz = in.zones[u.zone];
+    // Other zones' names, and this zone's own uses under other flags.
+    const std::size_t count =
+        (uses.size() - by_name[uz.zone->origin]) + (by_zone[u.zone] - by_zone_flags[{u.zone, u.key->key.flags}]);
+    if (count == 0) continue;
+    std::string other;
+    std::size_t listed = 0;
+    for (const SeenKey& o : uses) {
+      if (listed == kListed) break;
+      if (o.key == u.key) continue;
+      const ZoneContext& oz = in.zones[o.zone];
+      bool same_zone_name = oz.zone->origin == uz.zone->origin;
+      if (same_zone_name && o.zone != u.zone) continue;  // another version of the same zone
+      if (same_zone_name && o.key->key.flags == u.key->key.flags) continue;
+      other += (other.empty() ? "" : ", ") + oz.name + " flags " + std::to_string(o.key->key.flags);
+      ++listed;
+    }
+    if (count > listed) other += ", and " + std::to_string(count - listed) + " more";
+    Reporter rep(uz, sink);
+    rep.record(Code::KEY_REUSED, uz.zone->records[u.key->record],
+               {{"keytag", std::to_string(u.key->key.tag)}, {"other", other}});
+  }
+}
 
 /// One RSA modulus seen in this run, and where to report it.
 struct ModulusUse {
@@ -308,25 +347,7 @@ void check_key_sharing(const CheckInput& in, FindingSink& sink) {
     }
   }
   for (const auto& [id, uses] : by_key) {
-    if (uses.size() < 2) continue;
-    for (const SeenKey& u : uses) {
-      std::vector<std::string> others;
-      for (const SeenKey& o : uses) {
-        if (o.key == u.key) continue;
-        const ZoneContext& oz = in.zones[o.zone];
-        const ZoneContext& uz = in.zones[u.zone];
-        bool same_zone_name = oz.zone->origin == uz.zone->origin;
-        if (same_zone_name && o.zone != u.zone) continue;  // another version of the same zone
-        if (same_zone_name && o.key->key.flags == u.key->key.flags) continue;
-        others.push_back(oz.name + " flags " + std::to_string(o.key->key.flags));
-      }
-      if (others.empty()) continue;
-      std::string other;
-      for (const auto& s : others) other += (other.empty() ? "" : ", ") + s;
-      Reporter rep(in.zones[u.zone], sink);
-      rep.record(Code::KEY_REUSED, in.zones[u.zone].zone->records[u.key->record],
-                 {{"keytag", std::to_string(u.key->key.tag)}, {"other", other}});
-    }
+    if (uses.size() >= 2) report_reused(in, uses, sink);
   }
 
   check_shared_primes(in, sink);

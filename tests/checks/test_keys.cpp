@@ -102,6 +102,21 @@ TEST_CASE("KEY_RSA_FACTORABLE: keys sharing a prime name a bounded list of the o
   }
 }
 
+TEST_CASE("KEY_REUSED: one public key under many flags names a bounded list of the others", "[keys]") {
+  // 300 DNSKEYs with one Ed25519 public key and 300 different flags values: each is reused by the 299 others.
+  const std::string pub = test::base64(test::colliding_key(7, 4242));
+  std::string records;
+  for (int i = 0; i < 300; ++i) records += "@ 3600 IN DNSKEY " + std::to_string(256 + 2 * i) + " 3 15 " + pub + "\n";
+  const zone::Zone z = zone_with(records);
+  const dnssec::ZoneAnalysis a = dnssec::analyse(z);
+  const auto hits = with_code(test::run_check(checks::check_key_sharing, z, a, at_2026()), Code::KEY_REUSED);
+  REQUIRE(hits.size() == 300);
+  for (const Finding& f : hits) {
+    INFO(f.param("other"));
+    CHECK(std::regex_match(f.param("other"), std::regex("(example\\. flags [0-9]+, ){8}and 291 more")));
+  }
+}
+
 TEST_CASE("CDS against CDNSKEY: each key digested once, each CDS looked up", "[keys]") {
   // 3,000 CDNSKEY and 3,000 CDS records: compared pairwise that is 9,000,000 digests.
   std::string records;
