@@ -103,12 +103,11 @@ void check_glue(const zone::Zone& z, Reporter& rep) {
         zone::NodeKind kind = z.kinds[set.name];
         if (kind != zone::NodeKind::Delegation && kind != zone::NodeKind::Apex) return;
         const core::WireName& cut = z.names[set.name];
-        std::vector<std::string_view> seen;
+        std::set<std::string_view> seen;  // a target listed twice is checked once
         for (const zone::Record& r : z.records_of(set)) {
           const std::string_view target = z.rdata(r);
           if (!core::name_is_subdomain(target, z.origin)) continue;  // most targets: nothing to check here
-          if (std::find(seen.begin(), seen.end(), target) != seen.end()) continue;
-          seen.push_back(target);
+          if (!seen.insert(target).second) continue;
           const core::WireName name = core::name_lower(target);
           bool in_domain = kind == zone::NodeKind::Delegation && core::name_is_subdomain(name, cut);
           if (!in_domain && below_other_cut(z, name, set.name)) continue;
