@@ -69,8 +69,7 @@ TEST_CASE("the message renders a detail token as its text, with its params", "[c
   CHECK(render_message(f) == "NSEC chain broken at this name (next b.example.): next skips 2 names from a.example. on");
 }
 
-TEST_CASE("every detail belongs to a code that declares a detail param, and every such code has details",
-          "[catalog]") {
+TEST_CASE("every detail belongs to a code that declares a detail param, and every such code has details", "[catalog]") {
   std::size_t tokens = 0;
   for (const catalog::Entry& e : catalog::all()) {
     INFO(e.name);
@@ -104,9 +103,9 @@ TEST_CASE("every detail belongs to a code that declares a detail param, and ever
 
 TEST_CASE("a severity condition the catalogue does not declare fails", "[catalog][reporter]") {
   Harness h;
-  const P collision{{"keytag", "1"}, {"algorithm", "8"}, {"tag_a", "1"}, {"flags_a", "256"}, {"key_a", "AA"},
-                    {"source_a", "published"}, {"tag_b", "1"}, {"flags_b", "256"}, {"key_b", "AB"},
-                    {"source_b", "published"}};
+  const P collision{{"keytag", "1"}, {"algorithm", "8"},        {"tag_a", "1"}, {"flags_a", "256"},
+                    {"key_a", "AA"}, {"source_a", "published"}, {"tag_b", "1"}, {"flags_b", "256"},
+                    {"key_b", "AB"}, {"source_b", "published"}};
   h.rep.zone(Code::KEYTAG_COLLISION, collision);
   h.rep.zone(Code::KEYTAG_COLLISION, collision, catalog::When(Code::KEYTAG_COLLISION, "both-sign"));
   auto f = h.sink.take();
