@@ -200,6 +200,12 @@ inline std::vector<DetailCase> detail_case_list() {
        check_signatures, true},
       {"DS_DIGEST_INVALID detail=truncated", kHead + "sub NS ns1.provider.net.\nsub DS \\# 3 000102\n",
        check_ds_records},
+      // The chain of trust, nothing given: the only DNSKEY is malformed, so no usable key can sign the DNSKEY RRset
+      {"ZONE_BOGUS detail=no-key-signs-dnskey",
+       "$ORIGIN example.\n$TTL 3600\n@ SOA ns1.provider.net. hostmaster 1 7200 3600 1209600 3600\n"
+       "@ NS ns1.provider.net.\n" +
+           rsa_dnskey("0103"),
+       checks::check_chain},
       // Content and delegations
       {"CNAME_AND_OTHER_DATA detail=multiple-cname", kHead + "www CNAME a.other.net.\nwww CNAME b.other.net.\n",
        check_content},

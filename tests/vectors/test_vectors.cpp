@@ -203,7 +203,6 @@ const std::map<std::string, std::string> kTokensOutsideVectors = {
     {"RFC5011_HOLDDOWN_VIOLATION detail=add-holddown", "the code is not reported yet (rollovers across snapshots)"},
     {"RFC5011_HOLDDOWN_VIOLATION detail=removed-before-revocation",
      "the code is not reported yet (rollovers across snapshots)"},
-    {"ZONE_BOGUS detail=no-key-signs-dnskey", "a zone whose every key is unusable, checked without --ds or -k"},
 };
 
 }  // namespace
