@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "core/decimal.hpp"
 #include "core/error.hpp"
 #include "core/parallel.hpp"
 #include "pipeline/zone_job.hpp"
@@ -75,19 +76,14 @@ void print_stats(const report::Run& r) {
 }
 
 std::uint64_t parse_size(const std::string& text) {
-  std::size_t pos = 0;
-  unsigned long long v = 0;
-  try {
-    v = std::stoull(text, &pos);
-  } catch (const std::exception&) {
+  const std::size_t digits = text.find_first_not_of("0123456789");
+  const std::string unit = digits == std::string::npos ? std::string() : text.substr(digits);
+  const unsigned shift = unit.empty() ? 0 : unit == "K" ? 10 : unit == "M" ? 20 : unit == "G" ? 30 : 99;
+  const auto v = core::parse_decimal(std::string_view(text).substr(0, digits), std::uint64_t{1} << 62);
+  if (shift == 99 || !v || *v == 0 || *v > (std::uint64_t{1} << (62 - shift))) {
     throw Error("--max-input-size: invalid size '" + text + "' (e.g. 512M, 16G)");
   }
-  std::string unit = text.substr(pos);
-  unsigned shift = unit.empty() ? 0 : unit == "K" ? 10 : unit == "M" ? 20 : unit == "G" ? 30 : 99;
-  if (shift == 99 || v == 0 || v > (1ULL << (62 - shift))) {
-    throw Error("--max-input-size: invalid size '" + text + "' (e.g. 512M, 16G)");
-  }
-  return static_cast<std::uint64_t>(v) << shift;
+  return *v << shift;
 }
 
 catalog::Code code_or_throw(const std::string& text, const char* option) {
