@@ -15,6 +15,7 @@ namespace zw::checks {
 namespace {
 
 using catalog::Code;
+using catalog::When;
 using dnssec::SigStatus;
 namespace rrtype = zone::rrtype;
 
@@ -63,8 +64,7 @@ std::string tags_text(const std::vector<std::uint16_t>& tags) {
 /// The DS digest-type policy of RFC 8624 §3.3 over one DS set, per key.
 void check_digest_policy(Reporter& rep, const std::vector<const ExternalRecord*>& records,
                          const std::vector<dnssec::DsRecord>& sets, bool external,
-                         const std::vector<const zone::Record*>& zone_records,
-                         std::optional<Severity> policy_severity) {
+                         const std::vector<const zone::Record*>& zone_records, When policy_when) {
   // Digest types per key, gathered only when a weak digest needs them (most DS sets have none).
   std::map<std::pair<std::uint16_t, std::uint8_t>, std::set<std::uint8_t>> types;
   std::set<std::pair<std::uint16_t, std::uint8_t>> reported;
@@ -74,23 +74,24 @@ void check_digest_policy(Reporter& rep, const std::vector<const ExternalRecord*>
     auto params = [&] {
       return Reporter::Params{{"keytag", std::to_string(ds.key_tag)}, {"digest_type", std::to_string(ds.digest_type)}};
     };
-    auto report = [&](Code code, Reporter::Params p, std::optional<Severity> sev = std::nullopt) {
+    auto report = [&](Code code, Reporter::Params p, When when = {}) {
       if (external) {
-        rep.external(code, *records[i], "DS", std::move(p), sev);
+        rep.external(code, *records[i], "DS", std::move(p), when);
       } else {
-        rep.record(code, *zone_records[i], std::move(p), sev);
+        rep.record(code, *zone_records[i], std::move(p), when);
       }
     };
     if (want == 0) {
       Reporter::Params p = params();
-      p.emplace_back("reason", "unassigned digest type");
+      p.emplace_back("detail", "unassigned-type");
       report(Code::DS_DIGEST_INVALID, p);
       continue;
     }
     if (want != ds.digest.size()) {
       Reporter::Params p = params();
-      p.emplace_back("reason",
-                     "digest is " + std::to_string(ds.digest.size()) + " octets, expected " + std::to_string(want));
+      p.emplace_back("detail", "digest-length");
+      p.emplace_back("octets", std::to_string(ds.digest.size()));
+      p.emplace_back("expected", std::to_string(want));
       report(Code::DS_DIGEST_INVALID, p);
       continue;
     }
@@ -102,7 +103,7 @@ void check_digest_policy(Reporter& rep, const std::vector<const ExternalRecord*>
     bool strong = t.count(2) || t.count(4);
     // RFC 8624 §3.3: SHA-1 "MUST NOT" and GOST "MUST NOT" be used for DS generation.
     if ((ds.digest_type == 1 && !strong) || ds.digest_type == 3) {
-      if (reported.insert({ds.key_tag, ds.algorithm}).second) report(Code::DS_DIGEST_SHA1, params(), policy_severity);
+      if (reported.insert({ds.key_tag, ds.algorithm}).second) report(Code::DS_DIGEST_SHA1, params(), policy_when);
     }
   }
 }
@@ -110,12 +111,13 @@ void check_digest_policy(Reporter& rep, const std::vector<const ExternalRecord*>
 /// What a validator concludes about a zone (only Bogus is passed down to child zones).
 enum class Verdict { Secure, Insecure, Bogus };
 
-/// Why the parent zone checked in the same run cannot vouch for the zone's DS set, or "" when it can.
-std::string parent_failure(const CheckInput& in, const ZoneContext& ctx, const std::vector<Verdict>& verdicts) {
+/// Why the parent zone checked in the same run cannot vouch for the zone's DS set (ZONE_BOGUS params), or empty
+/// when it can.
+Reporter::Params parent_failure(const CheckInput& in, const ZoneContext& ctx, const std::vector<Verdict>& verdicts) {
   const ChainInput& chain = ctx.chain;
   if (chain.source != ChainSource::ParentZone || !chain.parent) return {};
   const ZoneContext& parent = in.zones[*chain.parent];
-  if (verdicts[*chain.parent] == Verdict::Bogus) return "the parent zone " + parent.name + " is bogus";
+  if (verdicts[*chain.parent] == Verdict::Bogus) return {{"detail", "parent-bogus"}, {"parent", parent.name}};
   // RFC 4035 §5.2: the DS RRset is authenticated in the parent before it authenticates the child's DNSKEY RRset.
   const zone::Zone& p = *parent.zone;
   const dnssec::ZoneAnalysis& pa = *parent.analysis;
@@ -124,7 +126,7 @@ std::string parent_failure(const CheckInput& in, const ZoneContext& ctx, const s
   for (const dnssec::SigInfo& s : pa.sigs_of(static_cast<std::uint32_t>(ds - p.rrsets.data()))) {
     if (sig_accepts(pa, s, in.options.now)) return {};
   }
-  return "the DS RRset in the parent zone " + parent.name + " has no current, valid signature";
+  return {{"detail", "parent-ds-unsigned"}, {"parent", parent.name}};
 }
 
 /// Where a validator's entry keys come from.
@@ -135,11 +137,11 @@ Verdict unsigned_verdict(const ChainInput& chain, Reporter& rep) {
   // The fact (no DNSKEY RRset) is reported whatever its consequence is.
   rep.zone(Code::ZONE_UNSIGNED);
   if (!chain.parent_ds.empty()) {
-    rep.zone(Code::ZONE_BOGUS, {{"reason", "the parent publishes DS records but the zone has no DNSKEY RRset"}});
+    rep.zone(Code::ZONE_BOGUS, {{"detail", "ds-without-dnskey"}});
     return Verdict::Bogus;
   }
   if (!chain.anchor_ds.empty() || !chain.anchor_dnskey.empty()) {
-    rep.zone(Code::ZONE_BOGUS, {{"reason", "a trust anchor is configured but the zone has no DNSKEY RRset"}});
+    rep.zone(Code::ZONE_BOGUS, {{"detail", "anchor-without-dnskey"}});
     return Verdict::Bogus;
   }
   return Verdict::Insecure;
@@ -157,14 +159,13 @@ std::set<std::size_t> entry_from_parent_ds(const ZoneContext& ctx, Reporter& rep
   for (const ExternalRecord& r : chain.parent_ds) {
     auto ds = dnssec::parse_ds(r.rdata);
     if (!ds) {
-      rep.external(Code::DS_DIGEST_INVALID, r, "DS",
-                   {{"keytag", "?"}, {"digest_type", "?"}, {"reason", "truncated DS"}});
+      rep.external(Code::DS_DIGEST_INVALID, r, "DS", {{"keytag", "?"}, {"digest_type", "?"}, {"detail", "truncated"}});
       continue;
     }
     recs.push_back(&r);
     sets.push_back(*ds);
   }
-  check_digest_policy(rep, recs, sets, true, {}, std::nullopt);
+  check_digest_policy(rep, recs, sets, true, {}, When());
   for (std::size_t i = 0; i < sets.size(); ++i) {
     const auto& ds = sets[i];
     DsMatch m = match_ds(ds, z, a);
@@ -261,26 +262,28 @@ Verdict apex_verdict(const ZoneContext& ctx, const Options& opt, Reporter& rep, 
   for (std::size_t k : entry) entry_tags.push_back(a.keys[k].key.tag);
   std::sort(entry_tags.begin(), entry_tags.end());
   bool dnskey_ok = false;
-  std::string why;
+  Reporter::Params why;
   for (const dnssec::SigInfo& s : a.sigs_of(dnskey_index)) {
     if (s.key >= 0 && entry.count(static_cast<std::size_t>(s.key)) && sig_accepts(a, s, opt.now)) dnskey_ok = true;
   }
   if (!dnskey_ok) {
     if (entry.empty()) {
-      why = source == EntrySource::ParentDs ? "no DS record matches a usable DNSKEY"
-            : source == EntrySource::Anchor ? "no trust-anchor key matches a usable DNSKEY"
-                                            : "no usable key validly signs the DNSKEY RRset";
+      why = {{"detail", source == EntrySource::ParentDs ? "no-ds-match"
+                        : source == EntrySource::Anchor ? "no-anchor-match"
+                                                        : "no-key-signs-dnskey"}};
     } else {
-      why = "no current, valid signature over the DNSKEY RRset by an entry key (" + tags_text(entry_tags) + ")";
+      why = {{"detail", "dnskey-not-signed"}, {"keytags", tags_text(entry_tags)}};
       for (const dnssec::SigInfo& s : a.sigs_of(dnskey_index)) {
         if (s.key >= 0 && entry.count(static_cast<std::size_t>(s.key)) && s.status == SigStatus::Valid &&
             !sig_current(s.rrsig, opt.now)) {
-          why += "; the signature by " + std::to_string(s.rrsig.key_tag) + " is outside its validity window";
+          why = {{"detail", "dnskey-signature-not-current"},
+                 {"keytags", tags_text(entry_tags)},
+                 {"keytag", std::to_string(s.rrsig.key_tag)}};
           break;
         }
       }
     }
-    rep.zone(Code::ZONE_BOGUS, {{"reason", why}});
+    rep.zone(Code::ZONE_BOGUS, std::move(why));
     return Verdict::Bogus;
   }
   const zone::RRset* soa = z.find(*apex, rrtype::SOA);
@@ -291,7 +294,7 @@ Verdict apex_verdict(const ZoneContext& ctx, const Options& opt, Reporter& rep, 
     }
   }
   if (!soa_ok) {
-    rep.zone(Code::ZONE_BOGUS, {{"reason", "the apex SOA has no current, valid signature"}});
+    rep.zone(Code::ZONE_BOGUS, {{"detail", "soa-not-signed"}});
     return Verdict::Bogus;
   }
   return Verdict::Secure;
@@ -325,8 +328,8 @@ Verdict check_zone_chain(const CheckInput& in, const ZoneContext& ctx, const std
 
   // --- the verdict: does the parent vouch for the DS set; can a validator accept the apex DNSKEY RRset, then the
   // apex SOA? ---
-  if (std::string why = parent_failure(in, ctx, verdicts); !why.empty()) {
-    rep.zone(Code::ZONE_BOGUS, {{"reason", why}});
+  if (Reporter::Params why = parent_failure(in, ctx, verdicts); !why.empty()) {
+    rep.zone(Code::ZONE_BOGUS, std::move(why));
     return Verdict::Bogus;
   }
   return apex_verdict(ctx, in.options, rep, entry, source, dnskey_index);
@@ -425,7 +428,7 @@ void check_zone_ds_records(const ZoneContext& ctx, FindingSink& sink) {
         for (const zone::Record& r : z.records_of(set)) {
           auto ds = dnssec::parse_ds(z.rdata(r));
           if (!ds) {
-            rep.record(Code::DS_DIGEST_INVALID, r, {{"keytag", "?"}, {"digest_type", "?"}, {"reason", "truncated DS"}});
+            rep.record(Code::DS_DIGEST_INVALID, r, {{"keytag", "?"}, {"digest_type", "?"}, {"detail", "truncated"}});
             continue;
           }
           sets.push_back(*ds);
@@ -433,7 +436,7 @@ void check_zone_ds_records(const ZoneContext& ctx, FindingSink& sink) {
         }
         // DS records at delegations describe the children's keys, published as the children asked: a weak digest
         // there is the child operator's to fix, so it is a notice here (in the zone's own DS set or CDS it warns).
-        check_digest_policy(rep, {}, sets, false, recs, Severity::Notice);
+        check_digest_policy(rep, {}, sets, false, recs, When(Code::DS_DIGEST_SHA1, "at-delegation"));
         for (std::size_t i = 0; i < sets.size(); ++i) {
           const auto& ds = sets[i];
           auto params = [&] {
@@ -538,7 +541,7 @@ KeyHeader key_header(std::string_view rdata) {
   return {dnssec::key_tag(rdata), rdata.size() < 4 ? std::uint8_t{0} : static_cast<std::uint8_t>(rdata[3])};
 }
 
-using CdsMismatch = std::function<void(const zone::Record&, const std::string&, const std::string&)>;
+using CdsMismatch = std::function<void(const zone::Record&, const std::string&, const char*)>;
 
 /// The CDNSKEY records: delete records (RFC 8078 §4) and keys that must be published DNSKEYs.
 void read_cdnskeys(const zone::Zone& z, const dnssec::ZoneAnalysis& a, CdsSets& s, const CdsMismatch& mismatch) {
@@ -553,11 +556,11 @@ void read_cdnskeys(const zone::Zone& z, const dnssec::ZoneAnalysis& a, CdsSets& 
     }
     const KeyHeader k = key_header(rd);
     if (k.algorithm == 0) {
-      mismatch(r, "0", "malformed CDNSKEY delete record (RFC 8078 §4 requires 0 3 0 AA==)");
+      mismatch(r, "0", "cdnskey-delete-malformed");
       continue;
     }
     s.cdnskey_rdatas.push_back(rd);
-    if (!published.count(rd)) mismatch(r, std::to_string(k.tag), "CDNSKEY matches no published DNSKEY");
+    if (!published.count(rd)) mismatch(r, std::to_string(k.tag), "cdnskey-no-dnskey");
   }
 }
 
@@ -573,21 +576,20 @@ void read_cds(const zone::Zone& z, const dnssec::ZoneAnalysis& a, CdsSets& s, co
     }
     auto ds = dnssec::parse_ds(rd);
     if (!ds || ds->algorithm == 0 || ds->digest_type == 0) {
-      mismatch(r, ds ? std::to_string(ds->key_tag) : "?",
-               "malformed CDS delete record (RFC 8078 §4 requires 0 0 0 00)");
+      mismatch(r, ds ? std::to_string(ds->key_tag) : "?", "cds-delete-malformed");
       continue;
     }
     s.cds_list.push_back(*ds);
     DsMatch m = keys.match(*ds);
     if (!m.digest_usable) {
-      mismatch(r, std::to_string(ds->key_tag), "CDS has an unusable digest type or length");
+      mismatch(r, std::to_string(ds->key_tag), "cds-digest-unusable");
       continue;
     }
     s.cds_usable.push_back(*ds);
     s.cds_usable_recs.push_back(&r);
-    if (m.keys.empty()) mismatch(r, std::to_string(ds->key_tag), "CDS matches no published DNSKEY");
+    if (m.keys.empty()) mismatch(r, std::to_string(ds->key_tag), "cds-no-dnskey");
     if (s.cdnskey && !s.has_cdnskey_for(z, *ds) && !s.cdnskey_delete) {
-      mismatch(r, std::to_string(ds->key_tag), "CDS has no matching CDNSKEY");
+      mismatch(r, std::to_string(ds->key_tag), "cds-no-cdnskey");
     }
   }
 }
@@ -611,7 +613,7 @@ void check_cdnskeys_covered(const zone::Zone& z, const CdsSets& s, const CdsMism
       auto d = dnssec::ds_digest(type, z.origin, rd);
       covered = covered || (d && cds.count({k.tag, k.algorithm, type, *d}));
     }
-    if (!covered && !s.cds_delete) mismatch(r, std::to_string(k.tag), "CDNSKEY has no matching CDS");
+    if (!covered && !s.cds_delete) mismatch(r, std::to_string(k.tag), "cdnskey-no-cds");
   }
 }
 
@@ -627,22 +629,22 @@ void check_zone_cds(const ZoneContext& ctx, FindingSink& sink) {
   const zone::RRset* cdnskey = sets.cdnskey;
   if (!cds && !cdnskey) return;
   Reporter rep(ctx, sink);
-  auto mismatch = [&](const zone::Record& r, const std::string& tag, const std::string& reason) {
-    rep.record(Code::CDS_CDNSKEY_MISMATCH, r, {{"keytag", tag}, {"reason", reason}});
+  auto mismatch = [&](const zone::Record& r, const std::string& tag, const char* detail) {
+    rep.record(Code::CDS_CDNSKEY_MISMATCH, r, {{"keytag", tag}, {"detail", detail}});
   };
   read_cdnskeys(z, a, sets, mismatch);
   read_cds(z, a, sets, mismatch);
   const bool cds_delete = sets.cds_delete;
   const bool cdnskey_delete = sets.cdnskey_delete;
   // The CDS becomes the zone's DS set: RFC 8624 §3.3 digest policy applies as to --ds.
-  check_digest_policy(rep, {}, sets.cds_usable, false, sets.cds_usable_recs, std::nullopt);
+  check_digest_policy(rep, {}, sets.cds_usable, false, sets.cds_usable_recs, When());
   if (cds && cdnskey) check_cdnskeys_covered(z, sets, mismatch);
   if (cds_delete || cdnskey_delete) {
     bool mixed = (cds_delete && !sets.cds_list.empty()) || (cdnskey_delete && !sets.cdnskey_rdatas.empty()) ||
                  (cds && cdnskey && cds_delete != cdnskey_delete);
     const zone::RRset& where = cds_delete ? *cds : *cdnskey;
     if (mixed) {
-      mismatch(z.records[where.first], "0", "delete records mixed with key records");
+      mismatch(z.records[where.first], "0", "delete-mixed");
     } else {
       rep.rrset(Code::CDS_DELETE_PRESENT, where, {{"type", cds_delete ? "CDS" : "CDNSKEY"}});
     }
@@ -651,8 +653,8 @@ void check_zone_cds(const ZoneContext& ctx, FindingSink& sink) {
   if ((cds && !cdnskey) || (!cds && cdnskey)) {
     const zone::RRset& only = cds ? *cds : *cdnskey;
     rep.rrset(Code::CDS_CDNSKEY_MISMATCH, only,
-              {{"keytag", "-"}, {"reason", cds ? "CDS published without CDNSKEY" : "CDNSKEY published without CDS"}},
-              Severity::Warning);
+              {{"keytag", "-"}, {"detail", cds ? "cds-without-cdnskey" : "cdnskey-without-cds"}},
+              When(Code::CDS_CDNSKEY_MISMATCH, "one-published"));
   }
 }
 

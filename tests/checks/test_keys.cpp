@@ -78,11 +78,11 @@ std::string shared_prime_keys(int n) {
   return out;
 }
 
-/// The partners named in a KEY_RSA_FACTORABLE's reason: "shares a prime factor with A, B[, and N more]".
+/// The partners a KEY_RSA_FACTORABLE names in its `others` param: "A, B[, and N more]".
 std::size_t partners_listed(const Finding& f) {
-  const std::string reason = f.param("reason");
+  const std::string others = f.param("others");
   std::size_t n = 1;
-  for (std::size_t at = reason.find(", key "); at != std::string::npos; at = reason.find(", key ", at + 1)) ++n;
+  for (std::size_t at = others.find(", key "); at != std::string::npos; at = others.find(", key ", at + 1)) ++n;
   return n;
 }
 
@@ -94,11 +94,12 @@ TEST_CASE("KEY_RSA_FACTORABLE: keys sharing a prime name a bounded list of the o
   const auto hits = with_code(test::run_check(checks::check_key_sharing, z, a, at_2026()), Code::KEY_RSA_FACTORABLE);
   REQUIRE(hits.size() == 300);  // one per key: each DNSKEY record must go
   for (const Finding& f : hits) {
-    INFO(f.param("reason"));
-    CHECK(f.param("reason").starts_with("shares a prime factor with key "));
+    INFO(f.param("others"));
+    CHECK(f.param("detail") == "shared-prime");
+    CHECK(f.param("others").starts_with("key "));
     CHECK(partners_listed(f) == 8);  // the first eight of its 299 partners
     // 299 partners, fewer names when two of them share a tag (one name, "key TAG of example.", for both)
-    CHECK(std::regex_search(f.param("reason"), std::regex(" of example\\., and 29[01] more$")));
+    CHECK(std::regex_search(f.param("others"), std::regex(" of example\\., and 29[01] more$")));
   }
 }
 
@@ -139,9 +140,9 @@ TEST_CASE("CDS against CDNSKEY: each key digested once, each CDS looked up", "[k
   const auto all = test::run_check(checks::check_cds, z, a, at_2026());
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto mismatches = with_code(all, Code::CDS_CDNSKEY_MISMATCH);
-  std::string reasons;
-  for (const Finding& f : mismatches) reasons += f.param("keytag") + ": " + f.param("reason") + "\n";
-  INFO(reasons);
+  std::string details;
+  for (const Finding& f : mismatches) details += f.param("keytag") + ": " + f.param("detail") + "\n";
+  INFO(details);
   CHECK(mismatches.empty());  // every CDS has its CDNSKEY and its DNSKEY
   INFO(seconds << " s");
   CHECK(seconds < 1.0);
