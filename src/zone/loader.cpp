@@ -888,6 +888,27 @@ std::size_t next_cut(std::string_view text, std::size_t pos, std::size_t end) {
   return end;
 }
 
+/// Cuts for guesses that never go back (one per part), each byte read at most once. A search from `from_` that
+/// found `found_` found no line that may start a record in between, so every later guess before `found_` cuts there
+/// too; a search that found nothing up to the end leaves every later part empty.
+class CutSearch {
+ public:
+  explicit CutSearch(std::string_view text) : text_(text) {}
+  std::size_t next(std::size_t guess) {
+    if (guess >= from_ && guess < found_) return found_;
+    from_ = guess;
+    found_ = next_cut(text_, guess, text_.size());
+    scanned_ += found_ - guess;
+    return found_;
+  }
+  std::uint64_t scanned() const { return scanned_; }
+
+ private:
+  std::string_view text_;
+  std::size_t from_ = 0, found_ = 0;
+  std::uint64_t scanned_ = 0;
+};
+
 struct Part {
   std::size_t begin = 0, end = 0;  ///< records starting in [begin, end)
   std::unique_ptr<Loader> loader;
@@ -915,6 +936,7 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
   files.add(path);
 
   // The guess: the state after the records of the first 64 KiB.
+  std::uint64_t scanned = 0;  // bytes the cut search read
   State guess;
   {
     FileRegistry scratch;
@@ -922,7 +944,9 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
     try {
       prefix.start_from(prefix.state(), true);
       const std::size_t prefix_end = std::min(kPrefixBytes, options.parallel_part_bytes);
-      prefix.load(text, path, 0, next_cut(text, prefix_end, text.size()), 1);
+      const std::size_t prefix_cut = next_cut(text, prefix_end, text.size());
+      scanned += prefix_cut - prefix_end;
+      prefix.load(text, path, 0, prefix_cut, 1);
     } catch (...) {
       return load_sequential(text, path, options, budget, tally);  // errors and $INCLUDE are reported in order
     }
@@ -930,10 +954,11 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
   }
 
   std::vector<Part> parts;
+  CutSearch cuts(text);
   const std::size_t count =
       std::clamp<std::size_t>(text.size() / options.parallel_part_bytes, 2 * core::worker_count(), 4096);
   for (std::size_t k = 0, begin = 0; k < count && begin < text.size(); ++k) {
-    const std::size_t end = k + 1 == count ? text.size() : next_cut(text, text.size() / count * (k + 1), text.size());
+    const std::size_t end = k + 1 == count ? text.size() : cuts.next(text.size() / count * (k + 1));
     if (end <= begin && k + 1 != count) continue;
     Part p;
     p.begin = begin;
@@ -941,7 +966,7 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
     parts.push_back(std::move(p));
     begin = end;
   }
-  if (options.stats) *options.stats = LoadStats{parts.size(), 0};
+  if (options.stats) *options.stats = LoadStats{parts.size(), 0, scanned + cuts.scanned()};
   const State initial = Loader(options, files).state();
   core::parallel_for(
       parts.size(),
