@@ -8,6 +8,7 @@
 
 #include "core/ldns.hpp"
 #include "core/parallel.hpp"
+#include "zone/blocks.hpp"
 
 namespace zw::zone {
 namespace {
@@ -546,20 +547,12 @@ std::vector<std::uint32_t> name_blocks(const Zone& z) {
     return core::name_label_count(z.names[n]) == child_labels && core::name_is_subdomain(z.names[n], z.origin);
   };
   const auto names_count = static_cast<std::uint32_t>(z.names.size());
-  std::vector<std::uint32_t> name_edge{0};
   bool apex_dname = false;
   if (auto apex = z.find_name(z.origin)) apex_dname = z.find(*apex, rrtype::DNAME) != nullptr;
-  if (!apex_dname) {
-    const std::uint32_t parts =
-        std::max<std::uint32_t>(1, std::min<std::uint32_t>(4 * core::worker_count(), names_count / 65536));
-    for (std::uint32_t k = 1; k < parts; ++k) {
-      std::uint32_t n = std::max(name_edge.back(), static_cast<std::uint32_t>(std::uint64_t{names_count} * k / parts));
-      while (n < names_count && !child_of_apex(n)) ++n;
-      if (n > name_edge.back() && n < names_count) name_edge.push_back(n);
-    }
-  }
-  name_edge.push_back(names_count);
-  return name_edge;
+  const std::uint32_t parts =
+      apex_dname ? 1
+                 : std::max<std::uint32_t>(1, std::min<std::uint32_t>(4 * core::worker_count(), names_count / 65536));
+  return block_edges(names_count, parts, child_of_apex);
 }
 
 // Node kinds of the names [begin, end), a block that starts with no cut above it. Names are in canonical order, so
