@@ -966,6 +966,7 @@ struct Part {
   std::uint32_t stop_line = 0, first_line = 0;  ///< their lines, relative to the part (line 1 = begin)
   bool failed = false;                          ///< an input error or $INCLUDE: load again in order
   bool nul = false;                             ///< a NUL byte: not a master file
+  bool loaded = false;                          ///< loaded already: the prefix that gave the guess
 };
 
 Zone load_sequential(std::string_view text, const std::string& path, const LoadOptions& options, const Budget& budget,
@@ -978,22 +979,23 @@ Zone load_sequential(std::string_view text, const std::string& path, const LoadO
   return std::move(loader).finish(path);
 }
 
-// The state the records of the first 64 KiB leave, which every part but the first starts from; none when they
-// hold an error or a $INCLUDE (the file is then loaded in order, where those are reported).
-std::optional<State> guess_state(std::string_view text, const std::string& path, const LoadOptions& options,
-                                 std::uint64_t& scanned) {
-  FileRegistry scratch;
-  Loader prefix(options, scratch);
+// The records of the first 64 KiB, up to a cut: the state they leave is the guess every part but the first starts
+// from. False when they hold an error or a $INCLUDE (the file is then loaded in order, where those are reported).
+bool load_prefix(Part& prefix, std::string_view text, const std::string& path, const LoadOptions& options,
+                 FileRegistry& files, std::uint64_t& scanned) {
+  prefix.loader = std::make_unique<Loader>(options, files);
   try {
-    prefix.start_from(prefix.state(), true);
+    prefix.loader->start_from(prefix.loader->state(), true);
     const std::size_t prefix_end = std::min(kPrefixBytes, options.parallel_part_bytes);
-    const std::size_t prefix_cut = next_cut(text, prefix_end, text.size());
-    scanned += prefix_cut - prefix_end;
-    prefix.load(text, path, 0, prefix_cut, 1);
+    prefix.end = next_cut(text, prefix_end, text.size());
+    scanned += prefix.end - prefix_end;
+    std::tie(prefix.stop, prefix.first) = prefix.loader->load(text, path, 0, prefix.end, 1);
+    prefix.stop_line = prefix.loader->stop_line();
+    prefix.first_line = prefix.loader->first_line();
   } catch (...) {
-    return std::nullopt;
+    return false;
   }
-  return prefix.state();
+  return true;
 }
 
 // The parts: about `count` of them, each ending at a cut (see CutSearch); parts left empty are dropped.
@@ -1023,6 +1025,10 @@ void load_parts(std::vector<Part>& parts, const InputText& input, const std::str
         // Binary data is reported by the sequential load below (the scanner names the line of the NUL).
         if (std::memchr(text.data() + p.begin, '\0', p.end - p.begin) != nullptr) {
           p.nul = true;
+          return;
+        }
+        if (p.loaded) {
+          input.release(p.begin, p.end);
           return;
         }
         p.loader = std::make_unique<Loader>(options, files);
@@ -1068,7 +1074,10 @@ State settle_parts(std::vector<Part>& parts, std::string_view text, const std::s
       continue;
     }
     // Load this part again, in order, from where the previous one stopped.
-    if (options.stats) ++options.stats->reloaded;
+    if (options.stats) {
+      ++options.stats->reloaded;
+      options.stats->loaded_bytes += std::max(p.end, prev_stop) - prev_stop;
+    }
     p.loader = std::make_unique<Loader>(options, files);
     p.loader->start_from(state, false);
     std::tie(p.stop, p.first) = p.loader->load(text, path, prev_stop, std::max(p.end, prev_stop), prev_stop_line);
@@ -1102,20 +1111,31 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
   files.add(path);
 
   std::uint64_t scanned = 0;  // bytes the cut search read
-  const std::optional<State> guess = guess_state(text, path, options, scanned);
-  if (!guess) return load_sequential(text, path, options, budget, tally);  // errors and $INCLUDE in order
+  Part prefix;
+  if (!load_prefix(prefix, text, path, options, files, scanned)) {
+    return load_sequential(text, path, options, budget, tally);  // errors and $INCLUDE are reported in order
+  }
+  const State guess = prefix.loader->state();
+  std::uint64_t loaded = prefix.end;  // bytes loaded, twice when loaded twice
 
   CutSearch cuts(text);
   const std::size_t count =
       std::clamp<std::size_t>(text.size() / options.parallel_part_bytes, 2 * core::worker_count(), 4096);
   std::vector<Part> parts = cut_parts(text, count, cuts);
-  if (options.stats) *options.stats = LoadStats{parts.size(), 0, scanned + cuts.scanned()};
+  // A first part that ends where the prefix ends is the prefix (a file with no cut between): not loaded again.
+  if (parts.front().end == prefix.end) {
+    parts.front() = std::move(prefix);
+    parts.front().loaded = true;
+  }
+  prefix = Part{};
+  for (const Part& p : parts) loaded += p.loaded ? 0 : p.end - p.begin;
+  if (options.stats) *options.stats = LoadStats{parts.size(), 0, scanned + cuts.scanned(), loaded};
   const State initial = Loader(options, files).state();
-  load_parts(parts, input, path, options, files, initial, *guess);
+  load_parts(parts, input, path, options, files, initial, guess);
   for (const Part& p : parts) {
     if (p.nul) return load_sequential(text, path, options, budget, tally);
   }
-  const State state = settle_parts(parts, text, path, options, files, initial, *guess);
+  const State state = settle_parts(parts, text, path, options, files, initial, guess);
   return join_parts(parts, state, path, tally);
 }
 
