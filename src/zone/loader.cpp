@@ -742,6 +742,7 @@ class Loader {
       if (!why.empty()) fail(ctx, rec.line, "cannot parse " + type_name(h.type) + " RDATA: " + why);
     }
     builder_.add(ctx.owner, h.type, h.rclass, rttl, fast_, SourceRef{ctx.file, rec.line});
+    count(h.type, ctx.owner, fast_, rec.line);
   }
 
   // The common types in their common forms (src/zone/rdata_fast.hpp); false leaves the record to ldns.
