@@ -171,15 +171,17 @@ class SignedData {
       : owner_(owner), type_(type), rclass_(rclass), rdatas_(rdatas) {}
 
   const std::string& of(const Rrsig& sig) {
-    if (!rrset_.empty() && sig.labels == labels_ && sig.original_ttl == ttl_) {
-      // The fixed octets exactly as in the RRSIG RDATA, then the signer in canonical (lower) case.
-      data_.assign(sig.header.substr(0, sig.header.size() - sig.signer.size()));
-      data_.append(sig.signer);
-      data_.append(rrset_);
+    if (!data_.empty() && sig.labels == labels_ && sig.original_ttl == ttl_) {
+      // Only the RRSIG part changes: its fixed octets exactly as in the RDATA, then the signer in canonical (lower)
+      // case.
+      prefix_.assign(sig.header.substr(0, sig.header.size() - sig.signer.size()));
+      prefix_.append(sig.signer);
+      data_.replace(0, prefix_length_, prefix_);
+      prefix_length_ = prefix_.size();
       return data_;
     }
     data_ = signed_data(sig, owner_, type_, rclass_, rdatas_);
-    rrset_.assign(std::string_view(data_).substr(std::min(data_.size(), sig.header.size())));
+    prefix_length_ = std::min(data_.size(), sig.header.size());
     labels_ = sig.labels;
     ttl_ = sig.original_ttl;
     return data_;
@@ -190,10 +192,11 @@ class SignedData {
   std::uint16_t type_;
   std::uint16_t rclass_;
   const std::vector<std::string_view>& rdatas_;
-  std::string rrset_;  ///< the canonical RRset for labels_ and ttl_ (empty: none yet)
-  std::uint8_t labels_ = 0;
-  std::uint32_t ttl_ = 0;
-  std::string data_;
+  std::uint8_t labels_ = 0;        ///< the Labels field data_ was built for
+  std::uint32_t ttl_ = 0;          ///< the Original TTL field data_ was built for
+  std::string data_;               ///< the last signature's signed data (empty: none yet)
+  std::size_t prefix_length_ = 0;  ///< octets of data_ before the RRset
+  std::string prefix_;
 };
 
 /// The work one RRset's signatures have spent so far.
