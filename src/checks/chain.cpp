@@ -10,6 +10,7 @@
 
 #include "checks/common.hpp"
 #include "core/parallel.hpp"
+#include "zone/rdata.hpp"
 
 namespace zw::checks {
 namespace {
@@ -538,7 +539,8 @@ struct KeyHeader {
   std::uint8_t algorithm = 0;
 };
 KeyHeader key_header(std::string_view rdata) {
-  return {dnssec::key_tag(rdata), rdata.size() < 4 ? std::uint8_t{0} : static_cast<std::uint8_t>(rdata[3])};
+  const auto head = zone::dnskey_head(rdata);
+  return {dnssec::key_tag(rdata), head ? head->algorithm : std::uint8_t{0}};
 }
 
 using CdsMismatch = std::function<void(const zone::Record&, const std::string&, const char*)>;
