@@ -57,10 +57,23 @@ struct ChainInput {
   std::uint32_t parent_delegation = 0;
 };
 
-/// One zone under check.
+/// What a view's sources were asked (DESIGN.md §1, Views), so that "absent" and "not asked" are never confused.
+struct Coverage {
+  bool complete = true;  ///< the whole zone: a zone file or a transfer
+  /// When not complete: the (lower-case owner, type) pairs asked, sorted; a record of another pair is unknown.
+  std::vector<std::pair<core::WireName, std::uint16_t>> asked;
+
+  /// Whether the view can tell that `type` at `owner` is absent.
+  bool covers(const core::WireName& owner, std::uint16_t type) const;
+};
+
+/// One view of a zone under check: a zone file, or the answers of one or more servers whose answers were identical.
+/// Several views of one zone share its name.
 struct ZoneContext {
   std::string name;  ///< presentation format
   const zone::Zone* zone = nullptr;
+  std::vector<std::string> servers;  ///< the servers that showed this view ("NAME/ADDRESS"); empty for a zone file
+  Coverage coverage;
   const dnssec::ZoneAnalysis* analysis = nullptr;
   ChainInput chain;
   const zone::Zone* previous = nullptr;  ///< --previous: the last published version of this zone, or null
@@ -97,14 +110,18 @@ class Reporter {
   /// Reports `code` about a record read from a --ds or -k file.
   void external(catalog::Code code, const ExternalRecord& rec, std::string type, Params params = {},
                 std::optional<Severity> severity = std::nullopt);
-  /// Reports `code` about the zone as a whole (owner = apex).
+  /// Reports `code` about the zone as a whole (owner = apex), as shown by every server of the view.
   void zone(catalog::Code code, Params params = {}, std::optional<Severity> severity = std::nullopt);
+  /// Reports `code` about an owner name that is not among the zone's names (out-of-zone data).
+  void owner(catalog::Code code, const core::WireName& owner, std::uint16_t type, zone::SourceRef src,
+             Params params = {});
 
   const ZoneContext& context() const { return ctx_; }
 
  private:
   void emit(catalog::Code code, std::string owner, std::string type, zone::SourceRef src, bool has_src, Params params,
             std::optional<Severity> severity);
+  void locate(Finding& f, zone::SourceRef src, bool has_src) const;
   const ZoneContext& ctx_;
   FindingSink& sink_;
 };
@@ -127,13 +144,31 @@ void check_content(const CheckInput& in, FindingSink& sink);    // content.cpp: 
 /// out_of_zone.cpp: records outside the zone (Zone::out_of_zone).
 void check_out_of_zone(const CheckInput& in, FindingSink& sink);
 
-/// A registered check. A structural one reads only the zone and ZoneAnalysis::signed_zone (never a signature's
-/// status or a key's use) and looks at each zone on its own, so it may run while that zone's signatures are still
-/// being verified (zone_run.cpp).
+/// views.cpp: the views of one zone compared (SOA serials of the servers).
+void check_view_consistency(const CheckInput& in, FindingSink& sink);
+
+/// What a check needs (DESIGN.md §1, Checks). The runner runs a check only where its needs are met, and they alone
+/// decide what may run beside signature verification.
+enum Need : std::uint8_t {
+  kNeedsNothing = 0,
+  /// A whole zone (a zone file or a transfer): the check concludes from what is absent (chain completeness, the
+  /// glue scan, ZONEMD, ZONE_SHRINK). Views that answered only some queries are left out.
+  CompleteZone = 1U << 0,
+  /// Signature results (SigStatus, KeyInfo use counts): runs only after verification. A check without it reads
+  /// the zone and ZoneAnalysis::signed_zone only, and runs beside verification of its own zone.
+  Verified = 1U << 1,
+  /// Every view of a zone at once (cross-server comparison): runs after every view is verified, and only when some
+  /// zone has two views or more.
+  AllViews = 1U << 2,
+};
+
+/// A registered check and its needs (a set of Need bits).
 struct CheckEntry {
   const char* name;
   CheckFn fn;
-  bool structural = false;
+  std::uint8_t needs = kNeedsNothing;
+
+  bool needs_any(std::uint8_t n) const { return (needs & n) != 0; }
 };
 
 /// Every registered check, in order.

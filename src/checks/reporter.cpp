@@ -1,5 +1,7 @@
 // reporter.cpp: turns check decisions into findings with zone, owner, type and source filled in. A finding whose
 // parameter names differ from its catalogue row's is a bug in a check: the reporter throws std::logic_error.
+#include <algorithm>
+
 #include "checks/check.hpp"
 
 namespace zw::checks {
@@ -14,11 +16,28 @@ void Reporter::emit(catalog::Code code, std::string owner, std::string type, zon
   f.owner = std::move(owner);
   f.type = std::move(type);
   f.params = std::move(params);
-  if (has_src && ctx_.zone) {
-    if (src.file < ctx_.zone->files.size()) f.file = ctx_.zone->files[src.file];
-    f.line = src.line;
-  }
+  locate(f, src, has_src);
   sink_.add(std::move(f));
+}
+
+// The one place a record's provenance becomes a finding's `source` (a file and line) or `servers` (DESIGN.md §1).
+void Reporter::locate(Finding& f, zone::SourceRef src, bool has_src) const {
+  if (!has_src || !ctx_.zone) {
+    f.servers = ctx_.servers;  // about the view as a whole: every server that showed it
+    return;
+  }
+  const zone::Zone& z = *ctx_.zone;
+  if (src.is_exchange()) {
+    // Every server of the view sent this record (identical answers share a view); a lone exchange names its own.
+    if (!ctx_.servers.empty()) {
+      f.servers = ctx_.servers;
+    } else if (src.exchange_index() < z.exchanges.size()) {
+      f.servers = {z.exchanges[src.exchange_index()].server_id()};
+    }
+    return;
+  }
+  if (src.file < z.files.size()) f.file = z.files[src.file];
+  f.line = src.line;
 }
 
 void Reporter::rrset(catalog::Code code, const zone::RRset& set, Params params, std::optional<Severity> severity) {
@@ -57,6 +76,15 @@ void Reporter::external(catalog::Code code, const ExternalRecord& rec, std::stri
 
 void Reporter::zone(catalog::Code code, Params params, std::optional<Severity> severity) {
   emit(code, ctx_.name, {}, {}, false, std::move(params), severity);
+}
+
+void Reporter::owner(catalog::Code code, const core::WireName& owner, std::uint16_t type, zone::SourceRef src,
+                     Params params) {
+  emit(code, core::name_to_text(owner), zone::type_name(type), src, true, std::move(params), std::nullopt);
+}
+
+bool Coverage::covers(const core::WireName& owner, std::uint16_t type) const {
+  return complete || std::binary_search(asked.begin(), asked.end(), std::make_pair(owner, type));
 }
 
 }  // namespace zw::checks

@@ -10,10 +10,10 @@
 #include <cstring>
 #include <iostream>
 
-#include "checks/zone_run.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "core/parallel.hpp"
+#include "pipeline/zone_job.hpp"
 #include "report/progress.hpp"
 #include "report/report.hpp"
 
@@ -48,10 +48,11 @@ struct ZoneArgs {
 };
 
 // --stats: where the time went, on stderr so that the report on stdout stays machine-readable.
-void print_stats(const checks::ZoneJobResult& r) {
+void print_stats(const report::Run& r) {
   struct rusage ru {};
   getrusage(RUSAGE_SELF, &ru);
-  for (const checks::ZoneSummary& z : r.zones) {
+  for (const report::Subject& z : r.subjects) {
+    if (!z.checked()) continue;
     const double rate = z.load_seconds > 0 ? static_cast<double>(z.records) / z.load_seconds / 1000.0 : 0.0;
     std::cerr << fmt::format(
         "zonewarden: stats: {}: load {:.3f} s ({} records, {:.0f}k records/s); "
@@ -59,14 +60,14 @@ void print_stats(const checks::ZoneJobResult& r) {
         z.name, z.load_seconds, z.records, rate, z.verify_seconds, z.signatures, z.signatures_verified);
   }
   std::string each;
-  for (const auto& [name, secs] : r.check_times) {
+  for (const auto& [name, secs] : r.metrics.check_times) {
     if (secs >= 0.001) each += fmt::format("{}{} {:.3f}", each.empty() ? "" : ", ", name, secs);
   }
   if (!each.empty()) std::cerr << "zonewarden: stats: check times (side by side): " << each << " s\n";
   std::cerr << fmt::format(
       "zonewarden: stats: checks after verification {:.3f} s; {} threads; peak memory {} MB; CPU {:.2f} s user, "
       "{:.2f} s system\n",
-      r.checks_seconds, core::worker_count(), ru.ru_maxrss / 1024,
+      r.metrics.checks_seconds, core::worker_count(), ru.ru_maxrss / 1024,
       static_cast<double>(ru.ru_utime.tv_sec) + static_cast<double>(ru.ru_utime.tv_usec) / 1e6,
       static_cast<double>(ru.ru_stime.tv_sec) + static_cast<double>(ru.ru_stime.tv_usec) / 1e6);
 }
@@ -118,7 +119,7 @@ void collect_toggles(const CLI::App& sub, const CLI::Option* disable, const CLI:
 }
 
 int run(const ZoneArgs& a) {
-  checks::ZoneJob job;
+  pipeline::ZoneJob job;
   job.files = a.files;
   job.origin = a.origin;
   job.ds_files = a.ds;
@@ -156,48 +157,41 @@ int run(const ZoneArgs& a) {
   }
 
   if (a.threads != 0) core::set_worker_count(a.threads);
-  checks::ZoneJobResult result;
+  job.fail_on = *fail_on;
+  report::Run result;
   {
     // A run of more than two seconds says what it is doing, on a terminal only, and clears the line when done.
     report::Progress progress(std::cerr, !a.quiet && isatty(STDERR_FILENO));
     job.progress = [&progress](std::string text) { progress.phase(std::move(text)); };
-    result = checks::run_zone_job(job);
+    result = pipeline::run_zone_job(job);
     job.progress = nullptr;
   }
   if (a.stats) print_stats(result);
   if (!a.quiet) {
     for (const std::string& w : result.warnings) std::cerr << "zonewarden: warning: " << w << "\n";
   }
-  int status = checks::exit_status(result.findings, *fail_on);
-  for (const checks::ZoneSummary& z : result.zones) {
-    if (z.error.empty()) continue;
-    std::cerr << "zonewarden: error: " << z.error << "\n";
-    status = kExitCannotCheck;
+  for (const report::Subject& z : result.subjects) {
+    if (!z.checked()) std::cerr << "zonewarden: error: " << z.error << "\n";
   }
-  if (a.format == "json") {
-    report::write_json(std::cout, job, result, status);
-  } else {
-    report::TextOptions to;
-    to.max_per_code = a.max_per_code;
-    to.now = job.options.now;
-    to.color = isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
-    report::write_text(std::cout, result, status, to);
-  }
+  report::WriteOptions wo;
+  wo.max_per_code = a.max_per_code;
+  wo.color = a.format == "text" && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+  report::find_format(a.format)->write(std::cout, result, wo);
   // A report that did not reach its reader (a full disk, a closed pipe) is a run that could not check.
   std::cout.flush();
   if (!std::cout.good() || std::fflush(stdout) != 0 || std::ferror(stdout)) {
     throw Error(std::string("standard output: write error: ") + std::strerror(errno ? errno : EIO));
   }
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-  // The zones are still allocated (ZoneJobResult::retained). Leave without freeing them: the operating system takes
+  // The zones are still allocated (report::Run::retained). Leave without freeing them: the operating system takes
   // the memory back at once, where the destructors would take a noticeable part of a second for a TLD zone.
   // Sanitizer builds return normally, so that leak checking still covers this path.
   if (result.retained) {
     std::fflush(nullptr);
-    std::_Exit(status);
+    std::_Exit(result.exit);
   }
 #endif
-  return status;
+  return result.exit;
 }
 
 }  // namespace
@@ -221,7 +215,14 @@ Action add_zone_command(CLI::App& app) {
   sub->add_option("--min-validity", args->min_validity, "Warn when a signature expires within DUR (default 3d)");
   sub->add_option("--max-validity", args->max_validity,
                   "Notice when a signature is valid longer than DUR (default 180d)");
-  sub->add_option("-f,--format", args->format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  std::vector<std::string> format_names;
+  std::string format_help = "Output format:";
+  for (const report::Format& f : report::formats()) {
+    format_names.emplace_back(f.name);
+    format_help += std::string(" ") + f.name + " (" + f.description + ");";
+  }
+  format_help.pop_back();
+  sub->add_option("-f,--format", args->format, format_help)->check(CLI::IsMember(format_names));
   sub->add_option("--fail-on", args->fail_on, "Lowest severity that makes the exit status non-zero (default error)");
   repeatable(sub->add_option("--severity", args->severity, "Override a code's severity: CODE=LEVEL; repeatable"));
   CLI::Option* disable =

@@ -58,21 +58,12 @@ Json to_json(const Finding& f) {
   return j;
 }
 
-Json counts_json(const std::map<Severity, std::size_t>& counts) {
-  Json c;
-  for (Severity s : {Severity::Critical, Severity::Error, Severity::Warning, Severity::Notice, Severity::Info}) {
-    auto it = counts.find(s);
-    c[std::string(severity_name(s))] = it == counts.end() ? 0 : it->second;
-  }
-  return c;
-}
-
 Json location_json(const ErrorLocation& where) {
   return {{"file", where.file ? Json(*where.file) : Json(nullptr)},
           {"line", where.line ? Json(*where.line) : Json(nullptr)}};
 }
 
-Json changes_json(const checks::ZoneSummary& z) {
+Json changes_json(const Subject& z) {
   if (!z.changes) return nullptr;
   Json keys = Json::array();
   auto state = [](const std::optional<rollover::KeyState>& s) -> Json {
@@ -89,23 +80,16 @@ Json changes_json(const checks::ZoneSummary& z) {
           {"cds_removed", z.changes->cds_removed.size()}};
 }
 
-// secure: signed, and no ZONE_BOGUS; bogus: ZONE_BOGUS found (also when --disable hides it); insecure: not signed, or
-// below a delegation that proves it has no DS (RFC 4035 §4.3: validators treat it as unsigned); error: not loaded.
-std::string verdict(const checks::ZoneSummary& z) {
-  if (!z.error.empty()) return "error";
-  if (z.bogus) return "bogus";
-  if (!z.signed_zone || z.chain == "insecure-delegation") return "insecure";
-  return "secure";
+Json counts_json(const SeverityCounts& counts) {
+  Json c;
+  for (Severity s : {Severity::Critical, Severity::Error, Severity::Warning, Severity::Notice, Severity::Info}) {
+    c[std::string(severity_name(s))] = counts[static_cast<std::size_t>(s)];
+  }
+  return c;
 }
 
-Json zone_json(const checks::ZoneSummary& z, const std::vector<Finding>& findings) {
-  std::map<Severity, std::size_t> counts;
-  if (z.error.empty()) {
-    for (const Finding& f : findings) {
-      if (f.zone == z.name) ++counts[f.severity];
-    }
-  }
-  const bool ok = z.error.empty();
+Json zone_json(const Subject& z) {
+  const bool ok = z.checked();
   auto when_ok = [ok](auto v) { return ok ? Json(v) : Json(nullptr); };
   Json error = nullptr;
   if (!ok) {
@@ -114,7 +98,7 @@ Json zone_json(const checks::ZoneSummary& z, const std::vector<Finding>& finding
   }
   return {{"zone", text_or_null(z.name)},
           {"file", z.file},
-          {"verdict", verdict(z)},
+          {"verdict", verdict_name(z.verdict)},
           {"error", error},
           {"signed", when_ok(z.signed_zone)},
           {"chain", when_ok(z.chain)},
@@ -124,18 +108,18 @@ Json zone_json(const checks::ZoneSummary& z, const std::vector<Finding>& finding
           {"signatures", when_ok(z.signatures)},
           {"signatures_verified", when_ok(z.signatures_verified)},
           {"keys", when_ok(z.keys)},
-          {"counts", ok ? counts_json(counts) : Json(nullptr)},
+          {"counts", ok ? counts_json(z.counts) : Json(nullptr)},
           {"previous", changes_json(z)}};
 }
 
-Json inputs_json(const checks::ZoneJob& job) {
-  return {{"zone_files", job.files},
-          {"origin", text_or_null(job.origin)},
-          {"ds_files", job.ds_files},
-          {"trust_anchor_files", job.anchor_files},
-          {"previous_files", job.previous_files},
-          {"key_dirs", job.key_dirs},
-          {"key_history", text_or_null(job.key_history)}};
+Json inputs_json(const Inputs& in) {
+  return {{"zone_files", in.zone_files},
+          {"origin", text_or_null(in.origin)},
+          {"ds_files", in.ds_files},
+          {"trust_anchor_files", in.trust_anchor_files},
+          {"previous_files", in.previous_files},
+          {"key_dirs", in.key_dirs},
+          {"key_history", text_or_null(in.key_history)}};
 }
 
 }  // namespace
@@ -190,29 +174,28 @@ void write_json_error(std::ostream& out, std::string_view message, const ErrorLo
   out << j.dump(2) << "\n";
 }
 
-void write_json(std::ostream& out, const checks::ZoneJob& job, const checks::ZoneJobResult& result, int exit_code) {
-  const core::EpochSeconds now = job.options.now;
+void write_json(std::ostream& out, const Run& run, const WriteOptions& /*opt*/) {
   Json j;
   j["schema_version"] = kJsonSchemaVersion;
-  j["zonewarden"] = {{"version", ZW_VERSION}, {"now", core::format_time(now)}};
-  j["now"] = {{"rfc3339", core::format_time(now)}, {"epoch", now}};
-  j["inputs"] = inputs_json(job);
+  j["zonewarden"] = {{"version", ZW_VERSION}, {"now", core::format_time(run.now)}};
+  j["now"] = {{"rfc3339", core::format_time(run.now)}, {"epoch", run.now}};
+  j["inputs"] = inputs_json(run.inputs);
   Json zones = Json::array();
-  for (const checks::ZoneSummary& z : result.zones) zones.push_back(zone_json(z, result.findings));
+  for (const Subject& z : run.subjects) zones.push_back(zone_json(z));
   j["zones"] = zones;
   Json findings = Json::array();
-  std::map<Severity, std::size_t> counts;
-  for (const Finding& f : result.findings) {
+  SeverityCounts counts{};
+  for (const Finding& f : run.findings) {
     findings.push_back(to_json(f));
-    ++counts[f.severity];
+    ++counts[static_cast<std::size_t>(f.severity)];
   }
   j["findings"] = findings;
   Json summary = counts_json(counts);
   std::size_t failed = 0;
-  for (const checks::ZoneSummary& z : result.zones) failed += z.error.empty() ? 0 : 1;
-  summary["zones"] = result.zones.size();
+  for (const Subject& z : run.subjects) failed += z.checked() ? 0 : 1;
+  summary["zones"] = run.subjects.size();
   summary["zones_not_checked"] = failed;
-  summary["exit"] = exit_code;
+  summary["exit"] = run.exit;
   j["summary"] = summary;
   out << j.dump(2) << "\n";
 }

@@ -7,28 +7,40 @@
 #include <string_view>
 #include <vector>
 
-#include "checks/zone_run.hpp"
 #include "core/finding.hpp"
 #include "core/time.hpp"
+#include "report/run.hpp"
 
 namespace zw::report {
 
-/// Options for the text renderer.
-struct TextOptions {
-  std::size_t max_per_code = 5;  ///< instances shown per code and zone before summarising (0 = all)
-  bool color = false;
-  core::EpochSeconds now = 0;  ///< the evaluation time (--now), shown on the first line
+/// How a report is written (the options of every format; each format reads the ones it knows).
+struct WriteOptions {
+  std::size_t max_per_code = 5;  ///< text: instances shown per code and zone before summarising (0 = all)
+  bool color = false;            ///< text: ANSI colours
 };
 
+/// A report format: its name for -f/--format and its writer.
+struct Format {
+  const char* name;
+  void (*write)(std::ostream& out, const Run& run, const WriteOptions& opt);
+  const char* description;
+};
+
+/// Every report format, in the order --help lists them (DESIGN.md §1: one table maps each format to its writer).
+const std::vector<Format>& formats();
+
+/// The format called `name`, or null.
+const Format* find_format(std::string_view name);
+
 /// Human-readable report: grouped by zone, worst first, one line per finding, a summary line.
-void write_text(std::ostream& out, const checks::ZoneJobResult& result, int exit_code, const TextOptions& opt);
+void write_text(std::ostream& out, const Run& run, const WriteOptions& opt);
 
 /// The version of the JSON report's layout (man/zonewarden-zone.1, JSON OUTPUT); raised when a field changes
 /// meaning or disappears, not when one is added.
 inline constexpr int kJsonSchemaVersion = 1;
 
 /// Machine-readable report: schema version, clock, inputs, zones with verdicts, findings, summary; canonical order.
-void write_json(std::ostream& out, const checks::ZoneJob& job, const checks::ZoneJobResult& result, int exit_code);
+void write_json(std::ostream& out, const Run& run, const WriteOptions& opt);
 
 /// Where an error is: the file and line a zw::Error names, else as its message begins ("FILE:LINE: …", "FILE: …").
 struct ErrorLocation {

@@ -35,13 +35,13 @@ std::string finding_line(const Finding& f) {
 
 }  // namespace
 
-void write_text(std::ostream& out, const checks::ZoneJobResult& result, int exit_code, const TextOptions& opt) {
+void write_text(std::ostream& out, const Run& run, const WriteOptions& opt) {
   std::map<Severity, std::size_t> totals;
   // The clock every time-dependent check read: a mistaken --now shows here, not only in surprising findings.
-  out << "zonewarden zone: evaluated at " << core::format_time(opt.now) << "\n";
+  out << "zonewarden " << run.command << ": evaluated at " << core::format_time(run.now) << "\n";
   std::size_t failed = 0;
-  for (const checks::ZoneSummary& z : result.zones) {
-    if (!z.error.empty()) {
+  for (const Subject& z : run.subjects) {
+    if (!z.checked()) {
       ++failed;
       out << fmt::format("zone {}: error: {}\n", z.file, z.error);
       continue;
@@ -65,7 +65,7 @@ void write_text(std::ostream& out, const checks::ZoneJobResult& result, int exit
     std::size_t i = 0;
     // Findings are ordered by zone, then severity, then code: walk this zone's block code by code.
     std::vector<const Finding*> mine;
-    for (const Finding& f : result.findings) {
+    for (const Finding& f : run.findings) {
       if (f.zone == z.name) mine.push_back(&f);
     }
     if (mine.empty()) out << "  no findings\n";
@@ -93,10 +93,10 @@ void write_text(std::ostream& out, const checks::ZoneJobResult& result, int exit
   }
   std::string not_checked = failed ? fmt::format(" ({} not checked)", failed) : std::string();
   out << fmt::format("summary: {} zone{}{}, {} critical, {} error{}, {} warning{}, {} notice{}, {} info; exit {}\n",
-                     result.zones.size(), result.zones.size() == 1 ? "" : "s", not_checked, totals[Severity::Critical],
+                     run.subjects.size(), run.subjects.size() == 1 ? "" : "s", not_checked, totals[Severity::Critical],
                      totals[Severity::Error], totals[Severity::Error] == 1 ? "" : "s", totals[Severity::Warning],
                      totals[Severity::Warning] == 1 ? "" : "s", totals[Severity::Notice],
-                     totals[Severity::Notice] == 1 ? "" : "s", totals[Severity::Info], exit_code);
+                     totals[Severity::Notice] == 1 ? "" : "s", totals[Severity::Info], run.exit);
 }
 
 void write_explain(std::ostream& out, const catalog::Entry& e) {

@@ -182,6 +182,11 @@ const RRset* Zone::find(std::string_view wire, std::uint16_t type) const {
 }
 
 std::string Zone::where(SourceRef s) const {
+  if (s.is_exchange()) {
+    if (s.exchange_index() >= exchanges.size()) return {};
+    const Exchange& e = exchanges[s.exchange_index()];
+    return e.server_id() + " " + e.transport + " " + e.query;
+  }
   if (s.file >= files.size()) return {};
   return files[s.file] + ":" + std::to_string(s.line);
 }

@@ -12,10 +12,29 @@
 
 namespace zw::zone {
 
-/// Where a record came from: an index into Zone::files and a 1-based line number.
+/// Where a record came from (its provenance, DESIGN.md §1): a line of a file, Zone::files[file] at 1-based `line`, or
+/// an exchange with a server, Zone::exchanges[exchange_index()], when `file` carries kExchange. Eight octets per
+/// record either way: a TLD zone has millions.
 struct SourceRef {
+  static constexpr std::uint32_t kExchange = 0x8000'0000U;
   std::uint32_t file = 0;
   std::uint32_t line = 0;
+
+  /// The record came from answer `index` of Zone::exchanges.
+  static SourceRef exchange(std::uint32_t index) { return {index | kExchange, 0}; }
+  bool is_exchange() const { return (file & kExchange) != 0; }
+  std::uint32_t exchange_index() const { return file & ~kExchange; }
+};
+
+/// One question put to a server and where its answer came from: the provenance of the records it carried.
+struct Exchange {
+  std::string server;     ///< the server's name, presentation format ("ns1.example.")
+  std::string address;    ///< the address asked ("192.0.2.1", "2001:db8::1")
+  std::string transport;  ///< "udp" or "tcp"
+  std::string query;      ///< "NAME TYPE", presentation format
+
+  /// The server as findings name it: "NAME/ADDRESS" (the `--ns NAME/IP` form of dig-like tools).
+  std::string server_id() const { return server + "/" + address; }
 };
 
 /// One resource record. RDATA lives in the zone's arena, in canonical form (RFC 4034 §6.2, RFC 6840 §5.1).
@@ -60,6 +79,7 @@ class Zone {
  public:
   core::WireName origin;                     ///< lower-case wire name of the apex
   std::vector<std::string> files;            ///< files[i] as named on the command line or in $INCLUDE
+  std::vector<Exchange> exchanges;           ///< the exchanges records came from (SourceRef::exchange), if any
   std::vector<core::WireName> names;         ///< unique lower-case owner names in canonical order
   std::vector<NodeKind> kinds;               ///< kinds[i] for names[i]
   std::vector<Record> records;               ///< sorted by (name, type, canonical RDATA), duplicates removed

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "checks/runner.hpp"
-#include "checks/zone_run.hpp"
 #include "core/time.hpp"
+#include "pipeline/zone_job.hpp"
 #include "zone/loader.hpp"
 
 namespace {
@@ -45,19 +45,19 @@ const std::string kHead =
     "@ NS ns2.other.example.\n";
 
 /// Runs a vector of test-vectors/zone/ with its --ds and --previous files.
-zw::checks::ZoneJobResult run_vector(const std::string& rel, const std::vector<std::string>& ds = {},
-                                     const std::vector<std::string>& previous = {}) {
+zw::report::Run run_vector(const std::string& rel, const std::vector<std::string>& ds = {},
+                           const std::vector<std::string>& previous = {}) {
   const std::string dir = std::string(ZW_SOURCE_DIR) + "/test-vectors/zone/";
-  zw::checks::ZoneJob job;
+  zw::pipeline::ZoneJob job;
   job.files = {dir + rel};
   job.origin = "example.";
   for (const auto& d : ds) job.ds_files.push_back(dir + d);
   for (const auto& p : previous) job.previous_files.push_back(dir + p);
   job.options.now = zw::core::parse_time("2026-01-01T00:00:00Z", 0);
-  return zw::checks::run_zone_job(job);
+  return zw::pipeline::run_zone_job(job);
 }
 
-std::vector<Severity> severities(const zw::checks::ZoneJobResult& r, Code c) {
+std::vector<Severity> severities(const zw::report::Run& r, Code c) {
   std::vector<Severity> out;
   for (const Finding& f : r.findings) {
     if (f.code == c) out.push_back(f.severity);

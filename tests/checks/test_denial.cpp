@@ -13,11 +13,11 @@
 #include <vector>
 
 #include "checks/check.hpp"
-#include "checks/zone_run.hpp"
 #include "core/codec.hpp"
 #include "core/name.hpp"
 #include "core/time.hpp"
 #include "dnssec/nsec3.hpp"
+#include "pipeline/zone_job.hpp"
 #include "support.hpp"
 #include "zone/loader.hpp"
 
@@ -29,14 +29,14 @@ using zw::catalog::Code;
 
 const std::string kSource = std::string(ZW_SOURCE_DIR) + "/";
 
-zw::checks::ZoneJobResult run(const std::string& file, const std::string& origin, const std::string& now,
-                              std::vector<std::string> anchors = {}) {
-  zw::checks::ZoneJob job;
+zw::report::Run run(const std::string& file, const std::string& origin, const std::string& now,
+                    std::vector<std::string> anchors = {}) {
+  zw::pipeline::ZoneJob job;
   job.files = {kSource + file};
   job.origin = origin;
   job.anchor_files = std::move(anchors);
   job.options.now = zw::core::parse_time(now, 0);
-  return zw::checks::run_zone_job(job);
+  return zw::pipeline::run_zone_job(job);
 }
 
 bool is_denial(Code c) {

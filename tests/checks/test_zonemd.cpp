@@ -1,7 +1,7 @@
 // test_zonemd.cpp: RFC 8976 zone digests: the Appendix A examples verify, tampering is caught.
 #include <catch2/catch.hpp>
 
-#include "checks/zone_run.hpp"
+#include "pipeline/zone_job.hpp"
 #include "support.hpp"
 #include "zone/loader.hpp"
 

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "catalog/catalog.hpp"
-#include "checks/zone_run.hpp"
 #include "core/finding.hpp"
+#include "pipeline/zone_job.hpp"
 #include "report/report.hpp"
 
 using namespace zw;
@@ -46,8 +46,8 @@ TEST_CASE("every template rendered with counts of 1 reads in the singular", "[pl
 }
 
 TEST_CASE("the text report's zone line counts in the singular where there is one", "[plural][report]") {
-  checks::ZoneJobResult result;
-  checks::ZoneSummary z;
+  report::Run result;
+  report::Subject z;
   z.name = "example.";
   z.file = "example.zone";
   z.records = 1;
@@ -56,9 +56,10 @@ TEST_CASE("the text report's zone line counts in the singular where there is one
   z.keys = 1;
   z.signed_zone = true;
   z.chain = "assumed";
-  result.zones.push_back(z);
+  z.verdict = report::Verdict::Secure;
+  result.subjects.push_back(z);
   std::ostringstream out;
-  report::write_text(out, result, 0, {});
+  report::write_text(out, result, {});
   INFO(out.str());
   CHECK_FALSE(std::regex_search(out.str(), kOnePlural));
   CHECK(out.str().find("1 record, 1 RRset, 1 signature, 1 key;") != std::string::npos);

@@ -6,18 +6,18 @@
 #include <string>
 #include <vector>
 
-#include "checks/zone_run.hpp"
 #include "core/time.hpp"
+#include "pipeline/zone_job.hpp"
 
 namespace zw::corpus {
 
 /// Runs `zonewarden zone -o ORIGIN --now NOW FILE` in-process.
-inline checks::ZoneJobResult run_zone(const std::string& file, const std::string& origin, const std::string& now) {
-  checks::ZoneJob job;
+inline report::Run run_zone(const std::string& file, const std::string& origin, const std::string& now) {
+  pipeline::ZoneJob job;
   job.files = {file};
   job.origin = origin;
   job.options.now = core::parse_time(now, 0);
-  return checks::run_zone_job(job);
+  return pipeline::run_zone_job(job);
 }
 
 /// True for the one finding every corpus test leaves out of the comparison: NS_COUNT_LOW with count 1. Neither
@@ -28,7 +28,7 @@ inline bool scope_excluded(const Finding& f) {
 }
 
 /// Codes (by name, sorted, one per code) of the findings at or above `min`, without the scope exclusion.
-inline std::vector<std::string> codes_at_or_above(const checks::ZoneJobResult& r, Severity min) {
+inline std::vector<std::string> codes_at_or_above(const report::Run& r, Severity min) {
   std::set<std::string> out;
   for (const Finding& f : r.findings) {
     if (f.severity >= min && !scope_excluded(f)) out.insert(std::string(catalog::name(f.code)));
@@ -38,7 +38,7 @@ inline std::vector<std::string> codes_at_or_above(const checks::ZoneJobResult& r
 
 /// Our verdict in the upstream tools' terms: "error" when a finding of severity error or critical remains after
 /// the scope exclusion, "warning" when the worst is a warning, else "clean".
-inline std::string verdict(const checks::ZoneJobResult& r) {
+inline std::string verdict(const report::Run& r) {
   bool warning = false;
   for (const Finding& f : r.findings) {
     if (scope_excluded(f)) continue;
@@ -49,13 +49,13 @@ inline std::string verdict(const checks::ZoneJobResult& r) {
 }
 
 /// True when a finding with `code` has severity at least `min`.
-inline bool has_code(const checks::ZoneJobResult& r, catalog::Code code, Severity min) {
+inline bool has_code(const report::Run& r, catalog::Code code, Severity min) {
   return std::any_of(r.findings.begin(), r.findings.end(),
                      [&](const Finding& f) { return f.code == code && f.severity >= min; });
 }
 
 /// Number of findings with `code` (any severity).
-inline std::size_t count_code(const checks::ZoneJobResult& r, catalog::Code code) {
+inline std::size_t count_code(const report::Run& r, catalog::Code code) {
   return static_cast<std::size_t>(
       std::count_if(r.findings.begin(), r.findings.end(), [&](const Finding& f) { return f.code == code; }));
 }

@@ -133,7 +133,7 @@ const std::vector<Expect> kExpect = {
 const Expect kDuplicateInWindow = {
     "duplicate.signature", "correct", "2017-04-03T12:43:30Z", {}, 0, "warning", true, false};
 
-bool mapped_present(const zw::checks::ZoneJobResult& r, const std::vector<Code>& mapped) {
+bool mapped_present(const zw::report::Run& r, const std::vector<Code>& mapped) {
   for (Code c : mapped) {
     if (zw::corpus::has_code(r, c, Severity::Error)) return true;
   }

@@ -3,21 +3,21 @@
 #include <map>
 #include <set>
 
-#include "checks/zone_run.hpp"
+#include "pipeline/zone_job.hpp"
 
 namespace {
 
 const std::string kZones = std::string(ZW_SOURCE_DIR) + "/zones/";
 
-zw::checks::ZoneJobResult run(const std::string& file, const std::string& now, std::vector<std::string> anchors = {}) {
-  zw::checks::ZoneJob job;
+zw::report::Run run(const std::string& file, const std::string& now, std::vector<std::string> anchors = {}) {
+  zw::pipeline::ZoneJob job;
   job.files = {kZones + file};
   job.anchor_files = std::move(anchors);
   job.options.now = zw::core::parse_time(now, 0);
-  return zw::checks::run_zone_job(job);
+  return zw::pipeline::run_zone_job(job);
 }
 
-std::multiset<std::string> codes_at_or_above(const zw::checks::ZoneJobResult& r, zw::Severity s) {
+std::multiset<std::string> codes_at_or_above(const zw::report::Run& r, zw::Severity s) {
   std::multiset<std::string> out;
   for (const auto& f : r.findings) {
     if (f.severity >= s) out.insert(std::string(zw::catalog::name(f.code)));
@@ -25,8 +25,7 @@ std::multiset<std::string> codes_at_or_above(const zw::checks::ZoneJobResult& r,
   return out;
 }
 
-bool has(const zw::checks::ZoneJobResult& r, zw::catalog::Code c, const std::string& param = {},
-         const std::string& value = {}) {
+bool has(const zw::report::Run& r, zw::catalog::Code c, const std::string& param = {}, const std::string& value = {}) {
   for (const auto& f : r.findings) {
     if (f.code == c && (param.empty() || f.param(param) == value)) return true;
   }
@@ -46,9 +45,9 @@ TEST_CASE("all eight root-zone snapshots verify without error or warning at thei
   for (const auto& [file, now] : snapshots) {
     SECTION(file) {
       auto r = run("root/" + file, now, {ds});
-      REQUIRE(r.zones.size() == 1);
-      CHECK(r.zones[0].chain == "trust-anchor");
-      CHECK(r.zones[0].signatures_verified == r.zones[0].signatures);
+      REQUIRE(r.subjects.size() == 1);
+      CHECK(r.subjects[0].chain == "trust-anchor");
+      CHECK(r.subjects[0].signatures_verified == r.subjects[0].signatures);
       auto bad = codes_at_or_above(r, zw::Severity::Warning);
       std::string list;
       for (const auto& c : bad) list += c + " ";

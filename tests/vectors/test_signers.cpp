@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "checks/zone_run.hpp"
 #include "core/error.hpp"
+#include "pipeline/zone_job.hpp"
 
 namespace fs = std::filesystem;
 
@@ -71,12 +71,12 @@ TEST_CASE("an NSEC3PARAM off the apex of an NSEC zone is reported at its own nam
   // RFC 5155 §4: only an NSEC3PARAM at the apex tells servers to answer with NSEC3. One elsewhere is meaningless
   // data; it does not make the NSEC zone a mix of both denial methods.
   const fs::path zone = kDir / "defect-ldns-nsec3param-off-apex.zone";
-  zw::checks::ZoneJob job;
+  zw::pipeline::ZoneJob job;
   job.files = {zone.string()};
   job.origin = "example.";
   job.ds_files = {(kDir / "bind-ldns-ed25519.ds").string()};
   job.options.now = zw::core::parse_time(header_value(zone, "zw-now"), 0);
-  const zw::checks::ZoneJobResult r = zw::checks::run_zone_job(job);
+  const zw::report::Run r = zw::pipeline::run_zone_job(job);
   std::vector<const zw::Finding*> found;
   for (const zw::Finding& f : r.findings) {
     if (f.code == zw::catalog::Code::NSEC3_PARAM_MISMATCH) found.push_back(&f);

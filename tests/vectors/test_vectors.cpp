@@ -13,8 +13,8 @@
 #include <set>
 #include <sstream>
 
-#include "checks/zone_run.hpp"
 #include "core/error.hpp"
+#include "pipeline/zone_job.hpp"
 
 namespace fs = std::filesystem;
 
@@ -88,8 +88,8 @@ std::vector<fs::path> vector_files() {
   return out;
 }
 
-zw::checks::ZoneJob job_for(const Vector& v) {
-  zw::checks::ZoneJob job;
+zw::pipeline::ZoneJob job_for(const Vector& v) {
+  zw::pipeline::ZoneJob job;
   job.files.push_back(v.path.string());
   job.origin = v.origin;
   job.options.now = zw::core::parse_time(v.now.empty() ? "2026-01-01T00:00:00Z" : v.now, 0);
@@ -133,7 +133,7 @@ TEST_CASE("every one-defect vector reports exactly its expected codes", "[vector
     Vector v = read_header(p);
     for (const auto& c : v.expect) expected_anywhere.insert(c);
     DYNAMIC_SECTION(fs::relative(p, fs::path(ZW_SOURCE_DIR) / "test-vectors").string()) {
-      zw::checks::ZoneJobResult r = zw::checks::run_zone_job(job_for(v));
+      zw::report::Run r = zw::pipeline::run_zone_job(job_for(v));
       std::set<std::string> reported;
       std::set<std::string> unexpected;
       for (const zw::Finding& f : r.findings) {

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "checks/zone_run.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "input_support.hpp"
+#include "pipeline/zone_job.hpp"
 #include "zone/anchors.hpp"
 
 using namespace zw;
@@ -34,9 +34,9 @@ const std::string kKskKey =
 
 using TempDir = zw::test::ScratchDir;
 
-checks::ZoneJob job_for(std::vector<std::string> zones, std::vector<std::string> ds, std::vector<std::string> anchors,
-                        const std::string& origin = {}) {
-  checks::ZoneJob job;
+pipeline::ZoneJob job_for(std::vector<std::string> zones, std::vector<std::string> ds, std::vector<std::string> anchors,
+                          const std::string& origin = {}) {
+  pipeline::ZoneJob job;
   job.files = std::move(zones);
   job.ds_files = std::move(ds);
   job.anchor_files = std::move(anchors);
@@ -45,7 +45,7 @@ checks::ZoneJob job_for(std::vector<std::string> zones, std::vector<std::string>
   return job;
 }
 
-bool has(const checks::ZoneJobResult& r, catalog::Code c) {
+bool has(const report::Run& r, catalog::Code c) {
   for (const Finding& f : r.findings) {
     if (f.code == c) return true;
   }
@@ -53,9 +53,9 @@ bool has(const checks::ZoneJobResult& r, catalog::Code c) {
 }
 
 /// The error message of a job that must fail, or "" when it did not.
-std::string error_of(const checks::ZoneJob& job) {
+std::string error_of(const pipeline::ZoneJob& job) {
   try {
-    checks::run_zone_job(job);
+    pipeline::run_zone_job(job);
   } catch (const Error& e) {
     return e.what();
   }
@@ -108,8 +108,8 @@ TEST_CASE("IANA anchor XML is parsed in linear time and hostile bodies are refus
   TempDir dir;
   const std::string valid = key_digest("validFrom=\"2010-07-15T00:00:00+00:00\"", "20045", kKskDigest);
   SECTION("a well-formed anchor is used") {
-    auto r = checks::run_zone_job(job_for({kZone}, {}, {dir.write("a.xml", xml("example.", valid))}));
-    CHECK(r.zones.at(0).chain == "trust-anchor");
+    auto r = pipeline::run_zone_job(job_for({kZone}, {}, {dir.write("a.xml", xml("example.", valid))}));
+    CHECK(r.subjects.at(0).chain == "trust-anchor");
     CHECK_FALSE(has(r, catalog::Code::ZONE_BOGUS));
   }
   SECTION("a 60 KB <Digest> is an unusable anchor, not a crash") {
@@ -141,9 +141,9 @@ TEST_CASE("IANA anchor XML is parsed in linear time and hostile bodies are refus
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
     many.resize(many.size() / 10);
     t0 = std::chrono::steady_clock::now();
-    auto r = checks::run_zone_job(job_for({kZone}, {}, {dir.write("some.xml", xml("example.", many + valid))}));
+    auto r = pipeline::run_zone_job(job_for({kZone}, {}, {dir.write("some.xml", xml("example.", many + valid))}));
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
-    CHECK(r.zones.at(0).chain == "trust-anchor");
+    CHECK(r.subjects.at(0).chain == "trust-anchor");
     CHECK_FALSE(has(r, catalog::Code::ZONE_BOGUS));
   }
 }
@@ -171,15 +171,15 @@ TEST_CASE("dig +short DS lines take their owner from -o", "[anchors]") {
   TempDir dir;
   std::string split = kKskDigest.substr(0, 56) + " " + kKskDigest.substr(56);
   std::string file = dir.write("short.ds", "20045 8 2 " + split + "\n");
-  auto r = checks::run_zone_job(job_for({kZone}, {file}, {}, "example."));
-  CHECK(r.zones.at(0).chain == "ds");
+  auto r = pipeline::run_zone_job(job_for({kZone}, {file}, {}, "example."));
+  CHECK(r.subjects.at(0).chain == "ds");
   CHECK_FALSE(has(r, catalog::Code::ZONE_BOGUS));
   std::string msg = error_of(job_for({kZone}, {file}, {}));
   CHECK(msg.find(file + ":1: ") == 0);
   CHECK(msg.find("-o") != std::string::npos);
   // As a trust anchor too.
-  r = checks::run_zone_job(job_for({kZone}, {}, {file}, "example."));
-  CHECK(r.zones.at(0).chain == "trust-anchor");
+  r = pipeline::run_zone_job(job_for({kZone}, {}, {file}, "example."));
+  CHECK(r.subjects.at(0).chain == "trust-anchor");
   CHECK_FALSE(has(r, catalog::Code::ZONE_BOGUS));
 }
 
@@ -195,8 +195,8 @@ TEST_CASE("BIND trust-anchors, managed-keys and trusted-keys files are trust anc
   };
   for (std::size_t i = 0; i < forms.size(); ++i) {
     DYNAMIC_SECTION("form " << i) {
-      auto r = checks::run_zone_job(job_for({kZone}, {}, {dir.write("b.keys", forms[i])}));
-      CHECK(r.zones.at(0).chain == "trust-anchor");
+      auto r = pipeline::run_zone_job(job_for({kZone}, {}, {dir.write("b.keys", forms[i])}));
+      CHECK(r.subjects.at(0).chain == "trust-anchor");
       CHECK_FALSE(has(r, catalog::Code::ZONE_BOGUS));
       CHECK_FALSE(has(r, catalog::Code::TRUST_ANCHOR_STALE));
     }
@@ -204,7 +204,7 @@ TEST_CASE("BIND trust-anchors, managed-keys and trusted-keys files are trust anc
   SECTION("a static-ds that matches no key makes the zone bogus") {
     std::string wrong = kKskDigest;
     wrong[0] = '6';
-    auto r = checks::run_zone_job(job_for(
+    auto r = pipeline::run_zone_job(job_for(
         {kZone}, {}, {dir.write("w.keys", "trust-anchors { example. static-ds 20045 8 2 \"" + wrong + "\"; };")}));
     CHECK(has(r, catalog::Code::ZONE_BOGUS));
   }
@@ -224,11 +224,11 @@ TEST_CASE("BIND trust-anchors, managed-keys and trusted-keys files are trust anc
 }
 
 TEST_CASE("BIND's own bind.keys anchors the 2026 root snapshot", "[anchors][bind][realdata]") {
-  checks::ZoneJob job =
+  pipeline::ZoneJob job =
       job_for({ZW_SOURCE_DIR "/zones/root/root-2026073102.zone.gz"}, {}, {kVectors + "anchors/bind.keys"});
   job.options.now = core::parse_time("20260805000000", 0);
-  auto r = checks::run_zone_job(job);
-  CHECK(r.zones.at(0).chain == "trust-anchor");
+  auto r = pipeline::run_zone_job(job);
+  CHECK(r.subjects.at(0).chain == "trust-anchor");
   for (const Finding& f : r.findings) CHECK(f.severity < Severity::Warning);
 }
 
@@ -248,9 +248,9 @@ TEST_CASE("a DS set can come through a pipe", "[anchors]") {
   const std::string text = "example. IN DS 20045 8 2 " + kKskDigest + "\n";
   REQUIRE(::write(fds[1], text.data(), text.size()) == static_cast<ssize_t>(text.size()));
   ::close(fds[1]);
-  auto r = checks::run_zone_job(job_for({kZone}, {"/dev/fd/" + std::to_string(fds[0])}, {}));
+  auto r = pipeline::run_zone_job(job_for({kZone}, {"/dev/fd/" + std::to_string(fds[0])}, {}));
   ::close(fds[0]);
-  CHECK(r.zones.at(0).chain == "ds");
+  CHECK(r.subjects.at(0).chain == "ds");
   CHECK_FALSE(has(r, catalog::Code::ZONE_BOGUS));
 }
 

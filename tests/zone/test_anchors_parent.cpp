@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "checks/zone_run.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
+#include "pipeline/zone_job.hpp"
 
 using namespace zw;
 namespace fs = std::filesystem;
@@ -41,28 +41,28 @@ struct TempFile {
   }
 };
 
-checks::ZoneJob pair(const std::string& stem, bool parent_first = false) {
-  checks::ZoneJob job;
+pipeline::ZoneJob pair(const std::string& stem, bool parent_first = false) {
+  pipeline::ZoneJob job;
   job.files = {kChain + stem + ".zone", kChain + stem + "-parent.zone"};
   if (parent_first) std::swap(job.files[0], job.files[1]);
   job.options.now = core::parse_time("2026-01-01T00:00:00Z", 0);
   return job;
 }
 
-std::map<std::string, std::string> chains(const checks::ZoneJobResult& r) {
+std::map<std::string, std::string> chains(const report::Run& r) {
   std::map<std::string, std::string> out;
-  for (const auto& z : r.zones) out[z.name] = z.chain;
+  for (const auto& z : r.subjects) out[z.name] = z.chain;
   return out;
 }
 
-bool has(const checks::ZoneJobResult& r, catalog::Code c, const std::string& zone) {
+bool has(const report::Run& r, catalog::Code c, const std::string& zone) {
   for (const Finding& f : r.findings) {
     if (f.code == c && f.zone == zone) return true;
   }
   return false;
 }
 
-bool any_warning(const checks::ZoneJobResult& r) {
+bool any_warning(const report::Run& r) {
   for (const Finding& f : r.findings) {
     if (f.severity >= Severity::Warning) return true;
   }
@@ -73,13 +73,13 @@ bool any_warning(const checks::ZoneJobResult& r) {
 
 TEST_CASE("a child checked with its parent takes the parent's DS RRset as its entry point", "[anchors][parent]") {
   for (bool parent_first : {false, true}) {
-    auto r = checks::run_zone_job(pair("parent-child-clean", parent_first));
+    auto r = pipeline::run_zone_job(pair("parent-child-clean", parent_first));
     CHECK(chains(r) == std::map<std::string, std::string>{{"example.", "assumed"}, {"secure.example.", "parent-zone"}});
     CHECK_FALSE(any_warning(r));
     CHECK_FALSE(has(r, catalog::Code::CHAIN_ANCHOR_ASSUMED, "secure.example."));
   }
   // The same DS made wrong in the parent: the child is bogus, and the finding points into the parent's file.
-  auto r = checks::run_zone_job(pair("parent-ds-no-matching-dnskey"));
+  auto r = pipeline::run_zone_job(pair("parent-ds-no-matching-dnskey"));
   CHECK(has(r, catalog::Code::ZONE_BOGUS, "secure.example."));
   for (const Finding& f : r.findings) {
     if (f.code == catalog::Code::DS_NO_MATCHING_DNSKEY)
@@ -90,7 +90,7 @@ TEST_CASE("a child checked with its parent takes the parent's DS RRset as its en
 TEST_CASE("a delegation without DS, or from an unsigned parent, is insecure", "[anchors][parent]") {
   for (const char* stem : {"parent-no-ds", "parent-unsigned"}) {
     INFO(stem);
-    auto r = checks::run_zone_job(pair(stem));
+    auto r = pipeline::run_zone_job(pair(stem));
     CHECK(chains(r).at("secure.example.") == "insecure-delegation");
     CHECK_FALSE(has(r, catalog::Code::CHAIN_ANCHOR_ASSUMED, "secure.example."));
     CHECK_FALSE(has(r, catalog::Code::ZONE_BOGUS, "secure.example."));
@@ -109,9 +109,9 @@ TEST_CASE("a DS set given with --ds overrides the parent's DS RRset", "[anchors]
   }
   REQUIRE_FALSE(ds_line.empty());
   TempFile ds(ds_line + "\n");
-  checks::ZoneJob job = pair("parent-ds-no-matching-dnskey");
+  pipeline::ZoneJob job = pair("parent-ds-no-matching-dnskey");
   job.ds_files = {ds.path.string()};
-  auto r = checks::run_zone_job(job);
+  auto r = pipeline::run_zone_job(job);
   CHECK(chains(r).at("secure.example.") == "ds");
   CHECK_FALSE(has(r, catalog::Code::ZONE_BOGUS, "secure.example."));
   CHECK_FALSE(has(r, catalog::Code::DS_NO_MATCHING_DNSKEY, "secure.example."));
@@ -120,9 +120,9 @@ TEST_CASE("a DS set given with --ds overrides the parent's DS RRset", "[anchors]
 TEST_CASE("an anchor for the parent serves the child through the parent, and a bogus parent makes the child bogus",
           "[anchors][parent]") {
   TempFile good(kParentKskDs);
-  checks::ZoneJob job = pair("parent-child-clean");
+  pipeline::ZoneJob job = pair("parent-child-clean");
   job.anchor_files = {good.path.string()};
-  auto r = checks::run_zone_job(job);
+  auto r = pipeline::run_zone_job(job);
   CHECK(chains(r) ==
         std::map<std::string, std::string>{{"example.", "trust-anchor"}, {"secure.example.", "parent-zone"}});
   CHECK_FALSE(any_warning(r));
@@ -131,23 +131,23 @@ TEST_CASE("an anchor for the parent serves the child through the parent, and a b
   wrong[wrong.size() - 2] = wrong[wrong.size() - 2] == '5' ? '6' : '5';
   TempFile bad(wrong);
   job.anchor_files = {bad.path.string()};
-  r = checks::run_zone_job(job);
+  r = pipeline::run_zone_job(job);
   CHECK(has(r, catalog::Code::ZONE_BOGUS, "example."));
   CHECK(has(r, catalog::Code::ZONE_BOGUS, "secure.example."));
 
   // Without the parent's file the anchor serves no zone checked.
   job.files.pop_back();
   job.anchor_files = {good.path.string()};
-  CHECK_THROWS_AS(checks::run_zone_job(job), Error);
+  CHECK_THROWS_AS(pipeline::run_zone_job(job), Error);
 }
 
 TEST_CASE("the 2024 root zone is the parent of the TLD transfers of the same day", "[anchors][parent][realdata]") {
-  checks::ZoneJob job;
+  pipeline::ZoneJob job;
   job.files = {kZones + "tld/ARPA.zone", kZones + "tld/ER.zone", kZones + "tld/XN--WGBH1C.zone",
                kZones + "root/root-2024101100.axfr.zone.gz", kZones + "tld/SL.zone.gz"};
   job.anchor_files = {kZones + "root/root-anchors.ds"};
   job.options.now = core::parse_time("20241011183254", 0);
-  auto r = checks::run_zone_job(job);
+  auto r = pipeline::run_zone_job(job);
   CHECK(chains(r) == std::map<std::string, std::string>{{".", "trust-anchor"},
                                                         {"arpa.", "parent-zone"},
                                                         {"er.", "parent-zone"},
@@ -169,9 +169,9 @@ TEST_CASE("glue is compared per address family: no AAAA glue is not stale glue",
     text += line + "\n";
   }
   TempFile parent(text);
-  checks::ZoneJob job = pair("parent-child-clean");
+  pipeline::ZoneJob job = pair("parent-child-clean");
   job.files[1] = parent.path.string();
-  auto r = checks::run_zone_job(job);
+  auto r = pipeline::run_zone_job(job);
   CHECK(chains(r).at("secure.example.") == "parent-zone");
   CHECK_FALSE(has(r, catalog::Code::GLUE_MISMATCH, "secure.example."));
   // A stale AAAA beside a correct A is reported.
@@ -179,6 +179,6 @@ TEST_CASE("glue is compared per address family: no AAAA glue is not stale glue",
   stale += "ns.secure.example.\t3600\tIN\tAAAA\t2001:db8:1::999\n";
   TempFile parent2(stale);
   job.files[1] = parent2.path.string();
-  r = checks::run_zone_job(job);
+  r = pipeline::run_zone_job(job);
   CHECK(has(r, catalog::Code::GLUE_MISMATCH, "secure.example."));
 }

@@ -6,8 +6,8 @@
 #include <random>
 #include <sstream>
 
-#include "checks/zone_run.hpp"
 #include "core/error.hpp"
+#include "pipeline/zone_job.hpp"
 
 namespace fs = std::filesystem;
 
@@ -72,11 +72,11 @@ TEST_CASE("mutated vectors end in findings or a clear input error", "[mutation][
         std::ofstream out(tmp, std::ios::binary);
         out << text;
       }
-      zw::checks::ZoneJob job;
+      zw::pipeline::ZoneJob job;
       job.files = {tmp.string()};
       job.options.now = zw::core::parse_time("2026-01-01T00:00:00Z", 0);
       try {
-        auto result = zw::checks::run_zone_job(job);
+        auto result = zw::pipeline::run_zone_job(job);
         ++checked;
         for (const auto& f : result.findings) CHECK(!f.zone.empty());
       } catch (const zw::Error& e) {

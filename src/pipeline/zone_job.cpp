@@ -1,0 +1,372 @@
+// zone_job.cpp: the zone job's steps: read the inputs, load each zone file as a view, verify its signatures with
+// the checks that need no signature beside, link the chains of trust, run the other checks, build the run.
+#include "pipeline/zone_job.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+#include <iterator>
+#include <memory>
+#include <set>
+#include <thread>
+
+#include "core/bytes.hpp"
+#include "core/error.hpp"
+#include "pipeline/chain_inputs.hpp"
+#include "zone/keyfiles.hpp"
+#include "zone/loader.hpp"
+
+namespace zw::pipeline {
+namespace {
+
+using checks::ZoneContext;
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+/// The zones and analyses a run keeps alive until its reports are written.
+struct Kept {
+  std::vector<std::unique_ptr<zone::Zone>> zones, previous;
+  std::vector<std::unique_ptr<dnssec::ZoneAnalysis>> analyses, previous_analyses;
+  std::vector<View> views;
+};
+
+/// The job's working state, step to step.
+struct State {
+  State(const ZoneJob& j, core::WireName o) : job(j), origin(std::move(o)) {}
+  const ZoneJob& job;
+  core::WireName origin;
+  std::vector<zone::AnchorRecord> ds_records;
+  std::vector<zone::AnchorRecord> anchors;
+  std::shared_ptr<Kept> kept = std::make_shared<Kept>();
+  checks::CheckInput in;
+  report::Run run;
+  std::vector<std::size_t> subject_of;  ///< in.zones[i] is the view of run.subjects[subject_of[i]]
+  std::vector<Finding> beside;          ///< findings of the checks run beside verification
+  checks::CheckTimes beside_times, after_times;
+  std::set<std::string> bogus_zones;
+  std::vector<std::string> lame;  ///< zones some server answered for without their apex
+};
+
+core::WireName parse_origin(const std::string& given) {
+  core::WireName origin;
+  if (given.empty()) return origin;
+  std::string err;
+  std::string text = given;
+  if (text.back() != '.') text.push_back('.');
+  if (!core::parse_name(text, ".", origin, err)) throw Error("--origin " + given + ": " + err);
+  return origin;
+}
+
+zone::LoadOptions load_options(const State& st) {
+  zone::LoadOptions lo;
+  lo.origin = st.origin;
+  lo.max_input_bytes = st.job.max_input_bytes;
+  lo.include_root = st.job.include_root;
+  return lo;
+}
+
+/// --ds, -k, --previous (parsed, signatures attached, not verified again), --keys and --key-history.
+void read_inputs(State& st) {
+  const ZoneJob& job = st.job;
+  st.ds_records = read_chain_files(job.ds_files, false, job.options.now, st.origin);
+  st.anchors = read_chain_files(job.anchor_files, true, job.options.now, st.origin);
+  for (const std::string& f : job.previous_files) {
+    st.kept->previous.push_back(std::make_unique<zone::Zone>(zone::load_zone_file(f, load_options(st))));
+    st.kept->previous_analyses.push_back(
+        std::make_unique<dnssec::ZoneAnalysis>(dnssec::analyse(*st.kept->previous.back(), false)));
+  }
+  st.in.options = job.options;
+  for (const std::string& dir : job.key_dirs) {
+    auto keys = zone::read_key_directory(dir);
+    for (const auto& k : keys) {
+      if (!k.problem.empty()) st.run.warnings.push_back(k.file + ": " + k.problem);
+    }
+    st.in.inventory.insert(st.in.inventory.end(), keys.begin(), keys.end());
+  }
+  if (!job.key_history.empty()) st.in.history = zone::read_key_history(job.key_history);
+}
+
+/// Loads one zone file; with several files, one that cannot be loaded becomes a subject with its error (the run
+/// still exits 3) and null is returned.
+const zone::Zone* load_view(State& st, const std::string& file) {
+  if (st.job.progress) st.job.progress("loading " + file);
+  try {
+    auto loaded = std::make_unique<zone::Zone>(zone::load_zone_file(file, load_options(st)));
+    // A view without its apex cannot be checked as a zone; from a file that is an input error.
+    if (!loaded->apex()) throw Error(file + ": no records at the zone origin " + core::name_to_text(loaded->origin));
+    st.kept->zones.push_back(std::move(loaded));
+    return st.kept->zones.back().get();
+  } catch (const Error& e) {
+    if (st.job.files.size() == 1) throw;
+    report::Subject failed;
+    failed.file = file;
+    failed.verdict = report::Verdict::Error;
+    failed.error = e.what();
+    failed.error_file = e.file();
+    failed.error_line = e.line();
+    st.run.subjects.push_back(std::move(failed));
+    return nullptr;
+  }
+}
+
+/// Runs `side` on a thread of its own while `main` runs here (and uses every core inside); rethrows the first
+/// failure of either once both are done.
+template <typename Side, typename Main>
+void run_beside(Side&& side, Main&& main) {
+  std::exception_ptr failure;
+  std::thread thread([&] {
+    try {
+      side();
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  });
+  try {
+    main();
+  } catch (...) {
+    thread.join();
+    throw;
+  }
+  thread.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+/// Attaches and verifies the view's signatures. The checks that need no signature result (Need: no Verified) run
+/// beside, so that their sequential parts fill the gaps verification leaves instead of adding to the run.
+void verify_view(State& st, const ZoneContext& ctx, dnssec::ZoneAnalysis& a) {
+  checks::CheckInput one;
+  one.options = st.job.options;
+  one.zones.push_back(ctx);
+  run_beside(
+      [&] {
+        auto found = checks::run_checks(one, st.job.policy, &st.beside_times, checks::Stage::BesideVerification);
+        st.beside.insert(st.beside.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+      },
+      [&] {
+        dnssec::prepare_analysis(*ctx.zone, a);
+        if (st.job.progress)
+          st.job.progress("verifying " + std::to_string(a.sigs.size()) + " signatures of " + ctx.name);
+        dnssec::verify_signatures(*ctx.zone, a);
+      });
+}
+
+/// Matches --previous versions to the view by origin and compares them.
+void attach_previous(State& st, ZoneContext& ctx, report::Subject& s) {
+  const Kept& k = *st.kept;
+  for (std::size_t p = 0; p < k.previous.size(); ++p) {
+    if (k.previous[p]->origin != ctx.zone->origin) continue;
+    if (ctx.previous) throw Error(st.job.previous_files[p] + ": a second --previous for zone " + ctx.name);
+    ctx.previous = k.previous[p].get();
+    ctx.previous_analysis = k.previous_analyses[p].get();
+    s.changes = rollover::compare_versions(*ctx.previous, *ctx.previous_analysis, *ctx.zone, *ctx.analysis);
+  }
+}
+
+/// The subject a view belongs to: a zone file is a subject of its own; the views of one zone from servers share one.
+std::size_t subject_for(State& st, const ZoneContext& ctx, const std::string& file) {
+  if (file.empty()) {
+    for (std::size_t i = 0; i < st.subject_of.size(); ++i) {
+      const report::Subject& s = st.run.subjects[st.subject_of[i]];
+      if (s.file.empty() && s.name == ctx.name) return st.subject_of[i];
+    }
+  }
+  st.run.subjects.emplace_back();
+  return st.run.subjects.size() - 1;
+}
+
+/// Verifies and describes one view: a zone file (`file`, no servers) or the answers of servers.
+void add_view(State& st, const zone::Zone& z, const std::string& file, std::vector<std::string> servers,
+              checks::Coverage coverage, double load_seconds) {
+  const auto t0 = std::chrono::steady_clock::now();
+  st.kept->analyses.push_back(std::make_unique<dnssec::ZoneAnalysis>());
+  dnssec::ZoneAnalysis& a = *st.kept->analyses.back();
+  a.signed_zone = dnssec::zone_is_signed(z);
+
+  ZoneContext ctx;
+  ctx.name = core::name_to_text(z.origin);
+  ctx.zone = &z;
+  ctx.analysis = &a;
+  ctx.servers = std::move(servers);
+  ctx.coverage = std::move(coverage);
+  ctx.chain.any_ds_given = !st.job.ds_files.empty();
+  ctx.chain.any_anchor_given = !st.job.anchor_files.empty();
+  verify_view(st, ctx, a);
+
+  const std::size_t at = subject_for(st, ctx, file);
+  report::Subject& s = st.run.subjects[at];
+  const bool first_view = s.name.empty();
+  if (first_view) {
+    attach_previous(st, ctx, s);
+    s.name = ctx.name;
+    s.file = file;
+    s.records = z.records.size();
+    s.rrsets = z.rrsets.size();
+    s.names = z.names.size();
+    s.signatures = a.sigs.size();
+    for (const auto& sig : a.sigs) s.signatures_verified += sig.status == dnssec::SigStatus::Valid ? 1 : 0;
+    s.keys = a.keys.size();
+    s.signed_zone = a.signed_zone;
+    s.load_seconds = load_seconds;
+    s.verify_seconds = seconds_since(t0);
+  }
+  st.subject_of.push_back(at);
+  st.in.zones.push_back(std::move(ctx));
+}
+
+/// A server's answers without the zone's apex: the server is lame (RFC 1034 §4.2.2), a finding about each server of
+/// the view, not an input error; the view has nothing else to check. A zone no server answered for cannot be checked.
+void add_lame_view(State& st, const View& v) {
+  ZoneContext ctx;
+  ctx.name = core::name_to_text(v.zone->origin);
+  ctx.zone = v.zone.get();
+  FindingSink sink;
+  for (const std::string& id : v.servers) {
+    ctx.servers = {id};
+    checks::Reporter(ctx, sink).zone(catalog::Code::NS_LAME, {{"address", id.substr(id.find('/') + 1)}});
+  }
+  std::vector<Finding> found = sink.take();
+  checks::apply_policy(found, st.job.policy);
+  st.beside.insert(st.beside.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+  st.lame.push_back(ctx.name);
+}
+
+/// Loads one zone file: a complete view of its zone, its records sourced by file and line.
+void add_zone_file(State& st, const std::string& file) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const zone::Zone* z = load_view(st, file);
+  if (z) add_view(st, *z, file, {}, {}, seconds_since(t0));
+}
+
+/// Zones whose every server was lame: subjects that could not be checked.
+void add_unanswered_zones(State& st) {
+  for (const std::string& name : st.lame) {
+    const bool answered =
+        std::any_of(st.in.zones.begin(), st.in.zones.end(), [&](const ZoneContext& z) { return z.name == name; });
+    const bool listed = std::any_of(st.run.subjects.begin(), st.run.subjects.end(),
+                                    [&](const report::Subject& s) { return s.name == name; });
+    if (answered || listed) continue;
+    report::Subject s;
+    s.name = name;
+    s.verdict = report::Verdict::Error;
+    s.error = name + ": no server answered for the zone (every server is lame)";
+    st.run.subjects.push_back(std::move(s));
+  }
+}
+
+/// Every --previous file must match a zone checked.
+void require_previous_used(const State& st) {
+  const Kept& k = *st.kept;
+  for (std::size_t p = 0; p < k.previous.size(); ++p) {
+    bool used = std::any_of(st.in.zones.begin(), st.in.zones.end(),
+                            [&](const ZoneContext& z) { return z.zone->origin == k.previous[p]->origin; });
+    if (!used) {
+      throw Error(st.job.previous_files[p] + ": zone " + core::name_to_text(k.previous[p]->origin) +
+                  " is not among the zones checked");
+    }
+  }
+}
+
+/// The checks that need signature results, over every view; then the findings of both stages as one list.
+void run_after_verification(State& st) {
+  if (st.job.progress) st.job.progress("checking");
+  const auto t0 = std::chrono::steady_clock::now();
+  auto after =
+      checks::run_checks(st.in, st.job.policy, &st.after_times, checks::Stage::AfterVerification, &st.bogus_zones);
+  after.insert(after.end(), std::make_move_iterator(st.beside.begin()), std::make_move_iterator(st.beside.end()));
+  st.run.findings = checks::merge_findings(std::move(after));
+  st.run.metrics.checks_seconds = seconds_since(t0);
+  // Each check's time, summed over the zones, in registry order.
+  for (const checks::CheckEntry& c : checks::registry()) {
+    double secs = 0;
+    bool ran = false;
+    for (const auto* times : {&st.beside_times, &st.after_times}) {
+      for (const auto& [name, t] : *times) {
+        if (name != c.name) continue;
+        secs += t;
+        ran = true;
+      }
+    }
+    if (ran) st.run.metrics.check_times.emplace_back(c.name, secs);
+  }
+}
+
+/// Chains, verdicts, counts, the chain-of-trust graph and the exit status.
+void finish_run(State& st) {
+  report::Run& run = st.run;
+  for (std::size_t i = 0; i < st.in.zones.size(); ++i) {
+    const ZoneContext& ctx = st.in.zones[i];
+    report::Subject& s = run.subjects[st.subject_of[i]];
+    s.chain = checks::chain_source_name(ctx.chain.source);
+    const bool insecure = !s.signed_zone || ctx.chain.source == checks::ChainSource::InsecureDelegation;
+    s.verdict = st.bogus_zones.count(s.name) ? report::Verdict::Bogus
+                : insecure                   ? report::Verdict::Insecure
+                                             : report::Verdict::Secure;
+    run.graph.push_back({ctx.chain.parent ? st.in.zones[*ctx.chain.parent].name : std::string(), ctx.name, s.chain});
+  }
+  for (const Finding& f : run.findings) {
+    for (report::Subject& s : run.subjects) {
+      if (s.checked() && s.name == f.zone) ++s.counts[static_cast<std::size_t>(f.severity)];
+    }
+  }
+  run.exit = checks::exit_status(run.findings, st.job.fail_on);
+  for (const report::Subject& s : run.subjects) {
+    if (!s.checked()) run.exit = kExitCannotCheck;
+  }
+}
+
+/// --key-history: every public key seen in this run (published and inventory), so later runs find faults across
+/// time.
+void remember_keys(const State& st) {
+  std::vector<zone::HistoryKey> seen;
+  auto add = [&](const core::WireName& zone_name, std::uint8_t algorithm, std::uint16_t flags, std::string rdata) {
+    zone::HistoryKey h;
+    h.zone = zone_name;
+    h.algorithm = algorithm;
+    h.flags = flags;
+    h.dnskey_rdata = std::move(rdata);
+    h.first_seen = st.job.options.now;
+    seen.push_back(std::move(h));
+  };
+  for (const ZoneContext& ctx : st.in.zones) {
+    for (const dnssec::KeyInfo& k : ctx.analysis->keys)
+      add(ctx.zone->origin, k.key.algorithm, k.key.flags, k.key.rdata);
+  }
+  for (const zone::InventoryKey& k : st.in.inventory) {
+    if (k.dnskey_rdata.size() < 4) continue;
+    add(k.zone, static_cast<std::uint8_t>(k.dnskey_rdata[3]), core::be16(k.dnskey_rdata, 0), k.dnskey_rdata);
+  }
+  zone::append_key_history(st.job.key_history, st.in.history, seen);
+}
+
+}  // namespace
+
+report::Run run_zone_job(const ZoneJob& job) {
+  if (job.files.empty() && job.views.empty()) throw Error("no zone file given");
+  State st(job, parse_origin(job.origin));
+  st.run.now = job.options.now;
+  st.run.inputs = {job.files,          job.origin,   job.ds_files,   job.anchor_files,
+                   job.previous_files, job.key_dirs, job.key_history};
+  read_inputs(st);
+  for (const std::string& file : job.files) add_zone_file(st, file);
+  for (const View& v : job.views) {
+    if (v.zone->apex()) {
+      add_view(st, *v.zone, {}, v.servers, v.coverage, 0);
+    } else {
+      add_lame_view(st, v);
+    }
+  }
+  add_unanswered_zones(st);
+  st.kept->views = job.views;
+  const bool all_loaded = st.kept->zones.size() == job.files.size();
+  if (all_loaded) require_previous_used(st);
+  link_chain_inputs(st.in.zones, st.ds_records, st.anchors, all_loaded);
+  run_after_verification(st);
+  finish_run(st);
+  if (!job.key_history.empty()) remember_keys(st);
+  st.run.retained = st.kept;
+  return std::move(st.run);
+}
+
+}  // namespace zw::pipeline

@@ -1,0 +1,95 @@
+// run.hpp: what a job produced and every report reads (DESIGN.md §1, The run): subjects with verdicts and counts,
+// findings, metrics and the chain-of-trust graph. Reports never reach into a job's internals.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/finding.hpp"
+#include "core/time.hpp"
+#include "rollover/changes.hpp"
+
+namespace zw::report {
+
+/// A subject's verdict. secure: signed, and no ZONE_BOGUS; bogus: ZONE_BOGUS found (also when --disable hides
+/// it); insecure: not signed, or below a delegation that proves it has no DS (RFC 4035 §4.3: validators treat it as
+/// unsigned); error: could not be checked.
+enum class Verdict : std::uint8_t { Secure, Insecure, Bogus, Error };
+
+/// "secure", "insecure", "bogus", "error".
+const char* verdict_name(Verdict v);
+
+/// Findings per severity, indexed by Severity.
+using SeverityCounts = std::array<std::size_t, 5>;
+
+/// One thing checked: a zone (a file, or the views of its servers).
+struct Subject {
+  std::string name;  ///< presentation format; empty when the file could not be loaded
+  std::string file;  ///< the zone file it was read from
+  Verdict verdict = Verdict::Error;
+  bool signed_zone = false;
+  std::string chain;  ///< where its chain of trust starts: "ds", "trust-anchor", "parent-zone", … (checks.hpp)
+  std::size_t records = 0;
+  std::size_t rrsets = 0;
+  std::size_t names = 0;
+  std::size_t signatures = 0;
+  std::size_t signatures_verified = 0;
+  std::size_t keys = 0;
+  SeverityCounts counts{};                       ///< its findings per severity (after the policy)
+  std::optional<rollover::ZoneChanges> changes;  ///< with --previous: what changed since that version
+  /// Why it could not be checked (verdict Error): the zw::Error's message, file and line.
+  std::string error;
+  std::string error_file;
+  std::size_t error_line = 0;
+  double load_seconds = 0;
+  double verify_seconds = 0;
+
+  bool checked() const { return verdict != Verdict::Error; }
+};
+
+/// What the run was asked to read (echoed in the JSON report).
+struct Inputs {
+  std::vector<std::string> zone_files;
+  std::string origin;
+  std::vector<std::string> ds_files;
+  std::vector<std::string> trust_anchor_files;
+  std::vector<std::string> previous_files;
+  std::vector<std::string> key_dirs;
+  std::string key_history;
+};
+
+/// An edge of the chain-of-trust graph: `child`'s chain starts at `source` ("parent-zone": at `parent`'s DS).
+struct ChainEdge {
+  std::string parent;  ///< the parent zone when checked in the same run, else empty
+  std::string child;
+  std::string source;
+};
+
+/// Measurements of the run.
+struct Metrics {
+  double checks_seconds = 0;                                ///< all checks over all zones
+  std::vector<std::pair<std::string, double>> check_times;  ///< each check's own time, in registry order
+};
+
+/// The result of a job.
+struct Run {
+  std::string command = "zone";
+  core::EpochSeconds now = 0;  ///< the clock every check read (--now)
+  Inputs inputs;
+  std::vector<Subject> subjects;
+  std::vector<Finding> findings;  ///< canonical order, merged across views
+  Metrics metrics;
+  std::vector<ChainEdge> graph;
+  std::vector<std::string> warnings;  ///< problems with auxiliary inputs that did not stop the run (key files)
+  int exit = 0;                       ///< DESIGN.md §6: 0, 1, 2, or 3 when some subject could not be checked
+  /// The loaded zones and their analyses, still allocated: freeing a TLD zone's millions of objects takes a
+  /// noticeable part of a second, which a process about to exit need not spend (cmd_zone.cpp).
+  std::shared_ptr<void> retained;
+};
+
+}  // namespace zw::report
