@@ -8,9 +8,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "cli/commands.hpp"
+#include "core/decimal.hpp"
 #include "core/error.hpp"
 #include "core/parallel.hpp"
 #include "pipeline/zone_job.hpp"
@@ -73,19 +76,14 @@ void print_stats(const report::Run& r) {
 }
 
 std::uint64_t parse_size(const std::string& text) {
-  std::size_t pos = 0;
-  unsigned long long v = 0;
-  try {
-    v = std::stoull(text, &pos);
-  } catch (const std::exception&) {
+  const std::size_t digits = text.find_first_not_of("0123456789");
+  const std::string unit = digits == std::string::npos ? std::string() : text.substr(digits);
+  const unsigned shift = unit.empty() ? 0 : unit == "K" ? 10 : unit == "M" ? 20 : unit == "G" ? 30 : 99;
+  const auto v = core::parse_decimal(std::string_view(text).substr(0, digits), std::uint64_t{1} << 62);
+  if (shift == 99 || !v || *v == 0 || *v > (std::uint64_t{1} << (62 - shift))) {
     throw Error("--max-input-size: invalid size '" + text + "' (e.g. 512M, 16G)");
   }
-  std::string unit = text.substr(pos);
-  unsigned shift = unit.empty() ? 0 : unit == "K" ? 10 : unit == "M" ? 20 : unit == "G" ? 30 : 99;
-  if (shift == 99 || v == 0 || v > (1ULL << (62 - shift))) {
-    throw Error("--max-input-size: invalid size '" + text + "' (e.g. 512M, 16G)");
-  }
-  return static_cast<std::uint64_t>(v) << shift;
+  return *v << shift;
 }
 
 catalog::Code code_or_throw(const std::string& text, const char* option) {
@@ -291,16 +289,27 @@ Action add_explain_command(CLI::App& app) {
 
 Action add_catalog_command(CLI::App& app) {
   auto format = std::make_shared<std::string>("text");
+  auto output = std::make_shared<std::string>();
   CLI::App* sub = app.add_subcommand("catalog", "List every finding code");
   sub->add_option("-f,--format", *format, "text, json or man")->check(CLI::IsMember({"text", "json", "man"}));
-  return [format]() {
+  sub->add_option("--output", *output, "Write to FILE instead of standard output (the build writes the manual so)");
+  return [format, output]() {
+    std::ostringstream text;
     if (*format == "json") {
-      report::write_catalog_json(std::cout);
+      report::write_catalog_json(text);
     } else if (*format == "man") {
-      std::cout << report::catalog_man_page();
+      text << report::catalog_man_page();
     } else {
-      report::write_catalog_text(std::cout);
+      report::write_catalog_text(text);
     }
+    if (output->empty()) {
+      std::cout << text.str();
+      return 0;
+    }
+    std::ofstream out(*output, std::ios::binary | std::ios::trunc);
+    out << text.str();
+    out.close();
+    if (!out) throw Error(*output + ": cannot write: " + std::strerror(errno ? errno : EIO));
     return 0;
   };
 }

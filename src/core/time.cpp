@@ -2,25 +2,17 @@
 #include "core/time.hpp"
 
 #include <cctype>
-#include <charconv>
+#include <limits>
 
+#include "core/decimal.hpp"
 #include "core/error.hpp"
 
 namespace zw::core {
 namespace {
 
-bool all_digits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
-
+// A field of a date already known to be digits (at most four).
 int num(std::string_view s) {
-  int v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
+  return static_cast<int>(parse_decimal(s).value_or(0));
 }
 
 void civil_from_days(std::int64_t z, int& y, int& m, int& d) {
@@ -56,8 +48,7 @@ EpochSeconds parse_offset(std::string_view text, EpochSeconds reference) {
     std::size_t j = i;
     while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j]))) ++j;
     if (j == i || j - i > 12) throw bad();
-    std::int64_t v = 0;
-    std::from_chars(text.data() + i, text.data() + j, v);
+    const auto v = static_cast<std::int64_t>(*parse_decimal(text.substr(i, j - i)));  // at most 12 digits
     std::int64_t unit = 1;
     if (j < text.size()) {
       switch (text[j]) {
@@ -98,10 +89,9 @@ EpochSeconds make_epoch(int year, int month, int day, int hour, int minute, int 
 std::int64_t parse_duration(std::string_view text) {
   if (text.empty()) throw Error("empty duration");
   if (all_digits(text)) {
-    std::int64_t v = 0;
-    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc()) throw Error("invalid duration \"" + std::string(text) + "\"");
-    return v;
+    auto v = parse_decimal(text, std::numeric_limits<std::int64_t>::max());
+    if (!v) throw Error("invalid duration \"" + std::string(text) + "\"");
+    return static_cast<std::int64_t>(*v);
   }
   std::int64_t total = 0;
   std::size_t i = 0;
@@ -110,10 +100,9 @@ std::int64_t parse_duration(std::string_view text) {
     while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j]))) ++j;
     if (j == i || j >= text.size())
       throw Error("invalid duration \"" + std::string(text) + "\" (use e.g. 3d, 12h, 1w2d)");
-    std::int64_t v = 0;
-    if (std::from_chars(text.data() + i, text.data() + j, v).ec != std::errc()) {
-      throw Error("duration too large: \"" + std::string(text) + "\"");
-    }
+    auto parsed = parse_decimal(text.substr(i, j - i), std::numeric_limits<std::int64_t>::max());
+    if (!parsed) throw Error("duration too large: \"" + std::string(text) + "\"");
+    const auto v = static_cast<std::int64_t>(*parsed);
     std::int64_t unit = 0;
     switch (std::tolower(static_cast<unsigned char>(text[j]))) {
       case 's': unit = 1; break;
@@ -152,11 +141,7 @@ EpochSeconds parse_time(std::string_view text, EpochSeconds reference) {
     check_fields(text, mo, d, 0, 0, 0);
     return make_epoch(y, mo, d, 0, 0, 0);
   }
-  if (all_digits(text) && text.size() <= 12) {
-    std::int64_t v = 0;
-    std::from_chars(text.data(), text.data() + text.size(), v);
-    return v;
-  }
+  if (all_digits(text) && text.size() <= 12) return static_cast<EpochSeconds>(*parse_decimal(text));
   // YYYY-MM-DD[(T| )HH:MM[:SS[.frac]]][Z|±HH:MM]
   auto bad = [&]() {
     return Error("invalid time \"" + std::string(text) + "\" (use epoch, YYYYMMDDHHMMSS or RFC 3339)");

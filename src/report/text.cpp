@@ -1,5 +1,6 @@
 // text.cpp: the human-readable report.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <map>
 
@@ -30,6 +31,7 @@ std::string finding_line(const Finding& f) {
   if (!f.type.empty()) subject += " " + f.type;
   std::string line = subject.empty() ? render_message(f) : subject + ": " + render_message(f);
   if (!f.file.empty()) line += f.line ? fmt::format("  [{}:{}]", f.file, f.line) : fmt::format("  [{}]", f.file);
+  if (!f.servers.empty()) line += fmt::format("  [{}]", fmt::join(f.servers, ", "));
   return line;
 }
 

@@ -122,8 +122,10 @@ TEST_CASE("explain and catalog", "[cli][catalog]") {
     INFO(row["code"]);
     CHECK((row["mode"] == "zone" || row["mode"] == "live" || row["mode"] == "both"));
   }
+  // The build generates zonewarden-checks(7) from the catalogue (nothing committed to keep in step).
   Run m = run_zw("catalog --format man");
-  CHECK(m.out == slurp(fs::path(kSrc) / "man" / "zonewarden-checks.7"));
+  CHECK(m.out == slurp(fs::path(ZW_BINARY).parent_path() / "man" / "zonewarden-checks.7"));
+  CHECK_FALSE(fs::exists(fs::path(kSrc) / "man" / "zonewarden-checks.7"));
 }
 
 TEST_CASE("the manual pages document every option and command", "[cli][man]") {

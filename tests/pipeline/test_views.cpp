@@ -9,6 +9,7 @@
 #include "core/time.hpp"
 #include "pipeline/views.hpp"
 #include "pipeline/zone_job.hpp"
+#include "report/report.hpp"
 #include "zone/loader.hpp"
 
 using namespace zw;
@@ -221,4 +222,18 @@ TEST_CASE("a server that answers without the zone's apex is lame: a finding, not
   CHECK_FALSE(r.subjects[0].checked());
   CHECK(r.exit == 3);
   CHECK(with_code(r, Code::NS_LAME).size() == 1);
+}
+
+TEST_CASE("the text report names the servers of a finding", "[pipeline][views][report]") {
+  const std::string text = vector_text("timing/rrsig-expired.zone");
+  auto merged = pipeline::merge_identical({pipeline::view_from_answers(load(text), server("ns1.example.", "127.0.0.1")),
+                                           pipeline::view_from_answers(load(text), server("ns2.example.", "::1"))});
+  const report::Run r = pipeline::run_zone_job(job_of(merged));
+  std::ostringstream out;
+  report::find_format("text")->write(out, r, {});
+  CHECK(out.str().find("[ns1.example./127.0.0.1, ns2.example./::1]") != std::string::npos);
+  std::ostringstream json;
+  report::find_format("json")->write(json, r, {});
+  CHECK(json.str().find("\"ns2.example./::1\"") != std::string::npos);
+  CHECK(report::find_format("yaml") == nullptr);
 }
