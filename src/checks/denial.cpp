@@ -627,6 +627,7 @@ struct Nsec3Check {
   std::optional<ParamKey> chain;                                   ///< the parameters of the chain checked
   bool named_by_param = false;                                     ///< the NSEC3PARAM names `chain`
   std::size_t chains_hashed = 0;                                   ///< parameter sets hashed by complete()
+  std::size_t required_names = 0;                                  ///< real names that must have an NSEC3
   std::vector<Link> links;                                         ///< the chain, sorted by hashed owner
   std::vector<Candidate> cands;                                    ///< names that need (or may have) an NSEC3
   std::vector<Nsec3Digest> hashes;                                 ///< each candidate's hash (the first hashed)
@@ -644,6 +645,7 @@ struct Nsec3Check {
   std::vector<Parsed> parse_records(const std::vector<std::uint32_t>& records) const;
   void collect_records();
   void choose_chain();
+  void find_candidates();
   bool complete(std::vector<Link> set_links, const ParamKey& key);
   void check_parameter_sets();
   void check_param_records();
@@ -797,6 +799,14 @@ void Nsec3Check::choose_chain() {
   }
 }
 
+/// The names that need (or may have) an NSEC3, once, and how many of them are real names that must have one.
+void Nsec3Check::find_candidates() {
+  if (!cands.empty()) return;
+  cands = candidates(f);
+  required_names = static_cast<std::size_t>(
+      std::count_if(cands.begin(), cands.end(), [](const Candidate& c) { return !c.ent && c.required; }));
+}
+
 /// True when `set_links` (the well-formed records of one parameter set) form one complete NSEC3 chain over the zone:
 /// one ring in hash order, a record for every name and empty non-terminal that needs one (RFC 5155 §7.1), and no
 /// record for anything else. Bitmaps are not compared: this only tells a finished chain from a fragment. At most
@@ -806,9 +816,11 @@ bool Nsec3Check::complete(std::vector<Link> set_links, const ParamKey& key) {
       key.iterations >= kIterationsExcessive) {
     return false;
   }
-  if (!ring_closed(set_links) || chains_hashed == kChainsHashed) return false;
+  find_candidates();
+  // RFC 5155 §7.1: "Each owner name within the zone that owns authoritative RRSets MUST have a corresponding NSEC3
+  // RR": a set with fewer records than such names is a fragment, known without hashing.
+  if (set_links.size() < required_names || !ring_closed(set_links) || chains_hashed == kChainsHashed) return false;
   ++chains_hashed;
-  if (cands.empty()) cands = candidates(f);
   return ring_covers_zone(f, cands, set_links, key);
 }
 
@@ -961,7 +973,7 @@ void Nsec3Check::check_ring() {
 /// owner it is (if any) and the record that covers it (the last one at or before it in hash order, the last of all
 /// when it precedes the first).
 void Nsec3Check::hash_names() {
-  if (cands.empty()) cands = candidates(f);
+  find_candidates();
   hashes.assign(cands.size(), Nsec3Digest{});
   cover.assign(cands.size(), -1);
   const std::string_view salt = chain->salt;

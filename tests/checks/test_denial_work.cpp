@@ -188,3 +188,40 @@ TEST_CASE("Many NSEC3 parameter sets cost time linear in their number", "[denial
   INFO(seconds << " s");
   CHECK(seconds < 0.5);
 }
+
+TEST_CASE("Small NSEC3 parameter sets do not use up the chains hashed for completeness", "[denial][budget]") {
+  // The chain the NSEC3PARAM names, ten one-record rings with salts 00000000… (sorted first), and a complete second
+  // chain with salt FF: a parameter change in progress, found although the ten rings come before it.
+  const std::size_t n = 20;
+  std::string text = kHead + "@ NSEC3PARAM 1 0 0 -\n";
+  std::vector<std::string> names = {"example."};
+  for (std::size_t i = 0; i < n; ++i) {
+    text += "n" + std::to_string(i) + " A 192.0.2.1\n";
+    names.push_back("n" + std::to_string(i) + ".example.");
+  }
+  for (const std::string salt : {"", "\xff"}) {
+    std::vector<std::pair<std::string, std::string>> ring;
+    for (const std::string& name : names) {
+      zw::core::WireName w;
+      std::string err;
+      REQUIRE(zw::core::parse_name(name, ".", w, err));
+      ring.emplace_back(zw::core::base32hex_encode(zw::dnssec::nsec3_hash(w, salt, 0)),
+                        name == "example." ? "NS SOA RRSIG DNSKEY NSEC3PARAM" : "A RRSIG");
+    }
+    std::sort(ring.begin(), ring.end());
+    for (std::size_t k = 0; k < ring.size(); ++k) {
+      text += ring[k].first + " NSEC3 1 0 0 " + (salt.empty() ? "-" : "FF") + " " + ring[(k + 1) % ring.size()].first +
+              " " + ring[k].second + "\n";
+    }
+  }
+  char salt[16];
+  for (std::size_t i = 0; i < 10; ++i) {
+    std::snprintf(salt, sizeof salt, "%08zx", i);
+    const std::string owner = fake_hash(i);
+    text += owner + " NSEC3 1 0 0 " + salt + " " + owner + " A RRSIG\n";
+  }
+  const auto all = denial_only(text);
+  CHECK(with_code(all, Code::NSEC3_CHAIN_EXTRA).size() == 1);
+  CHECK(with_code(all, Code::NSEC3_PARAM_MISMATCH).size() == 10);
+  CHECK(with_code(all, Code::NSEC3_CHAIN_BROKEN).empty());
+}
