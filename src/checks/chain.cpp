@@ -13,6 +13,7 @@ namespace zw::checks {
 namespace {
 
 using catalog::Code;
+using catalog::When;
 using dnssec::SigStatus;
 namespace rrtype = zone::rrtype;
 
@@ -61,8 +62,7 @@ std::string tags_text(const std::vector<std::uint16_t>& tags) {
 /// The DS digest-type policy of RFC 8624 §3.3 over one DS set, per key.
 void check_digest_policy(Reporter& rep, const std::vector<const ExternalRecord*>& records,
                          const std::vector<dnssec::DsRecord>& sets, bool external,
-                         const std::vector<const zone::Record*>& zone_records,
-                         std::optional<Severity> policy_severity) {
+                         const std::vector<const zone::Record*>& zone_records, When policy_when) {
   // Digest types per key, gathered only when a weak digest needs them (most DS sets have none).
   std::map<std::pair<std::uint16_t, std::uint8_t>, std::set<std::uint8_t>> types;
   std::set<std::pair<std::uint16_t, std::uint8_t>> reported;
@@ -72,23 +72,24 @@ void check_digest_policy(Reporter& rep, const std::vector<const ExternalRecord*>
     auto params = [&] {
       return Reporter::Params{{"keytag", std::to_string(ds.key_tag)}, {"digest_type", std::to_string(ds.digest_type)}};
     };
-    auto report = [&](Code code, Reporter::Params p, std::optional<Severity> sev = std::nullopt) {
+    auto report = [&](Code code, Reporter::Params p, When when = {}) {
       if (external) {
-        rep.external(code, *records[i], "DS", std::move(p), sev);
+        rep.external(code, *records[i], "DS", std::move(p), when);
       } else {
-        rep.record(code, *zone_records[i], std::move(p), sev);
+        rep.record(code, *zone_records[i], std::move(p), when);
       }
     };
     if (want == 0) {
       Reporter::Params p = params();
-      p.emplace_back("reason", "unassigned digest type");
+      p.emplace_back("detail", "unassigned-type");
       report(Code::DS_DIGEST_INVALID, p);
       continue;
     }
     if (want != ds.digest.size()) {
       Reporter::Params p = params();
-      p.emplace_back("reason",
-                     "digest is " + std::to_string(ds.digest.size()) + " octets, expected " + std::to_string(want));
+      p.emplace_back("detail", "digest-length");
+      p.emplace_back("octets", std::to_string(ds.digest.size()));
+      p.emplace_back("expected", std::to_string(want));
       report(Code::DS_DIGEST_INVALID, p);
       continue;
     }
@@ -100,7 +101,7 @@ void check_digest_policy(Reporter& rep, const std::vector<const ExternalRecord*>
     bool strong = t.count(2) || t.count(4);
     // RFC 8624 §3.3: SHA-1 "MUST NOT" and GOST "MUST NOT" be used for DS generation.
     if ((ds.digest_type == 1 && !strong) || ds.digest_type == 3) {
-      if (reported.insert({ds.key_tag, ds.algorithm}).second) report(Code::DS_DIGEST_SHA1, params(), policy_severity);
+      if (reported.insert({ds.key_tag, ds.algorithm}).second) report(Code::DS_DIGEST_SHA1, params(), policy_when);
     }
   }
 }
@@ -108,12 +109,13 @@ void check_digest_policy(Reporter& rep, const std::vector<const ExternalRecord*>
 /// What a validator concludes about a zone (only Bogus is passed down to child zones).
 enum class Verdict { Secure, Insecure, Bogus };
 
-/// Why the parent zone checked in the same run cannot vouch for the zone's DS set, or "" when it can.
-std::string parent_failure(const CheckInput& in, const ZoneContext& ctx, const std::vector<Verdict>& verdicts) {
+/// Why the parent zone checked in the same run cannot vouch for the zone's DS set (ZONE_BOGUS params), or empty
+/// when it can.
+Reporter::Params parent_failure(const CheckInput& in, const ZoneContext& ctx, const std::vector<Verdict>& verdicts) {
   const ChainInput& chain = ctx.chain;
   if (chain.source != ChainSource::ParentZone || !chain.parent) return {};
   const ZoneContext& parent = in.zones[*chain.parent];
-  if (verdicts[*chain.parent] == Verdict::Bogus) return "the parent zone " + parent.name + " is bogus";
+  if (verdicts[*chain.parent] == Verdict::Bogus) return {{"detail", "parent-bogus"}, {"parent", parent.name}};
   // RFC 4035 §5.2: the DS RRset is authenticated in the parent before it authenticates the child's DNSKEY RRset.
   const zone::Zone& p = *parent.zone;
   const dnssec::ZoneAnalysis& pa = *parent.analysis;
@@ -122,7 +124,7 @@ std::string parent_failure(const CheckInput& in, const ZoneContext& ctx, const s
   for (const dnssec::SigInfo& s : pa.sigs_of(static_cast<std::uint32_t>(ds - p.rrsets.data()))) {
     if (sig_accepts(pa, s, in.options.now)) return {};
   }
-  return "the DS RRset in the parent zone " + parent.name + " has no current, valid signature";
+  return {{"detail", "parent-ds-unsigned"}, {"parent", parent.name}};
 }
 
 Verdict check_zone_chain(const CheckInput& in, const ZoneContext& ctx, const std::vector<Verdict>& verdicts,
@@ -137,11 +139,11 @@ Verdict check_zone_chain(const CheckInput& in, const ZoneContext& ctx, const std
     // The fact (no DNSKEY RRset) is reported whatever its consequence is.
     rep.zone(Code::ZONE_UNSIGNED);
     if (!chain.parent_ds.empty()) {
-      rep.zone(Code::ZONE_BOGUS, {{"reason", "the parent publishes DS records but the zone has no DNSKEY RRset"}});
+      rep.zone(Code::ZONE_BOGUS, {{"detail", "ds-without-dnskey"}});
       return Verdict::Bogus;
     }
     if (!chain.anchor_ds.empty() || !chain.anchor_dnskey.empty()) {
-      rep.zone(Code::ZONE_BOGUS, {{"reason", "a trust anchor is configured but the zone has no DNSKEY RRset"}});
+      rep.zone(Code::ZONE_BOGUS, {{"detail", "anchor-without-dnskey"}});
       return Verdict::Bogus;
     }
     return Verdict::Insecure;
@@ -165,13 +167,13 @@ Verdict check_zone_chain(const CheckInput& in, const ZoneContext& ctx, const std
       auto ds = dnssec::parse_ds(r.rdata);
       if (!ds) {
         rep.external(Code::DS_DIGEST_INVALID, r, "DS",
-                     {{"keytag", "?"}, {"digest_type", "?"}, {"reason", "truncated DS"}});
+                     {{"keytag", "?"}, {"digest_type", "?"}, {"detail", "truncated"}});
         continue;
       }
       recs.push_back(&r);
       sets.push_back(*ds);
     }
-    check_digest_policy(rep, recs, sets, true, {}, std::nullopt);
+    check_digest_policy(rep, recs, sets, true, {}, When());
     for (std::size_t i = 0; i < sets.size(); ++i) {
       const auto& ds = sets[i];
       DsMatch m = match_ds(ds, z, a);
@@ -249,34 +251,36 @@ Verdict check_zone_chain(const CheckInput& in, const ZoneContext& ctx, const std
 
   // --- the verdict: does the parent vouch for the DS set; can a validator accept the apex DNSKEY RRset, then the
   // apex SOA? ---
-  if (std::string why = parent_failure(in, ctx, verdicts); !why.empty()) {
-    rep.zone(Code::ZONE_BOGUS, {{"reason", why}});
+  if (Reporter::Params why = parent_failure(in, ctx, verdicts); !why.empty()) {
+    rep.zone(Code::ZONE_BOGUS, std::move(why));
     return Verdict::Bogus;
   }
   std::vector<std::uint16_t> entry_tags;
   for (std::size_t k : entry) entry_tags.push_back(a.keys[k].key.tag);
   std::sort(entry_tags.begin(), entry_tags.end());
   bool dnskey_ok = false;
-  std::string why;
+  Reporter::Params why;
   for (const dnssec::SigInfo& s : a.sigs_of(dnskey_index)) {
     if (s.key >= 0 && entry.count(static_cast<std::size_t>(s.key)) && sig_accepts(a, s, opt.now)) dnskey_ok = true;
   }
   if (!dnskey_ok) {
     if (entry.empty()) {
-      why = source == Source::ParentDs ? "no DS record matches a usable DNSKEY"
-            : source == Source::Anchor ? "no trust-anchor key matches a usable DNSKEY"
-                                       : "no usable key validly signs the DNSKEY RRset";
+      why = {{"detail", source == Source::ParentDs ? "no-ds-match"
+                        : source == Source::Anchor ? "no-anchor-match"
+                                                   : "no-key-signs-dnskey"}};
     } else {
-      why = "no current, valid signature over the DNSKEY RRset by an entry key (" + tags_text(entry_tags) + ")";
+      why = {{"detail", "dnskey-not-signed"}, {"keytags", tags_text(entry_tags)}};
       for (const dnssec::SigInfo& s : a.sigs_of(dnskey_index)) {
         if (s.key >= 0 && entry.count(static_cast<std::size_t>(s.key)) && s.status == SigStatus::Valid &&
             !sig_current(s.rrsig, opt.now)) {
-          why += "; the signature by " + std::to_string(s.rrsig.key_tag) + " is outside its validity window";
+          why = {{"detail", "dnskey-signature-not-current"},
+                 {"keytags", tags_text(entry_tags)},
+                 {"keytag", std::to_string(s.rrsig.key_tag)}};
           break;
         }
       }
     }
-    rep.zone(Code::ZONE_BOGUS, {{"reason", why}});
+    rep.zone(Code::ZONE_BOGUS, std::move(why));
     return Verdict::Bogus;
   }
   const zone::RRset* soa = z.find(*apex, rrtype::SOA);
@@ -287,7 +291,7 @@ Verdict check_zone_chain(const CheckInput& in, const ZoneContext& ctx, const std
     }
   }
   if (!soa_ok) {
-    rep.zone(Code::ZONE_BOGUS, {{"reason", "the apex SOA has no current, valid signature"}});
+    rep.zone(Code::ZONE_BOGUS, {{"detail", "soa-not-signed"}});
     return Verdict::Bogus;
   }
   return Verdict::Secure;
@@ -386,7 +390,7 @@ void check_zone_ds_records(const ZoneContext& ctx, FindingSink& sink) {
         for (const zone::Record& r : z.records_of(set)) {
           auto ds = dnssec::parse_ds(z.rdata(r));
           if (!ds) {
-            rep.record(Code::DS_DIGEST_INVALID, r, {{"keytag", "?"}, {"digest_type", "?"}, {"reason", "truncated DS"}});
+            rep.record(Code::DS_DIGEST_INVALID, r, {{"keytag", "?"}, {"digest_type", "?"}, {"detail", "truncated"}});
             continue;
           }
           sets.push_back(*ds);
@@ -394,7 +398,7 @@ void check_zone_ds_records(const ZoneContext& ctx, FindingSink& sink) {
         }
         // DS records at delegations describe the children's keys, published as the children asked: a weak digest
         // there is the child operator's to fix, so it is a notice here (in the zone's own DS set or CDS it warns).
-        check_digest_policy(rep, {}, sets, false, recs, Severity::Notice);
+        check_digest_policy(rep, {}, sets, false, recs, When(Code::DS_DIGEST_SHA1, "at-delegation"));
         for (std::size_t i = 0; i < sets.size(); ++i) {
           const auto& ds = sets[i];
           auto params = [&] {
@@ -428,8 +432,8 @@ void check_zone_cds(const ZoneContext& ctx, FindingSink& sink) {
   const zone::RRset* cdnskey = z.find(*apex, rrtype::CDNSKEY);
   if (!cds && !cdnskey) return;
   Reporter rep(ctx, sink);
-  auto mismatch = [&](const zone::Record& r, const std::string& tag, const std::string& reason) {
-    rep.record(Code::CDS_CDNSKEY_MISMATCH, r, {{"keytag", tag}, {"reason", reason}});
+  auto mismatch = [&](const zone::Record& r, const std::string& tag, const char* detail) {
+    rep.record(Code::CDS_CDNSKEY_MISMATCH, r, {{"keytag", tag}, {"detail", detail}});
   };
   bool cds_delete = false;
   bool cdnskey_delete = false;
@@ -443,13 +447,13 @@ void check_zone_cds(const ZoneContext& ctx, FindingSink& sink) {
       }
       dnssec::PublicKey k = dnssec::parse_dnskey(rd);
       if (k.algorithm == 0) {
-        mismatch(r, "0", "malformed CDNSKEY delete record (RFC 8078 §4 requires 0 3 0 AA==)");
+        mismatch(r, "0", "cdnskey-delete-malformed");
         continue;
       }
       cdnskey_rdatas.emplace_back(rd);
       bool published = false;
       for (const dnssec::KeyInfo& ki : a.keys) published = published || ki.key.rdata == rd;
-      if (!published) mismatch(r, std::to_string(k.tag), "CDNSKEY matches no published DNSKEY");
+      if (!published) mismatch(r, std::to_string(k.tag), "cdnskey-no-dnskey");
     }
   }
   std::vector<dnssec::DsRecord> cds_list;
@@ -464,31 +468,30 @@ void check_zone_cds(const ZoneContext& ctx, FindingSink& sink) {
       }
       auto ds = dnssec::parse_ds(rd);
       if (!ds || ds->algorithm == 0 || ds->digest_type == 0) {
-        mismatch(r, ds ? std::to_string(ds->key_tag) : "?",
-                 "malformed CDS delete record (RFC 8078 §4 requires 0 0 0 00)");
+        mismatch(r, ds ? std::to_string(ds->key_tag) : "?", "cds-delete-malformed");
         continue;
       }
       cds_list.push_back(*ds);
       DsMatch m = match_ds(*ds, z, a);
       if (!m.digest_usable) {
-        mismatch(r, std::to_string(ds->key_tag), "CDS has an unusable digest type or length");
+        mismatch(r, std::to_string(ds->key_tag), "cds-digest-unusable");
         continue;
       }
       cds_usable.push_back(*ds);
       cds_usable_recs.push_back(&r);
-      if (m.keys.empty()) mismatch(r, std::to_string(ds->key_tag), "CDS matches no published DNSKEY");
+      if (m.keys.empty()) mismatch(r, std::to_string(ds->key_tag), "cds-no-dnskey");
       if (cdnskey) {
         bool covered = false;
         for (const auto& ck : cdnskey_rdatas) {
           auto d = dnssec::ds_digest(ds->digest_type, z.origin, ck);
           covered = covered || (d && *d == ds->digest);
         }
-        if (!covered && !cdnskey_delete) mismatch(r, std::to_string(ds->key_tag), "CDS has no matching CDNSKEY");
+        if (!covered && !cdnskey_delete) mismatch(r, std::to_string(ds->key_tag), "cds-no-cdnskey");
       }
     }
   }
   // The CDS becomes the zone's DS set: RFC 8624 §3.3 digest policy applies as to --ds.
-  check_digest_policy(rep, {}, cds_usable, false, cds_usable_recs, std::nullopt);
+  check_digest_policy(rep, {}, cds_usable, false, cds_usable_recs, When());
   // RFC 7344 §4: when both are published they must describe the same keys.
   if (cds && cdnskey) {
     for (const zone::Record& r : z.records_of(*cdnskey)) {
@@ -501,7 +504,7 @@ void check_zone_cds(const ZoneContext& ctx, FindingSink& sink) {
         auto d = dnssec::ds_digest(ds.digest_type, z.origin, rd);
         covered = covered || (d && *d == ds.digest);
       }
-      if (!covered && !cds_delete) mismatch(r, std::to_string(k.tag), "CDNSKEY has no matching CDS");
+      if (!covered && !cds_delete) mismatch(r, std::to_string(k.tag), "cdnskey-no-cds");
     }
   }
   if (cds_delete || cdnskey_delete) {
@@ -509,7 +512,7 @@ void check_zone_cds(const ZoneContext& ctx, FindingSink& sink) {
                  (cds && cdnskey && cds_delete != cdnskey_delete);
     const zone::RRset& where = cds_delete ? *cds : *cdnskey;
     if (mixed) {
-      mismatch(z.records[where.first], "0", "delete records mixed with key records");
+      mismatch(z.records[where.first], "0", "delete-mixed");
     } else {
       rep.rrset(Code::CDS_DELETE_PRESENT, where, {{"type", cds_delete ? "CDS" : "CDNSKEY"}});
     }
@@ -518,8 +521,8 @@ void check_zone_cds(const ZoneContext& ctx, FindingSink& sink) {
   if ((cds && !cdnskey) || (!cds && cdnskey)) {
     const zone::RRset& only = cds ? *cds : *cdnskey;
     rep.rrset(Code::CDS_CDNSKEY_MISMATCH, only,
-              {{"keytag", "-"}, {"reason", cds ? "CDS published without CDNSKEY" : "CDNSKEY published without CDS"}},
-              Severity::Warning);
+              {{"keytag", "-"}, {"detail", cds ? "cds-without-cdnskey" : "cdnskey-without-cds"}},
+              When(Code::CDS_CDNSKEY_MISMATCH, "one-published"));
   }
 }
 

@@ -98,20 +98,19 @@ class Reporter {
 
   using Params = std::vector<std::pair<std::string, std::string>>;
 
-  /// Reports `code` about an RRset (owner, type and the first record's source).
-  void rrset(catalog::Code code, const zone::RRset& set, Params params = {},
-             std::optional<Severity> severity = std::nullopt);
+  /// Reports `code` about an RRset (owner, type and the first record's source). `when` names the catalogue condition
+  /// under which the finding takes another severity than the row's (default: the row's).
+  void rrset(catalog::Code code, const zone::RRset& set, Params params = {}, catalog::When when = {});
   /// Reports `code` about one record.
-  void record(catalog::Code code, const zone::Record& rec, Params params = {},
-              std::optional<Severity> severity = std::nullopt);
+  void record(catalog::Code code, const zone::Record& rec, Params params = {}, catalog::When when = {});
   /// Reports `code` about a name (index into Zone::names) with an optional type and source.
   void name(catalog::Code code, std::uint32_t name, std::uint16_t type, zone::SourceRef src, Params params = {},
-            std::optional<Severity> severity = std::nullopt);
+            catalog::When when = {});
   /// Reports `code` about a record read from a --ds or -k file.
   void external(catalog::Code code, const ExternalRecord& rec, std::string type, Params params = {},
-                std::optional<Severity> severity = std::nullopt);
+                catalog::When when = {});
   /// Reports `code` about the zone as a whole (owner = apex), as shown by every server of the view.
-  void zone(catalog::Code code, Params params = {}, std::optional<Severity> severity = std::nullopt);
+  void zone(catalog::Code code, Params params = {}, catalog::When when = {});
   /// Reports `code` about an owner name that is not among the zone's names (out-of-zone data).
   void owner(catalog::Code code, const core::WireName& owner, std::uint16_t type, zone::SourceRef src,
              Params params = {});
@@ -120,7 +119,7 @@ class Reporter {
 
  private:
   void emit(catalog::Code code, std::string owner, std::string type, zone::SourceRef src, bool has_src, Params params,
-            std::optional<Severity> severity);
+            catalog::When when);
   void locate(Finding& f, zone::SourceRef src, bool has_src) const;
   const ZoneContext& ctx_;
   FindingSink& sink_;

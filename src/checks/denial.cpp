@@ -137,7 +137,7 @@ Facts gather(const zone::Zone& z, std::uint32_t apex) {
 void compare_bitmap(Facts& f, Reporter& rep, const std::vector<std::uint16_t>& expected, std::string_view bitmap,
                     const zone::Record& rec, std::optional<std::uint32_t> name, Code broken_code) {
   if (!dnssec::parse_type_bitmap(bitmap, f.scratch_bitmap)) {
-    Reporter::Params p = {{"reason", "malformed type bitmap (RFC 4034 §4.1.2)"}};
+    Reporter::Params p = {{"detail", "malformed-bitmap"}};
     if (broken_code == Code::NSEC_CHAIN_BROKEN) p.insert(p.begin(), {"next", "-"});
     rep.record(broken_code, rec, std::move(p));
     return;
@@ -232,7 +232,7 @@ void check_stray_params(const Facts& f, Reporter& rep) {
   const zone::Zone& z = f.z;
   for (const zone::RRset& s : z.rrsets) {
     if (s.type == rrtype::NSEC3PARAM && s.name != f.apex && z.kinds[s.name] != NodeKind::OutOfZone) {
-      rep.rrset(Code::NSEC3_PARAM_MISMATCH, s, {{"reason", "NSEC3PARAM at a name other than the zone apex"}});
+      rep.rrset(Code::NSEC3_PARAM_MISMATCH, s, {{"detail", "param-off-apex"}});
     }
   }
 }
@@ -270,7 +270,7 @@ struct NsecCheck {
   void check_stray();
   std::vector<std::uint8_t> good_links() const;
   void check_link(std::size_t i, std::vector<std::uint16_t>& expected);
-  std::string next_reason(std::size_t i, std::uint32_t want) const;
+  Reporter::Params next_params(std::size_t i, std::uint32_t want) const;
 };
 
 void NsecCheck::find_needed() {
@@ -289,19 +289,17 @@ void NsecCheck::check_stray() {
     const zone::RRset* set = z.find(n, rrtype::NSEC);
     std::size_t p = 0;
     std::string next_text = read_next(z.records[set->first], p) ? core::name_to_text(next) : "-";
-    std::string reason;
+    const char* detail = "only-rrset";
     NodeKind k = z.kinds[n];
     if (k == NodeKind::Glue) {
       // RFC 4034 §4.1.1: "Owner names of RRsets for which the given zone is not authoritative (such as glue
       // records) MUST NOT be listed in the Next Domain Name unless at least one authoritative RRset exists at the
       // same owner name." Such a name has no NSEC of its own either.
-      reason = "NSEC at a name below a zone cut (glue): the zone is not authoritative for it";
+      detail = "at-glue";
     } else if (k == NodeKind::Occluded) {
-      reason = "NSEC at a name occluded by a DNAME: the zone is not authoritative for it";
-    } else {
-      reason = "NSEC at a name that owns no other data (RFC 4035 §2.3: an NSEC MUST NOT be the only RRset at a name)";
+      detail = "at-occluded";
     }
-    rep.rrset(Code::NSEC_CHAIN_BROKEN, *set, {{"next", next_text}, {"reason", reason}});
+    rep.rrset(Code::NSEC_CHAIN_BROKEN, *set, {{"next", next_text}, {"detail", detail}});
   }
 }
 
@@ -338,19 +336,17 @@ void NsecCheck::check_link(std::size_t i, std::vector<std::uint16_t>& expected) 
   const zone::RRset* set = z.find(n, rrtype::NSEC);
   if (!set) {
     rep.name(Code::NSEC_CHAIN_BROKEN, n, rrtype::NSEC, f.first_src(n),
-             {{"next", "-"},
-              {"reason", z.kinds[n] == NodeKind::Delegation ? "no NSEC record at this delegation point"
-                                                            : "no NSEC record at this name"}});
+             {{"next", "-"}, {"detail", z.kinds[n] == NodeKind::Delegation ? "missing-at-delegation" : "missing"}});
     return;
   }
   const zone::Record& rec = z.records[set->first];
   if (set->count > 1) {
     rep.rrset(Code::NSEC_CHAIN_BROKEN, *set,
-              {{"next", "-"}, {"reason", std::to_string(set->count) + " NSEC records at one owner name"}});
+              {{"next", "-"}, {"detail", "multiple"}, {"count", std::to_string(set->count)}});
   }
   std::size_t p = 0;
   if (!read_next(rec, p)) {
-    rep.record(Code::NSEC_CHAIN_BROKEN, rec, {{"next", "-"}, {"reason", "malformed NSEC RDATA"}});
+    rep.record(Code::NSEC_CHAIN_BROKEN, rec, {{"next", "-"}, {"detail", "malformed"}});
     return;
   }
   // RFC 4034 §4.1.1: "The Next Domain field contains the next owner name (in the canonical ordering of the zone)
@@ -358,36 +354,33 @@ void NsecCheck::check_link(std::size_t i, std::vector<std::uint16_t>& expected) 
   // field in the last NSEC record in the zone is the name of the zone apex".
   std::uint32_t want = needed[(i + 1) % needed.size()];
   if (!core::name_equal(next, z.names[want])) {
-    const std::string reason = next_reason(i, want);
-    rep.record(Code::NSEC_CHAIN_BROKEN, rec, {{"next", core::name_to_text(next)}, {"reason", reason}});
+    rep.record(Code::NSEC_CHAIN_BROKEN, rec, next_params(i, want));
   }
   expected_nsec_types(f, n, expected);
   compare_bitmap(f, rep, expected, z.rdata(rec).substr(p), rec, n, Code::NSEC_CHAIN_BROKEN);
 }
 
-/// Why the NSEC of needed[i] points to `next` rather than to `want`.
-std::string NsecCheck::next_reason(std::size_t i, std::uint32_t want) const {
+/// The NSEC_CHAIN_BROKEN params of the NSEC of needed[i], which points to `next` rather than to `want`: why.
+Reporter::Params NsecCheck::next_params(std::size_t i, std::uint32_t want) const {
   std::string want_text = core::name_to_text(z.names[want]);
   auto target = z.find_name(next);
   std::int32_t tp = target ? pos[*target] : -1;
   const auto ii = static_cast<std::int32_t>(i);
-  std::string reason;
+  Reporter::Params link{{"next", core::name_to_text(next)}, {"expected", want_text}};
   if (i + 1 == needed.size()) {
-    reason = "the chain does not close: the last NSEC must point to the apex " + f.apex_text;
+    link = {{"next", core::name_to_text(next)}, {"detail", "not-closing"}, {"expected", f.apex_text}};
   } else if (tp < 0) {
-    reason = std::string(target ? "next name has no authoritative data" : "next name does not exist in the zone") +
-             " (expected " + want_text + ")";
+    link.emplace_back("detail", target ? "next-no-data" : "next-not-in-zone");
   } else if (tp == 0) {
-    std::size_t left = needed.size() - i - 1;
-    reason = "the chain closes at the apex too early: " + want_text +
-             (left > 1 ? " and " + std::to_string(left - 1) + " more names have no link" : " has no link");
+    link.emplace_back("detail", "closes-early");
+    link.emplace_back("count", std::to_string(needed.size() - i - 1));
   } else if (tp > ii + 1) {
-    auto skipped = tp - ii - 1;
-    reason = "next skips " + want_text + (skipped > 1 ? " and " + std::to_string(skipped - 1) + " more names" : "");
+    link.emplace_back("detail", "skips");
+    link.emplace_back("count", std::to_string(tp - ii - 1));
   } else {
-    reason = "next points back in canonical order (expected " + want_text + ")";
+    link.emplace_back("detail", "points-back");
   }
-  return reason;
+  return link;
 }
 
 void check_nsec(Facts& f, Reporter& rep) {
@@ -409,9 +402,10 @@ struct ParamKey {
   bool operator==(const ParamKey& o) const { return tie() == o.tie(); }
 };
 
-std::string param_text(const ParamKey& k, bool with_flags = true) {
-  return "algorithm " + std::to_string(k.algorithm) + (with_flags ? ", flags " + std::to_string(k.flags) : "") +
-         ", iterations " + std::to_string(k.iterations) + ", salt " + salt_text(k.salt);
+/// A parameter set as NSEC3PARAM RDATA is written: hash algorithm, flags, iterations, salt.
+std::string param_text(const ParamKey& k) {
+  return std::to_string(k.algorithm) + " " + std::to_string(k.flags) + " " + std::to_string(k.iterations) + " " +
+         salt_text(k.salt);
 }
 
 /// One NSEC3 record of the chain.
@@ -636,8 +630,10 @@ struct Nsec3Check {
 
   Nsec3Check(Facts& facts, Reporter& reporter) : f(facts), rep(reporter), z(facts.z) {}
 
-  void broken(const zone::Record& r, std::string reason) {
-    rep.record(Code::NSEC3_CHAIN_BROKEN, r, {{"reason", std::move(reason)}});
+  void broken(const zone::Record& r, const char* detail, Reporter::Params extra = {}) {
+    Reporter::Params p{{"detail", detail}};
+    p.insert(p.end(), extra.begin(), extra.end());
+    rep.record(Code::NSEC3_CHAIN_BROKEN, r, std::move(p));
   }
 
   void run();
@@ -746,7 +742,7 @@ void Nsec3Check::collect_records() {
     const Parsed& p = parsed[i];
     first_nsec3 = std::min(first_nsec3, ri);
     if (p.state == Parse::Malformed) {
-      broken(r, "malformed NSEC3 RDATA");
+      broken(r, "malformed");
       continue;
     }
     ParamKey key{p.rdata.algorithm, static_cast<std::uint8_t>(p.rdata.flags & ~dnssec::kNsec3FlagOptOut),
@@ -755,13 +751,9 @@ void Nsec3Check::collect_records() {
     if (!last_set || !(last_set->first == key)) last_set = &*sets.try_emplace(key, 0, ri).first;
     ++last_set->second.first;
     switch (p.state) {
-      case Parse::Owner: broken(r, "NSEC3 owner name is not one label below the zone apex"); continue;
-      case Parse::OwnerLabel:
-        broken(r, "NSEC3 owner label is not the base32hex encoding of a 20-octet SHA-1 hash");
-        continue;
-      case Parse::NextLength:
-        broken(r, "next hashed owner has " + std::to_string(p.rdata.next.size()) + " octets; a SHA-1 hash has 20");
-        continue;
+      case Parse::Owner: broken(r, "owner-not-below-apex"); continue;
+      case Parse::OwnerLabel: broken(r, "owner-not-hash"); continue;
+      case Parse::NextLength: broken(r, "next-length", {{"octets", std::to_string(p.rdata.next.size())}}); continue;
       case Parse::Ok: break;
       default: continue;
     }
@@ -776,7 +768,7 @@ void Nsec3Check::choose_chain() {
     for (const zone::Record& r : z.records_of(*param_set)) {
       auto p = dnssec::parse_nsec3param(z.rdata(r));
       if (!p) {
-        rep.record(Code::NSEC3_PARAM_MISMATCH, r, {{"reason", "malformed NSEC3PARAM RDATA"}});
+        rep.record(Code::NSEC3_PARAM_MISMATCH, r, {{"detail", "param-malformed"}});
         continue;
       }
       params.push_back(*p);
@@ -849,21 +841,21 @@ void Nsec3Check::check_parameter_sets() {
     }
     // RFC 5155 §7.1 step 8 (above): one set of parameters, shared by the chain and the NSEC3PARAM.
     rep.record(Code::NSEC3_PARAM_MISMATCH, z.records[info.second],
-               {{"reason", std::to_string(info.first) + " NSEC3 record(s) use " + param_text(key) +
-                               ", but the chain uses " + param_text(*chain)}});
+               {{"detail", "second-set"},
+                {"count", std::to_string(info.first)},
+                {"params", param_text(key)},
+                {"chain", param_text(*chain)}});
   }
   const zone::Record& first_of_chain = z.records[sets[*chain].second];
   if (chain->flags != 0) {
     // RFC 5155 §8.2: "Validators MUST ignore NSEC3 RRs with a Flag fields value other than zero or one."
     rep.record(Code::NSEC3_PARAM_MISMATCH, first_of_chain,
-               {{"reason", "NSEC3 flags have bits other than Opt-Out set (" + param_text(*chain) +
-                               "): validators ignore such records"}});
+               {{"detail", "flags-reserved"}, {"chain", param_text(*chain)}});
   }
   if (chain->algorithm != dnssec::kNsec3HashSha1) {
     // RFC 5155 §8.1: "Validators MUST ignore NSEC3 RRs with unknown hash types."
     rep.record(Code::NSEC3_PARAM_MISMATCH, first_of_chain,
-               {{"reason", "NSEC3 hash algorithm " + std::to_string(chain->algorithm) +
-                               " is not SHA-1 (1): validators ignore these records"}});
+               {{"detail", "hash-unknown"}, {"hash_algorithm", std::to_string(chain->algorithm)}});
   }
 }
 
@@ -871,12 +863,12 @@ void Nsec3Check::check_parameter_sets() {
 void Nsec3Check::check_param_records() {
   if (!param_set) {
     rep.name(Code::NSEC3_PARAM_MISMATCH, f.apex, rrtype::NSEC3PARAM, f.first_src(f.apex),
-             {{"reason", "no NSEC3PARAM at the zone apex"}});
+             {{"detail", "param-missing"}});
     return;
   }
   if (param_set->count > 1) {
     rep.rrset(Code::NSEC3_PARAM_MISMATCH, *param_set,
-              {{"reason", std::to_string(param_set->count) + " NSEC3PARAM records at the apex; there must be one"}});
+              {{"detail", "param-multiple"}, {"count", std::to_string(param_set->count)}});
   }
   for (const zone::Record& r : z.records_of(*param_set)) {
     auto p = dnssec::parse_nsec3param(z.rdata(r));
@@ -885,13 +877,12 @@ void Nsec3Check::check_param_records() {
     if (p->flags != 0) {
       // RFC 5155 §4.1.2: "The Opt-Out flag is not used and is set to zero. All other flags are reserved for future
       // use, and must be zero. NSEC3PARAM RRs with a Flags field value other than zero MUST be ignored."
-      rep.record(Code::NSEC3_PARAM_MISMATCH, r,
-                 {{"reason", "NSEC3PARAM flags are " + std::to_string(p->flags) +
-                                 ", not 0: authoritative servers must ignore the record"}});
+      rep.record(Code::NSEC3_PARAM_MISMATCH, r, {{"detail", "param-flags"}, {"flags", std::to_string(p->flags)}});
     } else if (chain && !(k == ParamKey{chain->algorithm, 0, chain->iterations, chain->salt})) {
       rep.record(Code::NSEC3_PARAM_MISMATCH, r,
-                 {{"reason", "NSEC3PARAM has " + param_text(k, false) + ", but the NSEC3 chain uses " +
-                                 param_text(*chain, false)}});
+                 {{"detail", "param-differs"},
+                  {"params", param_text(k)},
+                  {"chain", param_text(ParamKey{chain->algorithm, 0, chain->iterations, chain->salt})}});
     }
   }
 }
@@ -943,7 +934,7 @@ void Nsec3Check::build_chain() {
   std::size_t w = 0;
   for (std::size_t i = 0; i < links.size(); ++i) {
     if (w > 0 && digest_cmp(links[w - 1].owner, links[i].owner) == 0) {
-      broken(z.records[links[i].record], "a second NSEC3 record with the chain's parameters at the same owner");
+      broken(z.records[links[i].record], "duplicate-owner");
       continue;
     }
     links[w++] = links[i];
@@ -960,12 +951,8 @@ void Nsec3Check::check_ring() {
     auto at = std::lower_bound(links.begin(), links.end(), links[i].next,
                                [](const Link& l, const Nsec3Digest& h) { return digest_cmp(l.owner, h) < 0; });
     bool exists = at != links.end() && digest_cmp(at->owner, links[i].next) == 0;
-    std::string reason = "next hashed owner " + digest_text(links[i].next) +
-                         (exists ? " is not the next one in hash order, "
-                                 : " is not the owner of any NSEC3 record; the next in hash order is ") +
-                         digest_text(want);
-    if (i + 1 == links.size() && exists) reason += " (the last record must point to the first one)";
-    broken(z.records[links[i].record], reason);
+    const char* detail = !exists ? "next-not-owner" : i + 1 == links.size() ? "last-not-first" : "next-out-of-order";
+    broken(z.records[links[i].record], detail, {{"next", digest_text(links[i].next)}, {"expected", digest_text(want)}});
   }
 }
 
@@ -985,8 +972,7 @@ void Nsec3Check::hash_names() {
   const std::size_t limit = dnssec::nsec3_names_within_budget(iterations);
   hashed_count = std::min(cands.size(), limit);
   if (hashed_count < cands.size()) {
-    report_policy(Code::VALIDATION_BUDGET_EXCEEDED,
-                  {{"detail", "nsec3-hashing"}, {"keytag", "-"}, {"limit", std::to_string(limit)}});
+    report_policy(Code::VALIDATION_BUDGET_EXCEEDED, {{"detail", "nsec3-hashing"}, {"limit", std::to_string(limit)}});
   }
   const LinkIndex index(links);
   core::parallel_for(
@@ -1043,9 +1029,7 @@ void Nsec3Check::check_unused() {
   }
   for (std::size_t k = 0; k < links.size(); ++k) {
     if (!used[k]) {
-      broken(z.records[links[k].record],
-             "the hashed owner is the hash of no name of the zone that has an NSEC3 (a removed name, glue, or a "
-             "hash made with other parameters)");
+      broken(z.records[links[k].record], "unused-owner");
     }
   }
 }
@@ -1078,13 +1062,6 @@ std::vector<std::uint32_t> Nsec3Check::missing_ent_runs() const {
   return below;
 }
 
-/// The number of empty non-terminals without an NSEC3 below the one a finding names, as the end of its reason.
-std::string ents_below_text(std::uint32_t below) {
-  if (below == 0) return "";
-  if (below == 1) return ", nor for the empty non-terminal below it";
-  return ", nor for the " + std::to_string(below) + " empty non-terminals below it";
-}
-
 /// Names without an NSEC3, on all cores (an opt-out zone has hundreds of thousands: each needs a search).
 void Nsec3Check::check_missing() {
   const std::vector<std::uint32_t> runs = missing_ent_runs();
@@ -1097,13 +1074,14 @@ void Nsec3Check::check_missing() {
           const std::string hashed = f.hashed_owner_text(hashes[i]);
           if (c.ent) {
             if (runs[i] == kNotReported) return;
-            rep.zone(Code::NSEC3_CHAIN_BROKEN,
-                     {{"reason", "no NSEC3 record for the empty non-terminal " +
-                                     core::name_to_text(std::string_view(z.names[c.name]).substr(c.offset)) +
-                                     " (hashed owner " + hashed + ")" + ents_below_text(runs[i])}});
+            Reporter::Params p{{"detail", runs[i] == 0 ? "ent-missing" : "ent-subtree-missing"},
+                               {"name", core::name_to_text(std::string_view(z.names[c.name]).substr(c.offset))},
+                               {"hashed", hashed}};
+            if (runs[i] > 0) p.emplace_back("count", std::to_string(runs[i]));
+            rep.zone(Code::NSEC3_CHAIN_BROKEN, std::move(p));
           } else {
             rep.name(Code::NSEC3_CHAIN_BROKEN, c.name, rrtype::NSEC3, f.first_src(c.name),
-                     {{"reason", "no NSEC3 record for this name (hashed owner " + hashed + ")"}});
+                     {{"detail", "missing"}, {"hashed", hashed}});
           }
           return;
         }
@@ -1123,9 +1101,9 @@ void Nsec3Check::check_unsigned_delegation(std::size_t i) {
   const Link& covering = links[static_cast<std::size_t>(cover[nc])];
   if (covering.flags & dnssec::kNsec3FlagOptOut) return;
   rep.name(Code::NSEC3_CHAIN_BROKEN, c.name, rrtype::NSEC3, f.first_src(c.name),
-           {{"reason", "unsigned delegation without an NSEC3 record (hashed owner " + f.hashed_owner_text(hashes[i]) +
-                           "), and the NSEC3 record " + f.hashed_owner_text(covering.owner) +
-                           " covering its next closer name has no Opt-Out flag"}});
+           {{"detail", "unsigned-delegation-no-optout"},
+            {"hashed", f.hashed_owner_text(hashes[i])},
+            {"covering", f.hashed_owner_text(covering.owner)}});
 }
 
 /// RFC 9276 §3.1 on Opt-Out, with the thresholds explained at kOptOutMinUnsigned.
@@ -1196,11 +1174,11 @@ void check_zone(const ZoneContext& ctx, FindingSink& sink) {
   // chain is not checked record by record.
   bool use_nsec3 = nsec3 > 0 && (param || nsec == 0);
   if (nsec > 0 && (nsec3 > 0 || param)) {
-    std::string what = nsec3 > 0 ? std::to_string(nsec3) + " NSEC3 owner names" : "an NSEC3PARAM";
-    rep.zone(Code::NSEC3_PARAM_MISMATCH,
-             {{"reason", "the zone has both NSEC records (" + std::to_string(nsec) + " owner names) and " + what +
-                             "; servers answer with " + (use_nsec3 ? "NSEC3" : "NSEC") +
-                             ", and a zone must use one denial method"}});
+    Reporter::Params p{{"detail", nsec3 > 0 ? "nsec-and-nsec3" : "nsec-and-nsec3param"},
+                       {"nsec_names", std::to_string(nsec)},
+                       {"answer", use_nsec3 ? "NSEC3" : "NSEC"}};
+    if (nsec3 > 0) p.emplace_back("nsec3_names", std::to_string(nsec3));
+    rep.zone(Code::NSEC3_PARAM_MISMATCH, std::move(p));
   }
   // The mix is reported once (above); NSEC records are then left out of the NSEC3 bitmaps' comparison.
   if (use_nsec3 && nsec > 0) f.ignored_type = rrtype::NSEC;

@@ -13,6 +13,7 @@ namespace zw::checks {
 namespace {
 
 using catalog::Code;
+using catalog::When;
 using zone::NodeKind;
 
 /// Owner names that make up the zone's namespace: authoritative names and delegation points, without the NSEC3
@@ -94,7 +95,7 @@ void check_serial(const ZoneContext& ctx, Reporter& rep) {
 void check_dnssec_removed(const ZoneContext& ctx, Reporter& rep) {
   if (!ctx.previous_analysis || !ctx.previous_analysis->signed_zone || ctx.analysis->signed_zone) return;
   const bool ds_published = !ctx.chain.parent_ds.empty();
-  rep.zone(Code::ZONE_DNSSEC_REMOVED, {}, ds_published ? std::optional(Severity::Critical) : std::nullopt);
+  rep.zone(Code::ZONE_DNSSEC_REMOVED, {}, ds_published ? When(Code::ZONE_DNSSEC_REMOVED, "ds-published") : When());
   std::set<std::string> tags;
   for (const ExternalRecord& r : ctx.chain.parent_ds) {
     auto ds = dnssec::parse_ds(r.rdata);

@@ -11,6 +11,7 @@ namespace zw::checks {
 namespace {
 
 using catalog::Code;
+using catalog::When;
 
 /// One distinct key (by algorithm and public key) of a zone: published, in the inventory, or both.
 struct Cand {
@@ -53,13 +54,13 @@ std::string source_of(const Cand& c) {
 
 /// Reports about a key: on its DNSKEY record when published, else on its key file.
 void report_on(const ZoneContext& ctx, FindingSink& sink, const Cand& c, Code code, Reporter::Params params,
-               std::optional<Severity> severity = std::nullopt) {
+               When when = {}) {
   Reporter rep(ctx, sink);
   if (c.published) {
-    rep.record(code, ctx.zone->records[c.published->record], std::move(params), severity);
+    rep.record(code, ctx.zone->records[c.published->record], std::move(params), when);
   } else {
     const zone::InventoryKey& f = *c.files.front();
-    rep.external(code, ExternalRecord{f.dnskey_rdata, f.file, 0}, "DNSKEY", std::move(params), severity);
+    rep.external(code, ExternalRecord{f.dnskey_rdata, f.file, 0}, "DNSKEY", std::move(params), when);
   }
 }
 
@@ -163,7 +164,7 @@ void check_collisions(const ZoneKeys& zk, FindingSink& sink) {
       const Cand& subject = x.published ? y : (y.published ? x : y);  // the key file, not the published record
       report_on(*zk.ctx, sink, subject, Code::KEYTAG_COLLISION,
                 keytag_collision_params(shared, *x.key, source_of(x), *y.key, source_of(y)),
-                x.signs && y.signs ? Severity::Error : Severity::Warning);
+                x.signs && y.signs ? When(Code::KEYTAG_COLLISION, "both-sign") : When());
     }
   }
 }
@@ -186,8 +187,7 @@ void check_history_collisions(const ZoneKeys& zk, const CheckInput& in, const st
       report_on(
           *zk.ctx, sink, c, Code::KEYTAG_COLLISION,
           keytag_collision_params(shared, *c.key, source_of(c), old,
-                                  "key history " + hk.source + ", first seen " + core::format_time(hk.first_seen)),
-          Severity::Warning);
+                                  "key history " + hk.source + ", first seen " + core::format_time(hk.first_seen)));
     }
   }
 }

@@ -12,6 +12,7 @@ namespace zw::checks {
 namespace {
 
 using catalog::Code;
+using catalog::When;
 namespace rrtype = zone::rrtype;
 
 // RFC 6781 §3.4.1 (2012) still called 1024-bit RSA ZSKs adequate; the root zone moved its ZSK to 2048 bits on
@@ -20,6 +21,16 @@ const core::EpochSeconds kRsa1024Sunset = core::make_epoch(2016, 10, 1, 0, 0, 0)
 
 std::string flags_text(std::uint16_t f) {
   return std::to_string(f);
+}
+
+/// KEY_ENCODING_INVALID params: the parser's detail token, with the lengths the token's text names.
+Reporter::Params encoding_params(const dnssec::PublicKey& k, const std::string& tag) {
+  Reporter::Params p{{"keytag", tag}, {"detail", std::string(k.problem_detail)}};
+  if (k.problem_detail == "rdata-short" || k.problem_detail == "key-length") {
+    p.emplace_back("octets", std::to_string(k.problem_octets));
+  }
+  if (k.problem_detail == "key-length") p.emplace_back("expected", std::to_string(k.problem_expected));
+  return p;
 }
 
 void check_zone_keys(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
@@ -57,7 +68,7 @@ void check_zone_keys(const ZoneContext& ctx, const Options& opt, FindingSink& si
       case AlgClass::Recommended: break;
     }
     if (k.problem == dnssec::KeyProblem::Encoding) {
-      rep.record(Code::KEY_ENCODING_INVALID, rec, {{"keytag", tag}, {"reason", k.problem_text}});
+      rep.record(Code::KEY_ENCODING_INVALID, rec, encoding_params(k, tag));
     } else if (k.problem == dnssec::KeyProblem::PointInvalid) {
       rep.record(Code::KEY_EC_POINT_INVALID, rec, {{"keytag", tag}, {"detail", "off-curve"}});
     } else if (k.problem == dnssec::KeyProblem::SmallOrder) {
@@ -68,22 +79,22 @@ void check_zone_keys(const ZoneContext& ctx, const Options& opt, FindingSink& si
       if (auto f = dnssec::rsa_facts(k)) {
         if (f->bits < 1024) {
           rep.record(Code::KEY_RSA_TOO_SHORT, rec, {{"keytag", tag}, {"bits", std::to_string(f->bits)}},
-                     Severity::Error);
+                     When(Code::KEY_RSA_TOO_SHORT, "below-1024"));
         } else if (f->bits < 2048) {
           rep.record(Code::KEY_RSA_TOO_SHORT, rec, {{"keytag", tag}, {"bits", std::to_string(f->bits)}},
-                     opt.now >= kRsa1024Sunset ? Severity::Warning : Severity::Notice);
+                     opt.now >= kRsa1024Sunset ? When() : When(Code::KEY_RSA_TOO_SHORT, "before-2016-10"));
         }
         if (f->exponent_invalid) {
           rep.record(Code::KEY_RSA_EXPONENT_WEAK, rec, {{"keytag", tag}, {"exponent", f->exponent_decimal}},
-                     Severity::Error);
+                     When(Code::KEY_RSA_EXPONENT_WEAK, "unusable"));
         } else if (f->exponent_unusual) {
           rep.record(Code::KEY_RSA_EXPONENT_WEAK, rec, {{"keytag", tag}, {"exponent", f->exponent_decimal}});
         }
         if (f->modulus_even) {
-          rep.record(Code::KEY_RSA_FACTORABLE, rec, {{"keytag", tag}, {"reason", "the modulus is even"}});
+          rep.record(Code::KEY_RSA_FACTORABLE, rec, {{"keytag", tag}, {"detail", "even-modulus"}});
         } else if (f->small_factor) {
           rep.record(Code::KEY_RSA_FACTORABLE, rec,
-                     {{"keytag", tag}, {"reason", "the modulus is divisible by " + std::to_string(f->small_factor)}});
+                     {{"keytag", tag}, {"detail", "small-factor"}, {"factor", std::to_string(f->small_factor)}});
         }
       }
     }
@@ -115,7 +126,7 @@ void check_zone_keys(const ZoneContext& ctx, const Options& opt, FindingSink& si
       rep.record(Code::KEYTAG_COLLISION, z.records[a.keys[j].record],
                  keytag_collision_params(shared, x, a.keys[i].valid_signatures > 0 ? "published, signing" : "published",
                                          y, a.keys[j].valid_signatures > 0 ? "published, signing" : "published"),
-                 both_sign ? Severity::Error : Severity::Warning);
+                 both_sign ? When(Code::KEYTAG_COLLISION, "both-sign") : When());
     }
   }
 }
@@ -203,7 +214,7 @@ void check_shared_primes(const CheckInput& in, FindingSink& sink) {
     std::string list;
     for (const auto& w : with) list += (list.empty() ? "" : ", ") + w;
     report(uses[i], Code::KEY_RSA_FACTORABLE,
-           {{"keytag", std::to_string(uses[i].tag)}, {"reason", "shares a prime factor with " + list}});
+           {{"keytag", std::to_string(uses[i].tag)}, {"detail", "shared-prime"}, {"others", list}});
   }
 }
 

@@ -1,5 +1,6 @@
 // reporter.cpp: turns check decisions into findings with zone, owner, type and source filled in. A finding whose
-// parameter names differ from its catalogue row's is a bug in a check: the reporter throws std::logic_error.
+// parameter names differ from its catalogue row's, whose detail token or severity condition the catalogue does not
+// declare, is a bug in a check: the reporter throws std::logic_error.
 #include <algorithm>
 
 #include "checks/check.hpp"
@@ -7,11 +8,12 @@
 namespace zw::checks {
 
 void Reporter::emit(catalog::Code code, std::string owner, std::string type, zone::SourceRef src, bool has_src,
-                    Params params, std::optional<Severity> severity) {
+                    Params params, catalog::When when) {
   catalog::require_params(code, params);
   Finding f;
   f.code = code;
-  f.severity = severity.value_or(catalog::entry(code).severity);
+  f.severity = when.severity_for(code);
+  if (when.condition()) f.condition = when.condition()->token;
   f.zone = ctx_.name;
   f.owner = std::move(owner);
   f.type = std::move(type);
@@ -40,31 +42,31 @@ void Reporter::locate(Finding& f, zone::SourceRef src, bool has_src) const {
   f.line = src.line;
 }
 
-void Reporter::rrset(catalog::Code code, const zone::RRset& set, Params params, std::optional<Severity> severity) {
+void Reporter::rrset(catalog::Code code, const zone::RRset& set, Params params, catalog::When when) {
   const zone::Zone& z = *ctx_.zone;
   emit(code, core::name_to_text(z.names[set.name]), zone::type_name(set.type), z.records[set.first].src, true,
-       std::move(params), severity);
+       std::move(params), when);
 }
 
-void Reporter::record(catalog::Code code, const zone::Record& rec, Params params, std::optional<Severity> severity) {
+void Reporter::record(catalog::Code code, const zone::Record& rec, Params params, catalog::When when) {
   const zone::Zone& z = *ctx_.zone;
-  emit(code, core::name_to_text(z.names[rec.name]), zone::type_name(rec.type), rec.src, true, std::move(params),
-       severity);
+  emit(code, core::name_to_text(z.names[rec.name]), zone::type_name(rec.type), rec.src, true, std::move(params), when);
 }
 
 void Reporter::name(catalog::Code code, std::uint32_t name, std::uint16_t type, zone::SourceRef src, Params params,
-                    std::optional<Severity> severity) {
+                    catalog::When when) {
   const zone::Zone& z = *ctx_.zone;
   emit(code, core::name_to_text(z.names[name]), type ? zone::type_name(type) : std::string(), src, src.line != 0,
-       std::move(params), severity);
+       std::move(params), when);
 }
 
 void Reporter::external(catalog::Code code, const ExternalRecord& rec, std::string type, Params params,
-                        std::optional<Severity> severity) {
+                        catalog::When when) {
   catalog::require_params(code, params);
   Finding f;
   f.code = code;
-  f.severity = severity.value_or(catalog::entry(code).severity);
+  f.severity = when.severity_for(code);
+  if (when.condition()) f.condition = when.condition()->token;
   f.zone = ctx_.name;
   f.owner = ctx_.name;
   f.type = std::move(type);
@@ -74,13 +76,13 @@ void Reporter::external(catalog::Code code, const ExternalRecord& rec, std::stri
   sink_.add(std::move(f));
 }
 
-void Reporter::zone(catalog::Code code, Params params, std::optional<Severity> severity) {
-  emit(code, ctx_.name, {}, {}, false, std::move(params), severity);
+void Reporter::zone(catalog::Code code, Params params, catalog::When when) {
+  emit(code, ctx_.name, {}, {}, false, std::move(params), when);
 }
 
 void Reporter::owner(catalog::Code code, const core::WireName& owner, std::uint16_t type, zone::SourceRef src,
                      Params params) {
-  emit(code, core::name_to_text(owner), zone::type_name(type), src, true, std::move(params), std::nullopt);
+  emit(code, core::name_to_text(owner), zone::type_name(type), src, true, std::move(params), {});
 }
 
 bool Coverage::covers(const core::WireName& owner, std::uint16_t type) const {

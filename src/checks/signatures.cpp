@@ -9,6 +9,7 @@ namespace zw::checks {
 namespace {
 
 using catalog::Code;
+using catalog::When;
 using dnssec::SigStatus;
 namespace rrtype = zone::rrtype;
 
@@ -78,7 +79,7 @@ void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
       rep.record(Code::RRSIG_INVALID, rec,
                  {{"keytag", s.parsed ? tag_text(s.rrsig.key_tag) : "?"},
                   {"algorithm", s.parsed ? alg_text(s.rrsig.algorithm) : "?"},
-                  {"reason", "an RRSIG covers RRSIG records, which MUST NOT be signed (RFC 4035 §2.2)"}});
+                  {"detail", "covers-rrsig"}});
       continue;
     }
     if (!dnssec::is_authoritative(z, covered)) {
@@ -127,10 +128,11 @@ void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
           for (const dnssec::KeyInfo& k : a.keys) {
             algorithm_published = algorithm_published || k.key.algorithm == s.rrsig.algorithm;
           }
-          const Severity severity =
-              !other_accepts ? Severity::Error : (algorithm_published ? Severity::Warning : Severity::Notice);
+          const When when = !other_accepts        ? When()
+                            : algorithm_published ? When(Code::RRSIG_NO_MATCHING_DNSKEY, "another-valid")
+                                                  : When(Code::RRSIG_NO_MATCHING_DNSKEY, "algorithm-unpublished");
           rep.rrset(Code::RRSIG_NO_MATCHING_DNSKEY, covered,
-                    {{"keytag", tag_text(s.rrsig.key_tag)}, {"algorithm", alg_text(s.rrsig.algorithm)}}, severity);
+                    {{"keytag", tag_text(s.rrsig.key_tag)}, {"algorithm", alg_text(s.rrsig.algorithm)}}, when);
         }
         break;
       }
@@ -140,8 +142,7 @@ void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
         rep.rrset(Code::RRSIG_INVALID, covered,
                   {{"keytag", s.parsed ? tag_text(s.rrsig.key_tag) : "?"},
                    {"algorithm", s.parsed ? alg_text(s.rrsig.algorithm) : "?"},
-                   {"reason", s.status == SigStatus::Malformed ? "malformed RRSIG RDATA or signature length"
-                                                               : "signature does not match the RRset"}});
+                   {"detail", s.status == SigStatus::Malformed ? "malformed" : "mismatch"}});
         break;
       case SigStatus::Unverified:
         // A work budget stopped verification (KeyTrap): one finding per RRset, naming the first budget that did.
@@ -202,7 +203,7 @@ void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
               {"source", in_ds ? "DS set" : "DNSKEY set"},
               {"rrsets", std::to_string(list.size())},
               {"examples", rrset_examples(z, list)}},
-             in_ds ? Severity::Error : Severity::Warning);
+             in_ds ? When() : When(Code::ALGORITHM_MISSING_SIGNATURES, "dnskey-only"));
   }
 }
 

@@ -5,6 +5,7 @@ namespace zw::checks {
 namespace {
 
 using catalog::Code;
+using catalog::When;
 using dnssec::SigStatus;
 
 /// True when another signature over the same RRset lets a validator accept it now and comes from the same key or
@@ -48,10 +49,10 @@ void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
     // condition de-escalates the finding to a warning; where this one could be the only one to validate, an error.
     if (now > exp) {
       rep.rrset(Code::RRSIG_EXPIRED, covered, {{"keytag", tag}, {"expiration", core::format_time(exp)}},
-                covered_by_another(z, a, s, now) ? std::optional(Severity::Warning) : std::nullopt);
+                covered_by_another(z, a, s, now) ? When(Code::RRSIG_EXPIRED, "another-valid") : When());
     } else if (now < inc) {
       rep.rrset(Code::RRSIG_NOT_YET_VALID, covered, {{"keytag", tag}, {"inception", core::format_time(inc)}},
-                covered_by_another(z, a, s, now) ? std::optional(Severity::Warning) : std::nullopt);
+                covered_by_another(z, a, s, now) ? When(Code::RRSIG_NOT_YET_VALID, "another-valid") : When());
     } else if (exp - now < opt.min_validity) {
       rep.rrset(Code::RRSIG_EXPIRES_SOON, covered,
                 {{"keytag", tag},

@@ -72,28 +72,29 @@ void check_zone(const ZoneContext& ctx, FindingSink& sink) {
   for (const zone::Record& r : z.records_of(*zonemd)) {
     std::string_view rd = z.rdata(r);
     if (rd.size() < 6) {
-      rep.record(Code::ZONEMD_INVALID, r, {{"scheme", "?"}, {"hash_algorithm", "?"}, {"reason", "truncated RDATA"}});
+      rep.record(Code::ZONEMD_INVALID, r, {{"scheme", "?"}, {"hash_algorithm", "?"}, {"detail", "truncated"}});
       continue;
     }
     const int scheme = static_cast<unsigned char>(rd[4]);
     const int hash = static_cast<unsigned char>(rd[5]);
     Reporter::Params p{{"scheme", std::to_string(scheme)}, {"hash_algorithm", std::to_string(hash)}};
-    auto fail = [&](const std::string& reason) {
+    auto fail = [&](const char* detail, Reporter::Params extra = {}) {
       Reporter::Params q = p;
-      q.emplace_back("reason", reason);
+      q.emplace_back("detail", detail);
+      q.insert(q.end(), extra.begin(), extra.end());
       rep.record(Code::ZONEMD_INVALID, r, q);
     };
     if (seen[{scheme, hash}] > 1) {
-      fail("the RRset repeats this scheme and hash algorithm (RFC 8976 §2.4)");
+      fail("repeated");
       continue;
     }
     if (scheme != 1 || (hash != 1 && hash != 2)) continue;  // unknown scheme or algorithm: cannot be verified here
     if (be32(rd, 0) != soa_serial) {
-      fail("its serial " + std::to_string(be32(rd, 0)) + " differs from the SOA serial " + std::to_string(soa_serial));
+      fail("serial-differs", {{"serial", std::to_string(be32(rd, 0))}, {"soa_serial", std::to_string(soa_serial)}});
       continue;
     }
     if (!digests.count(hash)) digests[hash] = simple_digest(z, hash == 1 ? EVP_sha384() : EVP_sha512());
-    if (rd.substr(6) != digests[hash]) fail("the digest does not match the zone's content");
+    if (rd.substr(6) != digests[hash]) fail("digest-mismatch");
   }
 }
 

@@ -63,25 +63,39 @@ std::string count_noun(std::size_t count, std::string_view noun) {
   return count_noun(std::to_string(count), noun);
 }
 
-std::string render_message(const Finding& f) {
-  std::string_view tmpl = catalog::entry(f.code).message;
-  std::string out;
-  out.reserve(tmpl.size() + 32);
+namespace {
+
+void expand(std::string_view tmpl, const Finding& f, std::string& out, bool top) {
   for (std::size_t i = 0; i < tmpl.size(); ++i) {
     if (tmpl[i] == '{') {
       auto end = tmpl.find('}', i);
       if (end != std::string_view::npos) {
         std::string_view key = tmpl.substr(i + 1, end - i - 1);
         const auto colon = key.find(':');  // "{count:noun}": the count with its noun, singular or plural
-        out += colon == std::string_view::npos
-                   ? f.param(std::string(key))
-                   : count_noun(f.param(std::string(key.substr(0, colon))), key.substr(colon + 1));
+        const catalog::Detail* d = nullptr;
+        if (top && key == "detail") d = catalog::find_detail(f.code, f.param("detail"));
+        if (d) {
+          expand(d->text, f, out, false);
+        } else {
+          out += colon == std::string_view::npos
+                     ? f.param(std::string(key))
+                     : count_noun(f.param(std::string(key.substr(0, colon))), key.substr(colon + 1));
+        }
         i = end;
         continue;
       }
     }
     out.push_back(tmpl[i]);
   }
+}
+
+}  // namespace
+
+std::string render_message(const Finding& f) {
+  std::string_view tmpl = catalog::entry(f.code).message;
+  std::string out;
+  out.reserve(tmpl.size() + 32);
+  expand(tmpl, f, out, true);
   return out;
 }
 

@@ -23,6 +23,7 @@ struct Finding {
   std::vector<std::string> servers;
   std::string file;
   std::uint32_t line = 0;
+  std::string_view condition;  ///< the catalogue condition that set the severity (a ZW_SEVERITY_WHEN token), or empty
 
   /// Value of a parameter, or empty.
   const std::string& param(const std::string& key) const;
@@ -42,7 +43,8 @@ class FindingSink {
   std::vector<Finding> findings_;
 };
 
-/// Expands a catalogue message template ({param} placeholders) with a finding's parameters.
+/// Expands a catalogue message template ({param} placeholders) with a finding's parameters; "{detail}" becomes the
+/// text of the finding's detail token, itself expanded (the token as is when the catalogue does not declare it).
 std::string render_message(const Finding& f);
 
 /// "1 key", "2 keys", "0 keys": a count and its noun, plural unless the count is one (the noun's plural is the noun

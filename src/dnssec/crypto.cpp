@@ -88,9 +88,13 @@ bool public_check(EVP_PKEY* pkey) {
   return ctx && EVP_PKEY_public_check(ctx.get()) == 1;
 }
 
-void set_problem(PublicKey& k, KeyProblem p, std::string text) {
+void set_problem(PublicKey& k, KeyProblem p, std::string text, std::string_view detail = {}, std::size_t octets = 0,
+                 std::size_t expected = 0) {
   k.problem = p;
   k.problem_text = std::move(text);
+  k.problem_detail = detail;
+  k.problem_octets = octets;
+  k.problem_expected = expected;
   k.pkey.reset();
 }
 
@@ -133,24 +137,28 @@ std::shared_ptr<const RsaMont> rsa_mont(core::BignumPtr n, std::string_view expo
 /// RFC 3110 §2: exponent length (1 octet, or 0 then 2 octets), exponent, modulus.
 void parse_rsa(PublicKey& k) {
   std::string_view key = k.public_key;
-  if (key.empty()) return set_problem(k, KeyProblem::Encoding, "RSA public key is empty");
+  if (key.empty()) return set_problem(k, KeyProblem::Encoding, "RSA public key is empty", "rsa-key-empty");
   std::size_t elen = u8(key, 0);
   std::size_t pos = 1;
   if (elen == 0) {
-    if (key.size() < 3) return set_problem(k, KeyProblem::Encoding, "RSA exponent length truncated");
+    if (key.size() < 3)
+      return set_problem(k, KeyProblem::Encoding, "RSA exponent length truncated", "rsa-exponent-length-truncated");
     elen = be16(key, 1);
     pos = 3;
-    if (elen == 0) return set_problem(k, KeyProblem::Encoding, "RSA exponent length is 0");
+    if (elen == 0) return set_problem(k, KeyProblem::Encoding, "RSA exponent length is 0", "rsa-exponent-length-zero");
   }
-  if (key.size() - pos < elen) return set_problem(k, KeyProblem::Encoding, "RSA exponent truncated");
+  if (key.size() - pos < elen)
+    return set_problem(k, KeyProblem::Encoding, "RSA exponent truncated", "rsa-exponent-truncated");
   std::string_view exponent = key.substr(pos, elen);
   std::string_view modulus = key.substr(pos + elen);
-  if (modulus.empty()) return set_problem(k, KeyProblem::Encoding, "RSA modulus is empty");
+  if (modulus.empty()) return set_problem(k, KeyProblem::Encoding, "RSA modulus is empty", "rsa-modulus-empty");
   k.rsa_exponent.assign(exponent);
   k.rsa_modulus.assign(modulus);
   k.bits = bit_length(modulus);
-  if (exponent[0] == 0) return set_problem(k, KeyProblem::Encoding, "RSA exponent has leading zero octets");
-  if (modulus[0] == 0) return set_problem(k, KeyProblem::Encoding, "RSA modulus has leading zero octets");
+  if (exponent[0] == 0)
+    return set_problem(k, KeyProblem::Encoding, "RSA exponent has leading zero octets", "rsa-exponent-leading-zero");
+  if (modulus[0] == 0)
+    return set_problem(k, KeyProblem::Encoding, "RSA modulus has leading zero octets", "rsa-modulus-leading-zero");
 
   core::BignumPtr n(BN_bin2bn(ubytes(modulus), static_cast<int>(modulus.size()), nullptr));
   core::BignumPtr e(BN_bin2bn(ubytes(exponent), static_cast<int>(exponent.size()), nullptr));
@@ -160,7 +168,7 @@ void parse_rsa(PublicKey& k) {
     return set_problem(k, KeyProblem::Unsupported, "OpenSSL could not build the RSA key");
   }
   k.pkey = pkey_from_params("RSA", bld.get());
-  if (!k.pkey) return set_problem(k, KeyProblem::Encoding, "OpenSSL rejected the RSA key");
+  if (!k.pkey) return set_problem(k, KeyProblem::Encoding, "OpenSSL rejected the RSA key", "rejected");
   k.rsa_mont = rsa_mont(std::move(n), exponent, modulus.size());
 }
 
@@ -168,9 +176,10 @@ void parse_rsa(PublicKey& k) {
 void parse_ecdsa(PublicKey& k, const char* group, std::size_t coord) {
   k.bits = static_cast<int>(coord * 8);
   if (k.public_key.size() != 2 * coord) {
-    return set_problem(k, KeyProblem::Encoding,
-                       "ECDSA public key is " + std::to_string(k.public_key.size()) + " octets, expected " +
-                           std::to_string(2 * coord));
+    return set_problem(
+        k, KeyProblem::Encoding,
+        "ECDSA public key is " + std::to_string(k.public_key.size()) + " octets, expected " + std::to_string(2 * coord),
+        "key-length", k.public_key.size(), 2 * coord);
   }
   std::array<unsigned char, 1 + 2 * 48> point{};
   point[0] = 0x04;  // uncompressed SEC1 point
@@ -262,7 +271,8 @@ void parse_eddsa(PublicKey& k, bool ed448) {
   if (k.public_key.size() != want) {
     return set_problem(k, KeyProblem::Encoding,
                        std::string(name) + " public key is " + std::to_string(k.public_key.size()) +
-                           " octets, expected " + std::to_string(want));
+                           " octets, expected " + std::to_string(want),
+                       "key-length", k.public_key.size(), want);
   }
   if (eddsa_point_decodes(k.public_key, ed448) == 0) {
     return set_problem(k, KeyProblem::PointInvalid, std::string(name) + " public key does not decode to a point");
@@ -272,7 +282,7 @@ void parse_eddsa(PublicKey& k, bool ed448) {
   }
   k.pkey.reset(EVP_PKEY_new_raw_public_key(ed448 ? EVP_PKEY_ED448 : EVP_PKEY_ED25519, nullptr, ubytes(k.public_key),
                                            k.public_key.size()));
-  if (!k.pkey) set_problem(k, KeyProblem::Encoding, std::string("OpenSSL rejected the ") + name + " key");
+  if (!k.pkey) set_problem(k, KeyProblem::Encoding, std::string("OpenSSL rejected the ") + name + " key", "rejected");
 }
 
 /// Appends a DER INTEGER holding the unsigned big-endian `v`.
@@ -325,6 +335,8 @@ PublicKey parse_dnskey(std::string_view rdata) {
   if (rdata.size() < 4) {
     k.problem = KeyProblem::Encoding;
     k.problem_text = "DNSKEY RDATA is " + std::to_string(rdata.size()) + " octets, shorter than 4";
+    k.problem_detail = "rdata-short";
+    k.problem_octets = rdata.size();
     return k;
   }
   std::string toggled(rdata);

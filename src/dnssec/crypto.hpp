@@ -44,6 +44,11 @@ struct PublicKey {
   core::EvpPkeyPtr pkey;          ///< null unless problem == None
   KeyProblem problem = KeyProblem::None;
   std::string problem_text;
+  /// For KeyProblem::Encoding: the KEY_ENCODING_INVALID detail token, and the field's length and the length its
+  /// algorithm requires where the token names them.
+  std::string_view problem_detail;
+  std::size_t problem_octets = 0;
+  std::size_t problem_expected = 0;
   int bits = 0;                             ///< RSA modulus bits; EC/EdDSA field size
   std::string rsa_modulus;                  ///< big-endian, RSA only
   std::string rsa_exponent;                 ///< big-endian, RSA only

@@ -215,6 +215,22 @@ void write_catalog_json(std::ostream& out) {
     j["params"] = params;
     j["message"] = std::string(e.message);
     j["rationale"] = std::string(e.rationale);
+    // The closed set of the detail param: each token, the text "{detail}" renders to and the params it uses.
+    nlohmann::ordered_json details = nlohmann::ordered_json::array();
+    for (const catalog::Detail& d : catalog::details(e.code)) {
+      nlohmann::ordered_json used = nlohmann::ordered_json::array();
+      for (auto p : catalog::detail_params(d)) used.push_back(std::string(p));
+      details.push_back({{"token", std::string(d.token)}, {"text", std::string(d.text)}, {"params", used}});
+    }
+    j["details"] = details;
+    // The conditions under which a finding takes another severity than the default.
+    nlohmann::ordered_json conditions = nlohmann::ordered_json::array();
+    for (const catalog::Condition& c : catalog::conditions(e.code)) {
+      conditions.push_back({{"severity", std::string(severity_name(c.severity))},
+                            {"token", std::string(c.token)},
+                            {"when", std::string(c.text)}});
+    }
+    j["conditions"] = conditions;
     arr.push_back(j);
   }
   out << arr.dump(2) << "\n";

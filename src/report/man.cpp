@@ -70,6 +70,15 @@ std::string catalog_man_page() {
       out << fmt::format("({}; {}; {})\n", severity_name(e.severity), mode_text(e.mode), roff(e.reference));
       out << ".br\n" << roff(e.message) << "\n";
       out << ".IP\n" << roff(e.rationale) << "\n";
+      if (!catalog::details(e.code).empty()) {
+        out << ".IP\nValues of \\fIdetail\\fR:\n";
+        for (const catalog::Detail& d : catalog::details(e.code)) {
+          out << ".br\n\\fB" << roff(d.token) << "\\fR \\(em " << roff(d.text) << "\n";
+        }
+      }
+      for (const catalog::Condition& c : catalog::conditions(e.code)) {
+        out << fmt::format(".IP\n\\fB{}\\fR when: {}.\n", severity_name(c.severity), roff(c.text));
+      }
       if (e.ede >= 0) out << fmt::format(".IP\nExtended DNS Error {}.\n", e.ede);
     }
   }

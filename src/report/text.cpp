@@ -108,6 +108,14 @@ void write_explain(std::ostream& out, const catalog::Entry& e) {
   if (e.ede >= 0) out << fmt::format("  extended DNS error: {}\n", e.ede);
   out << fmt::format("  message:   {}\n", e.message);
   if (!e.params.empty()) out << fmt::format("  params:    {}\n", e.params);
+  for (const catalog::Detail& d : catalog::details(e.code)) {
+    auto used = catalog::detail_params(d);
+    out << fmt::format("  detail={}: {}{}\n", d.token, d.text,
+                       used.empty() ? std::string() : fmt::format(" (params: {})", fmt::join(used, " ")));
+  }
+  for (const catalog::Condition& c : catalog::conditions(e.code)) {
+    out << fmt::format("  {} when: {} ({})\n", severity_name(c.severity), c.text, c.token);
+  }
   out << "\n" << e.rationale << "\n";
 }
 
@@ -115,6 +123,10 @@ void write_catalog_text(std::ostream& out) {
   for (const catalog::Entry& e : catalog::all()) {
     out << fmt::format("{:<32} {:<9} {:<10} {:<4} {}\n", e.name, severity_name(e.severity), e.area,
                        catalog::mode_name(e.mode), e.reference);
+    for (const catalog::Detail& d : catalog::details(e.code)) out << fmt::format("    detail={}\n", d.token);
+    for (const catalog::Condition& c : catalog::conditions(e.code)) {
+      out << fmt::format("    {} when: {}\n", severity_name(c.severity), c.text);
+    }
   }
 }
 

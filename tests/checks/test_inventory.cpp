@@ -223,5 +223,6 @@ TEST_CASE("an RSA modulus sharing a prime with a key in the history", "[inventor
   auto hits = with_code(run.findings(), Code::KEY_RSA_FACTORABLE);
   REQUIRE(hits.size() == 1);
   CHECK(hits[0].param("keytag") == "47091");
-  CHECK(hits[0].param("reason") == "shares a prime factor with key 56890 of example. in the key history (hist:2)");
+  CHECK(hits[0].param("detail") == "shared-prime");
+  CHECK(hits[0].param("others") == "key 56890 of example. in the key history (hist:2)");
 }
