@@ -202,89 +202,144 @@ std::string attribute(std::string_view attrs, std::string_view name) {
   return {};
 }
 
-std::vector<AnchorRecord> read_xml(const std::string& text, const std::string& path, const AnchorReadOptions& options) {
-  std::vector<std::string> open;  // element names from the root down
-  std::vector<KeyDigest> digests;
+/// What the XML says: the <Zone> and every <KeyDigest>.
+struct XmlAnchor {
   std::string zone_text;
   std::uint32_t zone_line = 0;
-  bool root_closed = false;
-  std::size_t content_start = 0;  // just after the last start tag
-  std::size_t pos = 0;
-  std::uint32_t line = 1;
-  auto advance = [&](std::size_t to) {
-    line += lines_in(std::string_view(text).substr(pos, to - pos));
-    pos = to;
-  };
-  auto fail = [&](const std::string& why) { return Error(where(path, line) + ": " + why); };
-  while (true) {
-    std::size_t lt = text.find('<', pos);
-    if (lt == std::string::npos) break;
-    advance(lt);
-    std::string_view rest = std::string_view(text).substr(lt);
-    std::string_view close_mark = rest.starts_with("<!--"sv) ? "-->"sv : rest.starts_with("<?"sv) ? "?>"sv : ">"sv;
-    std::size_t gt = text.find(close_mark, lt + 1);
-    if (gt == std::string::npos) throw fail("truncated XML: a tag is never closed");
-    std::string_view tag(text.data() + lt + 1, gt - lt - 1);
-    const std::size_t after = gt + close_mark.size();
-    if (tag.starts_with('?') || tag.starts_with('!')) {
-      advance(after);
-      continue;
-    }
-    if (root_closed) throw fail("XML continues after </TrustAnchor>");
-    if (tag.starts_with('/')) {
-      std::string_view name = trim(tag.substr(1));
-      if (open.empty() || open.back() != name) throw fail("</" + std::string(name) + "> closes no open element");
-      std::string_view content = trim(std::string_view(text).substr(content_start, lt - content_start));
-      if (open.size() == 2 && name == "Zone") {
-        zone_text = std::string(content);
-        zone_line = line;
-      } else if (open.size() == 3 && open[1] == "KeyDigest") {
-        KeyDigest& d = digests.back();
-        if (name == "KeyTag") d.tag = content;
-        if (name == "Algorithm") d.algorithm = content;
-        if (name == "DigestType") d.digest_type = content;
-        if (name == "Digest") d.digest = without_space(content);
+  std::vector<KeyDigest> digests;
+};
+
+/// Reads the elements of a TrustAnchor document, keeping the zone and the key digests (RFC 7958 §2.1).
+class XmlAnchorReader {
+ public:
+  XmlAnchorReader(const std::string& text, const std::string& path) : text_(text), path_(path) {}
+
+  XmlAnchor read() && {
+    while (true) {
+      const std::size_t lt = text_.find('<', pos_);
+      if (lt == std::string::npos) break;
+      advance(lt);
+      const std::string_view rest = std::string_view(text_).substr(lt);
+      const std::string_view close_mark = rest.starts_with("<!--"sv) ? "-->"sv
+                                          : rest.starts_with("<?"sv) ? "?>"sv
+                                                                     : ">"sv;
+      const std::size_t gt = text_.find(close_mark, lt + 1);
+      if (gt == std::string::npos) throw fail("truncated XML: a tag is never closed");
+      const std::string_view tag(text_.data() + lt + 1, gt - lt - 1);
+      const std::size_t after = gt + close_mark.size();
+      if (tag.starts_with('?') || tag.starts_with('!')) {
+        advance(after);
+        continue;
       }
-      open.pop_back();
-      if (open.empty()) root_closed = true;
+      if (root_closed_) throw fail("XML continues after </TrustAnchor>");
+      if (tag.starts_with('/')) {
+        end_tag(tag, lt);
+      } else {
+        start_tag(tag, after);
+      }
       advance(after);
-      continue;
     }
-    bool empty_element = tag.ends_with('/');
+    advance(text_.size());
+    if (!open_.empty()) throw fail("truncated XML: <" + open_.back() + "> is never closed");
+    if (!root_closed_) throw fail("no <TrustAnchor> element");
+    return std::move(anchor_);
+  }
+
+ private:
+  void advance(std::size_t to) {
+    line_ += lines_in(std::string_view(text_).substr(pos_, to - pos_));
+    pos_ = to;
+  }
+  Error fail(const std::string& why) const { return Error(where(path_, line_) + ": " + why); }
+
+  // "</name>" at `lt`: the content since the last start tag belongs to the element it closes.
+  void end_tag(std::string_view tag, std::size_t lt) {
+    const std::string_view name = trim(tag.substr(1));
+    if (open_.empty() || open_.back() != name) throw fail("</" + std::string(name) + "> closes no open element");
+    const std::string_view content = trim(std::string_view(text_).substr(content_start_, lt - content_start_));
+    if (open_.size() == 2 && name == "Zone") {
+      anchor_.zone_text = std::string(content);
+      anchor_.zone_line = line_;
+    } else if (open_.size() == 3 && open_[1] == "KeyDigest") {
+      KeyDigest& d = anchor_.digests.back();
+      if (name == "KeyTag") d.tag = content;
+      if (name == "Algorithm") d.algorithm = content;
+      if (name == "DigestType") d.digest_type = content;
+      if (name == "Digest") d.digest = without_space(content);
+    }
+    open_.pop_back();
+    if (open_.empty()) root_closed_ = true;
+  }
+
+  // "<name attrs>" or "<name attrs/>", ending just before `after`.
+  void start_tag(std::string_view tag, std::size_t after) {
+    const bool empty_element = tag.ends_with('/');
     if (empty_element) tag.remove_suffix(1);
     std::size_t name_end = 0;
     while (name_end < tag.size() && !is_space(tag[name_end])) ++name_end;
-    std::string_view name = tag.substr(0, name_end);
-    std::string_view attrs = tag.substr(name_end);
-    if (open.empty() && name != "TrustAnchor") throw fail("<TrustAnchor> expected, found <" + std::string(name) + ">");
-    if (open.size() >= 8) throw fail("XML nested too deeply");
-    if (open.size() == 1 && name == "KeyDigest") {
+    const std::string_view name = tag.substr(0, name_end);
+    const std::string_view attrs = tag.substr(name_end);
+    if (open_.empty() && name != "TrustAnchor") {
+      throw fail("<TrustAnchor> expected, found <" + std::string(name) + ">");
+    }
+    if (open_.size() >= 8) throw fail("XML nested too deeply");
+    if (open_.size() == 1 && name == "KeyDigest") {
       KeyDigest d;
-      d.line = line;
+      d.line = line_;
       d.valid_from = attribute(attrs, "validFrom");
       d.valid_until = attribute(attrs, "validUntil");
-      digests.push_back(std::move(d));
+      anchor_.digests.push_back(std::move(d));
     }
-    advance(after);
     if (!empty_element) {
-      open.emplace_back(name);
-      content_start = after;
+      open_.emplace_back(name);
+      content_start_ = after;
     }
   }
-  advance(text.size());
-  if (!open.empty()) throw fail("truncated XML: <" + open.back() + "> is never closed");
-  if (!root_closed) throw fail("no <TrustAnchor> element");
 
+  const std::string& text_;
+  const std::string& path_;
+  XmlAnchor anchor_;
+  std::vector<std::string> open_;  // element names from the root down
+  bool root_closed_ = false;
+  std::size_t content_start_ = 0;  // just after the last start tag
+  std::size_t pos_ = 0;
+  std::uint32_t line_ = 1;
+};
+
+// The DS record of one <KeyDigest>.
+AnchorRecord digest_record(const KeyDigest& d, const core::WireName& owner, const std::string& path) {
+  auto tag = number(d.tag, 65535);
+  auto alg = number(d.algorithm, 255);
+  auto type = number(d.digest_type, 255);
+  if (!tag || !alg || !type || d.digest.empty()) {
+    throw Error(where(path, d.line) + ": <KeyDigest> without a valid KeyTag, Algorithm, DigestType and Digest");
+  }
+  AnchorRecord r;
+  r.owner = owner;
+  r.type = rrtype::DS;
+  r.file = path;
+  r.line = d.line;
+  core::append_be16(r.rdata, *tag);
+  r.rdata.push_back(static_cast<char>(*alg));
+  r.rdata.push_back(static_cast<char>(*type));
+  if (!core::append_hex_decoded(d.digest, r.rdata)) throw Error(where(path, d.line) + ": <Digest> is not hex");
+  return r;
+}
+
+std::vector<AnchorRecord> read_xml(const std::string& text, const std::string& path, const AnchorReadOptions& options) {
+  const XmlAnchor anchor = XmlAnchorReader(text, path).read();
   core::WireName owner;
   std::string err;
-  if (zone_text.empty() || zone_text.size() > 1024 || !core::parse_name(zone_text, ".", owner, err)) {
-    throw Error(path + (zone_line ? ":" + std::to_string(zone_line) : std::string()) +
+  if (anchor.zone_text.empty() || anchor.zone_text.size() > 1024 ||
+      !core::parse_name(anchor.zone_text, ".", owner, err)) {
+    throw Error(path + (anchor.zone_line ? ":" + std::to_string(anchor.zone_line) : std::string()) +
                 ": trust-anchor XML without a valid <Zone> element");
   }
   core::name_to_lower(owner);
+  // RFC 7958 §2.2: a key digest is valid from validFrom and until validUntil, when given.
   std::vector<AnchorRecord> out;
   std::size_t outside = 0;
-  for (const KeyDigest& d : digests) {
+  for (const KeyDigest& d : anchor.digests) {
     auto at = [&](const std::string& t) {
       try {
         return core::parse_time(t, options.now);
@@ -297,22 +352,7 @@ std::vector<AnchorRecord> read_xml(const std::string& text, const std::string& p
       ++outside;
       continue;
     }
-    auto tag = number(d.tag, 65535);
-    auto alg = number(d.algorithm, 255);
-    auto type = number(d.digest_type, 255);
-    if (!tag || !alg || !type || d.digest.empty()) {
-      throw Error(where(path, d.line) + ": <KeyDigest> without a valid KeyTag, Algorithm, DigestType and Digest");
-    }
-    AnchorRecord r;
-    r.owner = owner;
-    r.type = rrtype::DS;
-    r.file = path;
-    r.line = d.line;
-    core::append_be16(r.rdata, *tag);
-    r.rdata.push_back(static_cast<char>(*alg));
-    r.rdata.push_back(static_cast<char>(*type));
-    if (!core::append_hex_decoded(d.digest, r.rdata)) throw Error(where(path, d.line) + ": <Digest> is not hex");
-    out.push_back(std::move(r));
+    out.push_back(digest_record(d, owner, path));
   }
   if (out.empty()) {
     throw Error(path + ": no <KeyDigest> valid at " + core::format_time(options.now) +

@@ -582,32 +582,66 @@ class Loader {
     return {reinterpret_cast<const char*>(ldns_buffer_begin(wire_.get())), len};
   }
 
+  /// What precedes the RDATA of a record: RFC 1035 §5.1 "<domain-name> [<TTL>] [<class>] <type> <RDATA>".
+  struct Head {
+    std::optional<std::uint32_t> ttl;  ///< as written
+    std::uint16_t rclass = 0;          ///< as written, else the zone's
+    std::uint16_t type = 0;
+    std::size_t rdata = 0;  ///< index of the first RDATA token
+    bool generic = false;   ///< RFC 3597 "\# <length> <hex>" RDATA (decoded into generic_)
+  };
+
   void record(const ScannedRecord& rec, Context& ctx) {
+    Head h;
+    h.rdata = read_owner(rec, ctx);
+    std::optional<std::uint16_t> cls;
+    h.type = read_ttl_class_type(rec, ctx, h.rdata, h.ttl, cls);
+    h.rclass = zone_class(rec, ctx, cls);
+    if (h.type == LDNS_RR_TYPE_SOA) soa_owner(ctx);
+    bool from_this_soa = false;
+    const std::uint32_t rttl = record_ttl(h, from_this_soa);
     const auto& t = rec.tokens;
-    const std::size_t n = t.size();
-    std::size_t i = 0;
+    h.generic = h.rdata < t.size() && !t[h.rdata].quoted && t[h.rdata].text == "\\#";
+    if (h.generic) decode_generic(rec, h.rdata, ctx);
+    if (has_native_parser(h.type)) {
+      add_native(rec, ctx, h, rttl);
+      return;
+    }
+    if (!h.generic && options_.fast_rdata && add_fast(rec, ctx, h, rttl, from_this_soa)) return;
+    add_through_ldns(rec, ctx, h, rttl, from_this_soa);
+  }
+
+  // The owner: the previous one for a line that starts with white space; returns the index of the next token.
+  std::size_t read_owner(const ScannedRecord& rec, Context& ctx) {
+    const Token& first = rec.tokens.front();
     uses(kOrigin | kClass);
     if (rec.blank_owner) {
       uses(kOwner);
       if (ctx.owner.empty()) fail(ctx, rec.line, "the line starts with white space but there is no previous owner");
-    } else if (!t[0].quoted && !ctx.owner_text.empty() && t[0].text == ctx.owner_text) {
+      return 0;
+    }
+    if (!first.quoted && !ctx.owner_text.empty() && first.text == ctx.owner_text) {
       // Most files repeat the owner on every line of a name: read once.
       sets(kOwner);
-      i = 1;
-    } else {
-      ctx.owner.clear();
-      ctx.owner_text.clear();
-      if (t[0].quoted || !fast_name(t[0].text, ctx.origin, ctx.owner)) {
-        ctx.owner = parse_domain(t[0], ctx.origin, ctx, rec.line, "owner name");
-      } else {
-        ctx.owner_text.assign(t[0].text);
-      }
-      sets(kOwner);
-      i = 1;
+      return 1;
     }
-    // RFC 1035 §5.1: "<domain-name> [<TTL>] [<class>] <type> <RDATA>" or "[<class>] [<TTL>]".
-    std::optional<std::uint32_t> ttl;
-    std::optional<std::uint16_t> cls;
+    ctx.owner.clear();
+    ctx.owner_text.clear();
+    if (first.quoted || !fast_name(first.text, ctx.origin, ctx.owner)) {
+      ctx.owner = parse_domain(first, ctx.origin, ctx, rec.line, "owner name");
+    } else {
+      ctx.owner_text.assign(first.text);
+    }
+    sets(kOwner);
+    return 1;
+  }
+
+  // RFC 1035 §5.1: "<domain-name> [<TTL>] [<class>] <type> <RDATA>" or "[<class>] [<TTL>]". Reads from token `i`
+  // on and leaves `i` at the first RDATA token; returns the type.
+  std::uint16_t read_ttl_class_type(const ScannedRecord& rec, const Context& ctx, std::size_t& i,
+                                    std::optional<std::uint32_t>& ttl, std::optional<std::uint16_t>& cls) {
+    const auto& t = rec.tokens;
+    const std::size_t n = t.size();
     for (; i < n && !t[i].quoted; ++i) {
       if (auto c = parse_class(t[i].text)) {
         if (cls) fail(ctx, rec.line, "two classes in one record");
@@ -625,7 +659,12 @@ class Loader {
     if (!type) fail(ctx, rec.line, "unknown RR type " + shown(t[i].text));
     if (is_meta_type(*type)) fail(ctx, rec.line, "type " + shown(t[i].text) + " cannot appear in a zone file");
     ++i;
+    return *type;
+  }
 
+  // The record's class: as written, else the zone's (IN until one is set). One zone has one class; the first
+  // record sets it.
+  std::uint16_t zone_class(const ScannedRecord& rec, const Context& ctx, std::optional<std::uint16_t> cls) {
     const std::uint16_t rclass = cls.value_or(st_.zone_class.value_or(LDNS_RR_CLASS_IN));
     if (rclass == 0 || rclass == LDNS_RR_CLASS_NONE || rclass == LDNS_RR_CLASS_ANY) {
       fail(ctx, rec.line, "class " + class_name(rclass) + " cannot appear in a zone file");
@@ -641,94 +680,124 @@ class Loader {
       st_.first_class_file = ctx.name;
       st_.first_class_line = rec.line;
     }
+    return rclass;
+  }
 
-    if (*type == LDNS_RR_TYPE_SOA) {
-      uses(kFirstSoaOwner);
-      if (st_.first_soa_owner.empty()) {
-        st_.first_soa_owner = ctx.owner;
-        sets(kFirstSoaOwner);
-      }
-      if (ctx.origin.empty()) {
-        ctx.origin = ctx.owner;  // as ldns-read-zone does
-        ctx.owner_text.clear();
-        sets(kOrigin);
-      }
+  // An SOA: the first one's owner is the zone's origin unless -o gives one; without an origin so far, it becomes
+  // the origin for relative names.
+  void soa_owner(Context& ctx) {
+    uses(kFirstSoaOwner);
+    if (st_.first_soa_owner.empty()) {
+      st_.first_soa_owner = ctx.owner;
+      sets(kFirstSoaOwner);
     }
+    if (ctx.origin.empty()) {
+      ctx.origin = ctx.owner;  // as ldns-read-zone does
+      ctx.owner_text.clear();
+      sets(kOrigin);
+    }
+  }
 
-    // RFC 1035 §5.1 and RFC 2308 §4: an omitted TTL is the $TTL, else the last explicit one, else (BIND) the SOA
-    // MINIMUM.
-    std::uint32_t rttl = options_.default_ttl;
-    bool from_this_soa = false;
-    if (!ttl) {
+  // RFC 1035 §5.1 and RFC 2308 §4: an omitted TTL is the $TTL, else the last explicit one, else (BIND) the SOA
+  // MINIMUM. `from_this_soa`: an SOA with none of those, which takes its own MINIMUM (soa_minimum).
+  std::uint32_t record_ttl(const Head& h, bool& from_this_soa) {
+    if (!h.ttl) {
       // Only the fields the fallback chain below reaches.
       uses(kDollarTtl);
       if (!st_.dollar_ttl) uses(kLastTtl);
       if (!st_.dollar_ttl && !st_.last_ttl) uses(kSoaMinimum);
     }
-    if (ttl) {
-      rttl = *ttl;
-      st_.last_ttl = *ttl;
+    if (h.ttl) {
+      st_.last_ttl = *h.ttl;
       sets(kLastTtl);
-    } else if (st_.dollar_ttl) {
-      rttl = *st_.dollar_ttl;
-    } else if (st_.last_ttl) {
-      rttl = *st_.last_ttl;
-    } else if (st_.soa_minimum) {
-      rttl = *st_.soa_minimum;
-    } else if (*type == LDNS_RR_TYPE_SOA) {
-      from_this_soa = true;
+      return *h.ttl;
     }
+    if (st_.dollar_ttl) return *st_.dollar_ttl;
+    if (st_.last_ttl) return *st_.last_ttl;
+    if (st_.soa_minimum) return *st_.soa_minimum;
+    from_this_soa = h.type == LDNS_RR_TYPE_SOA;
+    return options_.default_ttl;
+  }
 
-    const bool generic = i < n && !t[i].quoted && t[i].text == "\\#";
-    if (generic) decode_generic(rec, i, ctx);
+  // The first SOA's MINIMUM is the TTL of later records that have no other; an SOA without one takes its own.
+  void soa_minimum(std::uint32_t minimum, bool from_this_soa, std::uint32_t& rttl) {
+    uses(kSoaMinimum);
+    if (!st_.soa_minimum) {
+      st_.soa_minimum = minimum;
+      sets(kSoaMinimum);
+    }
+    if (from_this_soa) rttl = minimum;
+  }
 
-    if (has_native_parser(*type)) {
-      fast_.clear();
-      if (generic) {
-        const std::string why = check_native_wire(*type, generic_);
-        if (!why.empty()) fail(ctx, rec.line, "RFC 3597 RDATA is not valid " + type_name(*type) + " RDATA: " + why);
-        fast_ = generic_;
-      } else {
-        const std::string why = native_rdata(*type, std::span<const Token>(t).subspan(i), ctx.origin, fast_);
-        if (!why.empty()) fail(ctx, rec.line, "cannot parse " + type_name(*type) + " RDATA: " + why);
+  // Types parsed natively only (src/zone/rdata_native.hpp), from text or from RFC 3597 RDATA.
+  void add_native(const ScannedRecord& rec, const Context& ctx, const Head& h, std::uint32_t rttl) {
+    fast_.clear();
+    if (h.generic) {
+      const std::string why = check_native_wire(h.type, generic_);
+      if (!why.empty()) fail(ctx, rec.line, "RFC 3597 RDATA is not valid " + type_name(h.type) + " RDATA: " + why);
+      fast_ = generic_;
+    } else {
+      const std::string why =
+          native_rdata(h.type, std::span<const Token>(rec.tokens).subspan(h.rdata), ctx.origin, fast_);
+      if (!why.empty()) fail(ctx, rec.line, "cannot parse " + type_name(h.type) + " RDATA: " + why);
+    }
+    builder_.add(ctx.owner, h.type, h.rclass, rttl, fast_, SourceRef{ctx.file, rec.line});
+    count(h.type, ctx.owner, fast_, rec.line);
+  }
+
+  // The common types in their common forms (src/zone/rdata_fast.hpp); false leaves the record to ldns.
+  bool add_fast(const ScannedRecord& rec, const Context& ctx, const Head& h, std::uint32_t rttl, bool from_this_soa) {
+    fast_.clear();
+    if (!fast_rdata(h.type, std::span<const Token>(rec.tokens).subspan(h.rdata), ctx.origin, fast_)) return false;
+    if (h.type == LDNS_RR_TYPE_SOA) {
+      soa_minimum(soa_fields(fast_).value().minimum, from_this_soa, rttl);  // fast_rdata wrote a whole SOA
+    }
+    builder_.add(ctx.owner, h.type, h.rclass, rttl, fast_, SourceRef{ctx.file, rec.line});
+    count(h.type, ctx.owner, fast_, rec.line);
+    return true;
+  }
+
+  // Every other record: parsed by ldns from a single line of text, its names checked and lower-cased as RFC 4034
+  // §6.2 asks.
+  void add_through_ldns(const ScannedRecord& rec, const Context& ctx, const Head& h, std::uint32_t rttl,
+                        bool from_this_soa) {
+    ldns_text(rec, ctx, h, rttl);
+    core::LdnsRrPtr rr = ldns_parse(rec, ctx, h, rttl);
+    check_rdata_names(rr.get(), rec, ctx);
+    if (h.generic && serialise(rr.get(), ctx, rec.line) != generic_) {
+      fail(ctx, rec.line, "RFC 3597 RDATA is not valid " + type_name(h.type) + " RDATA");
+    }
+    if (has_canonical_lowercase_names(h.type)) {
+      for (std::size_t k = 0; k < ldns_rr_rd_count(rr.get()); ++k) {
+        ldns_rdf* rdf = ldns_rr_rdf(rr.get(), k);
+        if (rdf && ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_DNAME) ldns_dname2canonical(rdf);
       }
-      builder_.add(ctx.owner, *type, rclass, rttl, fast_, SourceRef{ctx.file, rec.line});
-      return;
     }
-
-    if (!generic && options_.fast_rdata) {
-      fast_.clear();
-      if (fast_rdata(*type, std::span<const Token>(t).subspan(i), ctx.origin, fast_)) {
-        if (*type == LDNS_RR_TYPE_SOA) {
-          const std::uint32_t minimum = soa_fields(fast_).value().minimum;  // fast_rdata wrote a whole SOA
-          uses(kSoaMinimum);
-          if (!st_.soa_minimum) {
-            st_.soa_minimum = minimum;
-            sets(kSoaMinimum);
-          }
-          if (from_this_soa) rttl = minimum;
-        }
-        builder_.add(ctx.owner, *type, rclass, rttl, fast_, SourceRef{ctx.file, rec.line});
-        count(*type, ctx.owner, fast_, rec.line);
-        return;
-      }
+    if (h.type == LDNS_RR_TYPE_SOA && ldns_rr_rd_count(rr.get()) == 7) {
+      soa_minimum(ldns_rdf2native_int32(ldns_rr_rdf(rr.get(), 6)), from_this_soa, rttl);
     }
+    const std::string_view rdata = serialise(rr.get(), ctx, rec.line);
+    builder_.add(ctx.owner, h.type, h.rclass, rttl, rdata, SourceRef{ctx.file, rec.line});
+    count(h.type, ctx.owner, rdata, rec.line);
+  }
 
-    // The single-line text for ldns. The owner is ours; ldns only reads 255 characters of it, so an escaped
-    // long owner is replaced by the root (ldns's owner is never used).
+  // The single-line text for ldns, in line_. The owner is ours; ldns only reads 255 characters of it, so an escaped
+  // long owner is replaced by the root (ldns's owner is never used).
+  void ldns_text(const ScannedRecord& rec, const Context& ctx, const Head& h, std::uint32_t rttl) {
+    const auto& t = rec.tokens;
     const std::string owner_text = core::name_to_text(ctx.owner);
     line_.clear();
     line_ += owner_text.size() <= LDNS_MAX_DOMAINLEN ? std::string_view(owner_text) : "."sv;
     line_ += ' ';
     line_ += std::to_string(rttl);
     line_ += ' ';
-    line_ += class_name(rclass);
+    line_ += class_name(h.rclass);
     line_ += " TYPE";
-    line_ += std::to_string(*type);
+    line_ += std::to_string(h.type);
     const std::size_t rdata_start = line_.size();
-    for (std::size_t k = i; k < n; ++k) {
+    for (std::size_t k = h.rdata; k < t.size(); ++k) {
       line_ += ' ';
-      if (*type == LDNS_RR_TYPE_NSEC3 && !generic && k == i + 4) {
+      if (h.type == LDNS_RR_TYPE_NSEC3 && !h.generic && k == h.rdata + 4) {
         // RFC 5155 §3.3: the Next Hashed Owner Name is "an unpadded sequence of case-insensitive base32 digits".
         // ldns mis-decodes hashes that are not whole 8-digit groups, so decode it here and give ldns a stand-in.
         next_hash_ = decode_base32hex(t[k].text);
@@ -744,30 +813,35 @@ class Loader {
     if (line_.size() - rdata_start > kMaxRdataText) {
       fail(ctx, rec.line, "RDATA text longer than " + std::to_string(kMaxRdataText) + " characters");
     }
+  }
 
+  // ldns's record for line_, of the type read, with the NSEC3 next hashed owner decoded by ldns_text put back.
+  core::LdnsRrPtr ldns_parse(const ScannedRecord& rec, const Context& ctx, const Head& h, std::uint32_t rttl) {
     const std::string_view origin = ctx.origin.empty() ? kUnknownOrigin : std::string_view(ctx.origin);
     ldns_rr* raw = nullptr;
     ldns_status st = ldns_rr_new_frm_str(&raw, line_.c_str(), rttl, origin_rdf(origin), nullptr);
     core::LdnsRrPtr rr(raw);
     if (st != LDNS_STATUS_OK || !rr) {
       fail(ctx, rec.line,
-           "cannot parse " + type_name(*type) + " RDATA: " + (st != LDNS_STATUS_OK ? ldns_error(st) : "no record"));
+           "cannot parse " + type_name(h.type) + " RDATA: " + (st != LDNS_STATUS_OK ? ldns_error(st) : "no record"));
     }
-    if (ldns_rr_get_type(rr.get()) != *type) {
+    if (ldns_rr_get_type(rr.get()) != h.type) {
       fail(ctx, rec.line, "ldns read the type as " + type_name(static_cast<std::uint16_t>(ldns_rr_get_type(rr.get()))));
     }
-
-    if (*type == LDNS_RR_TYPE_NSEC3 && !generic && next_hash_ && ldns_rr_rd_count(rr.get()) > 4) {
+    if (h.type == LDNS_RR_TYPE_NSEC3 && !h.generic && next_hash_ && ldns_rr_rd_count(rr.get()) > 4) {
       std::string field(1, static_cast<char>(next_hash_->size()));
       field += *next_hash_;
       ldns_rdf* rdf = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_NSEC3_NEXT_OWNER, field.size(), field.data());
       if (!rdf) throw Error("out of memory");
       ldns_rdf_deep_free(ldns_rr_set_rdf(rr.get(), rdf, 4));
     }
+    return rr;
+  }
 
-    const bool lower = has_canonical_lowercase_names(*type);
-    for (std::size_t k = 0; k < ldns_rr_rd_count(rr.get()); ++k) {
-      ldns_rdf* rdf = ldns_rr_rdf(rr.get(), k);
+  // Names in ldns's RDATA: at most 255 octets, and not relative when no origin was known.
+  void check_rdata_names(const ldns_rr* rr, const ScannedRecord& rec, const Context& ctx) {
+    for (std::size_t k = 0; k < ldns_rr_rd_count(rr); ++k) {
+      const ldns_rdf* rdf = ldns_rr_rdf(rr, k);
       if (!rdf || ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME) continue;
       std::string_view w(reinterpret_cast<const char*>(ldns_rdf_data(rdf)), ldns_rdf_size(rdf));
       std::size_t pos = 0;
@@ -778,29 +852,6 @@ class Loader {
         fail(ctx, rec.line, "relative name in the RDATA but no origin: give -o/--origin, $ORIGIN or put the SOA first");
       }
     }
-    if (generic && serialise(rr.get(), ctx, rec.line) != generic_) {
-      fail(ctx, rec.line, "RFC 3597 RDATA is not valid " + type_name(*type) + " RDATA");
-    }
-    if (lower) {
-      for (std::size_t k = 0; k < ldns_rr_rd_count(rr.get()); ++k) {
-        ldns_rdf* rdf = ldns_rr_rdf(rr.get(), k);
-        if (rdf && ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_DNAME) ldns_dname2canonical(rdf);
-      }
-    }
-
-    if (*type == LDNS_RR_TYPE_SOA && ldns_rr_rd_count(rr.get()) == 7) {
-      std::uint32_t minimum = ldns_rdf2native_int32(ldns_rr_rdf(rr.get(), 6));
-      uses(kSoaMinimum);
-      if (!st_.soa_minimum) {
-        st_.soa_minimum = minimum;
-        sets(kSoaMinimum);
-      }
-      if (from_this_soa) rttl = minimum;
-    }
-
-    const std::string_view rdata = serialise(rr.get(), ctx, rec.line);
-    builder_.add(ctx.owner, *type, rclass, rttl, rdata, SourceRef{ctx.file, rec.line});
-    count(*type, ctx.owner, rdata, rec.line);
   }
 
   void count(std::uint16_t type, std::string_view owner, std::string_view rdata, std::uint32_t line) {
@@ -888,6 +939,27 @@ std::size_t next_cut(std::string_view text, std::size_t pos, std::size_t end) {
   return end;
 }
 
+/// Cuts for guesses that never go back (one per part), each byte read at most once. A search from `from_` that
+/// found `found_` found no line that may start a record in between, so every later guess before `found_` cuts there
+/// too; a search that found nothing up to the end leaves every later part empty.
+class CutSearch {
+ public:
+  explicit CutSearch(std::string_view text) : text_(text) {}
+  std::size_t next(std::size_t guess) {
+    if (guess >= from_ && guess < found_) return found_;
+    from_ = guess;
+    found_ = next_cut(text_, guess, text_.size());
+    scanned_ += found_ - guess;
+    return found_;
+  }
+  std::uint64_t scanned() const { return scanned_; }
+
+ private:
+  std::string_view text_;
+  std::size_t from_ = 0, found_ = 0;
+  std::uint64_t scanned_ = 0;
+};
+
 struct Part {
   std::size_t begin = 0, end = 0;  ///< records starting in [begin, end)
   std::unique_ptr<Loader> loader;
@@ -895,6 +967,7 @@ struct Part {
   std::uint32_t stop_line = 0, first_line = 0;  ///< their lines, relative to the part (line 1 = begin)
   bool failed = false;                          ///< an input error or $INCLUDE: load again in order
   bool nul = false;                             ///< a NUL byte: not a master file
+  bool loaded = false;                          ///< loaded already: the prefix that gave the guess
 };
 
 Zone load_sequential(std::string_view text, const std::string& path, const LoadOptions& options, const Budget& budget,
@@ -907,33 +980,30 @@ Zone load_sequential(std::string_view text, const std::string& path, const LoadO
   return std::move(loader).finish(path);
 }
 
-Zone load_parallel(const InputText& input, const std::string& path, const LoadOptions& options, const Budget& budget,
-                   Tally* tally) {
-  const std::string_view text = input.view();
-  FileRegistry files;
-  files.budget = budget;
-  files.add(path);
-
-  // The guess: the state after the records of the first 64 KiB.
-  State guess;
-  {
-    FileRegistry scratch;
-    Loader prefix(options, scratch);
-    try {
-      prefix.start_from(prefix.state(), true);
-      const std::size_t prefix_end = std::min(kPrefixBytes, options.parallel_part_bytes);
-      prefix.load(text, path, 0, next_cut(text, prefix_end, text.size()), 1);
-    } catch (...) {
-      return load_sequential(text, path, options, budget, tally);  // errors and $INCLUDE are reported in order
-    }
-    guess = prefix.state();
+// The records of the first 64 KiB, up to a cut: the state they leave is the guess every part but the first starts
+// from. False when they hold an error or a $INCLUDE (the file is then loaded in order, where those are reported).
+bool load_prefix(Part& prefix, std::string_view text, const std::string& path, const LoadOptions& options,
+                 FileRegistry& files, std::uint64_t& scanned) {
+  prefix.loader = std::make_unique<Loader>(options, files);
+  try {
+    prefix.loader->start_from(prefix.loader->state(), true);
+    const std::size_t prefix_end = std::min(kPrefixBytes, options.parallel_part_bytes);
+    prefix.end = next_cut(text, prefix_end, text.size());
+    scanned += prefix.end - prefix_end;
+    std::tie(prefix.stop, prefix.first) = prefix.loader->load(text, path, 0, prefix.end, 1);
+    prefix.stop_line = prefix.loader->stop_line();
+    prefix.first_line = prefix.loader->first_line();
+  } catch (...) {
+    return false;
   }
+  return true;
+}
 
+// The parts: about `count` of them, each ending at a cut (see CutSearch); parts left empty are dropped.
+std::vector<Part> cut_parts(std::string_view text, std::size_t count, CutSearch& cuts) {
   std::vector<Part> parts;
-  const std::size_t count =
-      std::clamp<std::size_t>(text.size() / options.parallel_part_bytes, 2 * core::worker_count(), 4096);
   for (std::size_t k = 0, begin = 0; k < count && begin < text.size(); ++k) {
-    const std::size_t end = k + 1 == count ? text.size() : next_cut(text, text.size() / count * (k + 1), text.size());
+    const std::size_t end = k + 1 == count ? text.size() : cuts.next(text.size() / count * (k + 1));
     if (end <= begin && k + 1 != count) continue;
     Part p;
     p.begin = begin;
@@ -941,8 +1011,14 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
     parts.push_back(std::move(p));
     begin = end;
   }
-  if (options.stats) *options.stats = LoadStats{parts.size(), 0};
-  const State initial = Loader(options, files).state();
+  return parts;
+}
+
+// Loads every part on all cores, the first from the initial state and the others from the guess. A part that
+// fails is marked (it is loaded again in order); one holding a NUL byte is not loaded at all.
+void load_parts(std::vector<Part>& parts, const InputText& input, const std::string& path, const LoadOptions& options,
+                FileRegistry& files, const State& initial, const State& guess) {
+  const std::string_view text = input.view();
   core::parallel_for(
       parts.size(),
       [&](std::size_t k) {
@@ -950,6 +1026,10 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
         // Binary data is reported by the sequential load below (the scanner names the line of the NUL).
         if (std::memchr(text.data() + p.begin, '\0', p.end - p.begin) != nullptr) {
           p.nul = true;
+          return;
+        }
+        if (p.loaded) {
+          input.release(p.begin, p.end);
           return;
         }
         p.loader = std::make_unique<Loader>(options, files);
@@ -967,11 +1047,13 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
         input.release(p.begin, p.end);
       },
       1);
+}
 
-  for (const Part& p : parts) {
-    if (p.nul) return load_sequential(text, path, options, budget, tally);
-  }
-  // Accept or reload the parts in order, carrying the true state and the line offset.
+// Keeps or reloads the parts in order, carrying the true state and the line offset; returns the state after the
+// last. A part is kept when it began where the one before it stopped and the state it assumed matches the true one
+// in every field it used before setting it.
+State settle_parts(std::vector<Part>& parts, std::string_view text, const std::string& path, const LoadOptions& options,
+                   FileRegistry& files, const State& initial, const State& guess) {
   State state = initial;
   std::size_t prev_stop = 0;
   std::uint32_t prev_stop_line = 1;  // absolute line of prev_stop
@@ -993,7 +1075,10 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
       continue;
     }
     // Load this part again, in order, from where the previous one stopped.
-    if (options.stats) ++options.stats->reloaded;
+    if (options.stats) {
+      ++options.stats->reloaded;
+      options.stats->loaded_bytes += std::max(p.end, prev_stop) - prev_stop;
+    }
     p.loader = std::make_unique<Loader>(options, files);
     p.loader->start_from(state, false);
     std::tie(p.stop, p.first) = p.loader->load(text, path, prev_stop, std::max(p.end, prev_stop), prev_stop_line);
@@ -1001,6 +1086,11 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
     prev_stop_line = p.loader->stop_line();
     prev_stop = p.stop;
   }
+  return state;
+}
+
+// The zone: every part's records appended to the first part's, in order.
+Zone join_parts(std::vector<Part>& parts, const State& state, const std::string& path, Tally* tally) {
   Loader& first = *parts.front().loader;
   first.start_from(state, false);
   if (tally) {
@@ -1012,6 +1102,42 @@ Zone load_parallel(const InputText& input, const std::string& path, const LoadOp
     parts[k].loader.reset();
   }
   return std::move(first).finish(path);
+}
+
+Zone load_parallel(const InputText& input, const std::string& path, const LoadOptions& options, const Budget& budget,
+                   Tally* tally) {
+  const std::string_view text = input.view();
+  FileRegistry files;
+  files.budget = budget;
+  files.add(path);
+
+  std::uint64_t scanned = 0;  // bytes the cut search read
+  Part prefix;
+  if (!load_prefix(prefix, text, path, options, files, scanned)) {
+    return load_sequential(text, path, options, budget, tally);  // errors and $INCLUDE are reported in order
+  }
+  const State guess = prefix.loader->state();
+  std::uint64_t loaded = prefix.end;  // bytes loaded, twice when loaded twice
+
+  CutSearch cuts(text);
+  const std::size_t count =
+      std::clamp<std::size_t>(text.size() / options.parallel_part_bytes, 2 * core::worker_count(), 4096);
+  std::vector<Part> parts = cut_parts(text, count, cuts);
+  // A first part that ends where the prefix ends is the prefix (a file with no cut between): not loaded again.
+  if (parts.front().end == prefix.end) {
+    parts.front() = std::move(prefix);
+    parts.front().loaded = true;
+  }
+  prefix = Part{};
+  for (const Part& p : parts) loaded += p.loaded ? 0 : p.end - p.begin;
+  if (options.stats) *options.stats = LoadStats{parts.size(), 0, scanned + cuts.scanned(), loaded};
+  const State initial = Loader(options, files).state();
+  load_parts(parts, input, path, options, files, initial, guess);
+  for (const Part& p : parts) {
+    if (p.nul) return load_sequential(text, path, options, budget, tally);
+  }
+  const State state = settle_parts(parts, text, path, options, files, initial, guess);
+  return join_parts(parts, state, path, tally);
 }
 
 // dig AXFR output: its first line is dig's banner for an AXFR query ("; <<>> DiG 9.18.28 <<>> example. axfr").

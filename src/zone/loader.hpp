@@ -14,6 +14,8 @@ namespace zw::zone {
 struct LoadStats {
   std::size_t parts = 1;     ///< parts loaded in parallel (1: in order)
   std::size_t reloaded = 0;  ///< parts loaded again in order because a record spanned the cut or the state differed
+  std::uint64_t cut_search_bytes = 0;  ///< bytes read while looking for the lines the file is cut at
+  std::uint64_t loaded_bytes = 0;      ///< bytes of text loaded by the parts (twice when loaded twice)
 };
 
 /// Options for loading one zone file.

@@ -8,6 +8,7 @@
 
 #include "core/ldns.hpp"
 #include "core/parallel.hpp"
+#include "zone/blocks.hpp"
 
 namespace zw::zone {
 namespace {
@@ -287,205 +288,236 @@ void ZoneBuilder::flush_chunks() {
   chunks_.clear();
 }
 
-Zone ZoneBuilder::finish() && {
-  Zone& z = zone_;
-  auto rd = [&](const Record& r) { return z.rdata(r); };
-  auto by_type_rdata = [&](const Record& a, const Record& b) {
-    if (a.type != b.type) return a.type < b.type;
-    return compare_rdata(rd(a), rd(b)) < 0;
-  };
-  const std::uint32_t owners = owner_count();
-  // Every owner as a view: ours, then each chunk's, filled on all cores.
-  std::vector<std::string_view> owner_views(owners);
-  {
-    const auto own = static_cast<std::uint32_t>(owner_off_.size() - 1);
-    core::parallel_for(
-        own, [&](std::size_t i) { owner_views[i] = owner(static_cast<std::uint32_t>(i)); }, 65536);
-    core::parallel_for(
-        chunks_.size(),
-        [&](std::size_t k) {
-          const Chunk& c = chunks_[k];
-          for (std::uint32_t i = c.first; i + 1 < c.owner_off.size(); ++i) owner_views[c.base_owner + i] = c.owner(i);
-        },
-        1);
+namespace {
+
+/// Records of one builder (ours or an appended chunk's), with what turns its numbering into the zone's.
+struct RecordSource {
+  const std::vector<Record>* records;
+  std::uint32_t base_owner;
+  std::uint32_t base_arena;
+};
+
+/// The records in file order: the builder's own, then each appended chunk's, in groups of whole sources about equal
+/// in records, one group per core.
+class RecordSources {
+ public:
+  explicit RecordSources(std::vector<RecordSource> list) : list_(std::move(list)) {
+    for (const RecordSource& s : list_) total_ += s.records->size();
+    const std::size_t groups = std::min<std::size_t>(list_.size(), std::min(8U, core::worker_count()));
+    for (std::size_t i = 0, seen = 0; i < list_.size(); ++i) {
+      seen += list_[i].records->size();
+      if (edge_.size() < groups && seen * groups >= total_ * edge_.size()) edge_.push_back(i + 1);
+    }
+    if (edge_.back() != list_.size()) edge_.push_back(list_.size());
   }
-  // The records in file order: pending_, then each appended chunk. Groups of whole chunks, about equal in records,
-  // are placed on all cores.
-  struct Source {
-    const std::vector<Record>* records;
-    std::uint32_t base_owner;
-    std::uint32_t base_arena;
-  };
-  std::vector<Source> sources{{&pending_, 0, 0}};
-  std::size_t total = pending_.size();
-  for (const Chunk& c : chunks_) {
-    sources.push_back({&c.records, c.base_owner, c.base_arena});
-    total += c.records.size();
+  std::size_t total() const { return total_; }
+  std::size_t groups() const { return edge_.size() - 1; }
+  /// Records in group g.
+  std::size_t size_of(std::size_t g) const {
+    std::size_t n = 0;
+    for (std::size_t i = edge_[g]; i < edge_[g + 1]; ++i) n += list_[i].records->size();
+    return n;
   }
-  const std::size_t groups = std::min<std::size_t>(sources.size(), std::min(8U, core::worker_count()));
-  std::vector<std::size_t> group_edge{0};  // group g is sources[group_edge[g], group_edge[g + 1])
-  for (std::size_t i = 0, seen = 0; i < sources.size(); ++i) {
-    seen += sources[i].records->size();
-    if (group_edge.size() < groups && seen * groups >= total * group_edge.size()) group_edge.push_back(i + 1);
-  }
-  if (group_edge.back() != sources.size()) group_edge.push_back(sources.size());
-  auto each_record = [&](std::size_t g, auto&& body) {
-    for (std::size_t i = group_edge[g]; i < group_edge[g + 1]; ++i) {
-      const Source& src = sources[i];
+  /// Calls body(record) for every record of group g in file order, numbered as in the zone.
+  template <typename Body>
+  void each_record(std::size_t g, Body&& body) const {
+    for (std::size_t i = edge_[g]; i < edge_[g + 1]; ++i) {
+      const RecordSource& src = list_[i];
       for (Record r : *src.records) {
         r.name += src.base_owner;
         r.arena = static_cast<std::uint16_t>(r.arena + src.base_arena);
         body(r);
       }
     }
-  };
-  const std::size_t group_count = group_edge.size() - 1;
-  std::vector<Record> placed(total);
-  // Per name, on all cores: records not in type and RDATA order (rare) are sorted (stable: file order stays).
-  // Names that may hold duplicate records: those whose records were not in strictly ascending order. One look at
-  // each adjacent pair's RDATA tells both (it is a cache miss away in the arena, so it is read once).
-  std::vector<std::uint8_t> may_repeat;
-  auto sort_names = [&](const std::vector<std::uint32_t>& start) {
-    may_repeat.assign(start.size() - 1, 0);
-    core::parallel_for(
-        start.size() - 1,
-        [&](std::size_t n) {
-          auto b = placed.begin() + start[n];
-          auto e = placed.begin() + start[n + 1];
-          bool ascending = true;
-          for (auto it = b + 1; it < e && ascending; ++it) {
-            const Record& x = *(it - 1);
-            const Record& y = *it;
-            ascending = x.type != y.type ? x.type < y.type : compare_rdata(rd(x), rd(y)) < 0;
-          }
-          if (ascending) return;
-          if (!std::is_sorted(b, e, by_type_rdata)) std::stable_sort(b, e, by_type_rdata);
-          may_repeat[n] = 1;
-        },
-        16384);
-  };
-  if (owners_ascending_) {
-    // Canonical name order already (each name is one run): the records stay in file order.
-    z.names.resize(owners);
-    core::parallel_for(
-        owners, [&](std::size_t i) { z.names[i].assign(owner_views[i]); }, 8192);
-    std::vector<std::size_t> at(group_count + 1, 0);
-    for (std::size_t g = 0; g < group_count; ++g) {
-      at[g + 1] = at[g];
-      for (std::size_t i = group_edge[g]; i < group_edge[g + 1]; ++i) at[g + 1] += sources[i].records->size();
-    }
-    core::parallel_for(
-        group_count,
-        [&](std::size_t g) {
-          std::size_t w = at[g];
-          each_record(g, [&](const Record& r) { placed[w++] = r; });
-        },
-        1);
-    std::vector<std::uint32_t> start(owners + 1, static_cast<std::uint32_t>(total));
-    core::parallel_for(
-        total,
-        [&](std::size_t i) {
-          if (i == 0 || placed[i].name != placed[i - 1].name) start[placed[i].name] = static_cast<std::uint32_t>(i);
-        },
-        65536);
-    sort_names(start);
-  } else {
-    // Rank the distinct owners in canonical order, then sort the records by (rank, type, RDATA).
-    CanonicalOrder sorted = canonical_order(owner_views, z.origin);
-    const std::vector<std::uint32_t>& order = sorted.order;
-    std::vector<std::uint32_t> rank(owners);
-    std::vector<std::uint32_t> distinct;  // distinct[i]: the owner that becomes names[i]
-    distinct.reserve(owners);
-    for (std::uint32_t k = 0; k < owners; ++k) {
-      if (!sorted.repeat[k]) distinct.push_back(order[k]);
-      rank[order[k]] = static_cast<std::uint32_t>(distinct.size() - 1);
-    }
-    sorted = {};
-    const std::size_t names = distinct.size();
-    z.names.resize(names);
-    core::parallel_for(
-        names, [&](std::size_t i) { z.names[i].assign(owner_views[distinct[i]]); }, 8192);
-    distinct = {};
-    // A counting sort by rank keeps file order within a name. Each group counts its records per name, and places
-    // them after those of the groups before it.
-    std::vector<std::vector<std::uint32_t>> next(group_count, std::vector<std::uint32_t>(names, 0));
-    core::parallel_for(
-        group_count, [&](std::size_t g) { each_record(g, [&](const Record& r) { ++next[g][rank[r.name]]; }); }, 1);
-    std::vector<std::uint32_t> start(names + 1, 0);
-    std::uint32_t running = 0;
-    for (std::size_t n = 0; n < names; ++n) {
-      start[n] = running;
-      for (std::size_t g = 0; g < group_count; ++g) {
-        const std::uint32_t c = next[g][n];
-        next[g][n] = running;
-        running += c;
-      }
-    }
-    start[names] = running;
-    core::parallel_for(
-        group_count,
-        [&](std::size_t g) {
-          std::vector<std::uint32_t>& at = next[g];
-          each_record(g, [&](Record r) {
-            r.name = rank[r.name];
-            placed[at[r.name]++] = r;
-          });
-        },
-        1);
-    next = {};
-    rank = {};
-    sort_names(start);
   }
-  pending_ = std::move(placed);
-  chunks_ = {};
-  owner_views = {};
-  owners_ = {};
-  owner_off_ = {};
-  // Blocks of whole names, worked on all cores: duplicates removed (RFC 2181 §5: duplicate RRs in an RRset are
-  // suppressed; dig AXFR output repeats the SOA), then RRsets and the per-name index.
+
+ private:
+  std::vector<RecordSource> list_;
+  std::vector<std::size_t> edge_{0};  ///< group g is list_[edge_[g], edge_[g + 1])
+  std::size_t total_ = 0;
+};
+
+// Owners already in canonical name order (each name is one run): the names are the owners and the records stay in
+// file order. Returns where each name's records start.
+std::vector<std::uint32_t> place_in_file_order(const RecordSources& sources,
+                                               const std::vector<std::string_view>& owners, std::vector<Record>& placed,
+                                               Zone& z) {
+  z.names.resize(owners.size());
+  core::parallel_for(
+      owners.size(), [&](std::size_t i) { z.names[i].assign(owners[i]); }, 8192);
+  std::vector<std::size_t> at(sources.groups() + 1, 0);
+  for (std::size_t g = 0; g < sources.groups(); ++g) at[g + 1] = at[g] + sources.size_of(g);
+  core::parallel_for(
+      sources.groups(),
+      [&](std::size_t g) {
+        std::size_t w = at[g];
+        sources.each_record(g, [&](const Record& r) { placed[w++] = r; });
+      },
+      1);
+  const std::size_t total = sources.total();
+  std::vector<std::uint32_t> start(owners.size() + 1, static_cast<std::uint32_t>(total));
+  core::parallel_for(
+      total,
+      [&](std::size_t i) {
+        if (i == 0 || placed[i].name != placed[i - 1].name) start[placed[i].name] = static_cast<std::uint32_t>(i);
+      },
+      65536);
+  return start;
+}
+
+// The distinct owners in canonical order become the names; returns each owner's rank (its name's index).
+std::vector<std::uint32_t> rank_owners(const std::vector<std::string_view>& owners, Zone& z) {
+  CanonicalOrder sorted = canonical_order(owners, z.origin);
+  const std::vector<std::uint32_t>& order = sorted.order;
+  std::vector<std::uint32_t> rank(owners.size());
+  std::vector<std::uint32_t> distinct;  // distinct[i]: the owner that becomes names[i]
+  distinct.reserve(owners.size());
+  for (std::size_t k = 0; k < owners.size(); ++k) {
+    if (!sorted.repeat[k]) distinct.push_back(order[k]);
+    rank[order[k]] = static_cast<std::uint32_t>(distinct.size() - 1);
+  }
+  sorted = {};
+  z.names.resize(distinct.size());
+  core::parallel_for(
+      distinct.size(), [&](std::size_t i) { z.names[i].assign(owners[distinct[i]]); }, 8192);
+  return rank;
+}
+
+// Owners in any order: rank the distinct owners in canonical order, then place the records by rank with a
+// counting sort, which keeps file order within a name. Each group counts its records per name, and places them
+// after those of the groups before it. Returns where each name's records start.
+std::vector<std::uint32_t> place_by_name(const RecordSources& sources, const std::vector<std::string_view>& owners,
+                                         std::vector<Record>& placed, Zone& z) {
+  const std::vector<std::uint32_t> rank = rank_owners(owners, z);
+  const std::size_t names = z.names.size();
+  const std::size_t groups = sources.groups();
+  std::vector<std::vector<std::uint32_t>> next(groups, std::vector<std::uint32_t>(names, 0));
+  core::parallel_for(
+      groups, [&](std::size_t g) { sources.each_record(g, [&](const Record& r) { ++next[g][rank[r.name]]; }); }, 1);
+  std::vector<std::uint32_t> start(names + 1, 0);
+  std::uint32_t running = 0;
+  for (std::size_t n = 0; n < names; ++n) {
+    start[n] = running;
+    for (std::size_t g = 0; g < groups; ++g) {
+      const std::uint32_t c = next[g][n];
+      next[g][n] = running;
+      running += c;
+    }
+  }
+  start[names] = running;
+  core::parallel_for(
+      groups,
+      [&](std::size_t g) {
+        std::vector<std::uint32_t>& at = next[g];
+        sources.each_record(g, [&](Record r) {
+          r.name = rank[r.name];
+          placed[at[r.name]++] = r;
+        });
+      },
+      1);
+  return start;
+}
+
+// Per name, on all cores: records not in type and RDATA order (rare) are sorted (stable: file order stays).
+// Returns the names that may hold duplicate records: those whose records were not in strictly ascending order. One
+// look at each adjacent pair's RDATA tells both (it is a cache miss away in the arena, so it is read once).
+std::vector<std::uint8_t> sort_names(std::vector<Record>& placed, const std::vector<std::uint32_t>& start,
+                                     const Zone& z) {
+  auto by_type_rdata = [&](const Record& a, const Record& b) {
+    if (a.type != b.type) return a.type < b.type;
+    return compare_rdata(z.rdata(a), z.rdata(b)) < 0;
+  };
+  std::vector<std::uint8_t> may_repeat(start.size() - 1, 0);
+  core::parallel_for(
+      start.size() - 1,
+      [&](std::size_t n) {
+        auto b = placed.begin() + start[n];
+        auto e = placed.begin() + start[n + 1];
+        bool ascending = true;
+        for (auto it = b + 1; it < e && ascending; ++it) {
+          const Record& x = *(it - 1);
+          const Record& y = *it;
+          ascending = x.type != y.type ? x.type < y.type : compare_rdata(z.rdata(x), z.rdata(y)) < 0;
+        }
+        if (ascending) return;
+        if (!std::is_sorted(b, e, by_type_rdata)) std::stable_sort(b, e, by_type_rdata);
+        may_repeat[n] = 1;
+      },
+      16384);
+  return may_repeat;
+}
+
+/// Blocks of whole names of the sorted records, one per part of the work on all cores, with what each keeps.
+struct RecordBlocks {
+  std::vector<std::size_t> edge;  ///< block k is records [edge[k], edge[k + 1])
+  std::vector<std::size_t> kept;  ///< records kept in block k, moved to its start
+  std::vector<std::size_t> sets;  ///< RRsets in block k
+};
+
+RecordBlocks record_blocks(const std::vector<Record>& records) {
+  const std::size_t total = records.size();
   const std::size_t blocks = std::max<std::size_t>(1, std::min<std::size_t>(4 * core::worker_count(), total / 65536));
-  std::vector<std::size_t> edge(blocks + 1, total);
-  edge[0] = 0;
+  RecordBlocks b;
+  b.edge.assign(blocks + 1, total);
+  b.edge[0] = 0;
   for (std::size_t k = 1; k < blocks; ++k) {
-    std::size_t i = std::max(edge[k - 1], total * k / blocks);
-    while (i > 0 && i < total && pending_[i].name == pending_[i - 1].name) ++i;
-    edge[k] = i;
+    std::size_t i = std::max(b.edge[k - 1], total * k / blocks);
+    while (i > 0 && i < total && records[i].name == records[i - 1].name) ++i;
+    b.edge[k] = i;
   }
-  std::vector<std::size_t> kept(blocks, 0), sets(blocks, 0);
+  b.kept.assign(blocks, 0);
+  b.sets.assign(blocks, 0);
+  return b;
+}
+
+// RFC 2181 §5: duplicate RRs in an RRset are suppressed (dig AXFR output repeats the SOA). Each block keeps its
+// first records, counting its RRsets; the blocks are then moved together (destinations never pass their sources).
+// Returns where each block's records and RRsets begin in the result.
+std::pair<std::vector<std::size_t>, std::vector<std::size_t>> drop_duplicates(
+    std::vector<Record>& records, const std::vector<std::uint8_t>& may_repeat, const Zone& z, RecordBlocks& b) {
+  const std::size_t blocks = b.kept.size();
   core::parallel_for(
       blocks,
       [&](std::size_t k) {
-        std::size_t w = edge[k];
-        for (std::size_t i = edge[k]; i < edge[k + 1]; ++i) {
-          const Record& r = pending_[i];
-          if (w > edge[k]) {
-            const Record& last = pending_[w - 1];
+        std::size_t w = b.edge[k];
+        for (std::size_t i = b.edge[k]; i < b.edge[k + 1]; ++i) {
+          const Record& r = records[i];
+          if (w > b.edge[k]) {
+            const Record& last = records[w - 1];
             if (last.name == r.name && last.type == r.type && last.rclass == r.rclass && may_repeat[r.name] &&
-                rd(last) == rd(r)) {
+                z.rdata(last) == z.rdata(r)) {
               continue;
             }
-            if (last.name != r.name || last.type != r.type) ++sets[k];
+            if (last.name != r.name || last.type != r.type) ++b.sets[k];
           } else {
-            ++sets[k];
+            ++b.sets[k];
           }
-          pending_[w++] = r;
+          records[w++] = r;
         }
-        kept[k] = w - edge[k];
+        b.kept[k] = w - b.edge[k];
       },
       1);
   std::vector<std::size_t> rec_at(blocks + 1, 0), set_at(blocks + 1, 0);
   for (std::size_t k = 0; k < blocks; ++k) {
-    rec_at[k + 1] = rec_at[k] + kept[k];
-    set_at[k + 1] = set_at[k] + sets[k];
-    // Close the gaps left by duplicates (destinations never pass their sources).
-    if (rec_at[k] != edge[k]) {
-      std::copy(pending_.begin() + static_cast<std::ptrdiff_t>(edge[k]),
-                pending_.begin() + static_cast<std::ptrdiff_t>(edge[k] + kept[k]),
-                pending_.begin() + static_cast<std::ptrdiff_t>(rec_at[k]));
+    rec_at[k + 1] = rec_at[k] + b.kept[k];
+    set_at[k + 1] = set_at[k] + b.sets[k];
+    if (rec_at[k] != b.edge[k]) {
+      std::copy(records.begin() + static_cast<std::ptrdiff_t>(b.edge[k]),
+                records.begin() + static_cast<std::ptrdiff_t>(b.edge[k] + b.kept[k]),
+                records.begin() + static_cast<std::ptrdiff_t>(rec_at[k]));
     }
   }
-  pending_.resize(rec_at[blocks]);
-  z.records = std::move(pending_);
+  records.resize(rec_at[blocks]);
+  return {std::move(rec_at), std::move(set_at)};
+}
+
+// The records without duplicates, their RRsets and the per-name index, worked in blocks of whole names on all
+// cores.
+void index_records(Zone& z, std::vector<Record>&& records, const std::vector<std::uint8_t>& may_repeat) {
+  RecordBlocks b = record_blocks(records);
+  const auto [rec_at, set_at] = drop_duplicates(records, may_repeat, z, b);
+  const std::size_t blocks = b.kept.size();
+  z.records = std::move(records);
   z.rrsets.resize(set_at[blocks]);
   core::parallel_for(
       blocks,
@@ -510,62 +542,102 @@ Zone ZoneBuilder::finish() && {
         }
       },
       65536);
+}
 
-  // Node kinds. Names are in canonical order, so every ancestor cut precedes its descendants; keep a stack of
-  // the cuts (delegations and DNAMEs) that the current name could be below. A name one label below the apex starts
-  // with an empty stack (unless the apex owns a DNAME), so the names are cut there into blocks worked on all cores.
-  z.kinds.assign(z.names.size(), NodeKind::Authoritative);
+// Where the names may be cut into blocks classified on their own: at names one label below the apex, which start
+// with no cut above them (unless the apex owns a DNAME: then one block).
+std::vector<std::uint32_t> name_blocks(const Zone& z) {
   const int child_labels = core::name_label_count(z.origin) + 1;
   auto child_of_apex = [&](std::uint32_t n) {
     return core::name_label_count(z.names[n]) == child_labels && core::name_is_subdomain(z.names[n], z.origin);
   };
-  const std::uint32_t names_count = static_cast<std::uint32_t>(z.names.size());
-  std::vector<std::uint32_t> name_edge{0};
+  const auto names_count = static_cast<std::uint32_t>(z.names.size());
   bool apex_dname = false;
   if (auto apex = z.find_name(z.origin)) apex_dname = z.find(*apex, rrtype::DNAME) != nullptr;
-  if (!apex_dname) {
-    const std::uint32_t parts =
-        std::max<std::uint32_t>(1, std::min<std::uint32_t>(4 * core::worker_count(), names_count / 65536));
-    for (std::uint32_t k = 1; k < parts; ++k) {
-      std::uint32_t n = std::max(name_edge.back(), static_cast<std::uint32_t>(std::uint64_t{names_count} * k / parts));
-      while (n < names_count && !child_of_apex(n)) ++n;
-      if (n > name_edge.back() && n < names_count) name_edge.push_back(n);
+  const std::uint32_t parts =
+      apex_dname ? 1
+                 : std::max<std::uint32_t>(1, std::min<std::uint32_t>(4 * core::worker_count(), names_count / 65536));
+  return block_edges(names_count, parts, child_of_apex);
+}
+
+// Node kinds of the names [begin, end), a block that starts with no cut above it. Names are in canonical order, so
+// every ancestor cut precedes its descendants; a stack keeps the cuts (delegations and DNAMEs) that the current
+// name could be below.
+void classify_block(Zone& z, std::uint32_t begin, std::uint32_t end) {
+  const int child_labels = core::name_label_count(z.origin) + 1;
+  std::vector<std::pair<std::uint32_t, NodeKind>> cuts;
+  for (std::uint32_t n = begin; n < end; ++n) {
+    const auto& name = z.names[n];
+    if (!core::name_is_subdomain(name, z.origin)) {
+      z.kinds[n] = NodeKind::OutOfZone;
+      continue;
+    }
+    if (name == z.origin) {
+      z.kinds[n] = NodeKind::Apex;
+      if (z.find(n, rrtype::DNAME)) cuts.emplace_back(n, NodeKind::Occluded);
+      continue;
+    }
+    while (!cuts.empty() && !core::name_is_subdomain(name, z.names[cuts.back().first])) cuts.pop_back();
+    // NSEC3 records live one label below the apex (RFC 5155 §7.1), even when an apex DNAME occludes others.
+    if (z.find(n, rrtype::NSEC3) && core::name_label_count(name) == child_labels && !z.find(n, rrtype::NS)) {
+      continue;
+    }
+    if (!cuts.empty()) {
+      z.kinds[n] = cuts.back().second;
+      continue;
+    }
+    if (z.find(n, rrtype::NS)) {
+      z.kinds[n] = NodeKind::Delegation;
+      cuts.emplace_back(n, NodeKind::Glue);
+    } else if (z.find(n, rrtype::DNAME)) {
+      cuts.emplace_back(n, NodeKind::Occluded);
     }
   }
-  name_edge.push_back(names_count);
+}
+
+// Node kinds (RFC 4035 §2.2: authoritative data, delegations, glue), in blocks on all cores.
+void classify_names(Zone& z) {
+  z.kinds.assign(z.names.size(), NodeKind::Authoritative);
+  const std::vector<std::uint32_t> edge = name_blocks(z);
   core::parallel_for(
-      name_edge.size() - 1,
-      [&](std::size_t part) {
-        std::vector<std::pair<std::uint32_t, NodeKind>> cuts;
-        for (std::uint32_t n = name_edge[part]; n < name_edge[part + 1]; ++n) {
-          const auto& name = z.names[n];
-          if (!core::name_is_subdomain(name, z.origin)) {
-            z.kinds[n] = NodeKind::OutOfZone;
-            continue;
-          }
-          if (name == z.origin) {
-            z.kinds[n] = NodeKind::Apex;
-            if (z.find(n, rrtype::DNAME)) cuts.emplace_back(n, NodeKind::Occluded);
-            continue;
-          }
-          while (!cuts.empty() && !core::name_is_subdomain(name, z.names[cuts.back().first])) cuts.pop_back();
-          // NSEC3 records live one label below the apex (RFC 5155 §7.1), even when an apex DNAME occludes others.
-          if (z.find(n, rrtype::NSEC3) && core::name_label_count(name) == child_labels && !z.find(n, rrtype::NS)) {
-            continue;
-          }
-          if (!cuts.empty()) {
-            z.kinds[n] = cuts.back().second;
-            continue;
-          }
-          if (z.find(n, rrtype::NS)) {
-            z.kinds[n] = NodeKind::Delegation;
-            cuts.emplace_back(n, NodeKind::Glue);
-          } else if (z.find(n, rrtype::DNAME)) {
-            cuts.emplace_back(n, NodeKind::Occluded);
-          }
-        }
+      edge.size() - 1, [&](std::size_t part) { classify_block(z, edge[part], edge[part + 1]); }, 1);
+}
+
+}  // namespace
+
+std::vector<std::string_view> ZoneBuilder::owner_views() const {
+  // Every owner as a view: ours, then each chunk's, filled on all cores.
+  std::vector<std::string_view> views(owner_count());
+  const auto own = static_cast<std::uint32_t>(owner_off_.size() - 1);
+  core::parallel_for(
+      own, [&](std::size_t i) { views[i] = owner(static_cast<std::uint32_t>(i)); }, 65536);
+  core::parallel_for(
+      chunks_.size(),
+      [&](std::size_t k) {
+        const Chunk& c = chunks_[k];
+        for (std::uint32_t i = c.first; i + 1 < c.owner_off.size(); ++i) views[c.base_owner + i] = c.owner(i);
       },
       1);
+  return views;
+}
+
+Zone ZoneBuilder::finish() && {
+  Zone& z = zone_;
+  std::vector<std::string_view> views = owner_views();
+  std::vector<RecordSource> list{{&pending_, 0, 0}};
+  for (const Chunk& c : chunks_) list.push_back({&c.records, c.base_owner, c.base_arena});
+  const RecordSources sources(std::move(list));
+  std::vector<Record> placed(sources.total());
+  const std::vector<std::uint32_t> start =
+      owners_ascending_ ? place_in_file_order(sources, views, placed, z) : place_by_name(sources, views, placed, z);
+  const std::vector<std::uint8_t> may_repeat = sort_names(placed, start, z);
+  chunks_ = {};
+  views = {};
+  owners_ = {};
+  owner_off_ = {};
+  pending_ = {};
+  index_records(z, std::move(placed), may_repeat);
+  classify_names(z);
   if (std::find(z.kinds.begin(), z.kinds.end(), NodeKind::OutOfZone) != z.kinds.end()) set_aside_out_of_zone(z);
   return std::move(z);
 }

@@ -182,6 +182,8 @@ class ZoneBuilder {
   }
   /// Moves the chunks' records and owners to our own (before a record is added after an append).
   void flush_chunks();
+  /// Every owner so far, chunks included, in the builder's numbering.
+  std::vector<std::string_view> owner_views() const;
 
   std::vector<Record> pending_;   ///< Record::name indexes the owners above
   std::vector<Chunk> chunks_;     ///< appended records, after pending_

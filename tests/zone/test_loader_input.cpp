@@ -216,6 +216,25 @@ TEST_CASE("dig AXFR output must be a whole transfer", "[loader][axfr]") {
       CHECK(run_cli("zone --now 20241012000000 " + path + " > /dev/null 2>&1") == 3);
     }
   }
+  SECTION("every record counts toward dig's XFR size, whichever parser reads it") {
+    // CAA, SVCB, HTTPS and IPSECKEY are read by the native parsers, TXT by ldns, A and NS by the fast one.
+    TempDir tmp;
+    const std::string text =
+        "; <<>> DiG 9.18.28 <<>> @192.0.2.1 example. axfr\n;; global options: +cmd\n"
+        "example.\t3600\tIN\tSOA\tns1.example. hostmaster.example. 1 7200 3600 1209600 300\n"
+        "example.\t3600\tIN\tNS\tns1.example.\n"
+        "example.\t3600\tIN\tCAA\t0 issue \"ca.example\"\n"
+        "example.\t3600\tIN\tHTTPS\t1 . alpn=h2\n"
+        "_dns.example.\t3600\tIN\tSVCB\t1 ns1.example. alpn=dot\n"
+        "example.\t3600\tIN\tIPSECKEY\t10 1 0 192.0.2.38\n"
+        "example.\t3600\tIN\tTXT\t\"x\"\n"
+        "ns1.example.\t3600\tIN\tA\t192.0.2.1\n"
+        "example.\t3600\tIN\tSOA\tns1.example. hostmaster.example. 1 7200 3600 1209600 300\n"
+        ";; Query time: 1 msec\n;; SERVER: 192.0.2.1#53(192.0.2.1) (TCP)\n"
+        ";; XFR size: 9 records (messages 1, bytes 400)\n\n";
+    const std::string path = tmp.write("native.zone", text);
+    CHECK(load_zone_file(path, LoadOptions{}).records.size() == 8);  // the closing SOA repeats the first
+  }
   SECTION("the same text without dig's header is an ordinary master file") {
     TempDir tmp;
     std::string text = slurp(dir + "ER-cut.zone");

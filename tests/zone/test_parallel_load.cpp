@@ -268,3 +268,29 @@ TEST_CASE("an indented record after a column-0 continuation keeps its owner when
   zw::core::set_worker_count(saved == std::max(1U, std::thread::hardware_concurrency()) ? 0 : saved);
   fs::remove_all(dir);
 }
+
+TEST_CASE("the search for cuts reads each byte of the file about once", "[loader][parallel]") {
+  // Every line after the SOA starts with a tab (records carrying the owner over), and the one line that may start a
+  // part is the last: every part's search for its cut runs to that line unless what was read is remembered.
+  const fs::path dir = fs::temp_directory_path() / ("zw-parallel-blank-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const unsigned saved = zw::core::worker_count();
+  zw::core::set_worker_count(std::max(2U, saved));
+  std::string text = "$ORIGIN example.\n$TTL 3600\n@ SOA ns1 hostmaster 1 7200 3600 1209600 300\n\tNS ns1\n";
+  for (int i = 0; i < 20000; ++i) text += "\tTXT \"record " + std::to_string(i) + " carries the owner over\"\n";
+  text += "ns1 A 192.0.2.1\n";
+  const fs::path p = dir / "blank.zone";
+  std::ofstream(p) << text;
+  zw::zone::LoadStats stats;
+  Loaded a = load(p, true, &stats, 4096);  // about 200 parts
+  Loaded b = load(p, false);
+  INFO(a.error << " / " << b.error);
+  REQUIRE(b.error.empty());
+  CHECK(a.records == b.records);
+  CHECK(stats.cut_search_bytes <= 2 * text.size());
+  // The records of the first 64 KiB that give every part its starting state run to that last line too: they are
+  // the first part, not loaded again.
+  CHECK(stats.loaded_bytes <= text.size() + 4096);
+  zw::core::set_worker_count(saved == std::max(1U, std::thread::hardware_concurrency()) ? 0 : saved);
+  fs::remove_all(dir);
+}
