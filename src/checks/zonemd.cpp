@@ -16,8 +16,6 @@ namespace rrtype = zone::rrtype;
 
 using core::append_be16;
 using core::append_be32;
-using core::be16;
-using core::be32;
 
 /// RFC 8976 §3.3.1: the digest of every RR in canonical order, except the apex ZONEMD RRset and the apex RRSIGs
 /// that cover ZONEMD; out-of-zone data is excluded, occluded data included.
@@ -31,9 +29,7 @@ std::string simple_digest(const zone::Zone& z, const EVP_MD* md) {
     std::string_view rd = z.rdata(r);
     if (apex && r.name == *apex) {
       if (r.type == rrtype::ZONEMD) continue;
-      if (r.type == rrtype::RRSIG && rd.size() >= 2 && be16(rd, 0) == rrtype::ZONEMD) {
-        continue;
-      }
+      if (r.type == rrtype::RRSIG && zone::rrsig_type_covered(rd) == rrtype::ZONEMD) continue;
     }
     buf.clear();
     buf += z.names[r.name];
@@ -65,18 +61,17 @@ void check_zone(const ZoneContext& ctx, FindingSink& sink) {
 
   std::map<std::pair<int, int>, int> seen;
   for (const zone::Record& r : z.records_of(*zonemd)) {
-    std::string_view rd = z.rdata(r);
-    if (rd.size() >= 6) ++seen[{static_cast<unsigned char>(rd[4]), static_cast<unsigned char>(rd[5])}];
+    if (auto f = zone::zonemd_fields(z.rdata(r))) ++seen[{f->scheme, f->hash_algorithm}];
   }
   std::map<int, std::string> digests;  // hash algorithm -> digest of the zone, computed once
   for (const zone::Record& r : z.records_of(*zonemd)) {
-    std::string_view rd = z.rdata(r);
-    if (rd.size() < 6) {
+    const auto f = zone::zonemd_fields(z.rdata(r));
+    if (!f) {
       rep.record(Code::ZONEMD_INVALID, r, {{"scheme", "?"}, {"hash_algorithm", "?"}, {"detail", "truncated"}});
       continue;
     }
-    const int scheme = static_cast<unsigned char>(rd[4]);
-    const int hash = static_cast<unsigned char>(rd[5]);
+    const int scheme = f->scheme;
+    const int hash = f->hash_algorithm;
     Reporter::Params p{{"scheme", std::to_string(scheme)}, {"hash_algorithm", std::to_string(hash)}};
     auto fail = [&](const char* detail, Reporter::Params extra = {}) {
       Reporter::Params q = p;
@@ -89,12 +84,12 @@ void check_zone(const ZoneContext& ctx, FindingSink& sink) {
       continue;
     }
     if (scheme != 1 || (hash != 1 && hash != 2)) continue;  // unknown scheme or algorithm: cannot be verified here
-    if (be32(rd, 0) != soa_serial) {
-      fail("serial-differs", {{"serial", std::to_string(be32(rd, 0))}, {"soa_serial", std::to_string(soa_serial)}});
+    if (f->serial != soa_serial) {
+      fail("serial-differs", {{"serial", std::to_string(f->serial)}, {"soa_serial", std::to_string(soa_serial)}});
       continue;
     }
     if (!digests.count(hash)) digests[hash] = simple_digest(z, hash == 1 ? EVP_sha384() : EVP_sha512());
-    if (rd.substr(6) != digests[hash]) fail("digest-mismatch");
+    if (f->digest != digests[hash]) fail("digest-mismatch");
   }
 }
 

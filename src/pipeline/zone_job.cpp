@@ -10,11 +10,11 @@
 #include <set>
 #include <thread>
 
-#include "core/bytes.hpp"
 #include "core/error.hpp"
 #include "pipeline/chain_inputs.hpp"
 #include "zone/keyfiles.hpp"
 #include "zone/loader.hpp"
+#include "zone/rdata.hpp"
 
 namespace zw::pipeline {
 namespace {
@@ -334,8 +334,7 @@ void remember_keys(const State& st) {
       add(ctx.zone->origin, k.key.algorithm, k.key.flags, k.key.rdata);
   }
   for (const zone::InventoryKey& k : st.in.inventory) {
-    if (k.dnskey_rdata.size() < 4) continue;
-    add(k.zone, static_cast<std::uint8_t>(k.dnskey_rdata[3]), core::be16(k.dnskey_rdata, 0), k.dnskey_rdata);
+    if (auto head = zone::dnskey_head(k.dnskey_rdata)) add(k.zone, head->algorithm, head->flags, k.dnskey_rdata);
   }
   zone::append_key_history(st.job.key_history, st.in.history, seen);
 }

@@ -12,6 +12,7 @@
 
 #include "core/bytes.hpp"
 #include "core/codec.hpp"
+#include "core/decimal.hpp"
 #include "core/error.hpp"
 #include "core/input.hpp"
 #include "zone/loader.hpp"
@@ -40,10 +41,8 @@ Error too_large(const std::string& path, std::size_t limit) {
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
 using core::is_base64_char;
+using core::is_digit;
 using core::is_hex_digit;
 bool all_of(std::string_view s, bool (*pred)(char)) {
   return !s.empty() && std::all_of(s.begin(), s.end(), pred);
@@ -66,11 +65,8 @@ std::string without_space(std::string_view s) {
 
 /// A decimal number of at most `max`, or empty.
 std::optional<unsigned> number(std::string_view s, unsigned max) {
-  if (s.empty() || s.size() > 5 || !all_of(s, is_digit)) return std::nullopt;
-  unsigned v = 0;
-  for (char c : s) v = v * 10 + static_cast<unsigned>(c - '0');
-  if (v > max) return std::nullopt;
-  return v;
+  auto v = core::parse_decimal(s, max, 5);
+  return v ? std::optional<unsigned>(static_cast<unsigned>(*v)) : std::nullopt;
 }
 
 /// Turns records loaded from master-format text into anchor records.

@@ -41,6 +41,7 @@
 
 #include "core/bytes.hpp"
 #include "core/codec.hpp"
+#include "core/decimal.hpp"
 #include "core/error.hpp"
 #include "core/handles.hpp"
 #include "core/input.hpp"
@@ -87,14 +88,8 @@ std::string where(const std::string& path, std::uint32_t line) {
 // ---- small parsers -------------------------------------------------------------------------------------------
 
 std::optional<unsigned long> parse_number(std::string_view s, unsigned long max) {
-  if (s.empty() || s.size() > 10) return std::nullopt;
-  unsigned long v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + static_cast<unsigned long>(c - '0');
-  }
-  if (v > max) return std::nullopt;
-  return v;
+  auto v = core::parse_decimal(s, max, 10);
+  return v ? std::optional<unsigned long>(*v) : std::nullopt;
 }
 
 std::string dnskey_rdata(std::uint16_t flags, std::uint8_t protocol, std::uint8_t alg, std::string_view key) {

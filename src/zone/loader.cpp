@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "core/codec.hpp"
+#include "core/decimal.hpp"
 #include "core/error.hpp"
 #include "core/handles.hpp"
 #include "core/input.hpp"
@@ -73,20 +74,12 @@ bool istarts_with(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
 }
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
+using core::is_digit;
 
 // A decimal number of 1..5 digits not above 65535.
 std::optional<std::uint16_t> parse_u16(std::string_view s) {
-  if (s.empty() || s.size() > 5) return std::nullopt;
-  std::uint32_t v = 0;
-  for (char c : s) {
-    if (!is_digit(c)) return std::nullopt;
-    v = v * 10 + static_cast<std::uint32_t>(c - '0');
-  }
-  if (v > 65535) return std::nullopt;
-  return static_cast<std::uint16_t>(v);
+  auto v = core::parse_decimal(s, 65535, 5);
+  return v ? std::optional<std::uint16_t>(static_cast<std::uint16_t>(*v)) : std::nullopt;
 }
 
 // A TTL: seconds, or BIND units ("1h30m", "1d", "2W"); at most 2^32-1.

@@ -43,4 +43,38 @@ inline std::optional<SoaFields> apex_soa(const Zone& z, const RRset** where = nu
   return soa_fields(z.rdata(z.records[soa->first]));
 }
 
+/// The type an RRSIG covers (RFC 4034 §3.1.1: its first two octets); empty when the RDATA is shorter.
+inline std::optional<std::uint16_t> rrsig_type_covered(std::string_view rdata) {
+  if (rdata.size() < 2) return std::nullopt;
+  return core::be16(rdata, 0);
+}
+
+/// The fixed head of DNSKEY RDATA (RFC 4034 §2.1): flags, protocol and algorithm.
+struct DnskeyHead {
+  std::uint16_t flags = 0;
+  std::uint8_t protocol = 0;
+  std::uint8_t algorithm = 0;
+};
+
+/// The head of DNSKEY (or CDNSKEY) RDATA; empty when fewer than four octets.
+inline std::optional<DnskeyHead> dnskey_head(std::string_view rdata) {
+  if (rdata.size() < 4) return std::nullopt;
+  return DnskeyHead{core::be16(rdata, 0), static_cast<std::uint8_t>(rdata[2]), static_cast<std::uint8_t>(rdata[3])};
+}
+
+/// The fields of ZONEMD RDATA (RFC 8976 §2.2): serial, scheme, hash algorithm, digest.
+struct ZonemdFields {
+  std::uint32_t serial = 0;
+  std::uint8_t scheme = 0;
+  std::uint8_t hash_algorithm = 0;
+  std::string_view digest;
+};
+
+/// The fields of ZONEMD RDATA; empty when fewer than six octets.
+inline std::optional<ZonemdFields> zonemd_fields(std::string_view rdata) {
+  if (rdata.size() < 6) return std::nullopt;
+  return ZonemdFields{core::be32(rdata, 0), static_cast<std::uint8_t>(rdata[4]), static_cast<std::uint8_t>(rdata[5]),
+                      rdata.substr(6)};
+}
+
 }  // namespace zw::zone

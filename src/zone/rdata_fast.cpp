@@ -9,6 +9,7 @@
 
 #include "core/bytes.hpp"
 #include "core/codec.hpp"
+#include "core/decimal.hpp"
 #include "core/ldns.hpp"
 #include "core/time.hpp"
 
@@ -21,20 +22,13 @@ char lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
 }
 
-bool all_digits(std::string_view t) {
-  if (t.empty()) return false;
-  for (char c : t) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
+using core::all_digits;
 
 // Plain decimal (no sign, no units) up to `max`.
 bool number(const Token& tok, std::uint64_t max, std::uint64_t& v) {
-  if (tok.quoted || tok.text.size() > 10 || !all_digits(tok.text)) return false;
-  v = 0;
-  for (char c : tok.text) v = v * 10 + static_cast<std::uint64_t>(c - '0');
-  return v <= max;
+  auto parsed = tok.quoted ? std::nullopt : core::parse_decimal(tok.text, max, 10);
+  v = parsed.value_or(0);
+  return parsed.has_value();
 }
 
 using core::append_be16;

@@ -13,6 +13,7 @@
 
 #include "core/bytes.hpp"
 #include "core/codec.hpp"
+#include "core/decimal.hpp"
 #include "core/name.hpp"
 #include "zone/rdata_fast.hpp"
 
@@ -78,17 +79,12 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-bool all_digits(std::string_view t) {
-  return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
+using core::all_digits;
 
 // Plain decimal of at most `max`.
 std::optional<std::uint32_t> decimal(std::string_view t, std::uint32_t max) {
-  if (!all_digits(t) || t.size() > 10) return std::nullopt;
-  std::uint64_t v = 0;
-  for (char c : t) v = v * 10 + static_cast<std::uint64_t>(c - '0');
-  if (v > max) return std::nullopt;
-  return static_cast<std::uint32_t>(v);
+  auto v = core::parse_decimal(t, max, 10);
+  return v ? std::optional<std::uint32_t>(static_cast<std::uint32_t>(*v)) : std::nullopt;
 }
 
 using core::append_be16;
