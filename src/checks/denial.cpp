@@ -41,8 +41,6 @@ constexpr std::size_t kOptOutMinUnsigned = 1000;
 /// What a name holds, for denial purposes.
 enum : std::uint8_t { kReal = 1, kHasNsec = 2, kHasNsec3 = 4 };
 
-using core::be16;
-
 std::string salt_text(std::string_view salt) {
   return salt.empty() ? "-" : core::hex_encode(salt, core::LetterCase::Upper);
 }
@@ -112,8 +110,7 @@ Facts gather(const zone::Zone& z, std::uint32_t apex) {
     // other RRSIG, even an orphan one, is data that makes the name exist (Knot's missing.signed).
     if (!other && sigs) {
       for (const zone::Record& r : z.records_of(*sigs)) {
-        std::string_view rd = z.rdata(r);
-        std::uint16_t covered = rd.size() >= 2 ? be16(rd, 0) : 0;
+        const std::uint16_t covered = zone::rrsig_type_covered(z.rdata(r)).value_or(0);
         if ((covered == rrtype::NSEC && (b & kHasNsec)) || covered == rrtype::NSEC3) continue;
         other = true;
         break;
@@ -121,13 +118,11 @@ Facts gather(const zone::Zone& z, std::uint32_t apex) {
     }
     f.bits[n] = static_cast<std::uint8_t>(b | (other ? kReal : 0));
   }
-  if (const zone::RRset* soa = z.find(apex, rrtype::SOA)) {
-    if (const auto fields = zone::soa_fields(z.rdata(z.records[soa->first]))) {
-      const std::uint32_t minimum = fields->minimum;
-      // RFC 9077 §3.1: "The TTL of the NSEC RR that is returned MUST be the lesser of the MINIMUM field of the SOA
-      // record and the TTL of the SOA itself." (§3.3 says the same of NSEC3.)
-      f.negative = std::min(z.ttl_of(*soa), minimum);
-    }
+  const zone::RRset* soa = nullptr;
+  if (const auto fields = zone::apex_soa(z, &soa)) {
+    // RFC 9077 §3.1: "The TTL of the NSEC RR that is returned MUST be the lesser of the MINIMUM field of the SOA
+    // record and the TTL of the SOA itself." (§3.3 says the same of NSEC3.)
+    f.negative = std::min(z.ttl_of(*soa), fields->minimum);
   }
   return f;
 }
