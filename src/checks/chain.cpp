@@ -3,11 +3,14 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "checks/common.hpp"
 #include "core/parallel.hpp"
+#include "zone/rdata.hpp"
 
 namespace zw::checks {
 namespace {
@@ -127,134 +130,135 @@ Reporter::Params parent_failure(const CheckInput& in, const ZoneContext& ctx, co
   return {{"detail", "parent-ds-unsigned"}, {"parent", parent.name}};
 }
 
-Verdict check_zone_chain(const CheckInput& in, const ZoneContext& ctx, const std::vector<Verdict>& verdicts,
-                         FindingSink& sink) {
-  const Options& opt = in.options;
-  const zone::Zone& z = *ctx.zone;
-  const dnssec::ZoneAnalysis& a = *ctx.analysis;
-  Reporter rep(ctx, sink);
-  const ChainInput& chain = ctx.chain;
+/// Where a validator's entry keys come from.
+enum class EntrySource { ParentDs, Anchor, Assumed };
 
-  if (!a.signed_zone) {
-    // The fact (no DNSKEY RRset) is reported whatever its consequence is.
-    rep.zone(Code::ZONE_UNSIGNED);
-    if (!chain.parent_ds.empty()) {
-      rep.zone(Code::ZONE_BOGUS, {{"detail", "ds-without-dnskey"}});
-      return Verdict::Bogus;
-    }
-    if (!chain.anchor_ds.empty() || !chain.anchor_dnskey.empty()) {
-      rep.zone(Code::ZONE_BOGUS, {{"detail", "anchor-without-dnskey"}});
-      return Verdict::Bogus;
-    }
-    return Verdict::Insecure;
-  }
-  // The parent zone, checked too, is unsigned or has no DS for the zone: validators treat the zone as insecure.
-  if (chain.source == ChainSource::InsecureDelegation) return Verdict::Insecure;
-  auto apex = z.apex();
-  const zone::RRset* dnskey_set = z.find(*apex, rrtype::DNSKEY);
-  const auto dnskey_index = static_cast<std::uint32_t>(dnskey_set - z.rrsets.data());
-
-  std::set<std::size_t> entry;  // keys a validator starts from
-  enum class Source { ParentDs, Anchor, Assumed } source = Source::Assumed;
-
-  // --- the parent's DS set (--ds, or the DS RRset in the parent's zone file) ---
+/// The verdict on a zone without a DNSKEY RRset: insecure, unless a DS set or trust anchor expects keys.
+Verdict unsigned_verdict(const ChainInput& chain, Reporter& rep) {
+  // The fact (no DNSKEY RRset) is reported whatever its consequence is.
+  rep.zone(Code::ZONE_UNSIGNED);
   if (!chain.parent_ds.empty()) {
-    source = Source::ParentDs;
-    std::vector<const ExternalRecord*> recs;
-    std::vector<dnssec::DsRecord> sets;
-    std::set<std::uint8_t> ds_algs;
-    for (const ExternalRecord& r : chain.parent_ds) {
-      auto ds = dnssec::parse_ds(r.rdata);
-      if (!ds) {
-        rep.external(Code::DS_DIGEST_INVALID, r, "DS",
-                     {{"keytag", "?"}, {"digest_type", "?"}, {"detail", "truncated"}});
-        continue;
-      }
-      recs.push_back(&r);
-      sets.push_back(*ds);
-    }
-    check_digest_policy(rep, recs, sets, true, {}, When());
-    for (std::size_t i = 0; i < sets.size(); ++i) {
-      const auto& ds = sets[i];
-      DsMatch m = match_ds(ds, z, a);
-      if (!m.digest_usable) continue;
-      ds_algs.insert(ds.algorithm);
-      Reporter::Params p{{"keytag", std::to_string(ds.key_tag)}};
-      bool to_revoked = !m.revoked_keys.empty();
-      for (std::size_t k : m.keys) to_revoked = to_revoked || key_revoked(a.keys[k].key);
-      if (to_revoked) {
-        rep.external(Code::DS_POINTS_TO_REVOKED, *recs[i], "DS", p);
-        continue;
-      }
-      if (m.keys.empty()) {
-        rep.external(Code::DS_NO_MATCHING_DNSKEY, *recs[i], "DS",
-                     {{"keytag", std::to_string(ds.key_tag)},
-                      {"algorithm", alg_text(ds.algorithm)},
-                      {"digest_type", std::to_string(ds.digest_type)}});
-        continue;
-      }
-      for (std::size_t k : m.keys) {
-        if (key_usable(a.keys[k].key)) entry.insert(k);
-        // RFC 4035 §5.2: the DNSKEY a DS authenticates must sign the DNSKEY RRset.
-        bool signs = false;
-        for (const dnssec::SigInfo& s : a.sigs_of(dnskey_index)) {
-          signs = signs || (s.status == SigStatus::Valid && s.key == static_cast<std::int32_t>(k));
-        }
-        if (!signs) rep.external(Code::DNSKEY_NOT_SIGNED_BY_DS_KEY, *recs[i], "DS", p);
-      }
-    }
-    const std::set<std::uint8_t> signing_algs = a.signing_algorithms();
-    for (std::uint8_t alg : ds_algs) {
-      if (!signing_algs.count(alg)) rep.zone(Code::DS_ALGORITHM_NOT_SIGNING, {{"algorithm", alg_text(alg)}});
-    }
-  } else if (!chain.anchor_ds.empty() || !chain.anchor_dnskey.empty()) {
-    // --- a trust anchor (-k). Anchors may list keys that are not (or no longer) published; that is normal. ---
-    source = Source::Anchor;
-    for (const ExternalRecord& r : chain.anchor_ds) {
-      auto ds = dnssec::parse_ds(r.rdata);
-      if (!ds) continue;
-      DsMatch m = match_ds(*ds, z, a);
-      for (std::size_t k : m.keys) {
-        if (key_usable(a.keys[k].key)) entry.insert(k);
-      }
-    }
-    for (const ExternalRecord& r : chain.anchor_dnskey) {
-      dnssec::PublicKey anchor = dnssec::parse_dnskey(r.rdata);
-      for (std::size_t k = 0; k < a.keys.size(); ++k) {
-        const dnssec::PublicKey& key = a.keys[k].key;
-        if (key.algorithm == anchor.algorithm && key.public_key == anchor.public_key && key_usable(key))
-          entry.insert(k);
-      }
-    }
-    // TRUST_ANCHOR_STALE: a key that signs the DNSKEY RRset now but is not in the anchor.
-    for (std::size_t k = 0; k < a.keys.size(); ++k) {
-      const dnssec::KeyInfo& ki = a.keys[k];
-      if (ki.signs_dnskey && key_usable(ki.key) && (ki.key.flags & dnssec::kFlagSep) && !entry.count(k)) {
-        rep.record(Code::TRUST_ANCHOR_STALE, z.records[ki.record], {{"keytag", std::to_string(ki.key.tag)}});
-      }
-    }
-  } else {
-    // --- nothing given: the zone's own KSKs (SEP flag) are its entry points; without any, every zone key ---
-    for (std::size_t k = 0; k < a.keys.size(); ++k) {
-      if (key_usable(a.keys[k].key) && (a.keys[k].key.flags & dnssec::kFlagSep)) entry.insert(k);
-    }
-    if (entry.empty()) {
-      for (std::size_t k = 0; k < a.keys.size(); ++k) {
-        if (key_usable(a.keys[k].key)) entry.insert(k);
-      }
-    }
-    std::vector<std::uint16_t> tags;
-    for (std::size_t k : entry) tags.push_back(a.keys[k].key.tag);
-    std::sort(tags.begin(), tags.end());
-    rep.zone(Code::CHAIN_ANCHOR_ASSUMED, {{"keytags", tags_text(tags)}});
-  }
-
-  // --- the verdict: does the parent vouch for the DS set; can a validator accept the apex DNSKEY RRset, then the
-  // apex SOA? ---
-  if (Reporter::Params why = parent_failure(in, ctx, verdicts); !why.empty()) {
-    rep.zone(Code::ZONE_BOGUS, std::move(why));
+    rep.zone(Code::ZONE_BOGUS, {{"detail", "ds-without-dnskey"}});
     return Verdict::Bogus;
   }
+  if (!chain.anchor_ds.empty() || !chain.anchor_dnskey.empty()) {
+    rep.zone(Code::ZONE_BOGUS, {{"detail", "anchor-without-dnskey"}});
+    return Verdict::Bogus;
+  }
+  return Verdict::Insecure;
+}
+
+/// The parent's DS set (--ds, or the DS RRset in the parent's zone file): DS findings, and the keys it vouches for.
+std::set<std::size_t> entry_from_parent_ds(const ZoneContext& ctx, Reporter& rep, std::uint32_t dnskey_index) {
+  const zone::Zone& z = *ctx.zone;
+  const dnssec::ZoneAnalysis& a = *ctx.analysis;
+  const ChainInput& chain = ctx.chain;
+  std::set<std::size_t> entry;
+  std::vector<const ExternalRecord*> recs;
+  std::vector<dnssec::DsRecord> sets;
+  std::set<std::uint8_t> ds_algs;
+  for (const ExternalRecord& r : chain.parent_ds) {
+    auto ds = dnssec::parse_ds(r.rdata);
+    if (!ds) {
+      rep.external(Code::DS_DIGEST_INVALID, r, "DS", {{"keytag", "?"}, {"digest_type", "?"}, {"detail", "truncated"}});
+      continue;
+    }
+    recs.push_back(&r);
+    sets.push_back(*ds);
+  }
+  check_digest_policy(rep, recs, sets, true, {}, When());
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    const auto& ds = sets[i];
+    DsMatch m = match_ds(ds, z, a);
+    if (!m.digest_usable) continue;
+    ds_algs.insert(ds.algorithm);
+    Reporter::Params p{{"keytag", std::to_string(ds.key_tag)}};
+    bool to_revoked = !m.revoked_keys.empty();
+    for (std::size_t k : m.keys) to_revoked = to_revoked || key_revoked(a.keys[k].key);
+    if (to_revoked) {
+      rep.external(Code::DS_POINTS_TO_REVOKED, *recs[i], "DS", p);
+      continue;
+    }
+    if (m.keys.empty()) {
+      rep.external(Code::DS_NO_MATCHING_DNSKEY, *recs[i], "DS",
+                   {{"keytag", std::to_string(ds.key_tag)},
+                    {"algorithm", alg_text(ds.algorithm)},
+                    {"digest_type", std::to_string(ds.digest_type)}});
+      continue;
+    }
+    for (std::size_t k : m.keys) {
+      if (key_usable(a.keys[k].key)) entry.insert(k);
+      // RFC 4035 §5.2: the DNSKEY a DS authenticates must sign the DNSKEY RRset.
+      bool signs = false;
+      for (const dnssec::SigInfo& s : a.sigs_of(dnskey_index)) {
+        signs = signs || (s.status == SigStatus::Valid && s.key == static_cast<std::int32_t>(k));
+      }
+      if (!signs) rep.external(Code::DNSKEY_NOT_SIGNED_BY_DS_KEY, *recs[i], "DS", p);
+    }
+  }
+  const std::set<std::uint8_t> signing_algs = a.signing_algorithms();
+  for (std::uint8_t alg : ds_algs) {
+    if (!signing_algs.count(alg)) rep.zone(Code::DS_ALGORITHM_NOT_SIGNING, {{"algorithm", alg_text(alg)}});
+  }
+  return entry;
+}
+
+/// A trust anchor (-k): the published keys it names. Anchors may list keys that are not (or no longer) published;
+/// that is normal.
+std::set<std::size_t> entry_from_anchor(const ZoneContext& ctx, Reporter& rep) {
+  const zone::Zone& z = *ctx.zone;
+  const dnssec::ZoneAnalysis& a = *ctx.analysis;
+  const ChainInput& chain = ctx.chain;
+  std::set<std::size_t> entry;
+  for (const ExternalRecord& r : chain.anchor_ds) {
+    auto ds = dnssec::parse_ds(r.rdata);
+    if (!ds) continue;
+    DsMatch m = match_ds(*ds, z, a);
+    for (std::size_t k : m.keys) {
+      if (key_usable(a.keys[k].key)) entry.insert(k);
+    }
+  }
+  for (const ExternalRecord& r : chain.anchor_dnskey) {
+    dnssec::PublicKey anchor = dnssec::parse_dnskey(r.rdata);
+    for (std::size_t k = 0; k < a.keys.size(); ++k) {
+      const dnssec::PublicKey& key = a.keys[k].key;
+      if (key.algorithm == anchor.algorithm && key.public_key == anchor.public_key && key_usable(key)) entry.insert(k);
+    }
+  }
+  // TRUST_ANCHOR_STALE: a key that signs the DNSKEY RRset now but is not in the anchor.
+  for (std::size_t k = 0; k < a.keys.size(); ++k) {
+    const dnssec::KeyInfo& ki = a.keys[k];
+    if (ki.signs_dnskey && key_usable(ki.key) && (ki.key.flags & dnssec::kFlagSep) && !entry.count(k)) {
+      rep.record(Code::TRUST_ANCHOR_STALE, z.records[ki.record], {{"keytag", std::to_string(ki.key.tag)}});
+    }
+  }
+  return entry;
+}
+
+/// Nothing given: the zone's own KSKs (SEP flag) are its entry points; without any, every zone key.
+std::set<std::size_t> entry_assumed(const dnssec::ZoneAnalysis& a, Reporter& rep) {
+  std::set<std::size_t> entry;
+  for (std::size_t k = 0; k < a.keys.size(); ++k) {
+    if (key_usable(a.keys[k].key) && (a.keys[k].key.flags & dnssec::kFlagSep)) entry.insert(k);
+  }
+  if (entry.empty()) {
+    for (std::size_t k = 0; k < a.keys.size(); ++k) {
+      if (key_usable(a.keys[k].key)) entry.insert(k);
+    }
+  }
+  std::vector<std::uint16_t> tags;
+  for (std::size_t k : entry) tags.push_back(a.keys[k].key.tag);
+  std::sort(tags.begin(), tags.end());
+  rep.zone(Code::CHAIN_ANCHOR_ASSUMED, {{"keytags", tags_text(tags)}});
+  return entry;
+}
+
+/// Can a validator accept the apex DNSKEY RRset from the entry keys, then the apex SOA?
+Verdict apex_verdict(const ZoneContext& ctx, const Options& opt, Reporter& rep, const std::set<std::size_t>& entry,
+                     EntrySource source, std::uint32_t dnskey_index) {
+  const zone::Zone& z = *ctx.zone;
+  const dnssec::ZoneAnalysis& a = *ctx.analysis;
+  auto apex = z.apex();
   std::vector<std::uint16_t> entry_tags;
   for (std::size_t k : entry) entry_tags.push_back(a.keys[k].key.tag);
   std::sort(entry_tags.begin(), entry_tags.end());
@@ -265,9 +269,9 @@ Verdict check_zone_chain(const CheckInput& in, const ZoneContext& ctx, const std
   }
   if (!dnskey_ok) {
     if (entry.empty()) {
-      why = {{"detail", source == Source::ParentDs ? "no-ds-match"
-                        : source == Source::Anchor ? "no-anchor-match"
-                                                   : "no-key-signs-dnskey"}};
+      why = {{"detail", source == EntrySource::ParentDs ? "no-ds-match"
+                        : source == EntrySource::Anchor ? "no-anchor-match"
+                                                        : "no-key-signs-dnskey"}};
     } else {
       why = {{"detail", "dnskey-not-signed"}, {"keytags", tags_text(entry_tags)}};
       for (const dnssec::SigInfo& s : a.sigs_of(dnskey_index)) {
@@ -295,6 +299,41 @@ Verdict check_zone_chain(const CheckInput& in, const ZoneContext& ctx, const std
     return Verdict::Bogus;
   }
   return Verdict::Secure;
+}
+
+Verdict check_zone_chain(const CheckInput& in, const ZoneContext& ctx, const std::vector<Verdict>& verdicts,
+                         FindingSink& sink) {
+  const zone::Zone& z = *ctx.zone;
+  const dnssec::ZoneAnalysis& a = *ctx.analysis;
+  Reporter rep(ctx, sink);
+  const ChainInput& chain = ctx.chain;
+
+  if (!a.signed_zone) return unsigned_verdict(chain, rep);
+  // The parent zone, checked too, is unsigned or has no DS for the zone: validators treat the zone as insecure.
+  if (chain.source == ChainSource::InsecureDelegation) return Verdict::Insecure;
+  auto apex = z.apex();
+  const zone::RRset* dnskey_set = z.find(*apex, rrtype::DNSKEY);
+  const auto dnskey_index = static_cast<std::uint32_t>(dnskey_set - z.rrsets.data());
+
+  std::set<std::size_t> entry;  // keys a validator starts from
+  EntrySource source = EntrySource::Assumed;
+  if (!chain.parent_ds.empty()) {
+    source = EntrySource::ParentDs;
+    entry = entry_from_parent_ds(ctx, rep, dnskey_index);
+  } else if (!chain.anchor_ds.empty() || !chain.anchor_dnskey.empty()) {
+    source = EntrySource::Anchor;
+    entry = entry_from_anchor(ctx, rep);
+  } else {
+    entry = entry_assumed(a, rep);
+  }
+
+  // --- the verdict: does the parent vouch for the DS set; can a validator accept the apex DNSKEY RRset, then the
+  // apex SOA? ---
+  if (Reporter::Params why = parent_failure(in, ctx, verdicts); !why.empty()) {
+    rep.zone(Code::ZONE_BOGUS, std::move(why));
+    return Verdict::Bogus;
+  }
+  return apex_verdict(ctx, in.options, rep, entry, source, dnskey_index);
 }
 
 /// Presentation names of an NS RRset's targets, lower case, sorted.
@@ -423,92 +462,187 @@ bool is_cdnskey_delete(std::string_view rdata) {
   return rdata.size() == 5 && rdata == std::string_view("\0\0\3\0\0", 5);
 }
 
+/// The published keys' DS digests, computed once per digest type: a CDS set is matched by lookup, never by
+/// digesting every key for every CDS record.
+class KeyDigests {
+ public:
+  KeyDigests(const zone::Zone& z, const dnssec::ZoneAnalysis& a) : z_(z), a_(a) {}
+
+  /// The same as match_ds(ds, z, a).
+  DsMatch match(const dnssec::DsRecord& ds) {
+    DsMatch m;
+    std::size_t want = dnssec::ds_digest_length(ds.digest_type);
+    m.digest_usable = want != 0 && want == ds.digest.size() && ds.digest_type != 3;
+    if (!m.digest_usable) return m;
+    for (auto [it, end] = index(ds.digest_type, false).equal_range(ds.digest); it != end; ++it) {
+      const dnssec::PublicKey& k = a_.keys[it->second].key;
+      if (k.algorithm == ds.algorithm && k.tag == ds.key_tag) m.keys.push_back(it->second);
+    }
+    std::sort(m.keys.begin(), m.keys.end());
+    for (auto [it, end] = index(ds.digest_type, true).equal_range(ds.digest); it != end; ++it) {
+      const dnssec::PublicKey& k = a_.keys[it->second].key;
+      if (k.algorithm != ds.algorithm || k.revoked_tag != ds.key_tag) continue;
+      if (!std::binary_search(m.keys.begin(), m.keys.end(), it->second)) m.revoked_keys.push_back(it->second);
+    }
+    std::sort(m.revoked_keys.begin(), m.revoked_keys.end());
+    return m;
+  }
+
+ private:
+  using Index = std::multimap<std::string, std::size_t>;  // digest -> index into ZoneAnalysis::keys
+
+  /// Digests of type `type` of every key as published, or of every revoked key in its pre-revocation form.
+  const Index& index(std::uint8_t type, bool revoked) {
+    auto [it, inserted] = indexes_.try_emplace({type, revoked});
+    if (!inserted) return it->second;
+    for (std::size_t i = 0; i < a_.keys.size(); ++i) {
+      const dnssec::PublicKey& k = a_.keys[i].key;
+      if (revoked && !key_revoked(k)) continue;
+      auto d = dnssec::ds_digest(type, z_.origin, revoked ? unrevoked(k.rdata) : k.rdata);
+      if (d) it->second.emplace(std::move(*d), i);
+    }
+    return it->second;
+  }
+
+  const zone::Zone& z_;
+  const dnssec::ZoneAnalysis& a_;
+  std::map<std::pair<std::uint8_t, bool>, Index> indexes_;
+};
+
+/// What the apex CDS and CDNSKEY RRsets hold, read once.
+struct CdsSets {
+  const zone::RRset* cds = nullptr;
+  const zone::RRset* cdnskey = nullptr;
+  bool cds_delete = false;
+  bool cdnskey_delete = false;
+  std::vector<std::string_view> cdnskey_rdatas;  ///< the CDNSKEY key records (not delete records)
+  std::vector<dnssec::DsRecord> cds_list;        ///< the CDS key records
+  std::vector<dnssec::DsRecord> cds_usable;      ///< those with a usable digest type and length
+  std::vector<const zone::Record*> cds_usable_recs;
+  std::map<std::uint8_t, std::set<std::string>> cdnskey_digests;  ///< per digest type, every CDNSKEY's digest
+
+  /// True when some CDNSKEY has the DS digest `ds` (each CDNSKEY digested once per digest type).
+  bool has_cdnskey_for(const zone::Zone& z, const dnssec::DsRecord& ds) {
+    auto [it, inserted] = cdnskey_digests.try_emplace(ds.digest_type);
+    if (inserted) {
+      for (std::string_view rd : cdnskey_rdatas) {
+        if (auto d = dnssec::ds_digest(ds.digest_type, z.origin, rd)) it->second.insert(std::move(*d));
+      }
+    }
+    return it->second.count(ds.digest) > 0;
+  }
+};
+
+/// The tag and algorithm of DNSKEY RDATA (algorithm 0 when shorter than 4 octets), without parsing its key.
+struct KeyHeader {
+  std::uint16_t tag = 0;
+  std::uint8_t algorithm = 0;
+};
+KeyHeader key_header(std::string_view rdata) {
+  const auto head = zone::dnskey_head(rdata);
+  return {dnssec::key_tag(rdata), head ? head->algorithm : std::uint8_t{0}};
+}
+
+using CdsMismatch = std::function<void(const zone::Record&, const std::string&, const char*)>;
+
+/// The CDNSKEY records: delete records (RFC 8078 §4) and keys that must be published DNSKEYs.
+void read_cdnskeys(const zone::Zone& z, const dnssec::ZoneAnalysis& a, CdsSets& s, const CdsMismatch& mismatch) {
+  if (!s.cdnskey) return;
+  std::set<std::string_view> published;
+  for (const dnssec::KeyInfo& ki : a.keys) published.insert(ki.key.rdata);
+  for (const zone::Record& r : z.records_of(*s.cdnskey)) {
+    std::string_view rd = z.rdata(r);
+    if (is_cdnskey_delete(rd)) {
+      s.cdnskey_delete = true;
+      continue;
+    }
+    const KeyHeader k = key_header(rd);
+    if (k.algorithm == 0) {
+      mismatch(r, "0", "cdnskey-delete-malformed");
+      continue;
+    }
+    s.cdnskey_rdatas.push_back(rd);
+    if (!published.count(rd)) mismatch(r, std::to_string(k.tag), "cdnskey-no-dnskey");
+  }
+}
+
+/// The CDS records: delete records, digests that match no published key, CDS without their CDNSKEY.
+void read_cds(const zone::Zone& z, const dnssec::ZoneAnalysis& a, CdsSets& s, const CdsMismatch& mismatch) {
+  if (!s.cds) return;
+  KeyDigests keys(z, a);
+  for (const zone::Record& r : z.records_of(*s.cds)) {
+    std::string_view rd = z.rdata(r);
+    if (is_cds_delete(rd)) {
+      s.cds_delete = true;
+      continue;
+    }
+    auto ds = dnssec::parse_ds(rd);
+    if (!ds || ds->algorithm == 0 || ds->digest_type == 0) {
+      mismatch(r, ds ? std::to_string(ds->key_tag) : "?", "cds-delete-malformed");
+      continue;
+    }
+    s.cds_list.push_back(*ds);
+    DsMatch m = keys.match(*ds);
+    if (!m.digest_usable) {
+      mismatch(r, std::to_string(ds->key_tag), "cds-digest-unusable");
+      continue;
+    }
+    s.cds_usable.push_back(*ds);
+    s.cds_usable_recs.push_back(&r);
+    if (m.keys.empty()) mismatch(r, std::to_string(ds->key_tag), "cds-no-dnskey");
+    if (s.cdnskey && !s.has_cdnskey_for(z, *ds) && !s.cdnskey_delete) {
+      mismatch(r, std::to_string(ds->key_tag), "cds-no-cdnskey");
+    }
+  }
+}
+
+/// RFC 7344 §4: when both are published they must describe the same keys. Each CDNSKEY is digested once per digest
+/// type of the CDS set and looked up by tag, algorithm and digest.
+void check_cdnskeys_covered(const zone::Zone& z, const CdsSets& s, const CdsMismatch& mismatch) {
+  using DsKey = std::tuple<std::uint16_t, std::uint8_t, std::uint8_t, std::string_view>;
+  std::set<DsKey> cds;
+  std::set<std::uint8_t> types;
+  for (const dnssec::DsRecord& ds : s.cds_list) {
+    cds.insert({ds.key_tag, ds.algorithm, ds.digest_type, ds.digest});
+    types.insert(ds.digest_type);
+  }
+  for (const zone::Record& r : z.records_of(*s.cdnskey)) {
+    std::string_view rd = z.rdata(r);
+    if (is_cdnskey_delete(rd)) continue;
+    const KeyHeader k = key_header(rd);
+    bool covered = false;
+    for (std::uint8_t type : types) {
+      auto d = dnssec::ds_digest(type, z.origin, rd);
+      covered = covered || (d && cds.count({k.tag, k.algorithm, type, *d}));
+    }
+    if (!covered && !s.cds_delete) mismatch(r, std::to_string(k.tag), "cdnskey-no-cds");
+  }
+}
+
 void check_zone_cds(const ZoneContext& ctx, FindingSink& sink) {
   const zone::Zone& z = *ctx.zone;
   const dnssec::ZoneAnalysis& a = *ctx.analysis;
   auto apex = z.apex();
   if (!apex) return;
-  const zone::RRset* cds = z.find(*apex, rrtype::CDS);
-  const zone::RRset* cdnskey = z.find(*apex, rrtype::CDNSKEY);
+  CdsSets sets;
+  sets.cds = z.find(*apex, rrtype::CDS);
+  sets.cdnskey = z.find(*apex, rrtype::CDNSKEY);
+  const zone::RRset* cds = sets.cds;
+  const zone::RRset* cdnskey = sets.cdnskey;
   if (!cds && !cdnskey) return;
   Reporter rep(ctx, sink);
   auto mismatch = [&](const zone::Record& r, const std::string& tag, const char* detail) {
     rep.record(Code::CDS_CDNSKEY_MISMATCH, r, {{"keytag", tag}, {"detail", detail}});
   };
-  bool cds_delete = false;
-  bool cdnskey_delete = false;
-  std::vector<std::string> cdnskey_rdatas;
-  if (cdnskey) {
-    for (const zone::Record& r : z.records_of(*cdnskey)) {
-      std::string_view rd = z.rdata(r);
-      if (is_cdnskey_delete(rd)) {
-        cdnskey_delete = true;
-        continue;
-      }
-      dnssec::PublicKey k = dnssec::parse_dnskey(rd);
-      if (k.algorithm == 0) {
-        mismatch(r, "0", "cdnskey-delete-malformed");
-        continue;
-      }
-      cdnskey_rdatas.emplace_back(rd);
-      bool published = false;
-      for (const dnssec::KeyInfo& ki : a.keys) published = published || ki.key.rdata == rd;
-      if (!published) mismatch(r, std::to_string(k.tag), "cdnskey-no-dnskey");
-    }
-  }
-  std::vector<dnssec::DsRecord> cds_list;
-  std::vector<dnssec::DsRecord> cds_usable;
-  std::vector<const zone::Record*> cds_usable_recs;
-  if (cds) {
-    for (const zone::Record& r : z.records_of(*cds)) {
-      std::string_view rd = z.rdata(r);
-      if (is_cds_delete(rd)) {
-        cds_delete = true;
-        continue;
-      }
-      auto ds = dnssec::parse_ds(rd);
-      if (!ds || ds->algorithm == 0 || ds->digest_type == 0) {
-        mismatch(r, ds ? std::to_string(ds->key_tag) : "?", "cds-delete-malformed");
-        continue;
-      }
-      cds_list.push_back(*ds);
-      DsMatch m = match_ds(*ds, z, a);
-      if (!m.digest_usable) {
-        mismatch(r, std::to_string(ds->key_tag), "cds-digest-unusable");
-        continue;
-      }
-      cds_usable.push_back(*ds);
-      cds_usable_recs.push_back(&r);
-      if (m.keys.empty()) mismatch(r, std::to_string(ds->key_tag), "cds-no-dnskey");
-      if (cdnskey) {
-        bool covered = false;
-        for (const auto& ck : cdnskey_rdatas) {
-          auto d = dnssec::ds_digest(ds->digest_type, z.origin, ck);
-          covered = covered || (d && *d == ds->digest);
-        }
-        if (!covered && !cdnskey_delete) mismatch(r, std::to_string(ds->key_tag), "cds-no-cdnskey");
-      }
-    }
-  }
+  read_cdnskeys(z, a, sets, mismatch);
+  read_cds(z, a, sets, mismatch);
+  const bool cds_delete = sets.cds_delete;
+  const bool cdnskey_delete = sets.cdnskey_delete;
   // The CDS becomes the zone's DS set: RFC 8624 §3.3 digest policy applies as to --ds.
-  check_digest_policy(rep, {}, cds_usable, false, cds_usable_recs, When());
-  // RFC 7344 §4: when both are published they must describe the same keys.
-  if (cds && cdnskey) {
-    for (const zone::Record& r : z.records_of(*cdnskey)) {
-      std::string_view rd = z.rdata(r);
-      if (is_cdnskey_delete(rd)) continue;
-      dnssec::PublicKey k = dnssec::parse_dnskey(rd);
-      bool covered = false;
-      for (const auto& ds : cds_list) {
-        if (ds.key_tag != k.tag || ds.algorithm != k.algorithm) continue;
-        auto d = dnssec::ds_digest(ds.digest_type, z.origin, rd);
-        covered = covered || (d && *d == ds.digest);
-      }
-      if (!covered && !cds_delete) mismatch(r, std::to_string(k.tag), "cdnskey-no-cds");
-    }
-  }
+  check_digest_policy(rep, {}, sets.cds_usable, false, sets.cds_usable_recs, When());
+  if (cds && cdnskey) check_cdnskeys_covered(z, sets, mismatch);
   if (cds_delete || cdnskey_delete) {
-    bool mixed = (cds_delete && !cds_list.empty()) || (cdnskey_delete && !cdnskey_rdatas.empty()) ||
+    bool mixed = (cds_delete && !sets.cds_list.empty()) || (cdnskey_delete && !sets.cdnskey_rdatas.empty()) ||
                  (cds && cdnskey && cds_delete != cdnskey_delete);
     const zone::RRset& where = cds_delete ? *cds : *cdnskey;
     if (mixed) {

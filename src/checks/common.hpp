@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "checks/check.hpp"
 #include "core/time.hpp"
@@ -45,9 +46,19 @@ std::string alg_text(std::uint8_t alg);
 /// of the revoked key MUST NOT collide with other keys' tags"); `shared` is the tag they have in common.
 bool tags_collide(const dnssec::PublicKey& x, const dnssec::PublicKey& y, std::uint16_t& shared);
 
-/// KEYTAG_COLLISION params for two keys of one algorithm whose tags collide on `shared` (as published, or once one
-/// of them is revoked, RFC 5011 §7): the shared tag, the algorithm and, for each key, its tag, flags, the first
-/// octets of its public key in base64 (as many as tell the two apart) and where it was seen (`source`).
+/// One key of a KEYTAG_COLLISION group and where it was seen ("published, signing", "key file K….key", …).
+struct CollisionMember {
+  const dnssec::PublicKey* key = nullptr;
+  std::string source;
+};
+
+/// KEYTAG_COLLISION params for the keys of one algorithm that share the tag `shared` (as published, or once one of
+/// them is revoked, RFC 5011 §7): the tag, the algorithm, how many keys share it, and the first 8 of them in
+/// canonical (RDATA) order, each with its tag, flags, the first octets of its public key in base64 (as many as tell
+/// the keys apart) and its source; "and N more" after the eighth.
+Reporter::Params keytag_collision_params(std::uint16_t shared, std::vector<CollisionMember> members);
+
+/// The same for a group of two keys.
 Reporter::Params keytag_collision_params(std::uint16_t shared, const dnssec::PublicKey& a, std::string source_a,
                                          const dnssec::PublicKey& b, std::string source_b);
 

@@ -89,11 +89,8 @@ core::WireName operator_domain(const core::WireName& name) {
   return core::WireName(core::name_strip_labels(name, labels - keep));
 }
 
-void check_zone(const ZoneContext& ctx, FindingSink& sink) {
-  const zone::Zone& z = *ctx.zone;
-  Reporter rep(ctx, sink);
-  auto apex = z.apex();
-
+/// GLUE_MISSING over every NS RRset of the apex and of the delegations.
+void check_glue(const zone::Zone& z, Reporter& rep) {
   // GLUE_MISSING: RFC 9471 §2.1: "glue records for in-domain name servers MUST be included". A nameserver below
   // the delegation itself (in-domain), or in this zone's authoritative data, needs an address in this zone. One
   // below another delegation of this zone (sibling) is found through that delegation and is not required here.
@@ -106,12 +103,11 @@ void check_zone(const ZoneContext& ctx, FindingSink& sink) {
         zone::NodeKind kind = z.kinds[set.name];
         if (kind != zone::NodeKind::Delegation && kind != zone::NodeKind::Apex) return;
         const core::WireName& cut = z.names[set.name];
-        std::vector<std::string_view> seen;
+        std::set<std::string_view> seen;  // a target listed twice is checked once
         for (const zone::Record& r : z.records_of(set)) {
           const std::string_view target = z.rdata(r);
           if (!core::name_is_subdomain(target, z.origin)) continue;  // most targets: nothing to check here
-          if (std::find(seen.begin(), seen.end(), target) != seen.end()) continue;
-          seen.push_back(target);
+          if (!seen.insert(target).second) continue;
           const core::WireName name = core::name_lower(target);
           bool in_domain = kind == zone::NodeKind::Delegation && core::name_is_subdomain(name, cut);
           if (!in_domain && below_other_cut(z, name, set.name)) continue;
@@ -121,7 +117,10 @@ void check_zone(const ZoneContext& ctx, FindingSink& sink) {
         }
       },
       4096);
+}
 
+/// ZONE_ORIGIN_DOUBLED: authoritative names under the origin written twice (a missing final dot).
+void check_origin_doubled(const zone::Zone& z, Reporter& rep) {
   if (z.origin.size() > 1) {
     core::WireName doubled = z.origin.substr(0, z.origin.size() - 1) + z.origin;
     for (std::uint32_t n = 0; n < z.names.size(); ++n) {
@@ -131,26 +130,11 @@ void check_zone(const ZoneContext& ctx, FindingSink& sink) {
       }
     }
   }
+}
 
-  if (!apex) return;
-  const zone::RRset* ns = z.find(*apex, rrtype::NS);
-  if (!ns) {
-    const zone::RRset& first = z.rrsets[z.name_rrsets[*apex]];
-    rep.name(Code::NS_COUNT_LOW, *apex, rrtype::NS, z.records[first.first].src, {{"count", "0"}});
-    return;
-  }
-  std::vector<core::WireName> targets = ns_targets(z, *ns);
-  std::set<core::WireName> distinct(targets.begin(), targets.end());
-  // RFC 1034 §4.1: "a minimum of two servers for each zone".
-  if (distinct.size() < 2) rep.rrset(Code::NS_COUNT_LOW, *ns, {{"count", std::to_string(distinct.size())}});
-
-  std::set<core::WireName> domains;
-  for (const auto& t : distinct) domains.insert(operator_domain(t));
-  if (domains.size() == 1) {
-    rep.rrset(Code::NS_SINGLE_DOMAIN, *ns, {{"domain", core::name_to_text(*domains.begin())}});
-  }
-
-  // NS_SINGLE_PREFIX, when the zone itself holds addresses for every nameserver.
+/// NS_SINGLE_PREFIX, when the zone itself holds addresses for every nameserver.
+void check_single_prefix(const zone::Zone& z, const zone::RRset& ns, const std::set<core::WireName>& distinct,
+                         Reporter& rep) {
   std::set<std::string> v4;
   std::set<std::string> v6;
   std::size_t addresses = 0;
@@ -190,8 +174,36 @@ void check_zone(const ZoneContext& ctx, FindingSink& sink) {
     std::string prefix;
     for (const auto& p : v4) prefix += p;
     for (const auto& p : v6) prefix += (prefix.empty() ? "" : " and ") + p;
-    rep.rrset(Code::NS_SINGLE_PREFIX, *ns, {{"prefix", prefix}});
+    rep.rrset(Code::NS_SINGLE_PREFIX, ns, {{"prefix", prefix}});
   }
+}
+
+void check_zone(const ZoneContext& ctx, FindingSink& sink) {
+  const zone::Zone& z = *ctx.zone;
+  Reporter rep(ctx, sink);
+  auto apex = z.apex();
+  check_glue(z, rep);
+  check_origin_doubled(z, rep);
+
+  if (!apex) return;
+  const zone::RRset* ns = z.find(*apex, rrtype::NS);
+  if (!ns) {
+    const zone::RRset& first = z.rrsets[z.name_rrsets[*apex]];
+    rep.name(Code::NS_COUNT_LOW, *apex, rrtype::NS, z.records[first.first].src, {{"count", "0"}});
+    return;
+  }
+  std::vector<core::WireName> targets = ns_targets(z, *ns);
+  std::set<core::WireName> distinct(targets.begin(), targets.end());
+  // RFC 1034 §4.1: "a minimum of two servers for each zone".
+  if (distinct.size() < 2) rep.rrset(Code::NS_COUNT_LOW, *ns, {{"count", std::to_string(distinct.size())}});
+
+  std::set<core::WireName> domains;
+  for (const auto& t : distinct) domains.insert(operator_domain(t));
+  if (domains.size() == 1) {
+    rep.rrset(Code::NS_SINGLE_DOMAIN, *ns, {{"domain", core::name_to_text(*domains.begin())}});
+  }
+
+  check_single_prefix(z, *ns, distinct, rep);
 }
 
 }  // namespace

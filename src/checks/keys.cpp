@@ -1,6 +1,7 @@
 // keys.cpp: DNSKEY parameters, algorithm policy, key material, key-tag collisions, revocation and key sharing
 // (RFC 4034 §2, RFC 5011, RFC 8624, RFC 3110, RFC 6605, RFC 8080).
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -33,6 +34,61 @@ Reporter::Params encoding_params(const dnssec::PublicKey& k, const std::string& 
   return p;
 }
 
+/// The published keys of one algorithm that have one tag: as published (`direct`), or once their REVOKE bit is
+/// toggled (`revoked`). Indices into ZoneAnalysis::keys, in zone order.
+struct TagGroup {
+  std::vector<std::size_t> direct;
+  std::vector<std::size_t> revoked;
+};
+
+/// The members of a tag group that collide with another member: two keys with different public keys collide when
+/// one of them has the tag as published (two keys that would both only get it once revoked do not).
+std::vector<std::size_t> colliding_members(const dnssec::ZoneAnalysis& a, const TagGroup& g) {
+  std::set<std::string_view> direct_keys;
+  for (std::size_t k : g.direct) direct_keys.insert(a.keys[k].key.public_key);
+  std::set<std::string_view> all_keys = direct_keys;
+  for (std::size_t k : g.revoked) all_keys.insert(a.keys[k].key.public_key);
+  std::vector<std::size_t> out;
+  if (all_keys.size() >= 2) out = g.direct;
+  for (std::size_t k : g.revoked) {
+    const std::string_view pub = a.keys[k].key.public_key;
+    if (direct_keys.size() >= 2 || (direct_keys.size() == 1 && *direct_keys.begin() != pub)) out.push_back(k);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+/// KEYTAG_COLLISION: one finding per tag and algorithm shared by published keys, including the tag a key gets once
+/// revoked (RFC 5011 §7: "... the key tag of the revoked key MUST NOT collide with other keys' tags"). Reported on
+/// the group's last key in zone order; an error when two or more keys of the group sign. Linear in the keys, however
+/// many share one tag.
+void check_tag_groups(const ZoneContext& ctx, FindingSink& sink) {
+  const zone::Zone& z = *ctx.zone;
+  const dnssec::ZoneAnalysis& a = *ctx.analysis;
+  Reporter rep(ctx, sink);
+  std::map<std::pair<std::uint8_t, std::uint16_t>, TagGroup> groups;
+  for (std::size_t k = 0; k < a.keys.size(); ++k) {
+    const dnssec::PublicKey& key = a.keys[k].key;
+    groups[{key.algorithm, key.tag}].direct.push_back(k);
+    if (key.revoked_tag != key.tag) groups[{key.algorithm, key.revoked_tag}].revoked.push_back(k);
+  }
+  for (const auto& [id, group] : groups) {
+    if (group.direct.empty() || group.direct.size() + group.revoked.size() < 2) continue;
+    const std::vector<std::size_t> members = colliding_members(a, group);
+    if (members.empty()) continue;
+    std::vector<CollisionMember> listed;
+    std::size_t signing = 0;
+    for (std::size_t k : members) {
+      const bool signs = a.keys[k].valid_signatures > 0;
+      signing += signs ? 1 : 0;
+      listed.push_back({&a.keys[k].key, signs ? "published, signing" : "published"});
+    }
+    rep.record(Code::KEYTAG_COLLISION, z.records[a.keys[members.back()].record],
+               keytag_collision_params(id.second, std::move(listed)),
+               signing >= 2 ? When(Code::KEYTAG_COLLISION, "both-sign") : When());
+  }
+}
+
 void check_zone_keys(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {
   const zone::Zone& z = *ctx.zone;
   const dnssec::ZoneAnalysis& a = *ctx.analysis;
@@ -43,6 +99,10 @@ void check_zone_keys(const ZoneContext& ctx, const Options& opt, FindingSink& si
   for (const ExternalRecord& r : ctx.chain.parent_ds) {
     if (auto ds = dnssec::parse_ds(r.rdata)) ds_refs.insert({ds->key_tag, ds->algorithm});
   }
+
+  // A key that is not revoked and signs the DNSKEY RRset (asked once, not once per revoked key).
+  bool other_signer = false;
+  for (const dnssec::KeyInfo& o : a.keys) other_signer = other_signer || (!key_revoked(o.key) && o.signs_dnskey);
 
   for (const dnssec::KeyInfo& ki : a.keys) {
     const dnssec::PublicKey& k = ki.key;
@@ -100,8 +160,6 @@ void check_zone_keys(const ZoneContext& ctx, const Options& opt, FindingSink& si
     }
     // Revocation (RFC 5011 §2.1): a revoked key may sign only the DNSKEY RRset, next to a key that is not revoked.
     if (key_revoked(k)) {
-      bool other_signer = false;
-      for (const dnssec::KeyInfo& o : a.keys) other_signer = other_signer || (!key_revoked(o.key) && o.signs_dnskey);
       if (ki.signs_other || (ki.signs_dnskey && !other_signer)) {
         rep.record(Code::KEY_REVOKED_MISUSED, rec, {{"keytag", tag}});
       } else if (ki.signs_dnskey) {
@@ -113,28 +171,50 @@ void check_zone_keys(const ZoneContext& ctx, const Options& opt, FindingSink& si
     }
   }
 
-  // Key-tag collisions among published keys of one algorithm, including the tag a key gets once revoked
-  // (RFC 5011 §7: "... the key tag of the revoked key MUST NOT collide with other keys' tags").
-  for (std::size_t i = 0; i < a.keys.size(); ++i) {
-    for (std::size_t j = i + 1; j < a.keys.size(); ++j) {
-      const dnssec::PublicKey& x = a.keys[i].key;
-      const dnssec::PublicKey& y = a.keys[j].key;
-      if (x.algorithm != y.algorithm || x.public_key == y.public_key) continue;
-      std::uint16_t shared = 0;
-      if (!tags_collide(x, y, shared)) continue;
-      bool both_sign = a.keys[i].valid_signatures > 0 && a.keys[j].valid_signatures > 0;
-      rep.record(Code::KEYTAG_COLLISION, z.records[a.keys[j].record],
-                 keytag_collision_params(shared, x, a.keys[i].valid_signatures > 0 ? "published, signing" : "published",
-                                         y, a.keys[j].valid_signatures > 0 ? "published, signing" : "published"),
-                 both_sign ? When(Code::KEYTAG_COLLISION, "both-sign") : When());
-    }
-  }
+  check_tag_groups(ctx, sink);
 }
 
 struct SeenKey {
   std::size_t zone;
   const dnssec::KeyInfo* key;
 };
+
+/// KEY_REUSED for each use of one public key: the others, except other versions of the same zone and the same key
+/// with the same flags in its own zone; the first 8 in zone order and how many more. Linear in the uses.
+void report_reused(const CheckInput& in, const std::vector<SeenKey>& uses, FindingSink& sink) {
+  constexpr std::size_t kListed = 8;
+  std::map<std::string_view, std::size_t> by_name;
+  std::map<std::size_t, std::size_t> by_zone;
+  std::map<std::pair<std::size_t, std::uint16_t>, std::size_t> by_zone_flags;
+  for (const SeenKey& u : uses) {
+    ++by_name[in.zones[u.zone].zone->origin];
+    ++by_zone[u.zone];
+    ++by_zone_flags[{u.zone, u.key->key.flags}];
+  }
+  for (const SeenKey& u : uses) {
+    const ZoneContext& uz = in.zones[u.zone];
+    // Other zones' names, and this zone's own uses under other flags.
+    const std::size_t count =
+        (uses.size() - by_name[uz.zone->origin]) + (by_zone[u.zone] - by_zone_flags[{u.zone, u.key->key.flags}]);
+    if (count == 0) continue;
+    std::string other;
+    std::size_t listed = 0;
+    for (const SeenKey& o : uses) {
+      if (listed == kListed) break;
+      if (o.key == u.key) continue;
+      const ZoneContext& oz = in.zones[o.zone];
+      bool same_zone_name = oz.zone->origin == uz.zone->origin;
+      if (same_zone_name && o.zone != u.zone) continue;  // another version of the same zone
+      if (same_zone_name && o.key->key.flags == u.key->key.flags) continue;
+      other += (other.empty() ? "" : ", ") + oz.name + " flags " + std::to_string(o.key->key.flags);
+      ++listed;
+    }
+    if (count > listed) other += ", and " + std::to_string(count - listed) + " more";
+    Reporter rep(uz, sink);
+    rep.record(Code::KEY_REUSED, uz.zone->records[u.key->record],
+               {{"keytag", std::to_string(u.key->key.tag)}, {"other", other}});
+  }
+}
 
 /// One RSA modulus seen in this run, and where to report it.
 struct ModulusUse {
@@ -151,6 +231,58 @@ const ZoneContext* zone_of(const CheckInput& in, const core::WireName& origin) {
     if (ctx.zone->origin == origin) return &ctx;
   }
   return nullptr;
+}
+
+/// The "shares a prime factor with ..." text of each key that shares one: its partners' names in text order, the
+/// first 8 and then how many more, from the groups of dnssec::shared_factor_groups() — linear in the keys when they
+/// share one prime, however many they are.
+template <typename Report>
+void report_shared_factors(const std::vector<ModulusUse>& uses, const dnssec::FactorGroups& groups, Report report) {
+  constexpr std::size_t kListed = 8;
+  struct Entry {
+    std::string_view where;
+    std::size_t value;
+  };
+  std::vector<std::vector<std::size_t>> members(groups.linked.size());
+  for (std::size_t i = 0; i < uses.size(); ++i) {
+    if (groups.group[i] >= 0) members[static_cast<std::size_t>(groups.group[i])].push_back(i);
+  }
+  for (std::size_t g = 0; g < members.size(); ++g) {
+    // Everyone sharing a prime with the group: its own members and those of the groups linked with it.
+    std::vector<Entry> sharing;
+    for (std::size_t i : members[g]) sharing.push_back({uses[i].where, groups.value[i]});
+    for (std::size_t h : groups.linked[g]) {
+      for (std::size_t i : members[h]) sharing.push_back({uses[i].where, groups.value[i]});
+    }
+    std::sort(sharing.begin(), sharing.end(),
+              [](const Entry& x, const Entry& y) { return std::pair(x.where, x.value) < std::pair(y.where, y.value); });
+    // Distinct names, and per value the names only that value has (a key is never its own partner).
+    std::size_t names = 0;
+    std::map<std::size_t, std::size_t> own_only;
+    for (std::size_t k = 0; k < sharing.size();) {
+      std::size_t end = k + 1;
+      while (end < sharing.size() && sharing[end].where == sharing[k].where) ++end;
+      ++names;
+      if (sharing[k].value == sharing[end - 1].value) ++own_only[sharing[k].value];
+      k = end;
+    }
+    for (std::size_t i : members[g]) {
+      std::string list;
+      std::size_t listed = 0;
+      std::string_view last;
+      for (std::size_t k = 0; k < sharing.size() && listed < kListed; ++k) {
+        const Entry& e = sharing[k];
+        if (e.value == groups.value[i] || (listed > 0 && e.where == last)) continue;
+        list += (list.empty() ? "" : ", ") + std::string(e.where);
+        last = e.where;
+        ++listed;
+      }
+      const std::size_t partners = names - own_only[groups.value[i]];
+      if (partners > listed) list += ", and " + std::to_string(partners - listed) + " more";
+      report(uses[i], Code::KEY_RSA_FACTORABLE,
+             {{"keytag", std::to_string(uses[i].tag)}, {"detail", "shared-prime"}, {"others", list}});
+    }
+  }
 }
 
 /// KEY_RSA_FACTORABLE across every RSA key of the run — published keys of all zones, the signer's key files and the
@@ -205,17 +337,7 @@ void check_shared_primes(const CheckInput& in, FindingSink& sink) {
   std::vector<std::string> moduli;
   moduli.reserve(uses.size());
   for (const ModulusUse& u : uses) moduli.push_back(u.modulus);
-  std::map<std::size_t, std::set<std::string>> partners;
-  for (const dnssec::SharedFactor& pair : dnssec::shared_factor_pairs(moduli)) {
-    partners[pair.first].insert(uses[pair.second].where);
-    partners[pair.second].insert(uses[pair.first].where);
-  }
-  for (const auto& [i, with] : partners) {
-    std::string list;
-    for (const auto& w : with) list += (list.empty() ? "" : ", ") + w;
-    report(uses[i], Code::KEY_RSA_FACTORABLE,
-           {{"keytag", std::to_string(uses[i].tag)}, {"detail", "shared-prime"}, {"others", list}});
-  }
+  report_shared_factors(uses, dnssec::shared_factor_groups(moduli), report);
 }
 
 }  // namespace
@@ -236,25 +358,7 @@ void check_key_sharing(const CheckInput& in, FindingSink& sink) {
     }
   }
   for (const auto& [id, uses] : by_key) {
-    if (uses.size() < 2) continue;
-    for (const SeenKey& u : uses) {
-      std::vector<std::string> others;
-      for (const SeenKey& o : uses) {
-        if (o.key == u.key) continue;
-        const ZoneContext& oz = in.zones[o.zone];
-        const ZoneContext& uz = in.zones[u.zone];
-        bool same_zone_name = oz.zone->origin == uz.zone->origin;
-        if (same_zone_name && o.zone != u.zone) continue;  // another version of the same zone
-        if (same_zone_name && o.key->key.flags == u.key->key.flags) continue;
-        others.push_back(oz.name + " flags " + std::to_string(o.key->key.flags));
-      }
-      if (others.empty()) continue;
-      std::string other;
-      for (const auto& s : others) other += (other.empty() ? "" : ", ") + s;
-      Reporter rep(in.zones[u.zone], sink);
-      rep.record(Code::KEY_REUSED, in.zones[u.zone].zone->records[u.key->record],
-                 {{"keytag", std::to_string(u.key->key.tag)}, {"other", other}});
-    }
+    if (uses.size() >= 2) report_reused(in, uses, sink);
   }
 
   check_shared_primes(in, sink);

@@ -159,6 +159,104 @@ bool fields_fit(const zone::Zone& zone, const std::string& owner, SigInfo& s) {
 
 }  // namespace
 
+namespace {
+
+/// The data each signature of one RRset signs (RFC 4034 §3.1.8.1: RRSIG RDATA without the signature, then the RRset
+/// in canonical form). The RRset part depends on a signature only through its Labels and Original TTL fields, so it
+/// is sorted and built once for a run of signatures that agree on them, not once per signature.
+class SignedData {
+ public:
+  SignedData(std::string_view owner, std::uint16_t type, std::uint16_t rclass,
+             const std::vector<std::string_view>& rdatas)
+      : owner_(owner), type_(type), rclass_(rclass), rdatas_(rdatas) {}
+
+  const std::string& of(const Rrsig& sig) {
+    if (!data_.empty() && sig.labels == labels_ && sig.original_ttl == ttl_) {
+      // Only the RRSIG part changes: its fixed octets exactly as in the RDATA, then the signer in canonical (lower)
+      // case.
+      prefix_.assign(sig.header.substr(0, sig.header.size() - sig.signer.size()));
+      prefix_.append(sig.signer);
+      data_.replace(0, prefix_length_, prefix_);
+      prefix_length_ = prefix_.size();
+      return data_;
+    }
+    data_ = signed_data(sig, owner_, type_, rclass_, rdatas_);
+    prefix_length_ = std::min(data_.size(), sig.header.size());
+    labels_ = sig.labels;
+    ttl_ = sig.original_ttl;
+    return data_;
+  }
+
+ private:
+  std::string_view owner_;
+  std::uint16_t type_;
+  std::uint16_t rclass_;
+  const std::vector<std::string_view>& rdatas_;
+  std::uint8_t labels_ = 0;        ///< the Labels field data_ was built for
+  std::uint32_t ttl_ = 0;          ///< the Original TTL field data_ was built for
+  std::string data_;               ///< the last signature's signed data (empty: none yet)
+  std::size_t prefix_length_ = 0;  ///< octets of data_ before the RRset
+  std::string prefix_;
+};
+
+/// The work one RRset's signatures have spent so far.
+struct RrsetSpent {
+  std::uint64_t validations = 0;
+  std::uint32_t failures = 0;  ///< failed validations
+  std::uint64_t bytes = 0;     ///< octets of signed data hashed
+  bool bytes_stop = false;     ///< the hashing budget stopped the RRset
+};
+
+/// Tries the candidate keys on one signature within the budget: Valid, Invalid, Malformed, KeyUnusable or
+/// Unverified.
+void verify_one(ZoneAnalysis& a, SigInfo& s, const std::vector<std::size_t>& candidates, std::string_view data,
+                const VerifyBudget& budget, RrsetSpent& spent) {
+  bool any_usable = false;
+  bool any_malformed = false;
+  std::size_t tried = 0;
+  for (; tried < candidates.size() && tried < budget.keys_per_tag && spent.failures < budget.failures_per_rrset;
+       ++tried) {
+    if (spent.bytes + data.size() > budget.bytes_per_rrset) {
+      spent.bytes_stop = true;
+      break;
+    }
+    const std::size_t k = candidates[tried];
+    ++spent.validations;
+    ++s.validations;
+    spent.bytes += data.size();
+    VerifyResult v = verify(a.keys[k].key, data, s.rrsig.signature);
+    if (v == VerifyResult::Valid) {
+      s.status = SigStatus::Valid;
+      s.key = static_cast<std::int32_t>(k);
+      return;
+    }
+    ++spent.failures;
+    if (v != VerifyResult::Unsupported) any_usable = true;
+    if (v == VerifyResult::Malformed) any_malformed = true;
+  }
+  if (tried < candidates.size()) {
+    // A budget stopped the search: the keys not tried might accept the signature, so it is neither valid nor
+    // invalid.
+    s.status = SigStatus::Unverified;
+    s.budget = spent.bytes_stop               ? BudgetStop::Bytes
+               : tried >= budget.keys_per_tag ? BudgetStop::KeyTag
+                                              : BudgetStop::Rrset;
+    return;
+  }
+  if (!any_usable) {
+    s.status = SigStatus::KeyUnusable;
+    return;
+  }
+  s.status = any_malformed ? SigStatus::Malformed : SigStatus::Invalid;
+  if (is_rsa_algorithm(s.rrsig.algorithm)) {
+    bool decodes = false;
+    for (std::size_t k : candidates) decodes = decodes || rsa_padding_decodes(a.keys[k].key, s.rrsig.signature);
+    s.foreign = !decodes;
+  }
+}
+
+}  // namespace
+
 std::uint64_t verify_rrset(const zone::Zone& zone, ZoneAnalysis& a, std::uint32_t rrset, const VerifyBudget& budget) {
   const std::uint32_t first = a.rrset_sigs[rrset];
   const std::uint32_t last = a.rrset_sigs[rrset + 1];
@@ -175,8 +273,8 @@ std::uint64_t verify_rrset(const zone::Zone& zone, ZoneAnalysis& a, std::uint32_
   rdatas.clear();
   for (const zone::Record& r : zone.records_of(covered)) rdatas.push_back(zone.rdata(r));
   thread_local std::vector<std::size_t> candidates;
-  std::uint64_t validations = 0;
-  std::uint32_t failures = 0;  // failed validations in this RRset so far
+  SignedData data(owner, covered.type, zone.records[covered.first].rclass, rdatas);
+  RrsetSpent spent;
   for (std::uint32_t i = first; i < last; ++i) {
     SigInfo& s = a.sigs[i];
     if (!s.parsed || !fields_fit(zone, owner, s)) continue;
@@ -186,49 +284,14 @@ std::uint64_t verify_rrset(const zone::Zone& zone, ZoneAnalysis& a, std::uint32_
       continue;
     }
     s.key = static_cast<std::int32_t>(candidates.front());
-    if (failures >= budget.failures_per_rrset) {
+    if (spent.failures >= budget.failures_per_rrset || spent.bytes_stop) {
       s.status = SigStatus::Unverified;
-      s.budget = BudgetStop::Rrset;
+      s.budget = spent.bytes_stop ? BudgetStop::Bytes : BudgetStop::Rrset;
       continue;
     }
-    std::string data = signed_data(s.rrsig, owner, covered.type, zone.records[covered.first].rclass, rdatas);
-    bool any_usable = false;
-    bool any_malformed = false;
-    std::size_t tried = 0;
-    for (; tried < candidates.size() && tried < budget.keys_per_tag && failures < budget.failures_per_rrset; ++tried) {
-      const std::size_t k = candidates[tried];
-      ++validations;
-      ++s.validations;
-      VerifyResult v = verify(a.keys[k].key, data, s.rrsig.signature);
-      if (v == VerifyResult::Valid) {
-        s.status = SigStatus::Valid;
-        s.key = static_cast<std::int32_t>(k);
-        break;
-      }
-      ++failures;
-      if (v != VerifyResult::Unsupported) any_usable = true;
-      if (v == VerifyResult::Malformed) any_malformed = true;
-    }
-    if (s.status == SigStatus::Valid) continue;
-    if (tried < candidates.size()) {
-      // A budget stopped the search: the keys not tried might accept the signature, so it is neither valid nor
-      // invalid.
-      s.status = SigStatus::Unverified;
-      s.budget = tried >= budget.keys_per_tag ? BudgetStop::KeyTag : BudgetStop::Rrset;
-      continue;
-    }
-    if (!any_usable) {
-      s.status = SigStatus::KeyUnusable;
-      continue;
-    }
-    s.status = any_malformed ? SigStatus::Malformed : SigStatus::Invalid;
-    if (is_rsa_algorithm(s.rrsig.algorithm)) {
-      bool decodes = false;
-      for (std::size_t k : candidates) decodes = decodes || rsa_padding_decodes(a.keys[k].key, s.rrsig.signature);
-      s.foreign = !decodes;
-    }
+    verify_one(a, s, candidates, data.of(s.rrsig), budget, spent);
   }
-  return validations;
+  return spent.validations;
 }
 
 void verify_signatures(const zone::Zone& zone, ZoneAnalysis& a, const VerifyBudget& budget) {

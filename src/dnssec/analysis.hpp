@@ -29,14 +29,20 @@ enum class BudgetStop : std::uint8_t {
   None,
   Rrset,   ///< the RRset's failed validations reached VerifyBudget::failures_per_rrset
   KeyTag,  ///< more keys share the signature's tag and algorithm than VerifyBudget::keys_per_tag
+  Bytes,   ///< the RRset's validations reached VerifyBudget::bytes_per_rrset octets of signed data
 };
 
 /// Work limits of signature verification against KeyTrap (CVE-2023-50387), after Unbound's MAX_VALIDATE_RRSIGS and
-/// its per-tag key limit. Only failed validations count, so every signature of a zone whose signatures verify is
-/// verified, however many there are; a zone full of signatures that fail under many keys sharing one tag is not.
+/// its per-tag key limit. Failed validations count, so a zone full of signatures that fail under many keys sharing
+/// one tag stops early; valid ones count only through the octets they hash, so every signature of a zone whose
+/// signatures verify is verified unless one RRset is huge and signed many times over.
 struct VerifyBudget {
   std::uint32_t failures_per_rrset = 16;  ///< failed validations per RRset; later signatures are not tried
   std::uint32_t keys_per_tag = 4;         ///< keys tried per signature among those sharing its tag and algorithm
+  /// Octets of signed data hashed per RRset, valid or not: each validation hashes the whole RRset, so a huge RRset
+  /// under many signatures is quadratic work. 64 MiB is a thousand signatures over the largest RRset a DNS message
+  /// can carry (64 KiB); the signatures after the limit are not tried.
+  std::uint64_t bytes_per_rrset = std::uint64_t{64} << 20;
 };
 
 /// One RRSIG record and what was found about it.

@@ -79,24 +79,10 @@ Distinct distinct_values(const std::vector<std::string>& moduli) {
   return d;
 }
 
-/// gcd(x_i, product of the other x_j) for distinct x_i ≥ 2. `leaves` is consumed.
-///
-/// Product tree: level 0 holds the leaves, level k+1 the products of pairs of level k (an odd last node is moved
-/// up unchanged) until two nodes remain. Remainder tree: the remainder of node X is P mod X² (P the product of all
-/// leaves); a child's remainder is its parent's remainder mod child². At a leaf x, (P mod x²) / x = (P / x) mod x,
-/// whose gcd with x is the answer. The root itself is never formed: with the two top nodes A and B,
-/// P mod A² = A · (B mod A). Each level is computed in parallel over its nodes; product levels and remainder levels
-/// are freed as soon as the descent has passed them.
-std::vector<Mpz> gcd_with_others(std::vector<Mpz> leaves, BatchGcdStats* stats) {
-  const std::size_t m = leaves.size();
-  std::vector<Mpz> result(m);
-  if (m < 2) {
-    for (Mpz& r : result) mpz_set_ui(r.get(), 1);
-    return result;
-  }
-
-  // Product tree. Level 0 keeps its odd last leaf (copied, not moved): the final step needs every leaf value.
-  const auto product_start = Clock::now();
+/// Product tree: level 0 holds the leaves, level k+1 the products of pairs of level k (an odd last node is moved up
+/// unchanged) until two nodes remain. Level 0 keeps its odd last leaf (copied, not moved): the final step needs every
+/// leaf value.
+std::vector<Level> product_tree(std::vector<Mpz> leaves) {
   std::vector<Level> tree;
   tree.push_back(std::move(leaves));
   while (tree.back().size() > 2) {
@@ -115,6 +101,50 @@ std::vector<Mpz> gcd_with_others(std::vector<Mpz> leaves, BatchGcdStats* stats) 
     }
     tree.push_back(std::move(above));
   }
+  return tree;
+}
+
+/// The last step at the leaves x: `rem` holds the remainders of level 1 (`rem_is_leaves`: of the leaves themselves,
+/// when there are only two). At a leaf, (P mod x²) / x = (P / x) mod x, whose gcd with x is the answer.
+void leaf_gcds(const Level& x, const Level& rem, bool rem_is_leaves, std::vector<Mpz>& result) {
+  const std::size_t m = x.size();
+  core::parallel_for(
+      m,
+      [&](std::size_t i) {
+        Mpz r;
+        if (rem_is_leaves) {
+          mpz_set(r.get(), rem[i].get());
+        } else if (m % 2 == 1 && i == m - 1) {
+          mpz_set(r.get(), rem[i / 2].get());
+        } else {
+          Mpz square;
+          mpz_mul(square.get(), x[i].get(), x[i].get());
+          mpz_tdiv_r(r.get(), rem[i / 2].get(), square.get());
+        }
+        mpz_divexact(r.get(), r.get(), x[i].get());
+        mpz_gcd(result[i].get(), r.get(), x[i].get());
+      },
+      chunk_for(m));
+}
+
+/// gcd(x_i, product of the other x_j) for distinct x_i ≥ 2. `leaves` is consumed.
+///
+/// Product tree: level 0 holds the leaves, level k+1 the products of pairs of level k (an odd last node is moved
+/// up unchanged) until two nodes remain. Remainder tree: the remainder of node X is P mod X² (P the product of all
+/// leaves); a child's remainder is its parent's remainder mod child². At a leaf x, (P mod x²) / x = (P / x) mod x,
+/// whose gcd with x is the answer. The root itself is never formed: with the two top nodes A and B,
+/// P mod A² = A · (B mod A). Each level is computed in parallel over its nodes; product levels and remainder levels
+/// are freed as soon as the descent has passed them.
+std::vector<Mpz> gcd_with_others(std::vector<Mpz> leaves, BatchGcdStats* stats) {
+  const std::size_t m = leaves.size();
+  std::vector<Mpz> result(m);
+  if (m < 2) {
+    for (Mpz& r : result) mpz_set_ui(r.get(), 1);
+    return result;
+  }
+
+  const auto product_start = Clock::now();
+  std::vector<Level> tree = product_tree(std::move(leaves));
   if (stats != nullptr) {
     stats->levels = tree.size() + 1;  // with the root that is never formed
     stats->product_tree_seconds = seconds_since(product_start);
@@ -159,25 +189,7 @@ std::vector<Mpz> gcd_with_others(std::vector<Mpz> leaves, BatchGcdStats* stats) 
   }
   if (top >= 1) tree[1] = Level();
 
-  // Leaves: `rem` holds level 1, or level 0 itself when there are only two leaves.
-  const Level& x = tree[0];
-  core::parallel_for(
-      m,
-      [&](std::size_t i) {
-        Mpz r;
-        if (top == 0) {
-          mpz_set(r.get(), rem[i].get());
-        } else if (m % 2 == 1 && i == m - 1) {
-          mpz_set(r.get(), rem[i / 2].get());
-        } else {
-          Mpz square;
-          mpz_mul(square.get(), x[i].get(), x[i].get());
-          mpz_tdiv_r(r.get(), rem[i / 2].get(), square.get());
-        }
-        mpz_divexact(r.get(), r.get(), x[i].get());
-        mpz_gcd(result[i].get(), r.get(), x[i].get());
-      },
-      chunk_for(m));
+  leaf_gcds(tree[0], rem, top == 0, result);
   if (stats != nullptr) stats->remainder_tree_seconds = seconds_since(remainder_start);
   return result;
 }
@@ -250,6 +262,52 @@ std::vector<SharedFactor> shared_factor_pairs(const std::vector<std::string>& mo
   std::sort(out.begin(), out.end(), [](const SharedFactor& x, const SharedFactor& y) {
     return std::pair(x.first, x.second) < std::pair(y.first, y.second);
   });
+  return out;
+}
+
+FactorGroups shared_factor_groups(const std::vector<std::string>& moduli) {
+  const Distinct d = distinct_values(moduli);
+  const std::vector<Mpz> gcds = distinct_gcds(d, nullptr);
+  FactorGroups out;
+  out.group.assign(moduli.size(), -1);
+  out.value.assign(moduli.size(), moduli.size());
+  // Groups by equal factor, in the order of the values (numeric), so that the result is deterministic.
+  std::vector<std::size_t> by_factor;
+  for (std::size_t v = 0; v < gcds.size(); ++v) {
+    for (std::size_t i : d.indices[v]) out.value[i] = v;
+    if (mpz_cmp_ui(gcds[v].get(), 1) != 0) by_factor.push_back(v);
+  }
+  std::stable_sort(by_factor.begin(), by_factor.end(),
+                   [&](std::size_t x, std::size_t y) { return mpz_cmp(gcds[x].get(), gcds[y].get()) < 0; });
+  std::vector<std::size_t> first_of_group;  // a value of each group, whose factor stands for the group
+  for (std::size_t k = 0; k < by_factor.size(); ++k) {
+    const std::size_t v = by_factor[k];
+    if (k == 0 || mpz_cmp(gcds[v].get(), gcds[by_factor[k - 1]].get()) != 0) first_of_group.push_back(v);
+    for (std::size_t i : d.indices[v]) out.group[i] = static_cast<std::int32_t>(first_of_group.size() - 1);
+  }
+  const std::size_t groups = first_of_group.size();
+  out.linked.assign(groups, {});
+  std::vector<char> composite(groups);
+  core::parallel_for(
+      groups, [&](std::size_t g) { composite[g] = mpz_probab_prime_p(gcds[first_of_group[g]].get(), 25) == 0; },
+      chunk_for(groups));
+  std::vector<std::size_t> composites;  // the only groups a group can be linked with, but for composite ones
+  for (std::size_t g = 0; g < groups; ++g) {
+    if (composite[g]) composites.push_back(g);
+  }
+  std::vector<std::size_t> every(groups);
+  for (std::size_t g = 0; g < groups; ++g) every[g] = g;
+  core::parallel_for(
+      groups,
+      [&](std::size_t g) {
+        Mpz common;
+        for (std::size_t h : composite[g] ? every : composites) {
+          if (h == g) continue;
+          mpz_gcd(common.get(), gcds[first_of_group[g]].get(), gcds[first_of_group[h]].get());
+          if (mpz_cmp_ui(common.get(), 1) != 0) out.linked[g].push_back(h);
+        }
+      },
+      1);
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <gmp.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,6 +78,18 @@ struct SharedFactor {
 /// small in practice). This is also the fallback that names the real shared primes when batch_gcd() returns the
 /// modulus itself.
 std::vector<SharedFactor> shared_factor_pairs(const std::vector<std::string>& moduli);
+
+/// The moduli that share a factor, grouped by the factor the remainder tree yields: g_i = gcd(n_i, product of the
+/// other distinct values). Two moduli of different values share a prime exactly when gcd(g_i, g_j) > 1; moduli with
+/// the same g share it, and two groups are linked when their factors have a common prime, which needs a pairwise GCD
+/// only when one of the two factors is composite (distinct primes are coprime). Linear in the moduli (after the batch
+/// GCD) plus C · G GCDs for C composite factors among G groups, instead of quadratic in the moduli that share.
+struct FactorGroups {
+  std::vector<std::int32_t> group;               ///< per input index: its group, -1 when it shares nothing
+  std::vector<std::size_t> value;                ///< per input index: its distinct value (copies share one)
+  std::vector<std::vector<std::size_t>> linked;  ///< per group: the other groups sharing a prime with it, sorted
+};
+FactorGroups shared_factor_groups(const std::vector<std::string>& moduli);
 
 /// gcd(a, b) of two big-endian integers, big-endian ("\x01" when coprime, "" when both are 0).
 std::string shared_factor_of(std::string_view a, std::string_view b);

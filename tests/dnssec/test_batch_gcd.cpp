@@ -269,6 +269,29 @@ TEST_CASE("batch GCD agrees with pairwise mpz_gcd on 300 moduli", "[gcd]") {
   CHECK(find_shared_factors(moduli) == expected);
   CHECK(triples(shared_factor_pairs(moduli)) == expected_pairs);
 
+  // The groups by factor name the same partners: members of the same or a linked group, with another value.
+  const FactorGroups groups = shared_factor_groups(moduli);
+  REQUIRE(groups.group.size() == n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::set<std::size_t> pairwise;
+    for (const auto& [a, b, factor] : expected_pairs) {
+      if (a == i) pairwise.insert(b);
+      if (b == i) pairwise.insert(a);
+    }
+    std::set<std::size_t> grouped;
+    if (groups.group[i] >= 0) {
+      const auto gi = static_cast<std::size_t>(groups.group[i]);
+      const std::vector<std::size_t>& linked = groups.linked[gi];
+      for (std::size_t j = 0; j < n; ++j) {
+        if (groups.group[j] < 0 || groups.value[j] == groups.value[i]) continue;
+        const auto gj = static_cast<std::size_t>(groups.group[j]);
+        if (gj == gi || std::binary_search(linked.begin(), linked.end(), gj)) grouped.insert(j);
+      }
+    }
+    INFO("modulus " << i);
+    CHECK(grouped == pairwise);
+  }
+
   // Each gcd is gcd(n_i, product of the other distinct values).
   const std::vector<std::string> gcds = batch_gcd(moduli);
   for (std::size_t i = 0; i < n; ++i) {

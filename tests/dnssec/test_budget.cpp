@@ -1,5 +1,6 @@
 // test_budget.cpp: the work budgets of signature verification against KeyTrap (CVE-2023-50387): many keys sharing a
-// tag, many signatures failing over one RRset; zones whose signatures verify are verified in full.
+// tag, many signatures failing over one RRset, many valid signatures over a huge RRset; zones whose signatures verify
+// are verified in full.
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdint>
@@ -7,8 +8,10 @@
 #include <vector>
 
 #include "checks/check.hpp"
+#include "core/handles.hpp"
 #include "core/time.hpp"
 #include "dnssec/analysis.hpp"
+#include "keytrap_support.hpp"
 #include "support.hpp"
 #include "zone/loader.hpp"
 
@@ -16,76 +19,11 @@ using namespace zw;
 using catalog::Code;
 using dnssec::SigStatus;
 
+using test::keytrap;
+
 namespace {
 
 const std::string kZones = ZW_SOURCE_DIR "/test-vectors/zone/";
-
-std::string base64(const std::string& in) {
-  static const char* const kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const auto v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                   static_cast<unsigned char>(in[i + 2]);
-    for (int s = 18; s >= 0; s -= 6) out += kAlphabet[(v >> s) & 63];
-  }
-  if (i + 1 == in.size()) {
-    const auto v = static_cast<unsigned char>(in[i]) << 16;
-    out += std::string{kAlphabet[(v >> 18) & 63], kAlphabet[(v >> 12) & 63], '=', '='};
-  } else if (i + 2 == in.size()) {
-    const auto v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
-    out += std::string{kAlphabet[(v >> 18) & 63], kAlphabet[(v >> 12) & 63], kAlphabet[(v >> 6) & 63], '='};
-  }
-  return out;
-}
-
-/// Reproducible bytes (a linear congruential generator; only their variety matters).
-std::string bytes(std::uint64_t seed, std::size_t n) {
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i) {
-    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-    out += static_cast<char>(seed >> 56);
-  }
-  return out;
-}
-
-/// An Ed25519 zone key (flags 256) on the curve whose tag is `tag`: random key bytes, the last two chosen so that
-/// the checksum (RFC 4034 Appendix B) comes out at `tag`.
-std::string colliding_key(std::uint64_t seed, std::uint16_t tag) {
-  for (;; ++seed) {
-    std::string pub = bytes(seed, 32);
-    for (unsigned w = 0; w < 0x10000; ++w) {
-      pub[30] = static_cast<char>(w >> 8);
-      pub[31] = static_cast<char>(w & 0xFF);
-      const std::string rdata = std::string("\x01\x00\x03\x0f", 4) + pub;
-      if (dnssec::key_tag(rdata) != tag) continue;
-      if (dnssec::parse_dnskey(rdata).problem == dnssec::KeyProblem::None) return pub;
-      break;  // not a point on the curve: next seed
-    }
-  }
-}
-
-/// A KeyTrap zone: `keys` Ed25519 zone keys sharing tag 4242, and `sigs` signatures over www A that name it and
-/// verify under none (random R, canonical S).
-zone::Zone keytrap(int keys, int sigs, int sig_tag = 4242) {
-  std::string text =
-      "$ORIGIN example.\n"
-      "@ 3600 IN SOA ns1 hostmaster 1 7200 3600 1209600 3600\n"
-      "@ 3600 IN NS ns1\n"
-      "ns1 3600 IN A 192.0.2.1\n"
-      "www 3600 IN A 192.0.2.2\n";
-  for (int k = 0; k < keys; ++k) {
-    text += "@ 3600 IN DNSKEY 256 3 15 " + base64(colliding_key(static_cast<std::uint64_t>(k) * 1000003, 4242)) + "\n";
-  }
-  for (int s = 0; s < sigs; ++s) {
-    std::string sig = bytes(static_cast<std::uint64_t>(s) + 77, 64);
-    sig[63] = 0;  // S < L: a canonical scalar, so verification runs in full
-    text += "www 3600 IN RRSIG A 15 2 3600 20270101000000 20251201000000 " + std::to_string(sig_tag) + " example. " +
-            base64(sig) + "\n";
-  }
-  zone::LoadOptions lo;
-  return zone::load_zone_text(text, "keytrap.zone", lo);
-}
 
 std::vector<Finding> with_code(const std::vector<Finding>& all, Code code) {
   std::vector<Finding> out;
@@ -197,4 +135,108 @@ TEST_CASE("Many signatures naming an unpublished key cost time linear in their n
   CHECK(with_code(all, Code::RRSIG_NO_MATCHING_DNSKEY).size() == 100000);
   INFO(seconds << " s");
   CHECK(seconds < 2.0);
+}
+
+namespace {
+
+/// A zone with one RRset of `records` A records at www.example. and `sigs` valid Ed25519 signatures over it, each
+/// with another inception time.
+zone::Zone big_rrset(int records, int sigs, bool alternate_ttl = false) {
+  const std::string seed(32, '\x2a');
+  core::EvpPkeyPtr pkey(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
+                                                     reinterpret_cast<const unsigned char*>(seed.data()), seed.size()));
+  REQUIRE(pkey);
+  std::string pub(32, '\0');
+  std::size_t pub_len = pub.size();
+  REQUIRE(EVP_PKEY_get_raw_public_key(pkey.get(), reinterpret_cast<unsigned char*>(pub.data()), &pub_len) == 1);
+  const std::uint16_t tag = dnssec::key_tag(std::string("\x01\x00\x03\x0f", 4) + pub);
+  std::string text =
+      "$ORIGIN example.\n"
+      "@ 3600 IN SOA ns1 hostmaster 1 7200 3600 1209600 3600\n"
+      "@ 3600 IN NS ns1\n"
+      "ns1 3600 IN A 192.0.2.1\n"
+      "@ 3600 IN DNSKEY 256 3 15 " +
+      test::base64(pub) + "\n";
+  std::vector<std::string> rdatas;
+  for (int i = 0; i < records; ++i) {
+    const std::string a{10, static_cast<char>(i >> 16), static_cast<char>(i >> 8), static_cast<char>(i)};
+    rdatas.push_back(a);
+    text += "www 3600 IN A 10." + std::to_string(static_cast<unsigned char>(a[1])) + "." +
+            std::to_string(static_cast<unsigned char>(a[2])) + "." + std::to_string(static_cast<unsigned char>(a[3])) +
+            "\n";
+  }
+  const std::vector<std::string_view> views(rdatas.begin(), rdatas.end());
+  dnssec::Rrsig sig;
+  sig.type_covered = zone::rrtype::A;
+  sig.algorithm = 15;
+  sig.labels = 2;
+  sig.original_ttl = 3600;
+  sig.expiration = 1798761600;  // 2027-01-01
+  sig.key_tag = tag;
+  sig.signer = std::string(
+      "\x07"
+      "example\x00",
+      9);
+  for (int s = 0; s < sigs; ++s) {
+    sig.inception = 1764547200 + static_cast<std::uint32_t>(s);  // 2025-12-01 + s seconds
+    sig.original_ttl = alternate_ttl && s % 2 == 1 ? 7200 : 3600;
+    const std::string data = dnssec::signed_data(sig,
+                                                 std::string("\x03www\x07"
+                                                             "example\x00",
+                                                             13),
+                                                 zone::rrtype::A, 1, views);
+    core::EvpMdCtxPtr md(EVP_MD_CTX_new());
+    std::string signature(64, '\0');
+    std::size_t len = signature.size();
+    REQUIRE(EVP_DigestSignInit(md.get(), nullptr, nullptr, nullptr, pkey.get()) == 1);
+    REQUIRE(EVP_DigestSign(md.get(), reinterpret_cast<unsigned char*>(signature.data()), &len,
+                           reinterpret_cast<const unsigned char*>(data.data()), data.size()) == 1);
+    text += "www 3600 IN RRSIG A 15 2 " + std::to_string(sig.original_ttl) + " 1798761600 " +
+            std::to_string(sig.inception) + " " + std::to_string(tag) + " example. " + test::base64(signature) + "\n";
+  }
+  zone::LoadOptions lo;
+  return zone::load_zone_text(text, "big-rrset.zone", lo);
+}
+
+}  // namespace
+
+TEST_CASE("Many valid signatures over a huge RRset stop at the per-RRset hashing budget", "[budget]") {
+  // 20,000 records: 540,000 octets of signed data per signature, 108 MB for 200 signatures; the budget is 64 MiB.
+  const zone::Zone z = big_rrset(20000, 200);
+  const dnssec::ZoneAnalysis a = dnssec::analyse(z);
+  int valid = 0, unverified = 0;
+  for (const dnssec::SigInfo& s : a.sigs) {
+    if (!s.parsed || s.rrsig.type_covered != zone::rrtype::A) continue;
+    valid += s.status == SigStatus::Valid ? 1 : 0;
+    if (s.status == SigStatus::Unverified) {
+      ++unverified;
+      CHECK(s.budget == dnssec::BudgetStop::Bytes);
+    }
+  }
+  CHECK(valid == 124);  // 124 × 540,027 octets fit in 64 MiB
+  CHECK(unverified == 76);
+  const auto budget =
+      with_code(test::run_check(checks::check_signatures, z, a, at_2026()), Code::VALIDATION_BUDGET_EXCEEDED);
+  REQUIRE(budget.size() == 1);
+  CHECK(param(budget[0], "detail") == "bytes");
+  CHECK(param(budget[0], "limit") == "67108864");
+}
+
+TEST_CASE("A zone whose RRsets verify stays within the hashing budget", "[budget]") {
+  const zone::Zone z = big_rrset(200, 50);
+  const dnssec::ZoneAnalysis a = dnssec::analyse(z);
+  for (const dnssec::SigInfo& s : a.sigs) {
+    if (s.parsed && s.rrsig.type_covered == zone::rrtype::A) CHECK(s.status == SigStatus::Valid);
+  }
+}
+
+TEST_CASE("Signatures of one RRset that differ in Original TTL each verify over their own signed data", "[budget]") {
+  // The signed data is reused between signatures that agree on Labels and Original TTL, rebuilt when they do not.
+  const zone::Zone z = big_rrset(50, 9, true);
+  const dnssec::ZoneAnalysis a = dnssec::analyse(z);
+  int valid = 0;
+  for (const dnssec::SigInfo& s : a.sigs) {
+    if (s.parsed && s.rrsig.type_covered == zone::rrtype::A) valid += s.status == SigStatus::Valid ? 1 : 0;
+  }
+  CHECK(valid == 9);
 }
