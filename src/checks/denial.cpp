@@ -41,8 +41,6 @@ constexpr std::size_t kOptOutMinUnsigned = 1000;
 /// What a name holds, for denial purposes.
 enum : std::uint8_t { kReal = 1, kHasNsec = 2, kHasNsec3 = 4 };
 
-using core::be16;
-
 std::string salt_text(std::string_view salt) {
   return salt.empty() ? "-" : core::hex_encode(salt, core::LetterCase::Upper);
 }
@@ -57,8 +55,6 @@ std::string types_text(const std::vector<std::uint16_t>& types) {
   for (std::uint16_t t : types) out += (out.empty() ? "" : " ") + zone::type_name(t);
   return out;
 }
-
-/// Lists at most kListLimit findings of one code per zone; finish() reports how many more there were.
 
 /// The facts every part of the check shares.
 struct Facts {
@@ -114,8 +110,7 @@ Facts gather(const zone::Zone& z, std::uint32_t apex) {
     // other RRSIG, even an orphan one, is data that makes the name exist (Knot's missing.signed).
     if (!other && sigs) {
       for (const zone::Record& r : z.records_of(*sigs)) {
-        std::string_view rd = z.rdata(r);
-        std::uint16_t covered = rd.size() >= 2 ? be16(rd, 0) : 0;
+        const std::uint16_t covered = zone::rrsig_type_covered(z.rdata(r)).value_or(0);
         if ((covered == rrtype::NSEC && (b & kHasNsec)) || covered == rrtype::NSEC3) continue;
         other = true;
         break;
@@ -123,13 +118,11 @@ Facts gather(const zone::Zone& z, std::uint32_t apex) {
     }
     f.bits[n] = static_cast<std::uint8_t>(b | (other ? kReal : 0));
   }
-  if (const zone::RRset* soa = z.find(apex, rrtype::SOA)) {
-    if (const auto fields = zone::soa_fields(z.rdata(z.records[soa->first]))) {
-      const std::uint32_t minimum = fields->minimum;
-      // RFC 9077 §3.1: "The TTL of the NSEC RR that is returned MUST be the lesser of the MINIMUM field of the SOA
-      // record and the TTL of the SOA itself." (§3.3 says the same of NSEC3.)
-      f.negative = std::min(z.ttl_of(*soa), minimum);
-    }
+  const zone::RRset* soa = nullptr;
+  if (const auto fields = zone::apex_soa(z, &soa)) {
+    // RFC 9077 §3.1: "The TTL of the NSEC RR that is returned MUST be the lesser of the MINIMUM field of the SOA
+    // record and the TTL of the SOA itself." (§3.3 says the same of NSEC3.)
+    f.negative = std::min(z.ttl_of(*soa), fields->minimum);
   }
   return f;
 }
@@ -228,24 +221,64 @@ void expected_nsec3_types(const Facts& f, std::uint32_t n, std::vector<std::uint
   sort_unique(out);
 }
 
+/// RFC 5155 §4: only an NSEC3PARAM at the apex tells servers to answer with NSEC3; one at another name is
+/// meaningless data, reported at its own name.
+void check_stray_params(const Facts& f, Reporter& rep) {
+  const zone::Zone& z = f.z;
+  for (const zone::RRset& s : z.rrsets) {
+    if (s.type == rrtype::NSEC3PARAM && s.name != f.apex && z.kinds[s.name] != NodeKind::OutOfZone) {
+      rep.rrset(Code::NSEC3_PARAM_MISMATCH, s, {{"detail", "param-off-apex"}});
+    }
+  }
+}
+
 // ---- NSEC ------------------------------------------------------------------------------------------------------
 
-void check_nsec(Facts& f, Reporter& rep) {
-  const zone::Zone& z = f.z;
-  std::vector<std::uint32_t> needed;
-  std::vector<std::int32_t> pos(z.names.size(), -1);
+/// The NSEC check of one zone (RFC 4034 §4, RFC 4035 §2.3), in named steps over shared state.
+struct NsecCheck {
+  Facts& f;
+  Reporter& rep;
+  const zone::Zone& z;
+  std::vector<std::uint32_t> needed;  ///< the names that must have an NSEC, in canonical order
+  std::vector<std::int32_t> pos;      ///< each name's index in `needed`; -1 for the others
+  core::WireName next;                ///< the Next Domain Name read last
+
+  NsecCheck(Facts& facts, Reporter& reporter) : f(facts), rep(reporter), z(facts.z) {}
+
+  /// Reads the Next Domain Name of `r` into `next`; `p` is then the offset of the type bitmap.
+  bool read_next(const zone::Record& r, std::size_t& p) {
+    p = 0;
+    return core::read_wire_name(z.rdata(r), p, next);
+  }
+
+  void run() {
+    find_needed();
+    check_stray();
+    const std::vector<std::uint8_t> ok = good_links();
+    std::vector<std::uint16_t> expected;
+    for (std::size_t i = 0; i < needed.size(); ++i) {
+      if (!ok[i]) check_link(i, expected);
+    }
+  }
+
+  void find_needed();
+  void check_stray();
+  std::vector<std::uint8_t> good_links() const;
+  void check_link(std::size_t i, std::vector<std::uint16_t>& expected);
+  Reporter::Params next_params(std::size_t i, std::uint32_t want) const;
+};
+
+void NsecCheck::find_needed() {
+  pos.assign(z.names.size(), -1);
   for (std::uint32_t n = 0; n < z.names.size(); ++n) {
     if (!f.needs_denial(n)) continue;
     pos[n] = static_cast<std::int32_t>(needed.size());
     needed.push_back(n);
   }
-  core::WireName next;
-  auto read_next = [&](const zone::Record& r, std::size_t& p) {
-    p = 0;
-    return core::read_wire_name(z.rdata(r), p, next);
-  };
+}
 
-  // NSEC records where none belong.
+/// NSEC records where none belong.
+void NsecCheck::check_stray() {
   for (std::uint32_t n = 0; n < z.names.size(); ++n) {
     if (!(f.bits[n] & kHasNsec) || f.needs_denial(n)) continue;
     const zone::RRset* set = z.find(n, rrtype::NSEC);
@@ -263,9 +296,11 @@ void check_nsec(Facts& f, Reporter& rep) {
     }
     rep.rrset(Code::NSEC_CHAIN_BROKEN, *set, {{"next", next_text}, {"detail", detail}});
   }
+}
 
-  // Links that are right (one record, next name as expected, bitmap exactly the types present) are found on all
-  // cores; everything else is examined in order below.
+/// Links that are right (one record, next name as expected, bitmap exactly the types present), found on all cores;
+/// everything else is examined in order by check_link.
+std::vector<std::uint8_t> NsecCheck::good_links() const {
   std::vector<std::uint8_t> ok(needed.size(), 0);
   core::parallel_for(
       needed.size(),
@@ -287,55 +322,64 @@ void check_nsec(Facts& f, Reporter& rep) {
         ok[i] = want_types == have_types ? 1 : 0;
       },
       4096);
+  return ok;
+}
 
-  std::vector<std::uint16_t> expected;
-  for (std::size_t i = 0; i < needed.size(); ++i) {
-    if (ok[i]) continue;
-    std::uint32_t n = needed[i];
-    const zone::RRset* set = z.find(n, rrtype::NSEC);
-    if (!set) {
-      rep.name(Code::NSEC_CHAIN_BROKEN, n, rrtype::NSEC, f.first_src(n),
-               {{"next", "-"}, {"detail", z.kinds[n] == NodeKind::Delegation ? "missing-at-delegation" : "missing"}});
-      continue;
-    }
-    const zone::Record& rec = z.records[set->first];
-    if (set->count > 1) {
-      rep.rrset(Code::NSEC_CHAIN_BROKEN, *set,
-                {{"next", "-"}, {"detail", "multiple"}, {"count", std::to_string(set->count)}});
-    }
-    std::size_t p = 0;
-    if (!read_next(rec, p)) {
-      rep.record(Code::NSEC_CHAIN_BROKEN, rec, {{"next", "-"}, {"detail", "malformed"}});
-      continue;
-    }
-    // RFC 4034 §4.1.1: "The Next Domain field contains the next owner name (in the canonical ordering of the zone)
-    // that has authoritative data or contains a delegation point NS RRset" and "The value of the Next Domain Name
-    // field in the last NSEC record in the zone is the name of the zone apex".
-    std::uint32_t want = needed[(i + 1) % needed.size()];
-    if (!core::name_equal(next, z.names[want])) {
-      std::string want_text = core::name_to_text(z.names[want]);
-      auto target = z.find_name(next);
-      std::int32_t tp = target ? pos[*target] : -1;
-      const auto ii = static_cast<std::int32_t>(i);
-      Reporter::Params link{{"next", core::name_to_text(next)}, {"expected", want_text}};
-      if (i + 1 == needed.size()) {
-        link = {{"next", core::name_to_text(next)}, {"detail", "not-closing"}, {"expected", f.apex_text}};
-      } else if (tp < 0) {
-        link.emplace_back("detail", target ? "next-no-data" : "next-not-in-zone");
-      } else if (tp == 0) {
-        link.emplace_back("detail", "closes-early");
-        link.emplace_back("count", std::to_string(needed.size() - i - 1));
-      } else if (tp > ii + 1) {
-        link.emplace_back("detail", "skips");
-        link.emplace_back("count", std::to_string(tp - ii - 1));
-      } else {
-        link.emplace_back("detail", "points-back");
-      }
-      rep.record(Code::NSEC_CHAIN_BROKEN, rec, std::move(link));
-    }
-    expected_nsec_types(f, n, expected);
-    compare_bitmap(f, rep, expected, z.rdata(rec).substr(p), rec, n, Code::NSEC_CHAIN_BROKEN);
+/// The NSEC of needed[i], which is not right: missing, repeated, malformed, pointing elsewhere or with a wrong bitmap.
+void NsecCheck::check_link(std::size_t i, std::vector<std::uint16_t>& expected) {
+  std::uint32_t n = needed[i];
+  const zone::RRset* set = z.find(n, rrtype::NSEC);
+  if (!set) {
+    rep.name(Code::NSEC_CHAIN_BROKEN, n, rrtype::NSEC, f.first_src(n),
+             {{"next", "-"}, {"detail", z.kinds[n] == NodeKind::Delegation ? "missing-at-delegation" : "missing"}});
+    return;
   }
+  const zone::Record& rec = z.records[set->first];
+  if (set->count > 1) {
+    rep.rrset(Code::NSEC_CHAIN_BROKEN, *set,
+              {{"next", "-"}, {"detail", "multiple"}, {"count", std::to_string(set->count)}});
+  }
+  std::size_t p = 0;
+  if (!read_next(rec, p)) {
+    rep.record(Code::NSEC_CHAIN_BROKEN, rec, {{"next", "-"}, {"detail", "malformed"}});
+    return;
+  }
+  // RFC 4034 §4.1.1: "The Next Domain field contains the next owner name (in the canonical ordering of the zone)
+  // that has authoritative data or contains a delegation point NS RRset" and "The value of the Next Domain Name
+  // field in the last NSEC record in the zone is the name of the zone apex".
+  std::uint32_t want = needed[(i + 1) % needed.size()];
+  if (!core::name_equal(next, z.names[want])) {
+    rep.record(Code::NSEC_CHAIN_BROKEN, rec, next_params(i, want));
+  }
+  expected_nsec_types(f, n, expected);
+  compare_bitmap(f, rep, expected, z.rdata(rec).substr(p), rec, n, Code::NSEC_CHAIN_BROKEN);
+}
+
+/// The NSEC_CHAIN_BROKEN params of the NSEC of needed[i], which points to `next` rather than to `want`: why.
+Reporter::Params NsecCheck::next_params(std::size_t i, std::uint32_t want) const {
+  std::string want_text = core::name_to_text(z.names[want]);
+  auto target = z.find_name(next);
+  std::int32_t tp = target ? pos[*target] : -1;
+  const auto ii = static_cast<std::int32_t>(i);
+  Reporter::Params link{{"next", core::name_to_text(next)}, {"expected", want_text}};
+  if (i + 1 == needed.size()) {
+    link = {{"next", core::name_to_text(next)}, {"detail", "not-closing"}, {"expected", f.apex_text}};
+  } else if (tp < 0) {
+    link.emplace_back("detail", target ? "next-no-data" : "next-not-in-zone");
+  } else if (tp == 0) {
+    link.emplace_back("detail", "closes-early");
+    link.emplace_back("count", std::to_string(needed.size() - i - 1));
+  } else if (tp > ii + 1) {
+    link.emplace_back("detail", "skips");
+    link.emplace_back("count", std::to_string(tp - ii - 1));
+  } else {
+    link.emplace_back("detail", "points-back");
+  }
+  return link;
+}
+
+void check_nsec(Facts& f, Reporter& rep) {
+  NsecCheck(f, rep).run();
 }
 
 // ---- NSEC3 -----------------------------------------------------------------------------------------------------
@@ -429,9 +473,34 @@ class LinkIndex {
   std::vector<std::uint32_t> first_;  ///< first_[k]: the first record whose leading bits are k or more
 };
 
+/// The offsets in `wire` of its ancestors strictly between it and the apex (it is `depth` labels below the apex)
+/// that `prev`, the previous name in canonical order, is not at or below; nearest first. Once an ancestor of `wire`
+/// is one of `prev`'s, so are all above it: a binary search finds the first, a few comparisons for a name of 125
+/// labels rather than one per label.
+void new_ent_offsets(std::string_view wire, int depth, std::string_view prev, std::vector<std::uint16_t>& ents) {
+  ents.clear();
+  if (depth < 2) return;
+  const std::vector<std::size_t> offsets = core::name_label_offsets(wire);
+  int first_shared = depth;
+  if (!prev.empty()) {
+    int lo = 1;
+    while (lo < first_shared) {
+      const int mid = lo + (first_shared - lo) / 2;
+      if (core::name_is_subdomain(prev, wire.substr(offsets[static_cast<std::size_t>(mid)]))) {
+        first_shared = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+  }
+  for (int strip = 1; strip < first_shared; ++strip) {
+    ents.push_back(static_cast<std::uint16_t>(offsets[static_cast<std::size_t>(strip)]));
+  }
+}
+
 /// Real names that need an NSEC3 and the empty non-terminals above them, in canonical order. Names below one ENT are
 /// contiguous in canonical order, so an ENT ancestor of a name is new exactly when the previous name is not at or
-/// below it: one walk up from each name, stopping at the first ancestor the previous name shares.
+/// below it.
 std::vector<Candidate> candidates(const Facts& f) {
   const zone::Zone& z = f.z;
   const int apex_labels = core::name_label_count(z.origin);
@@ -442,13 +511,7 @@ std::vector<Candidate> candidates(const Facts& f) {
   for (std::uint32_t n = 0; n < z.names.size(); ++n) {
     if (!f.needs_denial(n)) continue;
     const std::string_view wire = z.names[n];
-    const int labels = core::name_label_count(wire);
-    ents.clear();
-    for (int strip = 1; strip < labels - apex_labels; ++strip) {
-      std::string_view anc = core::name_strip_labels(wire, strip);
-      if (!prev.empty() && core::name_is_subdomain(prev, anc)) break;
-      ents.push_back(static_cast<std::uint16_t>(wire.size() - anc.size()));
-    }
+    new_ent_offsets(wire, core::name_label_count(wire) - apex_labels, prev, ents);
     for (auto it = ents.rbegin(); it != ents.rend(); ++it) {
       Candidate c;
       c.name = n;
@@ -476,20 +539,32 @@ std::vector<Candidate> candidates(const Facts& f) {
   return out;
 }
 
-/// True when `links` (the well-formed records of one parameter set) form one complete NSEC3 chain over the zone:
-/// one ring in hash order, a record for every name and empty non-terminal that needs one (RFC 5155 §7.1), and no
-/// record for anything else. Bitmaps are not compared: this only tells a finished chain from a fragment.
-bool chain_complete(const Facts& f, std::vector<Link> links, const ParamKey& key) {
-  if (links.empty() || key.algorithm != dnssec::kNsec3HashSha1 || key.flags != 0 ||
-      key.iterations >= kIterationsExcessive) {
-    return false;
+/// RFC 5155 §7.1: "Each empty non-terminal MUST have a corresponding NSEC3 RR, unless the empty non-terminal is
+/// only derived from an insecure delegation covered by an Opt-Out NSEC3 RR." An ENT is therefore required as soon
+/// as any name below it has (or must have) an NSEC3; descendants follow their ancestors in canonical order.
+void mark_required_ents(std::vector<Candidate>& cands) {
+  for (std::size_t i = cands.size(); i-- > 0;) {
+    const Candidate& c = cands[i];
+    if ((c.required || c.link >= 0) && c.parent != UINT32_MAX && cands[c.parent].ent) cands[c.parent].required = true;
   }
+}
+
+/// True when the records, sorted by hashed owner, form one ring: each next hashed owner is the owner of the next
+/// record in hash order, the last one's the first one's (RFC 5155 §7.1 step 7).
+bool ring_closed(std::vector<Link>& links) {
   std::sort(links.begin(), links.end(), [](const Link& a, const Link& b) { return digest_cmp(a.owner, b.owner) < 0; });
   for (std::size_t i = 0; i < links.size(); ++i) {
     const Link& next = links[(i + 1) % links.size()];
     if (digest_cmp(links[i].next, next.owner) != 0) return false;  // a gap, a duplicate or a wrong pointer
   }
-  std::vector<Candidate> cands = candidates(f);
+  return true;
+}
+
+/// True when the records of a closed ring (sorted by hashed owner) cover the zone: a record for every name and empty
+/// non-terminal that needs one (RFC 5155 §7.1), and no record for anything else. `cands` are the zone's candidates
+/// (candidates()); every one is hashed.
+bool ring_covers_zone(const Facts& f, std::vector<Candidate> cands, const std::vector<Link>& links,
+                      const ParamKey& key) {
   const LinkIndex index(links);
   core::parallel_for(
       cands.size(),
@@ -501,10 +576,7 @@ bool chain_complete(const Facts& f, std::vector<Link> links, const ParamKey& key
         if (match) cands[i].link = static_cast<std::int32_t>(at);
       },
       4096);
-  for (std::size_t i = cands.size(); i-- > 0;) {
-    const Candidate& c = cands[i];
-    if ((c.required || c.link >= 0) && c.parent != UINT32_MAX && cands[c.parent].ent) cands[c.parent].required = true;
-  }
+  mark_required_ents(cands);
   std::vector<bool> used(links.size(), false);
   for (const Candidate& c : cands) {
     if (c.link >= 0) {
@@ -516,39 +588,94 @@ bool chain_complete(const Facts& f, std::vector<Link> links, const ParamKey& key
   return std::all_of(used.begin(), used.end(), [](bool u) { return u; });
 }
 
-void check_nsec3(Facts& f, Reporter& rep) {
-  const zone::Zone& z = f.z;
-  const int apex_labels = core::name_label_count(z.origin);
+/// The outcome of parsing one NSEC3 record.
+enum class Parse : std::uint8_t { Malformed, Owner, OtherHash, OwnerLabel, NextLength, Ok };
+struct Parsed {
+  Parse state = Parse::Malformed;
+  dnssec::Nsec3Rdata rdata;
+  Link link;
+};
 
-  // NSEC3PARAM: RFC 5155 §7.1, step 8: "Finally, add an NSEC3PARAM RR with the same Hash Algorithm, Iterations,
-  // and Salt fields to the zone apex."
-  const zone::RRset* param_set = z.find(f.apex, rrtype::NSEC3PARAM);
-  for (const zone::RRset& s : z.rrsets) {
-    if (s.type == rrtype::NSEC3PARAM && s.name != f.apex && z.kinds[s.name] != NodeKind::OutOfZone) {
-      rep.rrset(Code::NSEC3_PARAM_MISMATCH, s, {{"detail", "param-off-apex"}});
-    }
-  }
+/// How many parameter sets may be hashed over the whole zone to tell a complete chain from a fragment: the chain
+/// the NSEC3PARAM names and a few beside it (a parameter change has one, RFC 5155 §7.3). Each costs a hash of every
+/// name; a zone with thousands of parameter sets must not cost thousands of such passes. A set past the limit is
+/// reported as not complete (NSEC3_PARAM_MISMATCH).
+constexpr std::size_t kChainsHashed = 4;
 
-  // The NSEC3 records and their parameter sets.
-  std::map<ParamKey, std::pair<std::size_t, std::uint32_t>> sets;  // key -> (records, first record)
-  std::vector<Link> all;                                           // well-formed SHA-1 records, in zone order
-  std::vector<const ParamKey*> key_of;                             // all[i]'s parameters (a key of `sets`)
-  std::pair<const ParamKey, std::pair<std::size_t, std::uint32_t>>* last_set = nullptr;
-  all.reserve(f.nsec3_names);
-  key_of.reserve(f.nsec3_names);
-  std::uint32_t first_nsec3 = UINT32_MAX;
-  auto broken = [&](const zone::Record& r, const char* detail, Reporter::Params extra = {}) {
+/// The NSEC3 check of one zone (RFC 5155 §7.1, §8, RFC 9276), in named steps over shared state.
+struct Nsec3Check {
+  Facts& f;
+  Reporter& rep;
+  const zone::Zone& z;
+  const zone::RRset* param_set = nullptr;                          ///< the NSEC3PARAM RRset at the apex
+  std::map<ParamKey, std::pair<std::size_t, std::uint32_t>> sets;  ///< key -> (records, first record)
+  std::vector<Link> all;                                           ///< well-formed SHA-1 records, in zone order
+  std::vector<const ParamKey*> key_of;                             ///< all[i]'s parameters (a key of `sets`)
+  std::uint32_t first_nsec3 = UINT32_MAX;                          ///< the first NSEC3 record in zone order
+  std::vector<dnssec::Nsec3ParamRdata> params;                     ///< the apex NSEC3PARAM records that parse
+  std::optional<ParamKey> chain;                                   ///< the parameters of the chain checked
+  bool named_by_param = false;                                     ///< the NSEC3PARAM names `chain`
+  std::size_t chains_hashed = 0;                                   ///< parameter sets hashed by complete()
+  std::size_t required_names = 0;                                  ///< real names that must have an NSEC3
+  std::vector<Link> links;                                         ///< the chain, sorted by hashed owner
+  std::vector<Candidate> cands;                                    ///< names that need (or may have) an NSEC3
+  std::vector<Nsec3Digest> hashes;                                 ///< each candidate's hash (the first hashed)
+  std::vector<std::int32_t> cover;                                 ///< the chain record covering each hash
+  std::size_t hashed_count = 0;  ///< candidates hashed: all, or the first ones in canonical order (hashing budget)
+
+  Nsec3Check(Facts& facts, Reporter& reporter) : f(facts), rep(reporter), z(facts.z) {}
+
+  void broken(const zone::Record& r, const char* detail, Reporter::Params extra = {}) {
     Reporter::Params p{{"detail", detail}};
     p.insert(p.end(), extra.begin(), extra.end());
     rep.record(Code::NSEC3_CHAIN_BROKEN, r, std::move(p));
-  };
-  // Every NSEC3 record parsed on all cores; parameter sets and problems are then taken in zone order.
-  enum class Parse : std::uint8_t { Malformed, Owner, OtherHash, OwnerLabel, NextLength, Ok };
-  struct Parsed {
-    Parse state = Parse::Malformed;
-    dnssec::Nsec3Rdata rdata;
-    Link link;
-  };
+  }
+
+  void run();
+  std::vector<std::uint32_t> nsec3_records() const;
+  std::vector<Parsed> parse_records(const std::vector<std::uint32_t>& records) const;
+  void collect_records();
+  void choose_chain();
+  void find_candidates();
+  bool complete(std::vector<Link> set_links, const ParamKey& key);
+  void check_parameter_sets();
+  void check_param_records();
+  void report_policy(Code code, Reporter::Params p);
+  void check_policy();
+  void build_chain();
+  void check_ring();
+  void hash_names();
+  void check_bitmaps();
+  void check_unused();
+  std::vector<std::uint32_t> missing_ent_runs() const;
+  void check_missing();
+  void check_unsigned_delegation(std::size_t i);
+  void check_optout();
+};
+
+void Nsec3Check::run() {
+  // NSEC3PARAM: RFC 5155 §7.1, step 8: "Finally, add an NSEC3PARAM RR with the same Hash Algorithm, Iterations,
+  // and Salt fields to the zone apex."
+  param_set = z.find(f.apex, rrtype::NSEC3PARAM);
+  check_stray_params(f, rep);
+  collect_records();
+  choose_chain();
+  if (chain) check_parameter_sets();
+  check_param_records();
+  check_policy();
+  if (!chain || chain->algorithm != dnssec::kNsec3HashSha1) return;
+  build_chain();
+  check_ring();
+  hash_names();
+  check_bitmaps();
+  check_unused();
+  mark_required_ents(cands);
+  check_missing();
+  check_optout();
+}
+
+/// The NSEC3 records of the zone, in zone order.
+std::vector<std::uint32_t> Nsec3Check::nsec3_records() const {
   std::vector<std::uint32_t> records;
   records.reserve(f.nsec3_names);
   for (std::uint32_t n = 0; n < z.names.size(); ++n) {
@@ -556,6 +683,12 @@ void check_nsec3(Facts& f, Reporter& rep) {
     const zone::RRset* set = z.find(n, rrtype::NSEC3);
     for (std::uint32_t ri = set->first; ri < set->first + set->count; ++ri) records.push_back(ri);
   }
+  return records;
+}
+
+/// Every NSEC3 record parsed, on all cores.
+std::vector<Parsed> Nsec3Check::parse_records(const std::vector<std::uint32_t>& records) const {
+  const int apex_labels = core::name_label_count(z.origin);
   std::vector<Parsed> parsed(records.size());
   core::parallel_for(
       records.size(),
@@ -587,6 +720,17 @@ void check_nsec3(Facts& f, Reporter& rep) {
         out.state = Parse::Ok;
       },
       4096);
+  return parsed;
+}
+
+/// The NSEC3 records and their parameter sets: parsed on all cores, then parameter sets and problems taken in zone
+/// order.
+void Nsec3Check::collect_records() {
+  const std::vector<std::uint32_t> records = nsec3_records();
+  const std::vector<Parsed> parsed = parse_records(records);
+  std::pair<const ParamKey, std::pair<std::size_t, std::uint32_t>>* last_set = nullptr;
+  all.reserve(f.nsec3_names);
+  key_of.reserve(f.nsec3_names);
   for (std::size_t i = 0; i < records.size(); ++i) {
     const std::uint32_t ri = records[i];
     const zone::Record& r = z.records[ri];
@@ -611,9 +755,10 @@ void check_nsec3(Facts& f, Reporter& rep) {
     all.push_back(p.link);
     key_of.push_back(&last_set->first);
   }
+}
 
-  // The chain's parameters: the NSEC3PARAM's when some NSEC3 records use them, else the most common set.
-  std::vector<dnssec::Nsec3ParamRdata> params;
+/// The chain's parameters: the NSEC3PARAM's when some NSEC3 records use them, else the most common set.
+void Nsec3Check::choose_chain() {
   if (param_set) {
     for (const zone::Record& r : z.records_of(*param_set)) {
       auto p = dnssec::parse_nsec3param(z.rdata(r));
@@ -624,12 +769,11 @@ void check_nsec3(Facts& f, Reporter& rep) {
       params.push_back(*p);
     }
   }
-  std::optional<ParamKey> chain;
   if (params.size() == 1 && params[0].flags == 0) {
     ParamKey k{params[0].algorithm, 0, params[0].iterations, params[0].salt};
     if (sets.count(k)) chain = k;
   }
-  const bool named_by_param = chain.has_value();
+  named_by_param = chain.has_value();
   if (!chain && !sets.empty()) {
     auto best = sets.begin();
     for (auto it = sets.begin(); it != sets.end(); ++it) {
@@ -640,105 +784,135 @@ void check_nsec3(Facts& f, Reporter& rep) {
     }
     chain = best->first;
   }
+}
 
-  // Parameter consistency.
-  if (chain) {
-    // The well-formed records of one parameter set.
-    auto links_of = [&](const ParamKey& key) {
-      std::vector<Link> out;
-      for (std::size_t i = 0; i < all.size(); ++i) {
-        if (*key_of[i] == key) out.push_back(all[i]);
-      }
-      return out;
-    };
-    std::optional<bool> named_complete;
-    for (const auto& [key, info] : sets) {
-      if (key == *chain) continue;
-      // RFC 5155 §7.3: a parameter change builds the new chain beside the old one and switches the NSEC3PARAM when
-      // it is complete; servers answer from the chain the NSEC3PARAM names (RFC 5155 §4). A second complete chain
-      // beside a complete named one is that transition in progress.
-      if (named_by_param && links_of(key).size() == info.first && chain_complete(f, links_of(key), key)) {
-        if (!named_complete) named_complete = chain_complete(f, links_of(*chain), *chain);
-        if (*named_complete) {
-          rep.record(Code::NSEC3_CHAIN_EXTRA, z.records[info.second],
-                     {{"records", std::to_string(info.first)},
-                      {"iterations", std::to_string(key.iterations)},
-                      {"salt", salt_text(key.salt)}});
-          continue;
-        }
-      }
-      // RFC 5155 §7.1 step 8 (above): one set of parameters, shared by the chain and the NSEC3PARAM.
-      rep.record(Code::NSEC3_PARAM_MISMATCH, z.records[info.second],
-                 {{"detail", "second-set"},
-                  {"count", std::to_string(info.first)},
-                  {"params", param_text(key)},
-                  {"chain", param_text(*chain)}});
-    }
-    const zone::Record& first_of_chain = z.records[sets[*chain].second];
-    if (chain->flags != 0) {
-      // RFC 5155 §8.2: "Validators MUST ignore NSEC3 RRs with a Flag fields value other than zero or one."
-      rep.record(Code::NSEC3_PARAM_MISMATCH, first_of_chain,
-                 {{"detail", "flags-reserved"}, {"chain", param_text(*chain)}});
-    }
-    if (chain->algorithm != dnssec::kNsec3HashSha1) {
-      // RFC 5155 §8.1: "Validators MUST ignore NSEC3 RRs with unknown hash types."
-      rep.record(Code::NSEC3_PARAM_MISMATCH, first_of_chain,
-                 {{"detail", "hash-unknown"}, {"hash_algorithm", std::to_string(chain->algorithm)}});
-    }
+/// The names that need (or may have) an NSEC3, once, and how many of them are real names that must have one.
+void Nsec3Check::find_candidates() {
+  if (!cands.empty()) return;
+  cands = candidates(f);
+  required_names = static_cast<std::size_t>(
+      std::count_if(cands.begin(), cands.end(), [](const Candidate& c) { return !c.ent && c.required; }));
+}
+
+/// True when `set_links` (the well-formed records of one parameter set) form one complete NSEC3 chain over the zone:
+/// one ring in hash order, a record for every name and empty non-terminal that needs one (RFC 5155 §7.1), and no
+/// record for anything else. Bitmaps are not compared: this only tells a finished chain from a fragment. At most
+/// kChainsHashed sets are hashed over the zone; later ones are not complete.
+bool Nsec3Check::complete(std::vector<Link> set_links, const ParamKey& key) {
+  if (set_links.empty() || key.algorithm != dnssec::kNsec3HashSha1 || key.flags != 0 ||
+      key.iterations >= kIterationsExcessive) {
+    return false;
   }
+  find_candidates();
+  // RFC 5155 §7.1: "Each owner name within the zone that owns authoritative RRSets MUST have a corresponding NSEC3
+  // RR": a set with fewer records than such names is a fragment, known without hashing.
+  if (set_links.size() < required_names || !ring_closed(set_links) || chains_hashed == kChainsHashed) return false;
+  ++chains_hashed;
+  return ring_covers_zone(f, cands, set_links, key);
+}
+
+/// Parameter consistency: every set other than the chain's, and the chain's flags and hash algorithm.
+void Nsec3Check::check_parameter_sets() {
+  // The well-formed records of each parameter set, grouped once.
+  std::map<const ParamKey*, std::vector<Link>> links_of;
+  if (named_by_param && sets.size() > 1) {
+    for (std::size_t i = 0; i < all.size(); ++i) links_of[key_of[i]].push_back(all[i]);
+  }
+  std::optional<bool> named_complete;
+  for (const auto& [key, info] : sets) {
+    if (key == *chain) continue;
+    // RFC 5155 §7.3: a parameter change builds the new chain beside the old one and switches the NSEC3PARAM when
+    // it is complete; servers answer from the chain the NSEC3PARAM names (RFC 5155 §4). A second complete chain
+    // beside a complete named one is that transition in progress.
+    if (named_by_param && links_of[&key].size() == info.first && complete(links_of[&key], key)) {
+      if (!named_complete) named_complete = complete(links_of[&sets.find(*chain)->first], *chain);
+      if (*named_complete) {
+        rep.record(Code::NSEC3_CHAIN_EXTRA, z.records[info.second],
+                   {{"records", std::to_string(info.first)},
+                    {"iterations", std::to_string(key.iterations)},
+                    {"salt", salt_text(key.salt)}});
+        continue;
+      }
+    }
+    // RFC 5155 §7.1 step 8 (above): one set of parameters, shared by the chain and the NSEC3PARAM.
+    rep.record(Code::NSEC3_PARAM_MISMATCH, z.records[info.second],
+               {{"detail", "second-set"},
+                {"count", std::to_string(info.first)},
+                {"params", param_text(key)},
+                {"chain", param_text(*chain)}});
+  }
+  const zone::Record& first_of_chain = z.records[sets[*chain].second];
+  if (chain->flags != 0) {
+    // RFC 5155 §8.2: "Validators MUST ignore NSEC3 RRs with a Flag fields value other than zero or one."
+    rep.record(Code::NSEC3_PARAM_MISMATCH, first_of_chain,
+               {{"detail", "flags-reserved"}, {"chain", param_text(*chain)}});
+  }
+  if (chain->algorithm != dnssec::kNsec3HashSha1) {
+    // RFC 5155 §8.1: "Validators MUST ignore NSEC3 RRs with unknown hash types."
+    rep.record(Code::NSEC3_PARAM_MISMATCH, first_of_chain,
+               {{"detail", "hash-unknown"}, {"hash_algorithm", std::to_string(chain->algorithm)}});
+  }
+}
+
+/// The NSEC3PARAM RRset: present, one record, flags 0, the chain's parameters.
+void Nsec3Check::check_param_records() {
   if (!param_set) {
     rep.name(Code::NSEC3_PARAM_MISMATCH, f.apex, rrtype::NSEC3PARAM, f.first_src(f.apex),
              {{"detail", "param-missing"}});
-  } else {
-    if (param_set->count > 1) {
-      rep.rrset(Code::NSEC3_PARAM_MISMATCH, *param_set,
-                {{"detail", "param-multiple"}, {"count", std::to_string(param_set->count)}});
-    }
-    for (const zone::Record& r : z.records_of(*param_set)) {
-      auto p = dnssec::parse_nsec3param(z.rdata(r));
-      if (!p) continue;
-      ParamKey k{p->algorithm, 0, p->iterations, p->salt};
-      if (p->flags != 0) {
-        // RFC 5155 §4.1.2: "The Opt-Out flag is not used and is set to zero. All other flags are reserved for future
-        // use, and must be zero. NSEC3PARAM RRs with a Flags field value other than zero MUST be ignored."
-        rep.record(Code::NSEC3_PARAM_MISMATCH, r, {{"detail", "param-flags"}, {"flags", std::to_string(p->flags)}});
-      } else if (chain && !(k == ParamKey{chain->algorithm, 0, chain->iterations, chain->salt})) {
-        rep.record(Code::NSEC3_PARAM_MISMATCH, r,
-                   {{"detail", "param-differs"},
-                    {"params", param_text(k)},
-                    {"chain", param_text(ParamKey{chain->algorithm, 0, chain->iterations, chain->salt})}});
-      }
+    return;
+  }
+  if (param_set->count > 1) {
+    rep.rrset(Code::NSEC3_PARAM_MISMATCH, *param_set,
+              {{"detail", "param-multiple"}, {"count", std::to_string(param_set->count)}});
+  }
+  for (const zone::Record& r : z.records_of(*param_set)) {
+    auto p = dnssec::parse_nsec3param(z.rdata(r));
+    if (!p) continue;
+    ParamKey k{p->algorithm, 0, p->iterations, p->salt};
+    if (p->flags != 0) {
+      // RFC 5155 §4.1.2: "The Opt-Out flag is not used and is set to zero. All other flags are reserved for future
+      // use, and must be zero. NSEC3PARAM RRs with a Flags field value other than zero MUST be ignored."
+      rep.record(Code::NSEC3_PARAM_MISMATCH, r, {{"detail", "param-flags"}, {"flags", std::to_string(p->flags)}});
+    } else if (chain && !(k == ParamKey{chain->algorithm, 0, chain->iterations, chain->salt})) {
+      rep.record(Code::NSEC3_PARAM_MISMATCH, r,
+                 {{"detail", "param-differs"},
+                  {"params", param_text(k)},
+                  {"chain", param_text(ParamKey{chain->algorithm, 0, chain->iterations, chain->salt})}});
     }
   }
+}
 
-  // RFC 9276 policy, once per zone, about the NSEC3PARAM (or the first NSEC3 record).
+/// Reports a finding about the zone's NSEC3 parameters: at the NSEC3PARAM, else the first NSEC3 record, else the
+/// zone.
+void Nsec3Check::report_policy(Code code, Reporter::Params p) {
+  if (param_set) {
+    rep.rrset(code, *param_set, std::move(p));
+  } else if (first_nsec3 != UINT32_MAX) {
+    rep.record(code, z.records[first_nsec3], std::move(p));
+  } else {
+    rep.zone(code, std::move(p));
+  }
+}
+
+/// The RFC 9276 policy, once per zone, about the chain's parameters (or the NSEC3PARAM's).
+void Nsec3Check::check_policy() {
   std::optional<ParamKey> policy = chain;
   if (!policy && !params.empty()) policy = ParamKey{params[0].algorithm, 0, params[0].iterations, params[0].salt};
-  auto report_policy = [&](Code code, Reporter::Params p) {
-    if (param_set) {
-      rep.rrset(code, *param_set, std::move(p));
-    } else if (first_nsec3 != UINT32_MAX) {
-      rep.record(code, z.records[first_nsec3], std::move(p));
-    } else {
-      rep.zone(code, std::move(p));
-    }
-  };
-  if (policy) {
-    // RFC 9276 §3.1: "If NSEC3 must be used, then an iterations count of 0 MUST be used to alleviate computational
-    // burdens." Above common resolver limits the finding is the error alone, not both.
-    if (policy->iterations >= kIterationsExcessive) {
-      report_policy(Code::NSEC3_ITERATIONS_EXCESSIVE, {{"iterations", std::to_string(policy->iterations)}});
-    } else if (policy->iterations > 0) {
-      report_policy(Code::NSEC3_ITERATIONS_NONZERO, {{"iterations", std::to_string(policy->iterations)}});
-    }
-    // RFC 9276 §3.1: "Operators SHOULD NOT use a salt by indicating a zero-length salt value instead".
-    if (!policy->salt.empty())
-      report_policy(Code::NSEC3_SALT_PRESENT, {{"salt", core::hex_encode(policy->salt, core::LetterCase::Upper)}});
+  if (!policy) return;
+  // RFC 9276 §3.1: "If NSEC3 must be used, then an iterations count of 0 MUST be used to alleviate computational
+  // burdens." Above common resolver limits the finding is the error alone, not both.
+  if (policy->iterations >= kIterationsExcessive) {
+    report_policy(Code::NSEC3_ITERATIONS_EXCESSIVE, {{"iterations", std::to_string(policy->iterations)}});
+  } else if (policy->iterations > 0) {
+    report_policy(Code::NSEC3_ITERATIONS_NONZERO, {{"iterations", std::to_string(policy->iterations)}});
   }
-  if (!chain || chain->algorithm != dnssec::kNsec3HashSha1) return;
+  // RFC 9276 §3.1: "Operators SHOULD NOT use a salt by indicating a zero-length salt value instead".
+  if (!policy->salt.empty())
+    report_policy(Code::NSEC3_SALT_PRESENT, {{"salt", core::hex_encode(policy->salt, core::LetterCase::Upper)}});
+}
 
-  // The chain: records with the chain's parameters, sorted by hashed owner once.
-  std::vector<Link> links;
+/// The chain: records with the chain's parameters, sorted by hashed owner once, one per hashed owner.
+void Nsec3Check::build_chain() {
   if (sets[*chain].first == all.size()) {
     links = std::move(all);
   } else {
@@ -752,19 +926,20 @@ void check_nsec3(Facts& f, Reporter& rep) {
     return c != 0 ? c < 0 : a.record < b.record;
   };
   if (!std::is_sorted(links.begin(), links.end(), link_less)) std::sort(links.begin(), links.end(), link_less);
-  {
-    std::size_t w = 0;
-    for (std::size_t i = 0; i < links.size(); ++i) {
-      if (w > 0 && digest_cmp(links[w - 1].owner, links[i].owner) == 0) {
-        broken(z.records[links[i].record], "duplicate-owner");
-        continue;
-      }
-      links[w++] = links[i];
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < links.size(); ++i) {
+    if (w > 0 && digest_cmp(links[w - 1].owner, links[i].owner) == 0) {
+      broken(z.records[links[i].record], "duplicate-owner");
+      continue;
     }
-    links.resize(w);
+    links[w++] = links[i];
   }
-  // RFC 5155 §7.1, step 7: "The next hashed owner name of the last NSEC3 RR in the zone contains the value of the
-  // hashed owner name of the first NSEC3 RR in the hash order."
+  links.resize(w);
+}
+
+/// RFC 5155 §7.1, step 7: "The next hashed owner name of the last NSEC3 RR in the zone contains the value of the
+/// hashed owner name of the first NSEC3 RR in the hash order."
+void Nsec3Check::check_ring() {
   for (std::size_t i = 0; i < links.size(); ++i) {
     const Nsec3Digest& want = links[(i + 1) % links.size()].owner;
     if (digest_cmp(links[i].next, want) == 0) continue;
@@ -774,18 +949,29 @@ void check_nsec3(Facts& f, Reporter& rep) {
     const char* detail = !exists ? "next-not-owner" : i + 1 == links.size() ? "last-not-first" : "next-out-of-order";
     broken(z.records[links[i].record], detail, {{"next", digest_text(links[i].next)}, {"expected", digest_text(want)}});
   }
+}
 
-  // Every name that needs an NSEC3, hashed on all cores, and looked up in the chain there: the record whose hashed
-  // owner it is (if any) and the record that covers it (the last one at or before it in hash order, the last of all
-  // when it precedes the first).
-  std::vector<Candidate> cands = candidates(f);
-  std::vector<Nsec3Digest> hashes(cands.size());
-  std::vector<std::int32_t> cover(cands.size(), -1);
+/// Every name that needs an NSEC3, hashed on all cores, and looked up in the chain there: the record whose hashed
+/// owner it is (if any) and the record that covers it (the last one at or before it in hash order, the last of all
+/// when it precedes the first).
+void Nsec3Check::hash_names() {
+  find_candidates();
+  hashes.assign(cands.size(), Nsec3Digest{});
+  cover.assign(cands.size(), -1);
   const std::string_view salt = chain->salt;
   const std::uint16_t iterations = chain->iterations;
+  // RFC 9276 §3.2: "Validating resolvers MAY return an insecure response to their clients when processing NSEC3
+  // records with iterations larger than 0." Above the iterations where every validator in use does, the names are
+  // hashed within a budget: the first ones in canonical order (so that each hashed name's ancestors are hashed),
+  // and a finding says the rest is unverified.
+  const std::size_t limit = dnssec::nsec3_names_within_budget(iterations);
+  hashed_count = std::min(cands.size(), limit);
+  if (hashed_count < cands.size()) {
+    report_policy(Code::VALIDATION_BUDGET_EXCEEDED, {{"detail", "nsec3-hashing"}, {"limit", std::to_string(limit)}});
+  }
   const LinkIndex index(links);
   core::parallel_for(
-      cands.size(),
+      hashed_count,
       [&](std::size_t i) {
         Candidate& c = cands[i];
         dnssec::nsec3_hash_into(std::string_view(z.names[c.name]).substr(c.offset), salt, iterations, hashes[i]);
@@ -794,15 +980,14 @@ void check_nsec3(Facts& f, Reporter& rep) {
         cover[i] = static_cast<std::int32_t>(at);
         if (match) c.link = static_cast<std::int32_t>(at);
       },
-      4096);
-  std::vector<bool> used(links.size(), false);
-  for (const Candidate& c : cands) {
-    if (c.link >= 0) used[static_cast<std::size_t>(c.link)] = true;
-  }
-  // Bitmaps that match are found on all cores; the rare others are examined in order.
-  std::vector<std::uint8_t> matches(cands.size(), 0);
+      std::max<std::size_t>(1, 4096 / (std::size_t{iterations} + 1)));
+}
+
+/// The bitmap of each name's NSEC3. Those that match are found on all cores; the rare others are examined in order.
+void Nsec3Check::check_bitmaps() {
+  std::vector<std::uint8_t> matches(hashed_count, 0);
   core::parallel_for(
-      cands.size(),
+      hashed_count,
       [&](std::size_t i) {
         const Candidate& c = cands[i];
         if (c.link < 0) {
@@ -819,7 +1004,7 @@ void check_nsec3(Facts& f, Reporter& rep) {
       },
       4096);
   std::vector<std::uint16_t> expected;
-  for (std::size_t i = 0; i < cands.size(); ++i) {
+  for (std::size_t i = 0; i < hashed_count; ++i) {
     if (matches[i]) continue;
     const Candidate& c = cands[i];
     const Link& l = links[static_cast<std::size_t>(c.link)];
@@ -828,32 +1013,67 @@ void check_nsec3(Facts& f, Reporter& rep) {
     compare_bitmap(f, rep, expected, l.bitmap, z.records[l.record], c.ent ? std::nullopt : std::optional(c.name),
                    Code::NSEC3_CHAIN_BROKEN);
   }
+}
+
+/// Records whose hashed owner is the hash of no name. Known only when every name was hashed.
+void Nsec3Check::check_unused() {
+  if (hashed_count < cands.size()) return;
+  std::vector<bool> used(links.size(), false);
+  for (const Candidate& c : cands) {
+    if (c.link >= 0) used[static_cast<std::size_t>(c.link)] = true;
+  }
   for (std::size_t k = 0; k < links.size(); ++k) {
     if (!used[k]) {
       broken(z.records[links[k].record], "unused-owner");
     }
   }
+}
 
-  // RFC 5155 §7.1: "Each empty non-terminal MUST have a corresponding NSEC3 RR, unless the empty non-terminal is
-  // only derived from an insecure delegation covered by an Opt-Out NSEC3 RR." An ENT is therefore required as soon
-  // as any name below it has (or must have) an NSEC3; descendants follow their ancestors in canonical order.
-  for (std::size_t i = cands.size(); i-- > 0;) {
+/// In missing_ent_runs: a candidate about which no empty-non-terminal finding is made.
+constexpr std::uint32_t kNotReported = UINT32_MAX;
+
+/// Required empty non-terminals without an NSEC3, one finding per subtree: for the topmost of each connected run of
+/// them, how many more the run holds below it; kNotReported for every other candidate. A name of 255 octets has
+/// up to 125 ENTs above it, and a finding each made zones of deep names report hundreds of thousands.
+std::vector<std::uint32_t> Nsec3Check::missing_ent_runs() const {
+  std::vector<std::uint32_t> below(hashed_count, kNotReported);
+  std::vector<std::uint32_t> top(hashed_count, kNotReported);
+  auto missing = [&](std::size_t i) {
     const Candidate& c = cands[i];
-    if ((c.required || c.link >= 0) && c.parent != UINT32_MAX && cands[c.parent].ent) cands[c.parent].required = true;
+    return c.ent && c.required && c.link < 0;
+  };
+  for (std::size_t i = 0; i < hashed_count; ++i) {
+    if (!missing(i)) continue;
+    // Ancestors come first in canonical order, so the parent's run is known.
+    const std::uint32_t parent = cands[i].parent;
+    if (parent != UINT32_MAX && missing(parent)) {
+      top[i] = top[parent];
+      ++below[top[i]];
+    } else {
+      top[i] = static_cast<std::uint32_t>(i);
+      below[i] = 0;
+    }
   }
-  // Names without an NSEC3, on all cores (an opt-out zone has hundreds of thousands: each needs a search).
+  return below;
+}
+
+/// Names without an NSEC3, on all cores (an opt-out zone has hundreds of thousands: each needs a search).
+void Nsec3Check::check_missing() {
+  const std::vector<std::uint32_t> runs = missing_ent_runs();
   core::parallel_for(
-      cands.size(),
+      hashed_count,
       [&](std::size_t i) {
         const Candidate& c = cands[i];
         if (c.link >= 0) return;
         if (c.required) {
           const std::string hashed = f.hashed_owner_text(hashes[i]);
           if (c.ent) {
-            rep.zone(Code::NSEC3_CHAIN_BROKEN,
-                     {{"detail", "ent-missing"},
-                      {"name", core::name_to_text(std::string_view(z.names[c.name]).substr(c.offset))},
-                      {"hashed", hashed}});
+            if (runs[i] == kNotReported) return;
+            Reporter::Params p{{"detail", runs[i] == 0 ? "ent-missing" : "ent-subtree-missing"},
+                               {"name", core::name_to_text(std::string_view(z.names[c.name]).substr(c.offset))},
+                               {"hashed", hashed}};
+            if (runs[i] > 0) p.emplace_back("count", std::to_string(runs[i]));
+            rep.zone(Code::NSEC3_CHAIN_BROKEN, std::move(p));
           } else {
             rep.name(Code::NSEC3_CHAIN_BROKEN, c.name, rrtype::NSEC3, f.first_src(c.name),
                      {{"detail", "missing"}, {"hashed", hashed}});
@@ -861,35 +1081,45 @@ void check_nsec3(Facts& f, Reporter& rep) {
           return;
         }
         if (c.ent || links.empty()) return;
-        // An unsigned delegation without an NSEC3: RFC 5155 §7.1: "if there is not a corresponding NSEC3 RR, there
-        // MUST be an Opt-Out NSEC3 RR that covers the "next closer" name to the delegation." The next closer name is
-        // the ancestor one label below the closest name that has an NSEC3 (the delegation itself or an ENT above it).
-        std::uint32_t nc = static_cast<std::uint32_t>(i);
-        while (cands[nc].parent != UINT32_MAX && cands[cands[nc].parent].link < 0) nc = cands[nc].parent;
-        const Link& covering = links[static_cast<std::size_t>(cover[nc])];
-        if (covering.flags & dnssec::kNsec3FlagOptOut) return;
-        rep.name(Code::NSEC3_CHAIN_BROKEN, c.name, rrtype::NSEC3, f.first_src(c.name),
-                 {{"detail", "unsigned-delegation-no-optout"},
-                  {"hashed", f.hashed_owner_text(hashes[i])},
-                  {"covering", f.hashed_owner_text(covering.owner)}});
+        check_unsigned_delegation(i);
       },
       4096);
+}
 
-  // RFC 9276 §3.1 on Opt-Out, with the thresholds explained at kOptOutMinUnsigned.
+/// An unsigned delegation without an NSEC3: RFC 5155 §7.1: "if there is not a corresponding NSEC3 RR, there MUST be
+/// an Opt-Out NSEC3 RR that covers the "next closer" name to the delegation." The next closer name is the ancestor
+/// one label below the closest name that has an NSEC3 (the delegation itself or an ENT above it).
+void Nsec3Check::check_unsigned_delegation(std::size_t i) {
+  const Candidate& c = cands[i];
+  std::uint32_t nc = static_cast<std::uint32_t>(i);
+  while (cands[nc].parent != UINT32_MAX && cands[cands[nc].parent].link < 0) nc = cands[nc].parent;
+  const Link& covering = links[static_cast<std::size_t>(cover[nc])];
+  if (covering.flags & dnssec::kNsec3FlagOptOut) return;
+  rep.name(Code::NSEC3_CHAIN_BROKEN, c.name, rrtype::NSEC3, f.first_src(c.name),
+           {{"detail", "unsigned-delegation-no-optout"},
+            {"hashed", f.hashed_owner_text(hashes[i])},
+            {"covering", f.hashed_owner_text(covering.owner)}});
+}
+
+/// RFC 9276 §3.1 on Opt-Out, with the thresholds explained at kOptOutMinUnsigned.
+void Nsec3Check::check_optout() {
   bool optout =
       std::any_of(links.begin(), links.end(), [](const Link& l) { return (l.flags & dnssec::kNsec3FlagOptOut) != 0; });
-  if (optout) {
-    std::size_t unsigned_delegations = 0;
-    std::size_t names = 0;
-    for (const Candidate& c : cands) {
-      if (c.ent) continue;
-      ++names;
-      if (!c.required) ++unsigned_delegations;
-    }
-    if (unsigned_delegations < kOptOutMinUnsigned || unsigned_delegations * 2 <= names) {
-      report_policy(Code::NSEC3_OPTOUT_UNJUSTIFIED, {{"delegations", std::to_string(unsigned_delegations)}});
-    }
+  if (!optout) return;
+  std::size_t unsigned_delegations = 0;
+  std::size_t names = 0;
+  for (const Candidate& c : cands) {
+    if (c.ent) continue;
+    ++names;
+    if (!c.required) ++unsigned_delegations;
   }
+  if (unsigned_delegations < kOptOutMinUnsigned || unsigned_delegations * 2 <= names) {
+    report_policy(Code::NSEC3_OPTOUT_UNJUSTIFIED, {{"delegations", std::to_string(unsigned_delegations)}});
+  }
+}
+
+void check_nsec3(Facts& f, Reporter& rep) {
+  Nsec3Check(f, rep).run();
 }
 
 // ---- TTL and the zone ------------------------------------------------------------------------------------------
@@ -950,11 +1180,7 @@ void check_zone(const ZoneContext& ctx, FindingSink& sink) {
   if (use_nsec3) {
     check_nsec3(f, rep);
   } else {
-    for (const zone::RRset& s : z.rrsets) {
-      if (s.type == rrtype::NSEC3PARAM && s.name != f.apex && z.kinds[s.name] != NodeKind::OutOfZone) {
-        rep.rrset(Code::NSEC3_PARAM_MISMATCH, s, {{"detail", "param-off-apex"}});
-      }
-    }
+    check_stray_params(f, rep);
     check_nsec(f, rep);
   }
   check_ttls(f, rep);

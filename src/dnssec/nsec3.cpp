@@ -43,6 +43,11 @@ void nsec3_hash_into(std::string_view owner, std::string_view salt, std::uint16_
   }
 }
 
+std::size_t nsec3_names_within_budget(std::uint16_t iterations) {
+  if (iterations <= kNsec3IterationsUnbudgeted) return SIZE_MAX;
+  return static_cast<std::size_t>(kNsec3HashBudget / (std::uint64_t{iterations} + 1));
+}
+
 std::string nsec3_hash(std::string_view owner_wire_lowercase, std::string_view salt, std::uint16_t iterations) {
   Nsec3Digest d;
   nsec3_hash_into(owner_wire_lowercase, salt, iterations, d);

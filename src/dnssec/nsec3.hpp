@@ -17,6 +17,20 @@ inline constexpr std::size_t kNsec3HashLength = 20;
 /// The Opt-Out bit of the NSEC3 Flags field (RFC 5155 §3.1.2.1).
 inline constexpr std::uint8_t kNsec3FlagOptOut = 0x01;
 
+/// Iterations up to which NSEC3 hashing is never budgeted. RFC 9276 §3.2: "Validating resolvers MAY return an
+/// insecure response to their clients when processing NSEC3 records with iterations larger than 0"; Unbound and
+/// BIND do so above 150, so no zone that validates anywhere is ever budgeted.
+inline constexpr std::uint16_t kNsec3IterationsUnbudgeted = 150;
+
+/// The SHA-1 operations a zone's NSEC3 checks may spend hashing names when its iterations exceed
+/// kNsec3IterationsUnbudgeted: about a second and a half of one core (128 names at 65,535 iterations, 55,188 at 151).
+inline constexpr std::uint64_t kNsec3HashBudget = std::uint64_t{1} << 23;
+
+/// How many names may be hashed with `iterations` within the hashing budget: SIZE_MAX (no limit) up to
+/// kNsec3IterationsUnbudgeted, else kNsec3HashBudget / (iterations + 1) (each hash costs iterations + 1 SHA-1
+/// operations, RFC 5155 §5).
+std::size_t nsec3_names_within_budget(std::uint16_t iterations);
+
 /// A SHA-1 NSEC3 hash.
 using Nsec3Digest = std::array<unsigned char, kNsec3HashLength>;
 

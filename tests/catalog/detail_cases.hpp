@@ -61,6 +61,13 @@ inline std::string bad_soa_signatures(int n) {
   return out;
 }
 
+/// An NSEC3 zone of 65,535 iterations with more names (the apex and n0 … n128) than the hashing budget allows.
+inline std::string nsec3_budget_zone() {
+  std::string text = kHead + "@ NSEC3PARAM 1 0 65535 -\n";
+  for (int i = 0; i < 129; ++i) text += "n" + std::to_string(i) + " A 192.0.2.1\n";
+  return text + "0p9mhaveqvm6t7vbl5lop2u3t2rp3tom NSEC3 1 0 65535 - 0p9mhaveqvm6t7vbl5lop2u3t2rp3tom A RRSIG\n";
+}
+
 /// The text of a one-defect vector (test-vectors/zone/PATH).
 inline std::string vector_text(const std::string& path) {
   std::ifstream in(std::string(ZW_SOURCE_DIR) + "/test-vectors/zone/" + path);
@@ -137,6 +144,7 @@ inline std::vector<DetailCase> detail_case_list() {
       {"NSEC3_CHAIN_BROKEN detail=unused-owner",
        nsec3_head + "0p9mhaveqvm6t7vbl5lop2u3t2rp3tom NSEC3 1 0 0 - 0p9mhaveqvm6t7vbl5lop2u3t2rp3tom A RRSIG\n",
        check_denial},
+      {"VALIDATION_BUDGET_EXCEEDED detail=nsec3-hashing", nsec3_budget_zone(), check_denial},
       {"NSEC3_PARAM_MISMATCH detail=param-malformed",
        kHead +
            "@ NSEC3PARAM \\# 1 01\n0p9mhaveqvm6t7vbl5lop2u3t2rp3tom NSEC3 1 0 0 - 0p9mhaveqvm6t7vbl5lop2u3t2rp3tom A\n",
