@@ -8,9 +8,9 @@
 #include <iterator>
 #include <memory>
 #include <set>
-#include <thread>
 
 #include "core/error.hpp"
+#include "core/thread_pool.hpp"
 #include "pipeline/chain_inputs.hpp"
 #include "zone/keyfiles.hpp"
 #include "zone/loader.hpp"
@@ -111,26 +111,22 @@ const zone::Zone* load_view(State& st, const std::string& file) {
   }
 }
 
-/// Runs `side` on a thread of its own while `main` runs here (and uses every core inside); rethrows the first
-/// failure of either once both are done.
+/// Runs `side` as a job of the process's pool while `main` runs here (and uses every core inside); rethrows the
+/// first failure of either once both are done. No thread is made: the pool's workers and this thread share the work.
 template <typename Side, typename Main>
 void run_beside(Side&& side, Main&& main) {
-  std::exception_ptr failure;
-  std::thread thread([&] {
-    try {
-      side();
-    } catch (...) {
-      failure = std::current_exception();
-    }
-  });
+  core::TaskGroup group;
+  group.run(std::forward<Side>(side));
   try {
     main();
   } catch (...) {
-    thread.join();
+    try {
+      group.wait();
+    } catch (...) {  // the first failure is main's
+    }
     throw;
   }
-  thread.join();
-  if (failure) std::rethrow_exception(failure);
+  group.wait();
 }
 
 /// Attaches and verifies the view's signatures. The checks that need no signature result (Need: no Verified) run
