@@ -122,7 +122,7 @@ std::vector<Finding> merge_findings(std::vector<Finding> findings) {
     out.push_back(std::move(f));
     i = j;
   }
-  std::sort(out.begin(), out.end(), finding_less);
+  sort_findings(out);
   return out;
 }
 

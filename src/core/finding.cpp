@@ -1,6 +1,7 @@
 // finding.cpp: finding ordering, the thread-safe sink and message rendering.
 #include "core/finding.hpp"
 
+#include <algorithm>
 #include <tuple>
 
 #include "core/name.hpp"
@@ -8,13 +9,35 @@
 namespace zw {
 namespace {
 
-int owner_compare(const std::string& a, const std::string& b) {
-  if (a == b) return 0;
-  core::WireName wa;
-  core::WireName wb;
+/// A name as findings order it: its wire form when it parses, else the text alone (ordered as text).
+struct NameKey {
+  const std::string* text = nullptr;
+  bool parsed = false;
+  core::WireName wire;
+};
+
+NameKey name_key(const std::string& text) {
+  NameKey k;
+  k.text = &text;
   std::string err;
-  if (core::parse_name(a, ".", wa, err) && core::parse_name(b, ".", wb, err)) return core::name_compare(wa, wb);
-  return a < b ? -1 : 1;
+  k.parsed = core::parse_name(text, ".", k.wire, err);
+  return k;
+}
+
+int owner_compare(const NameKey& a, const NameKey& b) {
+  if (*a.text == *b.text) return 0;
+  if (a.parsed && b.parsed) return core::name_compare(a.wire, b.wire);
+  return *a.text < *b.text ? -1 : 1;
+}
+
+/// The order of finding_less over keys parsed once per finding (sorting parses no name again).
+bool key_less(const Finding& a, const NameKey& za, const NameKey& oa, const Finding& b, const NameKey& zb,
+              const NameKey& ob) {
+  if (int c = owner_compare(za, zb); c != 0) return c < 0;
+  if (a.severity != b.severity) return a.severity > b.severity;
+  if (a.code != b.code) return catalog::name(a.code) < catalog::name(b.code);
+  if (int c = owner_compare(oa, ob); c != 0) return c < 0;
+  return std::tie(a.type, a.params, a.file, a.line, a.servers) < std::tie(b.type, b.params, b.file, b.line, b.servers);
 }
 
 }  // namespace
@@ -28,17 +51,27 @@ const std::string& Finding::param(const std::string& key) const {
 }
 
 bool finding_less(const Finding& a, const Finding& b) {
-  if (a.zone != b.zone) {
-    int c = owner_compare(a.zone, b.zone);
-    if (c != 0) return c < 0;
+  return key_less(a, name_key(a.zone), name_key(a.owner), b, name_key(b.zone), name_key(b.owner));
+}
+
+void sort_findings(std::vector<Finding>& findings) {
+  std::vector<NameKey> zones;
+  std::vector<NameKey> owners;
+  zones.reserve(findings.size());
+  owners.reserve(findings.size());
+  for (const Finding& f : findings) {
+    zones.push_back(name_key(f.zone));
+    owners.push_back(name_key(f.owner));
   }
-  if (a.severity != b.severity) return a.severity > b.severity;
-  if (a.code != b.code) return catalog::name(a.code) < catalog::name(b.code);
-  if (a.owner != b.owner) {
-    int c = owner_compare(a.owner, b.owner);
-    if (c != 0) return c < 0;
-  }
-  return std::tie(a.type, a.params, a.file, a.line, a.servers) < std::tie(b.type, b.params, b.file, b.line, b.servers);
+  std::vector<std::size_t> order(findings.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) {
+    return key_less(findings[i], zones[i], owners[i], findings[j], zones[j], owners[j]);
+  });
+  std::vector<Finding> sorted;
+  sorted.reserve(findings.size());
+  for (std::size_t i : order) sorted.push_back(std::move(findings[i]));
+  findings = std::move(sorted);
 }
 
 void FindingSink::add(Finding f) {
