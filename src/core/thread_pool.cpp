@@ -1,6 +1,8 @@
 // thread_pool.cpp: the process's one pool of worker threads (see thread_pool.hpp).
 #include "core/thread_pool.hpp"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cassert>
@@ -79,7 +81,10 @@ class Pool {
     std::function<void()> job;
   };
 
-  Pool() = default;
+  // OpenSSL frees a thread's state (its error queue) when the thread ends, through a handler its exit-time cleanup
+  // removes. Initialised before the pool (a non-empty option: OPENSSL_init_crypto(0) returns before doing anything),
+  // OpenSSL registers that cleanup first, so it runs after this pool's destructor has ended the workers.
+  Pool() { OPENSSL_init_crypto(OPENSSL_INIT_ADD_ALL_DIGESTS, nullptr); }
 
   void start_locked() {
     if (started_) return;

@@ -35,5 +35,5 @@ TEST_CASE("GLUE_MISSING over a delegation with 60,000 in-domain nameservers is l
   for (const Finding& f : all) missing += f.code == catalog::Code::GLUE_MISSING ? 1 : 0;
   CHECK(missing == kTargets / 2);
   INFO(seconds << " s");
-  CHECK(seconds < 1.0);
+  CHECK(seconds < 4.0);  // linear: 0.1 s in release, 2 s under ASan on a loaded machine; quadratic: 5 s and more
 }

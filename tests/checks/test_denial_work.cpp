@@ -186,7 +186,7 @@ TEST_CASE("Many NSEC3 parameter sets cost time linear in their number", "[denial
   CHECK(with_code(all, Code::NSEC3_PARAM_MISMATCH).size() == n);
   CHECK(with_code(all, Code::NSEC3_CHAIN_EXTRA).empty());
   INFO(seconds << " s");
-  CHECK(seconds < 0.5);
+  CHECK(seconds < 2.0);  // linear: 0.05 s in release; quadratic: 3.4 s in release
 }
 
 TEST_CASE("Small NSEC3 parameter sets do not use up the chains hashed for completeness", "[denial][budget]") {

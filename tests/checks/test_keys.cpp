@@ -145,7 +145,7 @@ TEST_CASE("CDS against CDNSKEY: each key digested once, each CDS looked up", "[k
   INFO(details);
   CHECK(mismatches.empty());  // every CDS has its CDNSKEY and its DNSKEY
   INFO(seconds << " s");
-  CHECK(seconds < 1.0);
+  CHECK(seconds < 4.0);  // linear: 0.1 s in release, 2 s under ASan on a loaded machine; quadratic: 5 s and more
 }
 
 TEST_CASE("KEYTAG_COLLISION: keys sharing a tag are one finding per tag group, not one per pair", "[keys]") {
