@@ -120,6 +120,7 @@ class Reporter {
  private:
   void emit(catalog::Code code, std::string owner, std::string type, zone::SourceRef src, bool has_src, Params params,
             catalog::When when);
+  Finding make(catalog::Code code, std::string owner, std::string type, Params params, catalog::When when) const;
   void locate(Finding& f, zone::SourceRef src, bool has_src) const;
   const ZoneContext& ctx_;
   FindingSink& sink_;

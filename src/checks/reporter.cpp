@@ -7,8 +7,8 @@
 
 namespace zw::checks {
 
-void Reporter::emit(catalog::Code code, std::string owner, std::string type, zone::SourceRef src, bool has_src,
-                    Params params, catalog::When when) {
+Finding Reporter::make(catalog::Code code, std::string owner, std::string type, Params params,
+                       catalog::When when) const {
   catalog::require_params(code, params);
   Finding f;
   f.code = code;
@@ -18,6 +18,12 @@ void Reporter::emit(catalog::Code code, std::string owner, std::string type, zon
   f.owner = std::move(owner);
   f.type = std::move(type);
   f.params = std::move(params);
+  return f;
+}
+
+void Reporter::emit(catalog::Code code, std::string owner, std::string type, zone::SourceRef src, bool has_src,
+                    Params params, catalog::When when) {
+  Finding f = make(code, std::move(owner), std::move(type), std::move(params), when);
   locate(f, src, has_src);
   sink_.add(std::move(f));
 }
@@ -62,16 +68,8 @@ void Reporter::name(catalog::Code code, std::uint32_t name, std::uint16_t type, 
 
 void Reporter::external(catalog::Code code, const ExternalRecord& rec, std::string type, Params params,
                         catalog::When when) {
-  catalog::require_params(code, params);
-  Finding f;
-  f.code = code;
-  f.severity = when.severity_for(code);
-  if (when.condition()) f.condition = when.condition()->token;
-  f.zone = ctx_.name;
-  f.owner = ctx_.name;
-  f.type = std::move(type);
-  f.params = std::move(params);
-  f.file = rec.file;
+  Finding f = make(code, ctx_.name, std::move(type), std::move(params), when);
+  f.file = rec.file;  // a --ds or -k file: always a file and line, whatever the view
   f.line = rec.line;
   sink_.add(std::move(f));
 }
