@@ -59,7 +59,7 @@ void print_stats(const report::Run& r) {
     const double rate = z.load_seconds > 0 ? static_cast<double>(z.records) / z.load_seconds / 1000.0 : 0.0;
     std::cerr << fmt::format(
         "zonewarden: stats: {}: load {:.3f} s ({} records, {:.0f}k records/s); "
-        "signatures {:.3f} s ({} signatures, {} valid; the structural checks alongside)\n",
+        "signatures {:.3f} s ({} signatures, {} valid; the checks that need no signature alongside)\n",
         z.name, z.load_seconds, z.records, rate, z.verify_seconds, z.signatures, z.signatures_verified);
   }
   std::string each;

@@ -19,7 +19,7 @@ namespace {
 const std::string kKeydirs = ZW_SOURCE_DIR "/test-vectors/keydirs/";
 const std::string kZones = ZW_SOURCE_DIR "/test-vectors/zone/";
 
-/// Zones loaded and analysed as zone_run does, then checked with the given inventory and history.
+/// Zones loaded and analysed as the zone job does, then checked with the given inventory and history.
 struct Run {
   std::vector<std::unique_ptr<zone::Zone>> zones;
   std::vector<std::unique_ptr<dnssec::ZoneAnalysis>> analyses;
