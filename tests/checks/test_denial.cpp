@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "checks/check.hpp"
+#include "checks/denial_support.hpp"
 #include "core/codec.hpp"
 #include "core/name.hpp"
 #include "core/time.hpp"
@@ -22,6 +23,9 @@
 #include "zone/loader.hpp"
 
 namespace {
+
+using zw::test::denial_only;
+using zw::test::hashed;
 
 using zw::Finding;
 using zw::Severity;
@@ -69,23 +73,6 @@ std::size_t count(const std::vector<Finding>& findings, Code c) {
   std::size_t n = 0;
   for (const Finding& f : findings) n += f.code == c ? 1 : 0;
   return n;
-}
-
-/// Runs only check_denial over a zone given as text (signatures are not verified: the zone counts as signed when
-/// its apex has a DNSKEY RRset).
-std::vector<Finding> denial_only(const std::string& text) {
-  zw::zone::LoadOptions lo;
-  const zw::zone::Zone z = zw::zone::load_zone_text(text, "test.zone", lo);
-  const zw::dnssec::ZoneAnalysis a = zw::dnssec::analyse(z, false);
-  return zw::test::run_check(&zw::checks::check_denial, z, a);
-}
-
-std::string hashed(const std::string& name) {
-  zw::core::WireName w;
-  std::string err;
-  REQUIRE(zw::core::parse_name(name, ".", w, err));
-  zw::core::name_to_lower(w);
-  return zw::core::base32hex_encode(zw::dnssec::nsec3_hash(w, "", 0));
 }
 
 const std::string kHead =

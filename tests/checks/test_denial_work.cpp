@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "checks/check.hpp"
+#include "checks/denial_support.hpp"
 #include "core/codec.hpp"
 #include "core/name.hpp"
 #include "dnssec/analysis.hpp"
@@ -18,15 +19,11 @@
 
 namespace {
 
+using zw::test::denial_only;
+using zw::test::hashed;
+
 using zw::Finding;
 using zw::catalog::Code;
-
-std::vector<Finding> denial_only(const std::string& text) {
-  zw::zone::LoadOptions lo;
-  const zw::zone::Zone z = zw::zone::load_zone_text(text, "test.zone", lo);
-  const zw::dnssec::ZoneAnalysis a = zw::dnssec::analyse(z, false);
-  return zw::test::run_check(&zw::checks::check_denial, z, a);
-}
 
 std::vector<const Finding*> with_code(const std::vector<Finding>& findings, Code c) {
   std::vector<const Finding*> out;
@@ -41,15 +38,6 @@ std::string param(const Finding& f, const std::string& name) {
     if (k == name) return v;
   }
   return "<absent>";
-}
-
-/// The base32hex hashed owner label of `name` (0 iterations, no salt).
-std::string hashed(const std::string& name) {
-  zw::core::WireName w;
-  std::string err;
-  REQUIRE(zw::core::parse_name(name, ".", w, err));
-  zw::core::name_to_lower(w);
-  return zw::core::base32hex_encode(zw::dnssec::nsec3_hash(w, "", 0));
 }
 
 /// A stand-in hashed owner label: 32 base32hex characters made from `i`.
