@@ -1,0 +1,41 @@
+// capture.hpp: the observations of a live run (DESIGN.md §1): every exchange with every server and every verdict of
+// the validating resolver, with what is needed to redo the analysis offline (--save-capture, --capture).
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "core/time.hpp"
+#include "live/resolver.hpp"
+#include "live/transport.hpp"
+
+namespace zw::live {
+
+/// One request and what became of it, in the order the walker sent them.
+struct Observation {
+  Request request;
+  Response response;
+};
+
+/// Everything a live run observed. Re-walking a capture through a replay transport gives the same views, findings
+/// and report as the live run, byte for byte.
+struct Capture {
+  core::EpochSeconds now = 0;        ///< the clock of the live run; --now of the replay defaults to it
+  std::uint64_t seed = 0;            ///< the probe seed (random names of denial probes)
+  std::vector<std::string> names;    ///< the names checked, as given
+  std::string root_hints;            ///< the root hints' text (presentation format)
+  std::vector<std::string> anchors;  ///< the trust anchors' records (presentation format, one per element)
+  std::vector<Observation> exchanges;
+  std::vector<ResolverVerdict> resolver;
+};
+
+/// Writes `c` as JSON (format "zonewarden-capture", version 1): wire messages in base64, canonical key order.
+void write_capture(std::ostream& out, const Capture& c);
+
+/// Reads a capture; throws zw::Error naming `name` and the JSON path of the first problem. Bounded: a capture larger
+/// than `max_bytes` is refused.
+Capture read_capture(std::istream& in, const std::string& name, std::uint64_t max_bytes = std::uint64_t{1} << 30);
+
+}  // namespace zw::live

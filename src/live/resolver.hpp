@@ -1,0 +1,53 @@
+// resolver.hpp: an independent validator's verdict (libunbound on the run's event loop, with the run's root hints and
+// trust anchor), to compare with our own chain analysis (RESOLVER_VERDICT_BOGUS, VALIDATOR_DISAGREEMENT).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "live/event_loop.hpp"
+
+namespace zw::live {
+
+struct Question {
+  std::string qname;  ///< presentation format, absolute
+  std::uint16_t qtype = 0;
+};
+
+/// What libunbound concluded for one question.
+struct ResolverVerdict {
+  Question question;
+  std::string verdict;    ///< "secure", "insecure", "bogus", or "error" (it could not resolve: SERVFAIL, timeout)
+  int rcode = 0;          ///< the answer's RCODE
+  std::string why_bogus;  ///< libunbound's why_bogus text when bogus (else empty)
+};
+
+struct ResolverOptions {
+  std::string root_hints;            ///< root hints file (--root-hints)
+  std::vector<std::string> anchors;  ///< trust-anchor files (-k): DS or DNSKEY records, presentation format
+  bool ipv4 = true;                  ///< -4/-6
+  bool ipv6 = true;
+  double timeout_seconds = 10;  ///< the whole batch
+};
+
+/// libunbound on `loop`: iterative resolution from the hints, validation with the anchors. Loopback servers are
+/// allowed (the test lab serves on 127.0.0.0/8).
+class Resolver {
+ public:
+  /// Throws zw::Error when libunbound rejects the hints or an anchor (naming the file).
+  Resolver(EventLoop& loop, const ResolverOptions& options);
+  ~Resolver();
+  Resolver(const Resolver&) = delete;
+  Resolver& operator=(const Resolver&) = delete;
+
+  /// Resolves every question concurrently on the loop; verdicts in the same order.
+  std::vector<ResolverVerdict> resolve(std::span<const Question> questions);
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
+
+}  // namespace zw::live
