@@ -42,6 +42,8 @@ using EventPtr = std::unique_ptr<event, EventDeleter>;
 constexpr std::size_t kFdReserve = 32;
 constexpr std::size_t kMaxDatagram = 65535;
 constexpr std::size_t kTcpChunk = 16384;
+// Datagrams read per wake-up: a server flooding the socket cannot keep the loop from its timers.
+constexpr int kDatagramsPerWake = 64;
 
 struct Address {
   sockaddr_storage sa{};
@@ -119,8 +121,8 @@ struct Query {
   Response* response = nullptr;
   Address address;
   State state = State::Queued;
-  EventPtr timer;          // the attempt's timeout; lives as long as the query runs
-  core::UniqueFd fd;       // declared before `io`: the event goes before its descriptor
+  EventPtr timer;     // the attempt's timeout; lives as long as the query runs
+  core::UniqueFd fd;  // declared before `io`: the event goes before its descriptor
   EventPtr io;
   std::uint16_t id = 0;
   Clock::time_point sent;  // the last send
@@ -148,7 +150,9 @@ class Batch {
 
   std::vector<Response> run(std::span<const Request> requests);
 
-  static void on_timer(evutil_socket_t, short, void* arg) { guarded(arg, [](Query& q) { q.batch->timed_out(q); }); }
+  static void on_timer(evutil_socket_t, short, void* arg) {
+    guarded(arg, [](Query& q) { q.batch->timed_out(q); });
+  }
   static void on_io(evutil_socket_t, short what, void* arg) {
     guarded(arg, [what](Query& q) { q.request->proto == Proto::Udp ? q.batch->udp_io(q) : q.batch->tcp_io(q, what); });
   }
@@ -225,7 +229,8 @@ std::vector<Response> Batch::run(std::span<const Request> requests) {
   while (done_ < queries_.size() && local_error_.empty()) {
     pump();
     if (done_ == queries_.size() || !local_error_.empty()) break;
-    if (event_base_loop(base_, EVLOOP_ONCE) != 0) fail_locally("libevent: the event loop stopped with requests pending");
+    if (event_base_loop(base_, EVLOOP_ONCE) != 0)
+      fail_locally("libevent: the event loop stopped with requests pending");
   }
   if (!local_error_.empty()) throw Error(local_error_);
   return responses;
@@ -320,12 +325,12 @@ void Batch::watch(Query& q, short what) {
 
 void Batch::udp_io(Query& q) {
   std::string buf(kMaxDatagram + 1, '\0');
-  for (;;) {
+  for (int k = 0; k < kDatagramsPerWake; ++k) {
     sockaddr_storage from{};
     socklen_t from_len = sizeof from;
     // MSG_TRUNC: the datagram's real length, even when it is longer than the buffer.
-    const ssize_t n = ::recvfrom(q.fd.get(), buf.data(), buf.size(), MSG_TRUNC, reinterpret_cast<sockaddr*>(&from),
-                                 &from_len);
+    const ssize_t n =
+        ::recvfrom(q.fd.get(), buf.data(), buf.size(), MSG_TRUNC, reinterpret_cast<sockaddr*>(&from), &from_len);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) return;
@@ -345,7 +350,8 @@ void Batch::udp_io(Query& q) {
 
 // A datagram from the server's address and port: it ends the request unless it answers another question.
 void Batch::udp_datagram(Query& q, const std::string& buf, std::size_t length) {
-  const bool our_id = length >= 2 && ((static_cast<unsigned char>(buf[0]) << 8) | static_cast<unsigned char>(buf[1])) == q.id;
+  const bool our_id =
+      length >= 2 && ((static_cast<unsigned char>(buf[0]) << 8) | static_cast<unsigned char>(buf[1])) == q.id;
   if (length > options_.max_answer) {
     if (our_id) return finish(q, Outcome::TooLarge, buf.substr(0, options_.max_answer), true);
     q.mismatched = true;
@@ -459,8 +465,8 @@ class EventTransport final : public Transport {
 
   std::vector<Response> exchange(std::span<const Request> requests) override {
     const bool has_deadline = options_.deadline_seconds > 0;
-    const auto deadline =
-        created_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options_.deadline_seconds));
+    const auto deadline = created_ + std::chrono::duration_cast<Clock::duration>(
+                                         std::chrono::duration<double>(options_.deadline_seconds));
     Batch batch(loop_.base(), options_, parallel_, deadline, has_deadline);
     return batch.run(requests);
   }
@@ -476,7 +482,8 @@ void check_options(const TransportOptions& o) {
   if (!(o.timeout_seconds > 0) || o.timeout_seconds > 3600) throw Error("--timeout must be between 0 and 3600 seconds");
   if (o.parallel == 0) throw Error("--parallel must be at least 1");
   if (o.per_address == 0) throw Error("the per-address limit must be at least 1");
-  if (!(o.deadline_seconds >= 0) || o.deadline_seconds > 1e6) throw Error("--deadline must be 0 or a number of seconds");
+  if (!(o.deadline_seconds >= 0) || o.deadline_seconds > 1e6)
+    throw Error("--deadline must be 0 or a number of seconds");
   if (o.max_answer < 12 || o.max_answer > kMaxDatagram) throw Error("the answer size limit must be 12 to 65535 octets");
 }
 

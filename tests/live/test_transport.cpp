@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <mutex>
 #include <set>
@@ -130,8 +132,8 @@ class UdpServer {
       pollfd p{fd_.get(), POLLIN, 0};
       if (::poll(&p, 1, 5) > 0) {
         Peer from;
-        const ssize_t n = ::recvfrom(fd_.get(), buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&from.sa),
-                                     &from.len);
+        const ssize_t n =
+            ::recvfrom(fd_.get(), buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&from.sa), &from.len);
         if (n > 0) {
           ++received_;
           {
@@ -256,7 +258,9 @@ std::uint16_t closed_port(const std::string& address, int type) {
   return local_port(fd.get());
 }
 
-const UdpServer::Handler kAnswer = [](UdpServer& s, const std::string& q, const Peer& from) { s.send(reply_to(q), from); };
+const UdpServer::Handler kAnswer = [](UdpServer& s, const std::string& q, const Peer& from) {
+  s.send(reply_to(q), from);
+};
 const UdpServer::Handler kSilent = [](UdpServer&, const std::string&, const Peer&) {};
 
 }  // namespace
@@ -434,7 +438,8 @@ TEST_CASE("transport: 200 requests to 4 addresses keep to the per-address cap", 
   const auto responses = t->exchange(rs);
   const double elapsed = seconds_since(start);
   REQUIRE(responses.size() == 200);
-  CHECK(std::all_of(responses.begin(), responses.end(), [](const Response& r) { return r.outcome == Outcome::Answer; }));
+  CHECK(
+      std::all_of(responses.begin(), responses.end(), [](const Response& r) { return r.outcome == Outcome::Answer; }));
   for (const auto& s : servers) {
     CHECK(s->received() == 50);
     CHECK(s->max_in_flight() == 2);  // the cap, and reached
@@ -446,7 +451,8 @@ TEST_CASE("transport: 200 requests to 4 addresses keep to the per-address cap", 
 TEST_CASE("transport: the deadline ends a batch against silent servers", "[live][transport]") {
   std::vector<std::unique_ptr<UdpServer>> servers;
   std::vector<Request> rs;
-  for (int i = 0; i < 4; ++i) servers.push_back(std::make_unique<UdpServer>("127.0.2." + std::to_string(i + 1), kSilent));
+  for (int i = 0; i < 4; ++i)
+    servers.push_back(std::make_unique<UdpServer>("127.0.2." + std::to_string(i + 1), kSilent));
   for (int k = 0; k < 40; ++k) rs.push_back(request("127.0.2." + std::to_string(k % 4 + 1), servers[k % 4]->port()));
   TransportOptions o = quick(2, 1);
   o.deadline_seconds = 1;
@@ -481,4 +487,26 @@ TEST_CASE("transport: local failures are errors, not outcomes", "[transport]") {
   CHECK_THROWS_AS(t->exchange(std::span<const Request>(&bad_name, 1)), zw::Error);
   CHECK(t->exchange({}).empty());
   CHECK(event_transport_parallel(TransportOptions{}) == 64);
+}
+
+TEST_CASE("transport: the parallel cap is lowered to the file descriptors left", "[transport]") {
+  rlimit saved{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+  std::size_t open = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) ++open;
+  const auto limit_to = [&](std::size_t soft) {
+    rlimit rl = saved;
+    rl.rlim_cur = soft;
+    REQUIRE(::setrlimit(RLIMIT_NOFILE, &rl) == 0);
+  };
+  TransportOptions o;
+  o.parallel = 64;
+  limit_to(open + 32 + 10);  // 32 kept for the rest of the process
+  const std::size_t lowered = event_transport_parallel(o);
+  EventLoop loop;
+  limit_to(open + 5);
+  CHECK_THROWS_AS(make_event_transport(loop, o), zw::Error);
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &saved) == 0);
+  CHECK(lowered >= 8);
+  CHECK(lowered <= 11);
 }
