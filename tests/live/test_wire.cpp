@@ -1,5 +1,6 @@
 // test_wire.cpp: queries byte for byte, parsing of real answers, hostile messages, and answer classification.
 #include <catch2/catch.hpp>
+#include <random>
 #include <string>
 
 #include "core/error.hpp"
@@ -147,4 +148,25 @@ TEST_CASE("classify_answer accepts only a response to this ID and question", "[w
   // FORMERR without a question (a server without EDNS, RFC 6891 §7) still answers the query.
   CHECK(classify_answer(r, 0xbeef, unhex("beef81010000000000000000")) == Outcome::Answer);
   CHECK(classify_answer(r, 0xbeef, unhex("beef81000000000000000000")) == Outcome::Mismatch);
+}
+
+TEST_CASE("parse_message survives random damage to a real answer", "[wire]") {
+  std::mt19937 rng(20261207);
+  const Request r = question("example.", 6);
+  std::size_t parsed = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string m = kSoaAnswer;
+    const int flips = 1 + static_cast<int>(rng() % 4);
+    for (int f = 0; f < flips; ++f) m[rng() % m.size()] = static_cast<char>(rng() & 0xff);
+    if (rng() % 4 == 0) m.resize(rng() % m.size());
+    std::string token;
+    const auto msg = parse_message(m, &token);
+    CHECK((msg.has_value() == token.empty()));
+    if (msg) {
+      ++parsed;
+      CHECK(msg->size == m.size());
+    }
+    (void)classify_answer(r, 0xbeef, m);
+  }
+  CHECK(parsed > 1000);  // most single changes leave a message that still parses
 }
