@@ -158,6 +158,7 @@ class Batch {
   }
   static void on_deadline(evutil_socket_t, short, void* arg) {
     auto* b = static_cast<Batch*>(arg);
+    b->deadline_fired_ = true;  // the timer may fire a hair before the steady clock agrees
     for (Query& q : b->queries_) {
       if (q.state != Query::State::Done) b->finish(q, Outcome::DeadlinePassed);
     }
@@ -179,7 +180,7 @@ class Batch {
     if (local_error_.empty()) local_error_ = what;
     event_base_loopbreak(base_);
   }
-  bool deadline_passed() const { return has_deadline_ && Clock::now() >= deadline_; }
+  bool deadline_passed() const { return deadline_fired_ || (has_deadline_ && Clock::now() >= deadline_); }
   void pump();
   void start(Query& q);
   void attempt(Query& q);
@@ -199,6 +200,7 @@ class Batch {
   std::size_t parallel_;
   Clock::time_point deadline_;
   bool has_deadline_;
+  bool deadline_fired_ = false;
   std::vector<Query> queries_;
   std::vector<std::size_t> waiting_;  // indices into queries_, in request order
   std::map<std::string, std::size_t> per_address_;
@@ -241,6 +243,7 @@ void Batch::pump() {
   std::size_t kept = 0;
   for (std::size_t k = 0; k < waiting_.size(); ++k) {
     Query& q = queries_[waiting_[k]];
+    if (q.state == Query::State::Done) continue;  // ended by the deadline
     if (!local_error_.empty()) {
       waiting_[kept++] = waiting_[k];
     } else if (deadline_passed()) {

@@ -510,3 +510,26 @@ TEST_CASE("transport: the parallel cap is lowered to the file descriptors left",
   CHECK(lowered >= 8);
   CHECK(lowered <= 11);
 }
+
+TEST_CASE("transport: TCP connections closed early or answering another ID", "[live][transport]") {
+  TcpServer closes("127.0.0.8", [](int, const std::string&, const std::atomic<bool>&) {});
+  TcpServer partial("127.0.0.9", [](int fd, const std::string& q, const std::atomic<bool>&) {
+    const std::string r = reply_to(q);
+    const std::string framed = std::string{static_cast<char>(r.size() >> 8), static_cast<char>(r.size() & 0xff)} + r;
+    ::send(fd, framed.data(), framed.size() - 5, MSG_NOSIGNAL);
+  });
+  TcpServer wrong_id("127.0.0.10", [](int fd, const std::string& q, const std::atomic<bool>&) {
+    TcpServer::send_framed(fd, reply_to(q, id_of(q) ^ 1));
+  });
+  EventLoop loop;
+  auto t = make_event_transport(loop, quick(2, 1));
+  const std::vector<Request> rs{request("127.0.0.8", closes.port(), Proto::Tcp),
+                                request("127.0.0.9", partial.port(), Proto::Tcp),
+                                request("127.0.0.10", wrong_id.port(), Proto::Tcp)};
+  const auto start = Clock::now();
+  const auto responses = t->exchange(rs);
+  CHECK(responses[0].outcome == Outcome::Unreachable);
+  CHECK(responses[1].outcome == Outcome::Malformed);
+  CHECK(responses[2].outcome == Outcome::Mismatch);
+  CHECK(seconds_since(start) < 1);  // none of them waited for a timeout
+}
