@@ -270,6 +270,8 @@ void Batch::start(Query& q) {
 void Batch::attempt(Query& q) {
   q.io.reset();
   q.fd.reset();
+  // RFC 5452 §10: "Use an unpredictable source port for outgoing queries" (a new socket, the kernel's random port)
+  // and "Use an unpredictable query ID for outgoing queries, utilizing the full range available (0-65535)".
   std::array<unsigned char, 2> id{};
   if (RAND_bytes(id.data(), static_cast<int>(id.size())) != 1) return fail_locally("OpenSSL: no random bytes");
   q.id = static_cast<std::uint16_t>((id[0] << 8) | id[1]);
@@ -284,6 +286,8 @@ void Batch::attempt(Query& q) {
     }
     watch(q, EV_READ | EV_PERSIST);
   } else {
+    // RFC 1035 §4.2.2: "The message is prefixed with a two byte length field which gives the message length,
+    // excluding the two byte length field."
     q.out.clear();
     q.out.push_back(static_cast<char>(query.size() >> 8));
     q.out.push_back(static_cast<char>(query.size() & 0xff));
