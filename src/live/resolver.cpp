@@ -204,6 +204,14 @@ Resolver::~Resolver() {
 }
 
 std::vector<ResolverVerdict> Resolver::resolve(std::span<const Question> questions) {
+  return resolve(questions, impl_->timeout_seconds);
+}
+
+std::size_t Resolver::in_flight() const {
+  return impl_->pending.size();
+}
+
+std::vector<ResolverVerdict> Resolver::resolve(std::span<const Question> questions, double timeout_seconds) {
   using Pending = Impl::Pending;
   std::vector<Pending*> batch;
   // Whatever happens, questions still in flight are left to remove themselves and the answered ones are removed.
@@ -230,7 +238,7 @@ std::vector<ResolverVerdict> Resolver::resolve(std::span<const Question> questio
     ++impl_->outstanding;
     impl_->start(p);
   }
-  impl_->wait(impl_->timeout_seconds);
+  impl_->wait(timeout_seconds);
   std::vector<ResolverVerdict> out;
   out.reserve(batch.size());
   for (const Pending* p : batch) {

@@ -2,6 +2,7 @@
 // trust anchor), to compare with our own chain analysis (RESOLVER_VERDICT_BOGUS, VALIDATOR_DISAGREEMENT).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -49,6 +50,12 @@ class Resolver {
   /// Resolves every question concurrently on the loop; verdicts in the same order. A question still unanswered
   /// after `timeout_seconds` is "error" (rcode SERVFAIL). Throws zw::Error when libunbound cannot start.
   std::vector<ResolverVerdict> resolve(std::span<const Question> questions);
+  /// The same within `timeout_seconds` (what the run's --deadline leaves may be less than the options' timeout).
+  std::vector<ResolverVerdict> resolve(std::span<const Question> questions, double timeout_seconds);
+
+  /// Questions handed to libunbound whose answer has not come yet: those of batches that timed out. Their answers,
+  /// when they come while the loop runs for something else, are dropped.
+  std::size_t in_flight() const;
 
  private:
   struct Impl;

@@ -1,8 +1,14 @@
 // test_resolver.cpp: the validating resolver: unusable hints and anchors fail closed naming the file; [live] (inside a
-// network namespace): a dead root costs the timeout, never a hang.
+// network namespace): a dead root costs the timeout, never a hang; the test lab's zones get the verdicts its manifest
+// says.
+#include <event2/event.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -34,6 +40,53 @@ ResolverOptions options(const ScratchDir& dir) {
 bool in_netns() {
   const char* v = std::getenv("ZW_IN_NETNS");
   return v != nullptr && std::string(v) == "1";
+}
+
+/// The test lab (tests/lab/), made and started once per run of the tests, stopped at exit.
+struct Lab {
+  ScratchDir dir;
+  nlohmann::json manifest;
+  bool up = false;
+
+  Lab() {
+    const std::string lab = std::string(ZW_SOURCE_DIR) + "/tests/lab/";
+    const std::string out = dir.path.string();
+    const std::string log = " >" + out + "/lab.log 2>&1";
+    up = std::system((lab + "make-lab " + out + log + " && " + lab + "lab up " + out + log).c_str()) == 0;
+    if (up) manifest = nlohmann::json::parse(std::ifstream(dir.path / "lab.json"));
+  }
+  ~Lab() {
+    if (!up) return;
+    const std::string down = std::string(ZW_SOURCE_DIR) + "/tests/lab/lab down " + dir.path.string();
+    const int rc = std::system((down + " >/dev/null 2>&1").c_str());
+    static_cast<void>(rc);  // the namespace ends the daemons anyway
+  }
+  Lab(const Lab&) = delete;
+  Lab& operator=(const Lab&) = delete;
+
+  std::string file(const char* key) const { return (dir.path / manifest[key].get<std::string>()).string(); }
+
+  /// The scenario of every zone, by name.
+  std::map<std::string, std::string> scenarios() const {
+    std::map<std::string, std::string> out;
+    for (const auto& z : manifest["zones"]) out[z["name"].get<std::string>()] = z["scenario"].get<std::string>();
+    return out;
+  }
+};
+
+const Lab& lab() {
+  static const Lab instance;
+  REQUIRE(instance.up);
+  return instance;
+}
+
+ResolverOptions lab_options(const Lab& l) {
+  ResolverOptions o;
+  o.root_hints = l.file("root_hints");
+  o.anchors = {l.file("trust_anchor")};
+  o.ipv6 = false;
+  o.timeout_seconds = 20;
+  return o;
 }
 
 }  // namespace
@@ -122,4 +175,91 @@ TEST_CASE("a root with nothing listening gives error verdicts within the timeout
   // A second batch on the same resolver ends too.
   const auto again = resolver.resolve(std::vector<Question>{{"example.", 6}});
   CHECK(again.at(0).verdict == "error");
+}
+
+TEST_CASE("every clean signed zone of the lab is secure and its unsigned delegation insecure", "[resolver][live]") {
+  if (!in_netns()) return;
+  const Lab& l = lab();
+  EventLoop loop;
+  Resolver resolver(loop, lab_options(l));
+  std::vector<Question> questions;
+  std::vector<std::string> expected;
+  for (const auto& z : l.manifest["zones"]) {
+    if (!z["clean"].get<bool>()) continue;
+    const bool is_signed = z["signed"].get<bool>();
+    for (std::uint16_t type : {std::uint16_t{6}, std::uint16_t{48}}) {
+      questions.push_back({z["name"].get<std::string>(), type});
+      expected.push_back(is_signed ? "secure" : "insecure");
+    }
+  }
+  REQUIRE(questions.size() >= 20);
+  const auto verdicts = resolver.resolve(questions);
+  REQUIRE(verdicts.size() == questions.size());
+  for (std::size_t i = 0; i < verdicts.size(); ++i) {
+    INFO(questions[i].qname << " " << questions[i].qtype << ": " << verdicts[i].why_bogus);
+    CHECK(verdicts[i].verdict == expected[i]);
+    CHECK(verdicts[i].rcode == 0);
+    CHECK(verdicts[i].why_bogus.empty());
+  }
+  CHECK(l.scenarios().at("plain.nat.") == "clean");
+}
+
+TEST_CASE("the lab's zones with broken signatures or DS are bogus with a reason", "[resolver][live]") {
+  if (!in_netns()) return;
+  const Lab& l = lab();
+  const auto scenarios = l.scenarios();
+  EventLoop loop;
+  Resolver resolver(loop, lab_options(l));
+  const std::vector<Question> questions = {{"expired.svc.", 6}, {"badsig.svc.", 6},     {"dsmismatch.svc.", 6},
+                                           {"future.svc.", 6},  {"unsignedds.svc.", 6}, {"shop.svc.", 6}};
+  const auto verdicts = resolver.resolve(questions);
+  REQUIRE(verdicts.size() == questions.size());
+  for (std::size_t i = 0; i + 1 < verdicts.size(); ++i) {
+    INFO(questions[i].qname << ": " << verdicts[i].verdict << " " << verdicts[i].why_bogus);
+    CHECK(scenarios.at(questions[i].qname) != "clean");
+    CHECK(verdicts[i].verdict == "bogus");
+    CHECK_FALSE(verdicts[i].why_bogus.empty());
+  }
+  CHECK(verdicts.back().verdict == "secure");  // the same resolver still validates the clean sibling
+}
+
+TEST_CASE("the lab's DNSKEY trust anchor validates as its DS does", "[resolver][live]") {
+  if (!in_netns()) return;
+  const Lab& l = lab();
+  EventLoop loop;
+  ResolverOptions o = lab_options(l);
+  o.anchors = {l.file("trust_anchor_dnskey")};
+  Resolver resolver(loop, o);
+  const auto verdicts = resolver.resolve(std::vector<Question>{{"bank.nat.", 6}, {"badsig.svc.", 6}});
+  CHECK(verdicts.at(0).verdict == "secure");
+  CHECK(verdicts.at(1).verdict == "bogus");
+}
+
+TEST_CASE("answers that come after their batch timed out are dropped", "[resolver][live]") {
+  if (!in_netns()) return;
+  const Lab& l = lab();
+  EventLoop loop;
+  Resolver resolver(loop, lab_options(l));
+  const std::vector<Question> questions = {{"shop.svc.", 6}, {"bank.nat.", 48}, {"expired.svc.", 6}};
+  const auto given_up = resolver.resolve(questions, 0);
+  REQUIRE(given_up.size() == 3);
+  for (const auto& v : given_up) CHECK(v.verdict == "error");
+  CHECK(resolver.in_flight() == 3);
+  // The late answers come while the next batch (the same questions) runs the loop.
+  const auto answered = resolver.resolve(questions);
+  REQUIRE(answered.size() == 3);
+  CHECK(answered[0].verdict == "secure");
+  CHECK(answered[1].verdict == "secure");
+  CHECK(answered[2].verdict == "bogus");
+  // And while the loop runs for another user of it.
+  resolver.resolve(std::vector<Question>{{"z01.svc.", 6}, {"z02.svc.", 6}}, 0);
+  CHECK(resolver.in_flight() >= 2);
+  bool expired = false;
+  event* timer = evtimer_new(
+      loop.base(), [](evutil_socket_t, short, void* flag) { *static_cast<bool*>(flag) = true; }, &expired);
+  const timeval tv{10, 0};
+  evtimer_add(timer, &tv);
+  while (resolver.in_flight() > 0 && !expired) event_base_loop(loop.base(), EVLOOP_ONCE);
+  event_free(timer);
+  CHECK(resolver.in_flight() == 0);
 }
