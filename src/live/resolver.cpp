@@ -88,19 +88,23 @@ std::string anchor_text(const zone::AnchorRecord& a) {
                      core::base64_encode(rd.substr(4)));
 }
 
-void add_anchors(ub_ctx* ctx, const ResolverOptions& options) {
+/// Hands every anchor record to libunbound; returns them as it got them.
+std::vector<std::string> add_anchors(ub_ctx* ctx, const ResolverOptions& options) {
   if (options.anchors.empty()) throw Error("trust anchor: no file given");
   zone::AnchorReadOptions read;
   read.allow_dnskey = true;
   read.now = options.now != 0 ? options.now : static_cast<core::EpochSeconds>(std::time(nullptr));
+  std::vector<std::string> added;
   for (const std::string& file : options.anchors) {
     for (const zone::AnchorRecord& a : zone::read_anchor_file(file, read)) {
-      const int rc = ub_ctx_add_ta(ctx, anchor_text(a).c_str());
+      const std::string& text = added.emplace_back(anchor_text(a));
+      const int rc = ub_ctx_add_ta(ctx, text.c_str());
       if (rc != 0)
         throw Error(fmt::format("{}:{}: trust anchor refused by libunbound: {}", file, a.line, ub_strerror(rc)), file,
                     a.line);
     }
   }
+  return added;
 }
 
 }  // namespace
@@ -122,6 +126,7 @@ struct Resolver::Impl {
   UbCtxPtr ctx;
   std::uint64_t next_id = 0;
   std::size_t outstanding = 0;  // callbacks the running resolve() still waits for
+  std::vector<std::string> anchor_records{};
 
   static void on_result(void* data, int rcode, void* packet, int packet_len, int sec, char* why_bogus,
                         int was_ratelimited);
@@ -195,7 +200,7 @@ Resolver::Resolver(EventLoop& loop, const ResolverOptions& options)
   set_option(ctx, "do-ip6:", options.ipv6 ? "yes" : "no");
   // RFC 8145 key-tag signalling would add queries to the root of our own making.
   set_option(ctx, "trust-anchor-signaling:", "no");
-  add_anchors(ctx, options);
+  impl_->anchor_records = add_anchors(ctx, options);
   static_cast<void>(guard.release());
 }
 
@@ -205,6 +210,10 @@ Resolver::~Resolver() {
 
 std::vector<ResolverVerdict> Resolver::resolve(std::span<const Question> questions) {
   return resolve(questions, impl_->timeout_seconds);
+}
+
+const std::vector<std::string>& Resolver::anchor_records() const {
+  return impl_->anchor_records;
 }
 
 std::size_t Resolver::in_flight() const {

@@ -57,6 +57,10 @@ class Resolver {
   /// when they come while the loop runs for something else, are dropped.
   std::size_t in_flight() const;
 
+  /// The trust-anchor records in use, presentation format, one DS or DNSKEY record each, in file order (what
+  /// Capture::anchors keeps).
+  const std::vector<std::string>& anchor_records() const;
+
  private:
   struct Impl;
   Impl* impl_;

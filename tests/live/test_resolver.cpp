@@ -94,12 +94,17 @@ ResolverOptions lab_options(const Lab& l) {
 TEST_CASE("a usable hints file and anchor make a resolver", "[resolver]") {
   ScratchDir dir;
   EventLoop loop;
-  CHECK_NOTHROW(Resolver(loop, options(dir)));
-  ResolverOptions dnskey = options(dir);
+  const ResolverOptions o = options(dir);
+  CHECK_NOTHROW(Resolver(loop, o));
+  ResolverOptions dnskey = o;
   dnskey.anchors = {dir.write("root.dnskey",
                               ". IN DNSKEY 257 3 13 RpeFCCiYlL2wuSHIxOlc7HQdTm3IUPeogfIehpKACC09xWct9pnpq22ws1Bu4tnw"
                               "YtdaN0GJtII6uMI6LPM3bw==\n")};
-  CHECK_NOTHROW(Resolver(loop, dnskey));
+  const Resolver both(loop, ResolverOptions{o.root_hints, {o.anchors[0], dnskey.anchors[0]}});
+  CHECK(both.anchor_records() ==
+        std::vector<std::string>{". IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D",
+                                 ". IN DNSKEY 257 3 13 RpeFCCiYlL2wuSHIxOlc7HQdTm3IUPeogfIehpKACC09xWct9pnpq22ws1Bu4tnw"
+                                 "YtdaN0GJtII6uMI6LPM3bw=="});
 }
 
 TEST_CASE("unusable root hints fail closed naming the file", "[resolver]") {
