@@ -163,11 +163,16 @@ void Resolver::Impl::on_result(void* data, int rcode, void* packet, int packet_l
 }
 
 void Resolver::Impl::start(Pending& p) {
-  const int rc = ub_resolve_event(ctx.get(), p.verdict.question.qname.c_str(), p.verdict.question.qtype, kClassIn, &p,
-                                  &Impl::on_result, nullptr);
+  // libunbound says "out of memory" for a name it cannot parse: such a question is answered here.
+  core::WireName wire;
+  std::string error;
+  int rc = core::parse_name(p.verdict.question.qname, "", wire, error) ? 0 : UB_SYNTAX;
+  if (rc == 0)
+    rc = ub_resolve_event(ctx.get(), p.verdict.question.qname.c_str(), p.verdict.question.qtype, kClassIn, &p,
+                          &Impl::on_result, nullptr);
   if (rc == UB_INITFAIL || rc == UB_NOMEM || rc == UB_AFTERFINAL)
     throw Error(fmt::format("libunbound: cannot start resolving: {}", ub_strerror(rc)));
-  if (rc != 0 && !p.done) {  // e.g. a name libunbound cannot parse: no callback will come
+  if (rc != 0 && !p.done) {  // no callback will come
     p.verdict.verdict = "error";
     p.verdict.rcode = kRcodeServfail;
     p.done = true;
@@ -179,8 +184,10 @@ void Resolver::Impl::wait(double seconds) {
   bool timed_out = false;
   const EventPtr timer(evtimer_new(loop.base(), &Impl::on_timeout, &timed_out));
   if (!timer) throw Error("libevent: cannot create a timer");
-  const double whole = std::floor(std::max(seconds, 0.0));
-  timeval tv{static_cast<time_t>(whole), static_cast<suseconds_t>((std::max(seconds, 0.0) - whole) * 1e6)};
+  if (!(seconds > 0)) seconds = 0;   // NaN too
+  seconds = std::min(seconds, 1e9);  // a timeval holds it
+  const double whole = std::floor(seconds);
+  timeval tv{static_cast<time_t>(whole), static_cast<suseconds_t>((seconds - whole) * 1e6)};
   evtimer_add(timer.get(), &tv);
   while (outstanding > 0 && !timed_out)
     if (event_base_loop(loop.base(), EVLOOP_ONCE) < 0) throw Error("libevent: the event loop failed");

@@ -107,6 +107,22 @@ TEST_CASE("a usable hints file and anchor make a resolver", "[resolver]") {
                                  "YtdaN0GJtII6uMI6LPM3bw=="});
 }
 
+TEST_CASE("a question that is not a domain name is an error verdict at once", "[resolver]") {
+  ScratchDir dir;
+  EventLoop loop;
+  Resolver resolver(loop, options(dir));
+  const auto start = std::chrono::steady_clock::now();
+  const auto verdicts = resolver.resolve(std::vector<Question>{{"a..b.", 1}, {std::string(300, 'x') + ".", 1}});
+  CHECK(zw::test::seconds_since(start) < 1);
+  REQUIRE(verdicts.size() == 2);
+  CHECK(verdicts[0].verdict == "error");
+  CHECK(verdicts[0].question.qname == "a..b.");
+  CHECK(verdicts[1].verdict == "error");
+  CHECK(verdicts[1].rcode == 2);
+  CHECK(resolver.in_flight() == 0);
+  CHECK(resolver.resolve(std::vector<Question>{}).empty());
+}
+
 TEST_CASE("unusable root hints fail closed naming the file", "[resolver]") {
   ScratchDir dir;
   EventLoop loop;
