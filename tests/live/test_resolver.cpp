@@ -284,3 +284,17 @@ TEST_CASE("answers that come after their batch timed out are dropped", "[resolve
   event_free(timer);
   CHECK(resolver.in_flight() == 0);
 }
+
+TEST_CASE("a lab zone with every server down is an error within the timeout", "[resolver][live]") {
+  if (!in_netns()) return;
+  const Lab& l = lab();
+  REQUIRE(l.scenarios().at("dark.svc.") == "dark");
+  REQUIRE(l.scenarios().at("slow.svc.") == "slow");
+  EventLoop loop;
+  Resolver resolver(loop, lab_options(l));
+  const auto start = std::chrono::steady_clock::now();
+  const auto verdicts = resolver.resolve(std::vector<Question>{{"dark.svc.", 6}, {"slow.svc.", 6}}, 3);
+  CHECK(zw::test::seconds_since(start) < 4.5);
+  CHECK(verdicts.at(0).verdict == "error");
+  CHECK(verdicts.at(1).verdict == "secure");  // one server never answering costs no verdict
+}
