@@ -138,9 +138,12 @@ class Walker {
     for (const Question& p : o_.probes) followed.push_back(p.qname);
     for (const std::string& n : followed) add_item(n, true);
     for (std::size_t round = 0;; ++round) {
-      while (advance_items()) {
+      // Answers already at hand move the names on, and new nameserver names start their own resolution, until
+      // only questions not yet asked stand in the way.
+      for (bool moved = true; moved;) {
+        moved = advance_items();
+        moved = resolve_nameservers() || moved;
       }
-      resolve_nameservers();
       batch_.clear();
       batch_zone_.clear();
       batch_keys_.clear();
@@ -447,8 +450,10 @@ class Walker {
     return false;
   }
 
-  /// The apex NS sets the zones' servers gave, and a resolution for every NS name without an address.
-  void resolve_nameservers() {
+  /// The apex NS sets the zones' servers gave, and a resolution for every NS name without an address. True when a
+  /// resolution was started.
+  bool resolve_nameservers() {
+    const std::size_t items_before = items_.size();
     for (std::size_t zi = 0; zi < w_.zones.size(); ++zi) {
       ZoneWalk& z = w_.zones[zi];
       if (z.subject) collect_child_ns(z);
@@ -474,6 +479,7 @@ class Walker {
         if (!w_.addresses.count(n) && !resolving(n)) z.unresolved.insert(n);
       }
     }
+    return items_.size() != items_before;
   }
 
   bool resolving(const std::string& n) const {

@@ -513,7 +513,6 @@ report::Run assemble(const CheckJob& job, const Inputs& in, const Observed& o) {
   if (!zj.views.empty()) run = run_zone_job(zj);
   run.command = "check";
   run.now = in.capture.now;
-  run.inputs.trust_anchor_files = in.anchor_files;
   add_unanswered(run, o.walk);
   FindingSink sink;
   std::vector<std::string> unreachable;
