@@ -139,6 +139,12 @@ Inputs read_capture_inputs(const std::string& file) {
   Inputs in;
   std::ifstream stream(file, std::ios::binary);
   if (!stream) throw Error(file + ": cannot read the capture", file);
+  // A capture vector starts with '#' lines that say what it must show (test-vectors/capture): not part of the capture.
+  std::string line;
+  std::streampos start = stream.tellg();
+  while (stream.peek() == '#' && std::getline(stream, line)) start = stream.tellg();
+  stream.clear();
+  stream.seekg(start);
   in.capture = live::read_capture(stream, file);
   in.hints = live::parse_hints(in.capture.root_hints, file + ": root_hints");
   std::vector<std::string> names;
