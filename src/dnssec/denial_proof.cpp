@@ -6,6 +6,7 @@
 #include <iterator>
 #include <map>
 #include <optional>
+#include <set>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -197,13 +198,14 @@ struct Nsec3Set {
   const SpanIndex<Nsec3Digest>::Span* cover(std::string_view name) { return spans.cover(hash(name)); }
 };
 
-/// What one response says of the zone's records, or why it cannot be judged.
+/// The zone's denial records in one response.
 struct Records {
   std::optional<NsecSet> nsec;
   std::optional<Nsec3Set> nsec3;
-  const char* error = nullptr;
 };
 
+/// Reads the zone's NSEC records into out.nsec (left empty when there are none); a detail token when one is
+/// malformed.
 const char* collect_nsec(const WireName& zone, std::span<const ProofRecord> authority, Records& out) {
   std::vector<SpanIndex<CanonicalName>::Span> spans;
   NsecSet set;
@@ -235,7 +237,7 @@ const char* collect_nsec(const WireName& zone, std::span<const ProofRecord> auth
   return nullptr;
 }
 
-/// The hashed owner of an NSEC3 record of `zone` (one base32hex label above the apex), or nothing.
+/// The hashed owner of an NSEC3 record of `zone` (one base32hex label below the apex), or nothing.
 std::optional<Nsec3Digest> hashed_owner(const WireName& owner, const WireName& zone, bool& malformed) {
   if (owner.size() < 2 || core::name_strip_labels(owner, 1) != zone) return std::nullopt;
   Nsec3Digest d;
@@ -244,6 +246,8 @@ std::optional<Nsec3Digest> hashed_owner(const WireName& owner, const WireName& z
   return d;
 }
 
+/// Reads the zone's usable NSEC3 records into out.nsec3 (left empty when there are none); a detail token when one is
+/// malformed, when their parameters differ, or when their iterations are over the cap.
 const char* collect_nsec3(const WireName& zone, std::span<const ProofRecord> authority, Records& out) {
   std::vector<SpanIndex<Nsec3Digest>::Span> spans;
   Nsec3Set set;
@@ -364,9 +368,10 @@ Analysis analyse(const ProofQuestion& q, const WireName& zone, std::span<const P
   Analysis a;
   const AnswerIndex index(answer);
   WireName name = core::name_lower(q.qname);
-  // Each step follows one CNAME of the answer, so a chain (or a loop) ends within answer.size() + 1 steps.
-  for (std::size_t step = 0;; ++step) {
-    if (!core::name_is_subdomain(name, zone) || step > answer.size()) return a;  // another zone's, or a loop
+  // Each name is visited once, so every answer record is read at most twice, loops included.
+  std::set<WireName> visited;
+  while (true) {
+    if (!core::name_is_subdomain(name, zone) || !visited.insert(name).second) return a;  // another zone's, or a loop
     const RrsetSeen data = rrset_at(index, name, q.qtype);
     if (data.present) {
       note_expansion(a, name, data);
