@@ -468,8 +468,9 @@ const char* wildcard_answer(const NsecSet& s, const WireName& owner, int labels)
   return nullptr;
 }
 
-/// RFC 4035 §3.1.3.2: the NSEC records prove "that the QNAME does not exist, and that no wildcard could have
-/// matched it" (RFC 7129 §3.2: the wildcard at the closest encloser is covered too).
+/// RFC 4035 §3.1.3.2: "An NSEC RR proving that there is no exact match for <SNAME, SCLASS>" and "An NSEC RR
+/// proving that the zone contains no RRsets that would match <SNAME, SCLASS> via wildcard name expansion": the
+/// wildcard at the closest encloser (RFC 7129 §3), which is also shown to be no delegation or DNAME.
 ProofResult nxdomain(const NsecSet& s, const WireName& name) {
   if (s.exists(name)) return fail("nxdomain", "nxdomain-name-exists");
   if (!s.covers(name)) return fail("nxdomain", "qname-not-covered");

@@ -454,6 +454,62 @@ TEST_CASE("every detail token of DENIAL_PROOF_INVALID is produced by a case", "[
 
 namespace {
 
+/// Records without repeats: a server sends a record once, whatever it proves.
+Rrs distinct(Rrs rrs) {
+  Rrs out;
+  for (auto& r : rrs) {
+    const bool seen = std::any_of(out.begin(), out.end(), [&](const ProofRecord& o) {
+      return o.owner == r.owner && o.type == r.type && o.rdata == r.rdata;
+    });
+    if (!seen) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+/// The response is proven as `kind`, and no longer once any one of its records is left out.
+void check_proof_and_its_parts(const ProofQuestion& q, const Rrs& answer, const Rrs& authority,
+                               const std::string& kind) {
+  const ProofResult r = dnssec::check_denial_proof(q, answer, authority);
+  CHECK(r.proven);
+  CHECK(r.kind == kind);
+  for (std::size_t drop = 0; drop < authority.size(); ++drop) {
+    Rrs fewer = authority;
+    fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(drop));
+    INFO("without " << core::name_to_text(authority[drop].owner));
+    CHECK_FALSE(dnssec::check_denial_proof(q, answer, fewer).proven);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("every proof a server of the zone gives is proven, and none without one of its records", "[denial-proof]") {
+  const NsecZone& nsec = nsec_zone();
+  const Nsec3Zone nsec3("example.", nsec3_names(true), 0, "aabbccdd", 12);
+  for (int i = 0; i < 100; ++i) {
+    const std::string label = "r" + std::to_string(i) + ".";
+    INFO(label);
+    // A name error below each existing name that has no wildcard: RFC 4035 §3.1.3.2, RFC 5155 §7.2.2.
+    for (const std::string parent : {"example.", "a.example.", "y.example.", "x.y.example."}) {
+      const std::string name = label + parent;
+      const ProofQuestion q = ask(name, kA, kNxdomain);
+      check_proof_and_its_parts(q, {}, distinct({nsec.cover(name), nsec.cover("*." + parent)}), "nxdomain");
+      check_proof_and_its_parts(q, {}, distinct({nsec3.match(parent), nsec3.cover(name), nsec3.cover("*." + parent)}),
+                                "nxdomain");
+    }
+    // An answer from the wildcard *.w, and a NODATA from it: RFC 4035 §3.1.3.3, §3.1.3.4, RFC 5155 §7.2.5, §7.2.6.
+    const std::string name = label + "w.example.";
+    const Rrs mx = {rr(name + " MX 1 a.example."), rrsig(name, "MX", 2)};
+    check_proof_and_its_parts(ask(name, kMx), mx, {nsec.cover(name)}, "wildcard-answer");
+    check_proof_and_its_parts(ask(name, kMx), mx, {nsec3.cover(name)}, "wildcard-answer");
+    check_proof_and_its_parts(ask(name, kAaaa), {}, {nsec.cover(name)}, "wildcard-nodata");
+    check_proof_and_its_parts(ask(name, kAaaa), {},
+                              distinct({nsec3.match("w.example."), nsec3.cover(name), nsec3.match("*.w.example.")}),
+                              "wildcard-nodata");
+  }
+}
+
+namespace {
+
 /// The NSEC3 records of the RFC 5155 Appendix A zone by hashed owner label, in presentation format on one line.
 std::map<std::string, ProofRecord> appendix_a_nsec3() {
   std::ifstream in(std::string(ZW_SOURCE_DIR) + "/test-vectors/kat/rfc5155-appendix-a.zone");
