@@ -123,8 +123,8 @@ class Nsec3Zone {
   using Ring = std::map<std::string, std::string>;
   ProofRecord record(Ring::const_iterator it) const {
     auto next = std::next(it) == ring_.end() ? ring_.begin() : std::next(it);
-    return rr(it->first + "." + apex_ + " NSEC3 1 " + std::to_string(flags_) + " " + std::to_string(iterations_) + " " +
-              (salt_.empty() ? "-" : salt_) + " " + next->first + " " + it->second);
+    return rr(it->first + (apex_ == "." ? "." : "." + apex_) + " NSEC3 1 " + std::to_string(flags_) + " " +
+              std::to_string(iterations_) + " " + (salt_.empty() ? "-" : salt_) + " " + next->first + " " + it->second);
   }
   std::string apex_;
   int flags_;
@@ -416,12 +416,32 @@ std::vector<Case> record_cases() {
       ok("a CNAME out of the zone claims nothing here", ask("alias.example.", kA, kNxdomain),
          Rrs{rr("alias.example. CNAME nope.other.")}, {}, ""),
       ok("SERVFAIL claims nothing", ask("a.example.", kA, 2), {}, {}, ""),
+      bad("two NSEC records at one name: the types of both count", ask("a.example.", kAaaa), {},
+          Rrs{nsec_zone().match("a.example."), rr("a.example. NSEC b.example. AAAA")}, "nodata", "nodata-type-present"),
+  };
+}
+
+/// The root zone: its apex is the root name.
+std::vector<Case> root_cases() {
+  const NsecZone nsec(".",
+                      {{".", "NS SOA RRSIG NSEC DNSKEY"}, {"com.", "NS DS RRSIG NSEC"}, {"org.", "NS RRSIG NSEC"}});
+  const Nsec3Zone nsec3(".", {{".", "NS SOA RRSIG DNSKEY NSEC3PARAM"}, {"com.", "NS DS RRSIG"}, {"org.", "NS"}});
+  return {
+      ok("root NSEC nxdomain", ask("nope.", kA, kNxdomain, "."), {}, Rrs{nsec.cover("nope."), nsec.cover("*.")},
+         "nxdomain"),
+      ok("root NSEC3 nxdomain", ask("nope.", kA, kNxdomain, "."), {},
+         Rrs{nsec3.match("."), nsec3.cover("nope."), nsec3.cover("*.")}, "nxdomain"),
+      ok("root NSEC referral to an unsigned TLD", ask("www.org.", kA, 0, "."), {},
+         Rrs{rr("org. NS ns.org."), nsec.match("org.")}, "insecure-delegation"),
+      ok("root NSEC3 DS nodata", ask("org.", kDs, 0, "."), {}, Rrs{nsec3.match("org.")}, "nodata"),
+      ok("root referral with DS", ask("www.com.", kA, 0, "."), {},
+         Rrs{rr("com. NS ns.com."), rr("com. DS 4242 13 2 " + std::string(64, 'B'))}, ""),
   };
 }
 
 std::vector<Case> all_cases() {
   std::vector<Case> all;
-  for (auto part : {nsec_cases(), nsec3_cases(), opt_out_cases(), record_cases()})
+  for (auto part : {nsec_cases(), nsec3_cases(), opt_out_cases(), record_cases(), root_cases()})
     all.insert(all.end(), part.begin(), part.end());
   return all;
 }
