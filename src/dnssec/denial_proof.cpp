@@ -424,9 +424,9 @@ ProofResult proven(const char* kind) {
   return ProofResult{true, kind, {}};
 }
 
-/// A record at `name` that marks a zone cut the answer cannot see below. RFC 6840 §4.1: an NSEC or NSEC3 record at
-/// a delegation (NS without SOA) or at a DNAME belongs to the parent side and must not be used to deny names below
-/// it, nor any type at it but DS.
+/// True when the types are those of a record at a zone cut the answer cannot see below. RFC 6840 §4.1: an NSEC or
+/// NSEC3 record at a delegation (NS without SOA) or at a DNAME belongs to the parent side and must not be used to
+/// deny names below it, nor any type at it but DS.
 bool marks_cut(const Types& t) {
   return (has(t, rrtype::NS) && !has(t, rrtype::SOA)) || has(t, rrtype::DNAME);
 }
