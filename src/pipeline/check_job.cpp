@@ -317,6 +317,7 @@ checks::LiveServer server_facts(const Answers& answers, const live::ZoneWalk& z,
   s.address = address;
   for (std::size_t i : answers.of(z.name, address)) {
     const live::Observation& o = answers.walk.exchanges[i];
+    if (o.response.outcome == Outcome::DeadlinePassed) continue;  // not a fact about the server
     const bool udp = o.request.proto == Proto::Udp;
     (udp ? s.udp_tried : s.tcp_tried) = true;
     const live::Message* m = answers.message(i);
@@ -561,6 +562,13 @@ report::Run assemble(const CheckJob& job, const Inputs& in, const Observed& o) {
     }
   }
   for (const std::string& b : o.walk.budget_hits) run.warnings.push_back("walk budget reached: " + b);
+  const auto late = std::count_if(o.walk.exchanges.begin(), o.walk.exchanges.end(), [](const live::Observation& x) {
+    return x.response.outcome == Outcome::DeadlinePassed;
+  });
+  if (late > 0) {
+    run.warnings.push_back("--deadline passed: " + std::to_string(late) +
+                           " questions were not sent or not answered; the report says what was learned before");
+  }
   std::vector<Finding> live = sink.take();
   checks::apply_policy(live, job.policy);
   live.insert(live.end(), std::make_move_iterator(run.findings.begin()), std::make_move_iterator(run.findings.end()));
