@@ -1,0 +1,516 @@
+// transport_event.cpp: UDP and TCP exchanges with real servers on libevent, within concurrency caps and a deadline.
+#include "live/transport_event.hpp"
+
+#include <arpa/inet.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <openssl/rand.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <system_error>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/handles.hpp"
+#include "live/wire.hpp"
+
+namespace zw::live {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct EventDeleter {
+  void operator()(event* e) const { event_free(e); }
+};
+using EventPtr = std::unique_ptr<event, EventDeleter>;
+
+// File descriptors kept free for the rest of the process (libunbound's sockets, reports, capture files).
+constexpr std::size_t kFdReserve = 32;
+constexpr std::size_t kMaxDatagram = 65535;
+constexpr std::size_t kTcpChunk = 16384;
+// Datagrams read per wake-up: a server flooding the socket cannot keep the loop from its timers.
+constexpr int kDatagramsPerWake = 64;
+
+struct Address {
+  sockaddr_storage sa{};
+  socklen_t len = 0;
+  std::string key;  // the address in canonical text, for the per-address cap
+};
+
+Address parse_address(const Request& r) {
+  addrinfo hints{};
+  hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+  hints.ai_socktype = r.proto == Proto::Udp ? SOCK_DGRAM : SOCK_STREAM;
+  addrinfo* res = nullptr;
+  const std::string port = std::to_string(r.port);
+  if (getaddrinfo(r.address.c_str(), port.c_str(), &hints, &res) != 0 || res == nullptr) {
+    throw Error("server " + r.server + ": '" + r.address + "' is not an IPv4 or IPv6 address");
+  }
+  Address a;
+  std::memcpy(&a.sa, res->ai_addr, res->ai_addrlen);
+  a.len = res->ai_addrlen;
+  freeaddrinfo(res);
+  std::array<char, NI_MAXHOST> host{};
+  if (getnameinfo(reinterpret_cast<const sockaddr*>(&a.sa), a.len, host.data(), host.size(), nullptr, 0,
+                  NI_NUMERICHOST) != 0) {
+    throw Error("server " + r.server + ": '" + r.address + "' is not an IPv4 or IPv6 address");
+  }
+  a.key = host.data();
+  return a;
+}
+
+bool same_peer(const Address& a, const sockaddr_storage& from, socklen_t from_len) {
+  if (from.ss_family != a.sa.ss_family) return false;
+  if (from.ss_family == AF_INET) {
+    const auto& x = reinterpret_cast<const sockaddr_in&>(a.sa);
+    const auto& y = reinterpret_cast<const sockaddr_in&>(from);
+    return from_len >= sizeof(sockaddr_in) && x.sin_port == y.sin_port && x.sin_addr.s_addr == y.sin_addr.s_addr;
+  }
+  const auto& x = reinterpret_cast<const sockaddr_in6&>(a.sa);
+  const auto& y = reinterpret_cast<const sockaddr_in6&>(from);
+  return from_len >= sizeof(sockaddr_in6) && x.sin6_port == y.sin6_port &&
+         std::memcmp(&x.sin6_addr, &y.sin6_addr, sizeof x.sin6_addr) == 0;
+}
+
+// Errors that say this process ran out of something: the run cannot go on. Every other error of a socket says
+// that the server cannot be reached (refused, reset, ICMP unreachable, no route, no IPv6 here).
+bool local_errno(int e) {
+  return e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM;
+}
+
+timeval to_timeval(double seconds) {
+  seconds = std::max(seconds, 0.0);
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(seconds);
+  tv.tv_usec = static_cast<suseconds_t>(std::lround((seconds - static_cast<double>(tv.tv_sec)) * 1e6));
+  if (tv.tv_usec >= 1000000) {
+    ++tv.tv_sec;
+    tv.tv_usec -= 1000000;
+  }
+  return tv;
+}
+
+std::size_t open_fds() {
+  std::error_code ec;
+  std::size_t n = 0;
+  for (std::filesystem::directory_iterator it("/proc/self/fd", ec), end; !ec && it != end; it.increment(ec)) ++n;
+  return ec ? 64 : n;
+}
+
+class Batch;
+
+// One request on its way: its socket, its events and what has arrived so far.
+struct Query {
+  enum class State : std::uint8_t { Queued, Running, Done };
+  Batch* batch = nullptr;
+  const Request* request = nullptr;
+  Response* response = nullptr;
+  Address address;
+  State state = State::Queued;
+  EventPtr timer;     // the attempt's timeout; lives as long as the query runs
+  core::UniqueFd fd;  // declared before `io`: the event goes before its descriptor
+  EventPtr io;
+  std::uint16_t id = 0;
+  Clock::time_point sent;  // the last send
+  std::string out;         // TCP: the framed query
+  std::size_t written = 0;
+  bool connected = false;
+  std::string in;  // TCP: what has arrived
+  bool mismatched = false;
+  std::string last_mismatch;
+};
+
+// TCP: the length prefix of the message arriving; 0 until both its octets have.
+std::size_t announced_length(const Query& q) {
+  if (q.in.size() < 2) return 0;
+  return (static_cast<std::size_t>(static_cast<unsigned char>(q.in[0])) << 8) | static_cast<unsigned char>(q.in[1]);
+}
+
+class Batch {
+ public:
+  Batch(event_base* base, const TransportOptions& options, std::size_t parallel, Clock::time_point deadline,
+        bool has_deadline)
+      : base_(base), options_(options), parallel_(parallel), deadline_(deadline), has_deadline_(has_deadline) {}
+  Batch(const Batch&) = delete;
+  Batch& operator=(const Batch&) = delete;
+
+  std::vector<Response> run(std::span<const Request> requests);
+
+  static void on_timer(evutil_socket_t, short, void* arg) {
+    guarded(arg, [](Query& q) { q.batch->timed_out(q); });
+  }
+  static void on_io(evutil_socket_t, short what, void* arg) {
+    guarded(arg, [what](Query& q) { q.request->proto == Proto::Udp ? q.batch->udp_io(q) : q.batch->tcp_io(q, what); });
+  }
+  static void on_deadline(evutil_socket_t, short, void* arg) {
+    auto* b = static_cast<Batch*>(arg);
+    b->deadline_fired_ = true;  // the timer may fire a hair before the steady clock agrees
+    for (Query& q : b->queries_) {
+      if (q.state != Query::State::Done) b->finish(q, Outcome::DeadlinePassed);
+    }
+  }
+
+ private:
+  // No exception crosses libevent's C frames: a local failure stops the loop and is thrown by run().
+  template <typename F>
+  static void guarded(void* arg, F f) {
+    auto& q = *static_cast<Query*>(arg);
+    try {
+      f(q);
+    } catch (const std::exception& e) {
+      q.batch->fail_locally(e.what());
+    }
+  }
+
+  void fail_locally(const std::string& what) {
+    if (local_error_.empty()) local_error_ = what;
+    event_base_loopbreak(base_);
+  }
+  bool deadline_passed() const { return deadline_fired_ || (has_deadline_ && Clock::now() >= deadline_); }
+  void pump();
+  void start(Query& q);
+  void attempt(Query& q);
+  bool open_socket(Query& q);
+  void udp_io(Query& q);
+  void udp_datagram(Query& q, const std::string& wire, std::size_t length);
+  void tcp_io(Query& q, short what);
+  bool tcp_write(Query& q);
+  void tcp_read(Query& q);
+  void tcp_message(Query& q);
+  void timed_out(Query& q);
+  void watch(Query& q, short what);
+  void finish(Query& q, Outcome outcome, std::string wire = {}, bool received = false);
+
+  event_base* base_;
+  const TransportOptions& options_;
+  std::size_t parallel_;
+  Clock::time_point deadline_;
+  bool has_deadline_;
+  bool deadline_fired_ = false;
+  std::vector<Query> queries_;
+  std::vector<std::size_t> waiting_;  // indices into queries_, in request order
+  std::map<std::string, std::size_t> per_address_;
+  std::size_t in_flight_ = 0;
+  std::size_t done_ = 0;
+  std::string local_error_;
+};
+
+std::vector<Response> Batch::run(std::span<const Request> requests) {
+  std::vector<Response> responses(requests.size());
+  queries_.resize(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    Query& q = queries_[i];
+    q.batch = this;
+    q.request = &requests[i];
+    q.response = &responses[i];
+    q.address = parse_address(requests[i]);
+    (void)make_query(requests[i], 0);  // refuses a name that is not a domain name before anything is sent
+    waiting_.push_back(i);
+  }
+  EventPtr deadline;
+  if (has_deadline_) {
+    deadline.reset(evtimer_new(base_, &Batch::on_deadline, this));
+    if (!deadline) throw Error("libevent: cannot create a timer");
+    const timeval tv = to_timeval(std::chrono::duration<double>(deadline_ - Clock::now()).count());
+    evtimer_add(deadline.get(), &tv);
+  }
+  while (done_ < queries_.size() && local_error_.empty()) {
+    pump();
+    if (done_ == queries_.size() || !local_error_.empty()) break;
+    if (event_base_loop(base_, EVLOOP_ONCE) != 0)
+      fail_locally("libevent: the event loop stopped with requests pending");
+  }
+  if (!local_error_.empty()) throw Error(local_error_);
+  return responses;
+}
+
+// Starts waiting requests, in order, as far as the caps allow.
+void Batch::pump() {
+  std::size_t kept = 0;
+  for (std::size_t k = 0; k < waiting_.size(); ++k) {
+    Query& q = queries_[waiting_[k]];
+    if (q.state == Query::State::Done) continue;  // ended by the deadline
+    if (!local_error_.empty()) {
+      waiting_[kept++] = waiting_[k];
+    } else if (deadline_passed()) {
+      finish(q, Outcome::DeadlinePassed);
+    } else if (in_flight_ < parallel_ && per_address_[q.address.key] < options_.per_address) {
+      start(q);
+    } else {
+      waiting_[kept++] = waiting_[k];
+    }
+  }
+  waiting_.resize(kept);
+}
+
+void Batch::start(Query& q) {
+  q.state = Query::State::Running;
+  ++in_flight_;
+  ++per_address_[q.address.key];
+  q.timer.reset(evtimer_new(base_, &Batch::on_timer, &q));
+  if (!q.timer) return fail_locally("libevent: cannot create a timer");
+  attempt(q);
+}
+
+// One attempt: a new socket, a new ID, the query sent (UDP) or the connection begun (TCP), and the timer set.
+void Batch::attempt(Query& q) {
+  q.io.reset();
+  q.fd.reset();
+  // RFC 5452 §10: "Use an unpredictable source port for outgoing queries" (a new socket, the kernel's random port)
+  // and "Use an unpredictable query ID for outgoing queries, utilizing the full range available (0-65535)".
+  std::array<unsigned char, 2> id{};
+  if (RAND_bytes(id.data(), static_cast<int>(id.size())) != 1) return fail_locally("OpenSSL: no random bytes");
+  q.id = static_cast<std::uint16_t>((id[0] << 8) | id[1]);
+  const std::string query = make_query(*q.request, q.id);
+  ++q.response->attempts;
+  if (!open_socket(q)) return;
+  q.sent = Clock::now();
+  if (q.request->proto == Proto::Udp) {
+    if (::send(q.fd.get(), query.data(), query.size(), 0) < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+      if (local_errno(errno)) return fail_locally(std::string("cannot send a query: ") + std::strerror(errno));
+      return finish(q, Outcome::Unreachable);
+    }
+    watch(q, EV_READ | EV_PERSIST);
+  } else {
+    // RFC 1035 §4.2.2: "The message is prefixed with a two byte length field which gives the message length,
+    // excluding the two byte length field."
+    q.out.clear();
+    q.out.push_back(static_cast<char>(query.size() >> 8));
+    q.out.push_back(static_cast<char>(query.size() & 0xff));
+    q.out += query;
+    q.written = 0;
+    q.connected = false;
+    q.in.clear();
+    watch(q, EV_WRITE | EV_PERSIST);
+  }
+  const timeval tv = to_timeval(options_.timeout_seconds);
+  evtimer_add(q.timer.get(), &tv);
+}
+
+// A non-blocking socket connected (UDP) or connecting (TCP) to the server; false when the attempt already ended.
+bool Batch::open_socket(Query& q) {
+  const int type = (q.request->proto == Proto::Udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC;
+  q.fd.reset(::socket(q.address.sa.ss_family, type, 0));
+  if (!q.fd) {
+    if (local_errno(errno)) {
+      fail_locally(std::string("cannot open a socket: ") + std::strerror(errno));
+    } else {
+      finish(q, Outcome::Unreachable);  // e.g. no IPv6 on this host
+    }
+    return false;
+  }
+  if (::connect(q.fd.get(), reinterpret_cast<const sockaddr*>(&q.address.sa), q.address.len) == 0 ||
+      errno == EINPROGRESS) {
+    return true;
+  }
+  if (local_errno(errno)) {
+    fail_locally(std::string("cannot connect a socket: ") + std::strerror(errno));
+  } else {
+    finish(q, Outcome::Unreachable);
+  }
+  return false;
+}
+
+void Batch::watch(Query& q, short what) {
+  q.io.reset(event_new(base_, q.fd.get(), what, &Batch::on_io, &q));
+  if (!q.io || event_add(q.io.get(), nullptr) != 0) fail_locally("libevent: cannot watch a socket");
+}
+
+void Batch::udp_io(Query& q) {
+  std::string buf(kMaxDatagram + 1, '\0');
+  for (int k = 0; k < kDatagramsPerWake; ++k) {
+    sockaddr_storage from{};
+    socklen_t from_len = sizeof from;
+    // MSG_TRUNC: the datagram's real length, even when it is longer than the buffer.
+    const ssize_t n =
+        ::recvfrom(q.fd.get(), buf.data(), buf.size(), MSG_TRUNC, reinterpret_cast<sockaddr*>(&from), &from_len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+      if (local_errno(errno)) return fail_locally(std::string("cannot receive: ") + std::strerror(errno));
+      return finish(q, Outcome::Unreachable);  // ICMP port or host unreachable on the connected socket
+    }
+    const auto length = static_cast<std::size_t>(n);
+    if (!same_peer(q.address, from, from_len)) {
+      q.mismatched = true;
+      q.last_mismatch = buf.substr(0, std::min(length, options_.max_answer));
+      continue;
+    }
+    udp_datagram(q, buf, length);
+    if (q.state != Query::State::Running) return;
+  }
+}
+
+// A datagram from the server's address and port: it ends the request unless it answers another question.
+void Batch::udp_datagram(Query& q, const std::string& buf, std::size_t length) {
+  const bool our_id =
+      length >= 2 && ((static_cast<unsigned char>(buf[0]) << 8) | static_cast<unsigned char>(buf[1])) == q.id;
+  if (length > options_.max_answer) {
+    if (our_id) return finish(q, Outcome::TooLarge, buf.substr(0, options_.max_answer), true);
+    q.mismatched = true;
+    q.last_mismatch = buf.substr(0, options_.max_answer);
+    return;
+  }
+  std::string wire = buf.substr(0, length);
+  const Outcome o = classify_answer(*q.request, q.id, wire);
+  // Bytes that do not parse end the request only when they carry its ID (or are too short to carry one): anything
+  // else may be a stray or forged datagram and is ignored like a mismatch.
+  if (o == Outcome::Answer || (o == Outcome::Malformed && (our_id || length < 2))) {
+    return finish(q, o, std::move(wire), true);
+  }
+  q.mismatched = true;
+  q.last_mismatch = std::move(wire);
+}
+
+void Batch::tcp_io(Query& q, short what) {
+  if (!q.connected) {
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (::getsockopt(q.fd.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+    if (err != 0) {
+      if (local_errno(err)) return fail_locally(std::string("cannot connect: ") + std::strerror(err));
+      return finish(q, Outcome::Unreachable);
+    }
+    q.connected = true;
+    q.sent = Clock::now();
+  }
+  if ((what & EV_WRITE) != 0 && q.written < q.out.size()) {
+    if (!tcp_write(q)) return;
+    if (q.written == q.out.size()) watch(q, EV_READ | EV_PERSIST);
+    return;
+  }
+  if ((what & EV_READ) != 0) tcp_read(q);
+}
+
+// Writes what the socket takes; false when the request ended.
+bool Batch::tcp_write(Query& q) {
+  while (q.written < q.out.size()) {
+    const ssize_t n = ::send(q.fd.get(), q.out.data() + q.written, q.out.size() - q.written, MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return true;
+      finish(q, Outcome::Unreachable);
+      return false;
+    }
+    q.written += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+void Batch::tcp_read(Query& q) {
+  std::array<char, kTcpChunk> chunk{};
+  for (;;) {
+    const ssize_t n = ::recv(q.fd.get(), chunk.data(), chunk.size(), 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    if (n <= 0) {
+      // Closed (or reset) before a whole message arrived.
+      if (q.in.empty()) return finish(q, Outcome::Unreachable);
+      const std::string part = q.in.size() > 2 ? q.in.substr(2) : q.in;
+      return finish(q, announced_length(q) > options_.max_answer ? Outcome::TooLarge : Outcome::Malformed, part, true);
+    }
+    q.in.append(chunk.data(), static_cast<std::size_t>(n));
+    tcp_message(q);
+    if (q.state != Query::State::Running) return;
+  }
+}
+
+// Ends the request once a whole message (or `max_answer` octets of an oversized one) has arrived.
+void Batch::tcp_message(Query& q) {
+  if (q.in.size() < 2) return;
+  const std::size_t length = announced_length(q);
+  if (length > options_.max_answer) {
+    if (q.in.size() - 2 >= options_.max_answer) finish(q, Outcome::TooLarge, q.in.substr(2, options_.max_answer), true);
+    return;
+  }
+  if (q.in.size() - 2 < length) return;
+  std::string wire = q.in.substr(2, length);
+  const Outcome o = classify_answer(*q.request, q.id, wire);
+  finish(q, o, std::move(wire), true);
+}
+
+void Batch::timed_out(Query& q) {
+  if (q.response->attempts < 1 + options_.retries) return attempt(q);
+  if (q.mismatched) return finish(q, Outcome::Mismatch, std::move(q.last_mismatch));
+  finish(q, Outcome::Timeout);
+}
+
+void Batch::finish(Query& q, Outcome outcome, std::string wire, bool received) {
+  if (q.state == Query::State::Done) return;
+  if (q.state == Query::State::Running) {
+    --in_flight_;
+    --per_address_[q.address.key];
+  }
+  q.state = Query::State::Done;
+  ++done_;
+  q.response->outcome = outcome;
+  q.response->wire = std::move(wire);
+  q.response->rtt_ms = received ? std::chrono::duration<double, std::milli>(Clock::now() - q.sent).count() : 0;
+  q.io.reset();
+  q.fd.reset();
+  if (q.timer) event_del(q.timer.get());
+}
+
+class EventTransport final : public Transport {
+ public:
+  EventTransport(EventLoop& loop, const TransportOptions& options)
+      : loop_(loop), options_(options), parallel_(event_transport_parallel(options)), created_(Clock::now()) {}
+
+  std::vector<Response> exchange(std::span<const Request> requests) override {
+    const bool has_deadline = options_.deadline_seconds > 0;
+    const auto deadline = created_ + std::chrono::duration_cast<Clock::duration>(
+                                         std::chrono::duration<double>(options_.deadline_seconds));
+    Batch batch(loop_.base(), options_, parallel_, deadline, has_deadline);
+    return batch.run(requests);
+  }
+
+ private:
+  EventLoop& loop_;
+  TransportOptions options_;
+  std::size_t parallel_;
+  Clock::time_point created_;
+};
+
+void check_options(const TransportOptions& o) {
+  if (!(o.timeout_seconds > 0) || o.timeout_seconds > 3600) throw Error("--timeout must be between 0 and 3600 seconds");
+  if (o.parallel == 0) throw Error("--parallel must be at least 1");
+  if (o.per_address == 0) throw Error("the per-address limit must be at least 1");
+  if (!(o.deadline_seconds >= 0) || o.deadline_seconds > 1e6)
+    throw Error("--deadline must be 0 or a number of seconds");
+  if (o.max_answer < 12 || o.max_answer > kMaxDatagram) throw Error("the answer size limit must be 12 to 65535 octets");
+}
+
+}  // namespace
+
+std::size_t event_transport_parallel(const TransportOptions& options) {
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return options.parallel;
+  const std::size_t limit = rl.rlim_cur;
+  const std::size_t used = open_fds() + kFdReserve;
+  if (limit <= used) {
+    throw Error("no file descriptors left for queries: the limit (ulimit -n) is " + std::to_string(limit) + " and " +
+                std::to_string(open_fds()) + " are open");
+  }
+  return std::min(options.parallel, limit - used);
+}
+
+std::unique_ptr<Transport> make_event_transport(EventLoop& loop, const TransportOptions& options) {
+  check_options(options);
+  return std::make_unique<EventTransport>(loop, options);
+}
+
+}  // namespace zw::live

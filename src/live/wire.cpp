@@ -1,0 +1,201 @@
+// wire.cpp: DNS messages on the wire through ldns: queries out, untrusted answers in.
+#include "live/wire.hpp"
+
+#include <cstdlib>
+#include <memory>
+
+#include "core/error.hpp"
+#include "core/handles.hpp"
+#include "core/ldns.hpp"
+
+namespace zw::live {
+
+namespace {
+
+struct LdnsPktDeleter {
+  void operator()(ldns_pkt* p) const { ldns_pkt_free(p); }
+};
+using LdnsPktPtr = std::unique_ptr<ldns_pkt, LdnsPktDeleter>;
+
+struct MallocDeleter {
+  void operator()(std::uint8_t* p) const { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc): ldns allocates
+};
+
+void lower_ascii(std::string& s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+}
+
+// Presentation text of an ldns value (name or record); empty when ldns cannot print it.
+std::string rdf_text(const ldns_rdf* rdf) {
+  char* s = ldns_rdf2str(rdf);
+  if (s == nullptr) return {};
+  std::string out(s);
+  std::free(s);  // NOLINT(cppcoreguidelines-no-malloc)
+  return out;
+}
+
+std::string rr_text(const ldns_rr* rr) {
+  char* s = ldns_rr2str(rr);
+  if (s == nullptr) return {};
+  std::string out(s);
+  std::free(s);  // NOLINT(cppcoreguidelines-no-malloc)
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+std::string error_token_of(ldns_status s) {
+  switch (s) {
+    case LDNS_STATUS_WIRE_INCOMPLETE_HEADER: return "short-header";
+    case LDNS_STATUS_WIRE_INCOMPLETE_QUESTION:
+    case LDNS_STATUS_WIRE_INCOMPLETE_ANSWER:
+    case LDNS_STATUS_WIRE_INCOMPLETE_AUTHORITY:
+    case LDNS_STATUS_WIRE_INCOMPLETE_ADDITIONAL:
+    case LDNS_STATUS_PACKET_OVERFLOW: return "truncated";
+    case LDNS_STATUS_INVALID_POINTER:
+    case LDNS_STATUS_LABEL_OVERFLOW:
+    case LDNS_STATUS_DOMAINNAME_OVERFLOW:
+    case LDNS_STATUS_DOMAINNAME_UNDERFLOW:
+    case LDNS_STATUS_EMPTY_LABEL:
+    case LDNS_STATUS_DDD_OVERFLOW: return "bad-name";
+    case LDNS_STATUS_WIRE_RDATA_ERR:
+    case LDNS_STATUS_INVALID_RDF_TYPE: return "bad-rdata";
+    default: return "malformed";
+  }
+}
+
+LdnsPktPtr parse_pkt(std::string_view wire, std::string* error_token) {
+  // The header alone is checked here, so that every message shorter than one gets the same token.
+  constexpr std::size_t kHeader = 12;
+  if (wire.size() < kHeader) {
+    if (error_token) *error_token = "short-header";
+    return nullptr;
+  }
+  ldns_pkt* raw = nullptr;
+  const ldns_status s = ldns_wire2pkt(&raw, reinterpret_cast<const std::uint8_t*>(wire.data()), wire.size());
+  LdnsPktPtr pkt(raw);
+  if (s != LDNS_STATUS_OK || !pkt) {
+    if (error_token) *error_token = error_token_of(s == LDNS_STATUS_OK ? LDNS_STATUS_ERR : s);
+    return nullptr;
+  }
+  return pkt;
+}
+
+std::optional<WireRecord> wire_record(const ldns_rr* rr) {
+  WireRecord w;
+  w.owner = rdf_text(ldns_rr_owner(rr));
+  lower_ascii(w.owner);
+  w.type = static_cast<std::uint16_t>(ldns_rr_get_type(rr));
+  w.rclass = static_cast<std::uint16_t>(ldns_rr_get_class(rr));
+  w.ttl = ldns_rr_ttl(rr);
+  core::LdnsBufferPtr buf(ldns_buffer_new(LDNS_MAX_PACKETLEN));
+  if (!buf || ldns_rr_rdata2buffer_wire(buf.get(), rr) != LDNS_STATUS_OK) return std::nullopt;
+  w.rdata.assign(reinterpret_cast<const char*>(ldns_buffer_begin(buf.get())), ldns_buffer_position(buf.get()));
+  w.text = rr_text(rr);
+  return w;
+}
+
+bool section(const ldns_rr_list* list, std::vector<WireRecord>& out) {
+  const std::size_t n = ldns_rr_list_rr_count(list);
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    auto w = wire_record(ldns_rr_list_rr(list, i));
+    if (!w) return false;
+    out.push_back(std::move(*w));
+  }
+  return true;
+}
+
+// The question's name as a canonical string (presentation, lower-case), or empty when `qname` is not a name.
+std::string canonical_name(const std::string& qname) {
+  ldns_rdf* raw = nullptr;
+  if (ldns_str2rdf_dname(&raw, qname.c_str()) != LDNS_STATUS_OK || raw == nullptr) return {};
+  core::LdnsRdfPtr rdf(raw);
+  std::string s = rdf_text(rdf.get());
+  lower_ascii(s);
+  return s;
+}
+
+}  // namespace
+
+std::string make_query(const Request& r, std::uint16_t id) {
+  ldns_rdf* raw_name = nullptr;
+  if (ldns_str2rdf_dname(&raw_name, r.qname.c_str()) != LDNS_STATUS_OK || raw_name == nullptr) {
+    throw Error("cannot build a query: '" + r.qname + "' is not a domain name");
+  }
+  // ldns_pkt_query_new takes ownership of the name.
+  LdnsPktPtr pkt(ldns_pkt_query_new(raw_name, static_cast<ldns_rr_type>(r.qtype), LDNS_RR_CLASS_IN,
+                                    r.recursion_desired ? LDNS_RD : 0));
+  if (!pkt) throw Error("cannot build a query for " + r.qname);
+  ldns_pkt_set_id(pkt.get(), id);
+  if (r.edns) {
+    ldns_pkt_set_edns_udp_size(pkt.get(), r.edns_size);
+    ldns_pkt_set_edns_do(pkt.get(), r.dnssec_ok);
+  }
+  std::uint8_t* raw_wire = nullptr;
+  std::size_t size = 0;
+  if (ldns_pkt2wire(&raw_wire, pkt.get(), &size) != LDNS_STATUS_OK || raw_wire == nullptr) {
+    std::free(raw_wire);  // NOLINT(cppcoreguidelines-no-malloc)
+    throw Error("cannot build a query for " + r.qname);
+  }
+  std::unique_ptr<std::uint8_t, MallocDeleter> wire(raw_wire);
+  return std::string(reinterpret_cast<const char*>(wire.get()), size);
+}
+
+std::optional<Message> parse_message(std::string_view wire, std::string* error_token) {
+  LdnsPktPtr pkt = parse_pkt(wire, error_token);
+  if (!pkt) return std::nullopt;
+  const ldns_pkt* p = pkt.get();
+  Message m;
+  m.id = ldns_pkt_id(p);
+  m.rcode = static_cast<int>(ldns_pkt_get_rcode(p)) | (static_cast<int>(ldns_pkt_edns_extended_rcode(p)) << 4);
+  m.qr = ldns_pkt_qr(p);
+  m.aa = ldns_pkt_aa(p);
+  m.tc = ldns_pkt_tc(p);
+  m.rd = ldns_pkt_rd(p);
+  m.ra = ldns_pkt_ra(p);
+  m.ad = ldns_pkt_ad(p);
+  m.cd = ldns_pkt_cd(p);
+  if (ldns_rr_list_rr_count(ldns_pkt_question(p)) > 0) {
+    const ldns_rr* q = ldns_rr_list_rr(ldns_pkt_question(p), 0);
+    m.qname = rdf_text(ldns_rr_owner(q));
+    lower_ascii(m.qname);
+    m.qtype = static_cast<std::uint16_t>(ldns_rr_get_type(q));
+    m.qclass = static_cast<std::uint16_t>(ldns_rr_get_class(q));
+  }
+  m.has_opt = ldns_pkt_edns(p);
+  m.opt_size = ldns_pkt_edns_udp_size(p);
+  m.opt_do = ldns_pkt_edns_do(p);
+  m.edns_version = ldns_pkt_edns_version(p);
+  if (!section(ldns_pkt_answer(p), m.answer) || !section(ldns_pkt_authority(p), m.authority) ||
+      !section(ldns_pkt_additional(p), m.additional)) {
+    if (error_token) *error_token = "bad-rdata";
+    return std::nullopt;
+  }
+  m.size = wire.size();
+  return m;
+}
+
+Outcome classify_answer(const Request& r, std::uint16_t id, std::string_view wire) {
+  LdnsPktPtr pkt = parse_pkt(wire, nullptr);
+  if (!pkt) return Outcome::Malformed;
+  const ldns_pkt* p = pkt.get();
+  if (!ldns_pkt_qr(p) || ldns_pkt_id(p) != id) return Outcome::Mismatch;
+  const ldns_rr_list* question = ldns_pkt_question(p);
+  const std::size_t qdcount = ldns_rr_list_rr_count(question);
+  // RFC 6891 §7: a responder without EDNS answers FORMERR, and some omit the question when they do; the ID and the
+  // source address still tie the answer to the query, and the walker needs that FORMERR (EDNS_UNSUPPORTED).
+  if (qdcount == 0) return ldns_pkt_get_rcode(p) == LDNS_RCODE_FORMERR ? Outcome::Answer : Outcome::Mismatch;
+  if (qdcount != 1) return Outcome::Mismatch;
+  const ldns_rr* q = ldns_rr_list_rr(question, 0);
+  std::string qname = rdf_text(ldns_rr_owner(q));
+  lower_ascii(qname);
+  const std::string asked = canonical_name(r.qname);
+  if (asked.empty() || qname != asked) return Outcome::Mismatch;
+  if (static_cast<std::uint16_t>(ldns_rr_get_type(q)) != r.qtype) return Outcome::Mismatch;
+  if (ldns_rr_get_class(q) != LDNS_RR_CLASS_IN) return Outcome::Mismatch;
+  return Outcome::Answer;
+}
+
+}  // namespace zw::live
