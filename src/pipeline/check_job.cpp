@@ -587,6 +587,15 @@ report::Run assemble(const CheckJob& job, const Inputs& in, const Observed& o) {
   run.command = "check";
   run.now = in.capture.now;
   add_unanswered(run, o.walk);
+  run.inputs.names = in.capture.names;
+  for (report::Subject& s : run.subjects) {
+    for (const live::ZoneWalk& z : o.walk.zones) {
+      if (z.name != s.name) continue;
+      s.servers.clear();
+      for (const auto& [name, address] : live::zone_servers(o.walk, z)) s.servers.push_back(name + "/" + address);
+      std::sort(s.servers.begin(), s.servers.end());
+    }
+  }
   FindingSink sink;
   std::vector<std::string> unreachable;
   for (const live::ZoneWalk& z : o.walk.zones) {
