@@ -249,11 +249,18 @@ std::optional<View> server_view(const Answers& answers, const live::ZoneWalk& z,
   checks::Coverage coverage;
   coverage.complete = false;
   bool answered = false;
+  std::size_t formerr = 0, with_data = 0;
   for (std::size_t i : answers.of(z.name, address)) {
     const live::Observation& o = answers.walk.exchanges[i];
     const live::Message* m = answers.message(i);
     if (!m) continue;
     answered = true;
+    // RFC 6891 §7: FORMERR to a query with OPT is a server without EDNS (EDNS_UNSUPPORTED), not one without the zone.
+    if (m->rcode == 1 && o.request.edns) {
+      ++formerr;
+      continue;
+    }
+    ++with_data;
     if (m->tc) continue;  // the TCP answer to the same question is complete
     core::WireName q;
     std::string err;
@@ -272,7 +279,7 @@ std::optional<View> server_view(const Answers& answers, const live::ZoneWalk& z,
     add(m->authority, true);
     if (!m->aa) add_glue(*m, lines, line_exchange, local);
   }
-  if (!answered) return std::nullopt;
+  if (!answered || (with_data == 0 && formerr > 0)) return std::nullopt;
   zone::Zone loaded = load_lines(lines, line_exchange, z.name);
   loaded.exchanges = std::move(exchanges);
   loaded.files.clear();
