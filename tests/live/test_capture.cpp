@@ -1,6 +1,7 @@
 // test_capture.cpp: captures (byte-identical round trips, strict bounded reading that names the JSON path of every
 // problem), the replay transport (matching, order, unmatched requests) and the recording transport.
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -212,6 +213,14 @@ TEST_CASE("hostile capture text is refused without a crash", "[capture]") {
   CHECK(error_of([&] { read_text(good, good.size() - 1); }) ==
         "capture.json: larger than " + std::to_string(good.size() - 1) + " bytes");
   CHECK_NOTHROW(read_text(good, good.size()));
+
+  // Reading costs time linear in the text: many small objects in one array once cost quadratic time.
+  std::string many = "{\"exchanges\":[{}";
+  for (int i = 0; i < 300000; ++i) many += ",{}";
+  many += "]}";
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(error_of([&] { read_text(many); }) == "capture.json: format: not \"zonewarden-capture\"");
+  CHECK(zw::test::seconds_since(start) < 2);
 
   // Random damage: every outcome is a capture or a zw::Error.
   std::mt19937 rng(11);
