@@ -12,10 +12,12 @@
 #include <ctime>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "checks/live.hpp"
 #include "core/error.hpp"
 #include "core/name.hpp"
+#include "dnssec/denial_proof.hpp"
 #include "live/capture.hpp"
 #include "live/event_loop.hpp"
 #include "live/resolver.hpp"
@@ -359,6 +361,46 @@ void chain_facts(const Answers& answers, const live::ZoneWalk& z, checks::LiveZo
   out.parent_ds_tags.assign(tags.begin(), tags.end());
 }
 
+std::vector<dnssec::ProofRecord> proof_records(const std::vector<live::WireRecord>& section) {
+  std::vector<dnssec::ProofRecord> out;
+  for (const live::WireRecord& r : section) {
+    dnssec::ProofRecord p;
+    std::string err;
+    if (!core::parse_name(r.owner, ".", p.owner, err)) continue;
+    p.type = r.type;
+    p.rdata = r.rdata;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+/// Every denial the zone's servers gave (NXDOMAIN, NODATA, referrals without DS, wildcard answers), judged by its
+/// NSEC/NSEC3 records (RFC 4035 §5.4, RFC 5155 §8); the unproven ones become DENIAL_PROOF_INVALID, with the servers
+/// that gave them. Only for a signed zone: an unsigned one proves nothing and need not.
+void denial_facts(const Answers& answers, const live::ZoneWalk& z, checks::LiveZone& out) {
+  if (!out.child_serves_dnskey) return;
+  dnssec::ProofQuestion q;
+  std::string err;
+  if (!core::parse_name(z.name, ".", q.zone, err)) return;
+  std::map<std::tuple<std::string, std::uint16_t, int, std::string>, std::set<std::string>> unproven;
+  for (const auto& [name, address] : live::zone_servers(answers.walk, z)) {
+    for (std::size_t i : answers.of(z.name, address)) {
+      const live::Message* m = answers.message(i);
+      const live::Request& rq = answers.walk.exchanges[i].request;
+      if (!m || m->tc || (m->rcode != 0 && m->rcode != 3)) continue;
+      if (!core::parse_name(rq.qname, ".", q.qname, err)) continue;
+      q.qtype = rq.qtype;
+      q.rcode = m->rcode;
+      const auto result = dnssec::check_denial_proof(q, proof_records(m->answer), proof_records(m->authority));
+      if (!result.proven) unproven[{rq.qname, rq.qtype, m->rcode, result.detail}].insert(name + "/" + address);
+    }
+  }
+  for (const auto& [key, servers] : unproven) {
+    const auto& [qname, qtype, rcode, detail] = key;
+    out.denials.push_back({qname, qtype, rcode, detail, {servers.begin(), servers.end()}});
+  }
+}
+
 checks::LiveZone zone_facts(const Answers& answers, const live::ZoneWalk& z) {
   const live::Walk& w = answers.walk;
   checks::LiveZone f;
@@ -367,6 +409,7 @@ checks::LiveZone zone_facts(const Answers& answers, const live::ZoneWalk& z) {
   for (const auto& [name, address] : live::zone_servers(w, z))
     f.servers.push_back(server_facts(answers, z, name + "/" + address, address));
   chain_facts(answers, z, f);
+  denial_facts(answers, z, f);
   return f;
 }
 

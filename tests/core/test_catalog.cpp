@@ -87,6 +87,8 @@ const std::set<std::string> kLiveNotYetInCaptures = {
     "DENIAL_PROOF_INVALID",  // until its check lands: tests/dnssec/test_denial_proof.cpp shows every detail
     "VALIDATOR_DISAGREEMENT",
     "SERVICE_ENDPOINT_CONCENTRATION",
+    "NS_RESPONSE_MALFORMED",
+    "NS_RESPONSE_MISMATCH",
 };
 
 /// The codes the capture vectors expect or allow (zw-expect, zw-allow).
