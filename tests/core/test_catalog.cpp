@@ -79,8 +79,8 @@ TEST_CASE("catalogue codes are unique, documented and well-formed", "[catalog]")
 
 namespace {
 
-/// Live codes that no capture of test-vectors/capture/ shows yet: a disagreement of two validators (there must be none on the lab), and the service
-/// checks of a later step.
+/// Live codes that no capture of test-vectors/capture/ shows yet: a disagreement of two validators (there must be none
+/// on the lab), and the service checks of a later step.
 const std::set<std::string> kLiveNotYetInCaptures = {
     "VALIDATOR_DISAGREEMENT",
     "SERVICE_ENDPOINT_CONCENTRATION",
