@@ -5,10 +5,6 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <cstdlib>
-#include <fstream>
-#include <map>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -19,6 +15,9 @@
 
 using namespace zw::live;
 using zw::test::error_of;
+using zw::test::in_netns;
+using zw::test::Lab;
+using zw::test::lab;
 using zw::test::ScratchDir;
 
 namespace {
@@ -36,10 +35,6 @@ ResolverOptions options(const ScratchDir& dir) {
   o.timeout_seconds = 2;
   return o;
 }
-
-using zw::test::in_netns;
-using zw::test::Lab;
-using zw::test::lab;
 
 ResolverOptions lab_options(const Lab& l) {
   ResolverOptions o;
