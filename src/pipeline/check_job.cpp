@@ -465,6 +465,7 @@ std::vector<live::ResolverVerdict> resolve(const CheckJob& job, const Inputs& in
   ro.ipv4 = job.ipv4;
   ro.ipv6 = job.ipv6;
   ro.timeout_seconds = std::max(4 * job.timeout_seconds, 5.0);
+  ro.now = in.capture.now;  // anchors with validity periods (root-anchors.xml) are judged at --now, as ours are
   live::Resolver resolver(loop, ro);
   std::vector<live::Question> questions;
   for (const std::string& z : target_zones(w)) {
