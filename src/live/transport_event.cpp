@@ -142,9 +142,15 @@ std::size_t announced_length(const Query& q) {
 
 class Batch {
  public:
+  // `deadline_fired` outlives the batch: once the deadline timer fired, later batches send nothing either.
   Batch(event_base* base, const TransportOptions& options, std::size_t parallel, Clock::time_point deadline,
-        bool has_deadline)
-      : base_(base), options_(options), parallel_(parallel), deadline_(deadline), has_deadline_(has_deadline) {}
+        bool has_deadline, bool& deadline_fired)
+      : base_(base),
+        options_(options),
+        parallel_(parallel),
+        deadline_(deadline),
+        has_deadline_(has_deadline),
+        deadline_fired_(deadline_fired) {}
   Batch(const Batch&) = delete;
   Batch& operator=(const Batch&) = delete;
 
@@ -158,7 +164,8 @@ class Batch {
   }
   static void on_deadline(evutil_socket_t, short, void* arg) {
     auto* b = static_cast<Batch*>(arg);
-    b->deadline_fired_ = true;  // the timer may fire a hair before the steady clock agrees
+    // libevent's coarse monotonic clock may fire the timer a few milliseconds before the steady clock agrees.
+    b->deadline_fired_ = true;
     for (Query& q : b->queries_) {
       if (q.state != Query::State::Done) b->finish(q, Outcome::DeadlinePassed);
     }
@@ -200,7 +207,7 @@ class Batch {
   std::size_t parallel_;
   Clock::time_point deadline_;
   bool has_deadline_;
-  bool deadline_fired_ = false;
+  bool& deadline_fired_;
   std::vector<Query> queries_;
   std::vector<std::size_t> waiting_;  // indices into queries_, in request order
   std::map<std::string, std::size_t> per_address_;
@@ -474,7 +481,7 @@ class EventTransport final : public Transport {
     const bool has_deadline = options_.deadline_seconds > 0;
     const auto deadline = created_ + std::chrono::duration_cast<Clock::duration>(
                                          std::chrono::duration<double>(options_.deadline_seconds));
-    Batch batch(loop_.base(), options_, parallel_, deadline, has_deadline);
+    Batch batch(loop_.base(), options_, parallel_, deadline, has_deadline, deadline_fired_);
     return batch.run(requests);
   }
 
@@ -483,6 +490,7 @@ class EventTransport final : public Transport {
   TransportOptions options_;
   std::size_t parallel_;
   Clock::time_point created_;
+  bool deadline_fired_ = false;
 };
 
 void check_options(const TransportOptions& o) {
