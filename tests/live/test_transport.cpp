@@ -533,3 +533,24 @@ TEST_CASE("transport: TCP connections closed early or answering another ID", "[l
   CHECK(responses[2].outcome == Outcome::Mismatch);
   CHECK(seconds_since(start) < 1);  // none of them waited for a timeout
 }
+
+TEST_CASE("transport: no descriptor left for a socket is an error", "[live][transport]") {
+  UdpServer server("127.0.0.2", kAnswer);
+  EventLoop loop;
+  auto t = make_event_transport(loop, quick(2, 0));
+  const Request r = request("127.0.0.2", server.port());
+  rlimit saved{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+  rlimit none = saved;
+  none.rlim_cur = 3;  // no descriptor above standard input, output and error
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &none) == 0);
+  bool threw = false;
+  try {
+    (void)t->exchange(std::span<const Request>(&r, 1));
+  } catch (const zw::Error&) {
+    threw = true;
+  }
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &saved) == 0);
+  CHECK(threw);
+  CHECK(t->exchange(std::span<const Request>(&r, 1))[0].outcome == Outcome::Answer);  // and the transport recovers
+}
