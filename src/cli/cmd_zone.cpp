@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/policy.hpp"
 #include "core/decimal.hpp"
 #include "core/error.hpp"
 #include "core/parallel.hpp"
@@ -32,12 +33,7 @@ struct ZoneArgs {
   std::string min_validity = "3d";
   std::string max_validity = "180d";
   std::string format = "text";
-  std::string fail_on = "error";
-  std::vector<std::string> severity;
-  /// --disable and --enable values in command-line order (true: enable), each possibly a comma list.
-  std::vector<std::pair<bool, std::string>> toggles;
-  std::vector<std::string> disable;
-  std::vector<std::string> enable;
+  PolicyArgs policy;
   std::size_t max_per_code = 5;
   std::string max_input_size = "4G";
   std::string include_root;
@@ -86,36 +82,6 @@ std::uint64_t parse_size(const std::string& text) {
   return *v << shift;
 }
 
-catalog::Code code_or_throw(const std::string& text, const char* option) {
-  auto c = catalog::find(text);
-  if (!c) throw Error(std::string(option) + ": unknown finding code '" + text + "' (see `zonewarden catalog`)");
-  return *c;
-}
-
-// --disable/--enable CODE[,CODE...]: an empty element is a mistake, never "no code".
-std::vector<std::string> split_codes(const std::string& list, const char* option) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (true) {
-    std::size_t comma = list.find(',', start);
-    std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (item.empty()) throw Error(std::string(option) + ": empty finding code in '" + list + "'");
-    out.push_back(std::move(item));
-    if (comma == std::string::npos) return out;
-    start = comma + 1;
-  }
-}
-
-// --disable and --enable act in the order given: the last one for a code wins.
-void collect_toggles(const CLI::App& sub, const CLI::Option* disable, const CLI::Option* enable, ZoneArgs& a) {
-  std::size_t next_disable = 0;
-  std::size_t next_enable = 0;
-  for (const CLI::Option* o : sub.parse_order()) {
-    if (o == disable && next_disable < a.disable.size()) a.toggles.emplace_back(false, a.disable[next_disable++]);
-    if (o == enable && next_enable < a.enable.size()) a.toggles.emplace_back(true, a.enable[next_enable++]);
-  }
-}
-
 int run(const ZoneArgs& a) {
   pipeline::ZoneJob job;
   job.files = a.files;
@@ -133,29 +99,10 @@ int run(const ZoneArgs& a) {
   job.options.max_shrink = a.max_shrink / 100.0;
   job.options.min_validity = core::parse_duration(a.min_validity);
   job.options.max_validity = core::parse_duration(a.max_validity);
-  auto fail_on = parse_severity(a.fail_on);
-  if (!fail_on) throw Error("--fail-on: unknown level '" + a.fail_on + "' (info, notice, warning, error, critical)");
-  for (const std::string& s : a.severity) {
-    auto eq = s.find('=');
-    if (eq == std::string::npos) throw Error("--severity: expected CODE=LEVEL, got '" + s + "'");
-    auto level = parse_severity(s.substr(eq + 1));
-    if (!level) throw Error("--severity: unknown level in '" + s + "'");
-    job.policy.severity[code_or_throw(s.substr(0, eq), "--severity")] = *level;
-  }
-  for (const auto& [enable, list] : a.toggles) {
-    const char* option = enable ? "--enable" : "--disable";
-    for (const std::string& text : split_codes(list, option)) {
-      catalog::Code c = code_or_throw(text, option);
-      if (enable) {
-        job.policy.disabled.erase(c);
-      } else {
-        job.policy.disabled.insert(c);
-      }
-    }
-  }
+  job.policy = build_policy(a.policy);
 
   if (a.threads != 0) core::set_worker_count(a.threads);
-  job.fail_on = *fail_on;
+  job.fail_on = build_fail_on(a.policy);
   report::Run result;
   {
     // A run of more than two seconds says what it is doing, on a terminal only, and clears the line when done.
@@ -171,15 +118,7 @@ int run(const ZoneArgs& a) {
   for (const report::Subject& z : result.subjects) {
     if (!z.checked()) std::cerr << "zonewarden: error: " << z.error << "\n";
   }
-  report::WriteOptions wo;
-  wo.max_per_code = a.max_per_code;
-  wo.color = a.format == "text" && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
-  report::find_format(a.format)->write(std::cout, result, wo);
-  // A report that did not reach its reader (a full disk, a closed pipe) is a run that could not check.
-  std::cout.flush();
-  if (!std::cout.good() || std::fflush(stdout) != 0 || std::ferror(stdout)) {
-    throw Error(std::string("standard output: write error: ") + std::strerror(errno ? errno : EIO));
-  }
+  write_report(result, a.format, a.max_per_code);
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
   // The zones are still allocated (report::Run::retained). Leave without freeing them: the operating system takes
   // the memory back at once, where the destructors would take a noticeable part of a second for a TLD zone.
@@ -213,22 +152,9 @@ Action add_zone_command(CLI::App& app) {
   sub->add_option("--min-validity", args->min_validity, "Warn when a signature expires within DUR (default 3d)");
   sub->add_option("--max-validity", args->max_validity,
                   "Notice when a signature is valid longer than DUR (default 180d)");
-  std::vector<std::string> format_names;
-  std::string format_help = "Output format:";
-  for (const report::Format& f : report::formats()) {
-    format_names.emplace_back(f.name);
-    format_help += std::string(" ") + f.name + " (" + f.description + ");";
-  }
-  format_help.pop_back();
+  const auto [format_names, format_help] = format_choices();
   sub->add_option("-f,--format", args->format, format_help)->check(CLI::IsMember(format_names));
-  sub->add_option("--fail-on", args->fail_on, "Lowest severity that makes the exit status non-zero (default error)");
-  repeatable(sub->add_option("--severity", args->severity, "Override a code's severity: CODE=LEVEL; repeatable"));
-  CLI::Option* disable =
-      sub->add_option("--disable", args->disable, "Do not report CODE (or CODE,CODE...); repeatable");
-  CLI::Option* enable =
-      sub->add_option("--enable", args->enable, "Report CODE (or CODE,CODE...) again after --disable; repeatable");
-  repeatable(disable);
-  repeatable(enable);
+  add_policy_options(sub, args->policy);
   sub->add_option("--max-per-code", args->max_per_code, "Text output: instances shown per code (0 = all; default 5)");
   repeatable(sub->add_option(
       "--previous", args->previous,
@@ -256,10 +182,7 @@ Action add_zone_command(CLI::App& app) {
                                                              {"--now", "TIME"},
                                                              {"--min-validity", "DUR"},
                                                              {"--max-validity", "DUR"},
-                                                             {"--fail-on", "LEVEL"},
-                                                             {"--severity", "CODE=LEVEL"},
-                                                             {"--disable", "CODE[,CODE]"},
-                                                             {"--enable", "CODE[,CODE]"},
+
                                                              {"--max-per-code", "N"},
                                                              {"--previous", "FILE"},
                                                              {"--max-shrink", "PERCENT"},
@@ -269,8 +192,8 @@ Action add_zone_command(CLI::App& app) {
                                                              {"--max-input-size", "SIZE"},
                                                              {"--include-root", "DIR"}};
   for (const auto& [option, value] : value_names) sub->get_option(option)->type_name(value);
-  return [args, sub, disable, enable]() {
-    collect_toggles(*sub, disable, enable, *args);
+  return [args, sub]() {
+    collect_toggles(*sub, args->policy);
     return run(*args);
   };
 }

@@ -10,6 +10,7 @@ namespace zw::cli {
 using Action = std::function<int()>;
 
 Action add_zone_command(CLI::App& app);
+Action add_check_command(CLI::App& app);
 Action add_explain_command(CLI::App& app);
 Action add_catalog_command(CLI::App& app);
 

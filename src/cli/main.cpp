@@ -49,7 +49,7 @@ std::string usage_message(const CLI::ParseError& e, const CLI::App& app) {
     return (colon == std::string::npos ? what : what.substr(0, colon)) + " needs a value";
   }
   if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
-    if (what.find("subcommand") != std::string::npos) return "no command given (zone, explain, catalog or help)";
+    if (what.find("subcommand") != std::string::npos) return "no command given (zone, check, explain, catalog or help)";
     for (const CLI::App* sub : app.get_subcommands({})) {
       if (sub->parsed() && sub->get_name() == "zone" && what.rfind("FILE", 0) == 0) return "no zone file given";
     }
@@ -79,18 +79,20 @@ int main(int argc, char** argv) {
     if (subs.size() > before) actions.emplace_back(subs.back(), std::move(act));
   };
   add(&zw::cli::add_zone_command);
+  add(&zw::cli::add_check_command);
   add(&zw::cli::add_explain_command);
   add(&zw::cli::add_catalog_command);
   auto help_topic = std::make_shared<std::string>();
   CLI::App* help = app.add_subcommand("help", "Show the options of a command: zonewarden help zone");
-  help->add_option("COMMAND", *help_topic, "zone, explain or catalog");
+  help->add_option("COMMAND", *help_topic, "zone, check, explain or catalog");
   const bool json = wants_json(argc, argv);
 
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;
     for (const CLI::App* sub : app.get_subcommands({})) known = known || sub->get_name() == argv[1];
     if (!known) {
-      int status = fail(std::string("unknown command '") + argv[1] + "' (zone, explain, catalog or help)", {}, json);
+      int status =
+          fail(std::string("unknown command '") + argv[1] + "' (zone, check, explain, catalog or help)", {}, json);
       std::cerr << "zonewarden: run 'zonewarden --help' for the commands\n";
       return status;
     }
@@ -120,7 +122,7 @@ int main(int argc, char** argv) {
           return zw::kExitClean;
         }
       }
-      throw zw::Error("help: unknown command '" + *help_topic + "' (zone, explain or catalog)");
+      throw zw::Error("help: unknown command '" + *help_topic + "' (zone, check, explain or catalog)");
     }
     for (auto& [sub, action] : actions) {
       if (sub->parsed()) return action();

@@ -14,6 +14,16 @@ using checks::ChainInput;
 using checks::ChainSource;
 using checks::ZoneContext;
 
+void require_usable_anchor(const std::vector<zone::AnchorRecord>& records, const std::string& file) {
+  const bool usable = std::any_of(records.begin(), records.end(), [](const zone::AnchorRecord& r) {
+    if (r.type == zone::rrtype::DNSKEY) return dnssec::parse_dnskey(r.rdata).problem == dnssec::KeyProblem::None;
+    auto ds = dnssec::parse_ds(r.rdata);
+    return ds && ds->digest_type != 3 && dnssec::ds_digest_length(ds->digest_type) == ds->digest.size() &&
+           !ds->digest.empty();
+  });
+  if (!usable) throw Error(file + ": no usable trust anchor (unknown algorithm or digest type, or malformed key or digest)");
+}
+
 std::vector<zone::AnchorRecord> read_chain_files(const std::vector<std::string>& files, bool anchors,
                                                  core::EpochSeconds now, const core::WireName& origin) {
   zone::AnchorReadOptions opt;
@@ -24,14 +34,7 @@ std::vector<zone::AnchorRecord> read_chain_files(const std::vector<std::string>&
   for (const std::string& f : files) {
     auto recs = zone::read_anchor_file(f, opt);
     // A trust anchor must be one a validator can use; a DS set's flaws are findings about the zone's parent.
-    if (anchors && std::none_of(recs.begin(), recs.end(), [](const zone::AnchorRecord& r) {
-          if (r.type == zone::rrtype::DNSKEY) return dnssec::parse_dnskey(r.rdata).problem == dnssec::KeyProblem::None;
-          auto ds = dnssec::parse_ds(r.rdata);
-          return ds && ds->digest_type != 3 && dnssec::ds_digest_length(ds->digest_type) == ds->digest.size() &&
-                 !ds->digest.empty();
-        })) {
-      throw Error(f + ": no usable trust anchor (unknown algorithm or digest type, or malformed key or digest)");
-    }
+    if (anchors) require_usable_anchor(recs, f);
     out.insert(out.end(), std::make_move_iterator(recs.begin()), std::make_move_iterator(recs.end()));
   }
   return out;
@@ -108,7 +111,10 @@ void link_chain_inputs(std::vector<ZoneContext>& zones, const std::vector<zone::
       } else {
         chain.source = ChainSource::ParentZone;
         for (const zone::Record& r : p.records_of(*set)) {
-          chain.parent_ds.push_back({std::string(p.rdata(r)), p.files[r.src.file], r.src.line});
+          // From a server's answer the record has no file: it names the server that gave it.
+          const std::string from = r.src.is_exchange() ? p.exchanges[r.src.exchange_index()].server_id()
+                                                       : p.files[r.src.file];
+          chain.parent_ds.push_back({std::string(p.rdata(r)), from, r.src.line});
         }
       }
     }

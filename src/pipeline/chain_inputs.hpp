@@ -10,6 +10,9 @@
 
 namespace zw::pipeline {
 
+/// Throws zw::Error naming `file` when none of `records` is a trust anchor a validator can use (fail closed).
+void require_usable_anchor(const std::vector<zone::AnchorRecord>& records, const std::string& file);
+
 /// Reads --ds (anchors false) or -k (anchors true) files. A trust-anchor file that yields no usable record is an
 /// error (DESIGN.md §6, fail closed).
 std::vector<zone::AnchorRecord> read_chain_files(const std::vector<std::string>& files, bool anchors,

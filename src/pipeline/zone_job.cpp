@@ -72,6 +72,7 @@ void read_inputs(State& st) {
   const ZoneJob& job = st.job;
   st.ds_records = read_chain_files(job.ds_files, false, job.options.now, st.origin);
   st.anchors = read_chain_files(job.anchor_files, true, job.options.now, st.origin);
+  st.anchors.insert(st.anchors.end(), job.anchor_records.begin(), job.anchor_records.end());
   for (const std::string& f : job.previous_files) {
     st.kept->previous.push_back(std::make_unique<zone::Zone>(zone::load_zone_file(f, load_options(st))));
     st.kept->previous_analyses.push_back(
@@ -187,7 +188,7 @@ void add_view(State& st, const zone::Zone& z, const std::string& file, std::vect
   ctx.servers = std::move(servers);
   ctx.coverage = std::move(coverage);
   ctx.chain.any_ds_given = !st.job.ds_files.empty();
-  ctx.chain.any_anchor_given = !st.job.anchor_files.empty();
+  ctx.chain.any_anchor_given = !st.job.anchor_files.empty() || !st.job.anchor_records.empty();
   verify_view(st, ctx, a);
 
   const std::size_t at = subject_for(st, ctx, file);

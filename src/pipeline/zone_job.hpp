@@ -10,6 +10,7 @@
 #include "checks/runner.hpp"
 #include "pipeline/views.hpp"
 #include "report/run.hpp"
+#include "zone/anchors.hpp"
 
 namespace zw::pipeline {
 
@@ -22,6 +23,7 @@ struct ZoneJob {
   std::string origin;                       ///< -o/--origin (presentation format), empty: from the SOA
   std::vector<std::string> ds_files;        ///< --ds
   std::vector<std::string> anchor_files;    ///< -k/--trust-anchor
+  std::vector<zone::AnchorRecord> anchor_records;  ///< trust anchors already read (a live run's -k, a capture's)
   std::vector<std::string> previous_files;  ///< --previous: last published versions, matched to zones by origin
   std::vector<std::string> key_dirs;        ///< --keys: the signer's key directories
   std::string key_history;                  ///< --key-history: file of public keys seen before (read, then updated)

@@ -37,6 +37,43 @@ std::string finding_line(const Finding& f) {
 
 }  // namespace
 
+namespace {
+
+/// The findings of zone `z`, code by code, worst first; counted into `totals`.
+void write_zone_findings(std::ostream& out, const Run& run, const Subject& z, const WriteOptions& opt,
+                         std::map<Severity, std::size_t>& totals) {
+  std::size_t i = 0;
+  // Findings are ordered by zone, then severity, then code: walk this zone's block code by code.
+  std::vector<const Finding*> mine;
+  for (const Finding& f : run.findings) {
+    if (f.zone == z.name) mine.push_back(&f);
+  }
+  if (mine.empty()) out << "  no findings\n";
+  while (i < mine.size()) {
+    std::size_t j = i;
+    while (j < mine.size() && mine[j]->code == mine[i]->code && mine[j]->severity == mine[i]->severity) ++j;
+    const Finding& first = *mine[i];
+    std::size_t count = j - i;
+    totals[first.severity] += count;
+    std::string sev = upper(severity_name(first.severity));
+    std::string label =
+        opt.color ? fmt::format("{}{:<8}\033[0m", color_of(first.severity), sev) : fmt::format("{:<8}", sev);
+    std::string code(catalog::name(first.code));
+    std::size_t show = (opt.max_per_code == 0 || count <= opt.max_per_code) ? count : opt.max_per_code;
+    if (count == 1) {
+      out << fmt::format("  {} {}  {}\n", label, code, finding_line(first));
+    } else {
+      out << fmt::format("  {} {}  ({} findings)\n", label, code, count);
+      for (std::size_t k = i; k < i + show; ++k) out << fmt::format("      {}\n", finding_line(*mine[k]));
+      if (show < count)
+        out << fmt::format("      … and {} more (all of them with -f json or --max-per-code 0)\n", count - show);
+    }
+    i = j;
+  }
+}
+
+}  // namespace
+
 void write_text(std::ostream& out, const Run& run, const WriteOptions& opt) {
   std::map<Severity, std::size_t> totals;
   // The clock every time-dependent check read: a mistaken --now shows here, not only in surprising findings.
@@ -45,12 +82,23 @@ void write_text(std::ostream& out, const Run& run, const WriteOptions& opt) {
   for (const Subject& z : run.subjects) {
     if (!z.checked()) {
       ++failed;
-      out << fmt::format("zone {}: error: {}\n", z.file, z.error);
+      // A zone file that could not be read is named by its file; a zone from servers by its name, with the
+      // findings that say why (ZONE_UNREACHABLE).
+      out << fmt::format("zone {}: error: {}\n", z.file.empty() ? z.name : z.file, z.error);
+      if (z.file.empty() && !z.name.empty()) write_zone_findings(out, run, z, opt, totals);
       continue;
     }
-    out << fmt::format("zone {}  ({}: {}, {}, {}, {}; chain: {})\n", z.name, z.file, count_noun(z.records, "record"),
-                       count_noun(z.rrsets, "RRset"), count_noun(z.signatures, "signature"), count_noun(z.keys, "key"),
-                       z.signed_zone ? z.chain : "unsigned");
+    const std::string counts =
+        fmt::format("{}, {}, {}, {}", count_noun(z.records, "record"), count_noun(z.rrsets, "RRset"),
+                    count_noun(z.signatures, "signature"), count_noun(z.keys, "key"));
+    if (z.file.empty()) {
+      // The views of servers: what a validator concludes, and where the chain starts.
+      out << fmt::format("zone {}  {}  ({}; chain: {})\n", z.name, verdict_name(z.verdict), counts,
+                         z.signed_zone ? z.chain : "unsigned");
+    } else {
+      out << fmt::format("zone {}  ({}: {}; chain: {})\n", z.name, z.file, counts,
+                         z.signed_zone ? z.chain : "unsigned");
+    }
     if (z.changes) {
       std::size_t added = 0;
       std::size_t removed = 0;
@@ -64,34 +112,7 @@ void write_text(std::ostream& out, const Run& run, const WriteOptions& opt) {
           "  since the previous version: serial {} -> {}, keys {} added, {} removed, {} with new flags\n",
           z.changes->serial_before, z.changes->serial_after, added, removed, flags);
     }
-    std::size_t i = 0;
-    // Findings are ordered by zone, then severity, then code: walk this zone's block code by code.
-    std::vector<const Finding*> mine;
-    for (const Finding& f : run.findings) {
-      if (f.zone == z.name) mine.push_back(&f);
-    }
-    if (mine.empty()) out << "  no findings\n";
-    while (i < mine.size()) {
-      std::size_t j = i;
-      while (j < mine.size() && mine[j]->code == mine[i]->code && mine[j]->severity == mine[i]->severity) ++j;
-      const Finding& first = *mine[i];
-      std::size_t count = j - i;
-      totals[first.severity] += count;
-      std::string sev = upper(severity_name(first.severity));
-      std::string label =
-          opt.color ? fmt::format("{}{:<8}\033[0m", color_of(first.severity), sev) : fmt::format("{:<8}", sev);
-      std::string code(catalog::name(first.code));
-      std::size_t show = (opt.max_per_code == 0 || count <= opt.max_per_code) ? count : opt.max_per_code;
-      if (count == 1) {
-        out << fmt::format("  {} {}  {}\n", label, code, finding_line(first));
-      } else {
-        out << fmt::format("  {} {}  ({} findings)\n", label, code, count);
-        for (std::size_t k = i; k < i + show; ++k) out << fmt::format("      {}\n", finding_line(*mine[k]));
-        if (show < count)
-          out << fmt::format("      … and {} more (all of them with -f json or --max-per-code 0)\n", count - show);
-      }
-      i = j;
-    }
+    write_zone_findings(out, run, z, opt, totals);
   }
   std::string not_checked = failed ? fmt::format(" ({} not checked)", failed) : std::string();
   out << fmt::format("summary: {} zone{}{}, {} critical, {} error{}, {} warning{}, {} notice{}, {} info; exit {}\n",

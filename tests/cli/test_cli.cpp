@@ -129,40 +129,44 @@ TEST_CASE("explain and catalog", "[cli][catalog]") {
 }
 
 TEST_CASE("the manual pages document every option and command", "[cli][man]") {
-  std::string zone_page = slurp(fs::path(kSrc) / "man" / "zonewarden-zone.1");
-  Run help = run_zw("zone --help");
-  std::regex long_opt("--([a-z][a-z-]+)");
-  std::size_t n = 0;
-  for (auto it = std::sregex_iterator(help.out.begin(), help.out.end(), long_opt); it != std::sregex_iterator(); ++it) {
-    std::string opt = (*it)[1].str();
-    std::string roff = "\\-\\-";
-    for (char c : opt) roff += c == '-' ? std::string("\\-") : std::string(1, c);
-    INFO("zonewarden-zone.1 does not document --" << opt);
-    CHECK(zone_page.find(roff) != std::string::npos);
-    ++n;
-  }
-  CHECK(n >= 10);
-  // The SYNOPSIS names every option too (by its short name where it has one).
-  const auto syn_begin = zone_page.find(".SH SYNOPSIS");
-  const std::string synopsis = zone_page.substr(syn_begin, zone_page.find(".SH DESCRIPTION") - syn_begin);
-  std::regex opt_line(R"(\n +(-([a-zA-Z]),)?--([a-z][a-z-]+))");
   auto roff = [](const std::string& opt) {
     std::string r;
     for (char c : opt) r += c == '-' ? std::string("\\-") : std::string(1, c);
     return r;
   };
-  std::size_t in_synopsis = 0;
-  for (auto it = std::sregex_iterator(help.out.begin(), help.out.end(), opt_line); it != std::sregex_iterator(); ++it) {
-    const std::string name = (*it)[2].matched ? "-" + (*it)[2].str() : "--" + (*it)[3].str();
-    INFO("the SYNOPSIS of zonewarden-zone.1 does not name " << name);
-    CHECK(synopsis.find(roff(name)) != std::string::npos);
-    ++in_synopsis;
+  for (const std::string command : {"zone", "check"}) {
+    const std::string name = "zonewarden-" + command + ".1";
+    std::string page = slurp(fs::path(kSrc) / "man" / name);
+    Run help = run_zw(command + " --help");
+    std::regex long_opt("--([a-z][a-z-]+)");
+    std::size_t n = 0;
+    for (auto it = std::sregex_iterator(help.out.begin(), help.out.end(), long_opt); it != std::sregex_iterator();
+         ++it) {
+      std::string opt = (*it)[1].str();
+      INFO(name << " does not document --" << opt);
+      CHECK(page.find(roff("--" + opt)) != std::string::npos);
+      ++n;
+    }
+    CHECK(n >= 10);
+    // The SYNOPSIS names every option too (by its short name where it has one).
+    const auto syn_begin = page.find(".SH SYNOPSIS");
+    const std::string synopsis = page.substr(syn_begin, page.find(".SH DESCRIPTION") - syn_begin);
+    std::regex opt_line(R"(\n +(-([a-zA-Z]),)?--([a-z][a-z-]+))");
+    std::size_t in_synopsis = 0;
+    for (auto it = std::sregex_iterator(help.out.begin(), help.out.end(), opt_line); it != std::sregex_iterator();
+         ++it) {
+      const std::string opt = (*it)[2].matched ? "-" + (*it)[2].str() : "--" + (*it)[3].str();
+      INFO("the SYNOPSIS of " << name << " does not name " << opt);
+      CHECK(synopsis.find(roff(opt)) != std::string::npos);
+      ++in_synopsis;
+    }
+    CHECK(in_synopsis >= 18);
   }
-  CHECK(in_synopsis >= 18);
-  CHECK(synopsis.find(".RB [ \\-\\- ]") != std::string::npos);
+  const std::string zone_page = slurp(fs::path(kSrc) / "man" / "zonewarden-zone.1");
+  CHECK(zone_page.find(".RB [ \\-\\- ]") != std::string::npos);
   std::string main_page = slurp(fs::path(kSrc) / "man" / "zonewarden.1");
   Run top = run_zw("--help");
-  for (const char* cmd : {"zone", "explain", "catalog"}) {
+  for (const char* cmd : {"zone", "check", "explain", "catalog"}) {
     CHECK(top.out.find(cmd) != std::string::npos);
     bool documented = main_page.find(std::string(".B ") + cmd) != std::string::npos ||
                       main_page.find(std::string(".BI ") + cmd) != std::string::npos;
