@@ -57,8 +57,10 @@ void check_delegation(const LiveZone& z, FindingSink& sink) {
 }  // namespace
 
 bool zone_unreachable(const LiveZone& z) {
-  return std::none_of(z.servers.begin(), z.servers.end(),
-                      [](const LiveServer& s) { return s.udp_answered || s.tcp_answered; });
+  const bool tried =
+      std::any_of(z.servers.begin(), z.servers.end(), [](const LiveServer& s) { return s.udp_tried || s.tcp_tried; });
+  return tried && std::none_of(z.servers.begin(), z.servers.end(),
+                               [](const LiveServer& s) { return s.udp_answered || s.tcp_answered; });
 }
 
 void check_live_zone(const LiveZone& z, FindingSink& sink) {

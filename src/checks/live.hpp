@@ -50,7 +50,7 @@ void check_live_zone(const LiveZone& z, FindingSink& sink);
 void check_resolver_verdict(const std::string& zone, const std::string& ours, const std::string& theirs,
                             const std::string& why_bogus, FindingSink& sink);
 
-/// True when the zone had no answer from any server (ZONE_UNREACHABLE).
+/// True when servers of the zone were asked and none answered (ZONE_UNREACHABLE).
 bool zone_unreachable(const LiveZone& z);
 
 }  // namespace zw::checks

@@ -7,6 +7,8 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <deque>
+#include <optional>
 #include <tuple>
 
 #include "core/name.hpp"
@@ -159,6 +161,7 @@ class Walker {
     for (const Item& it : items_) {
       if (it.target && !w_.zone_of.count(it.name)) w_.zone_of[it.name] = w_.zones[it.zone].name;
     }
+    w_.exchanges.assign(std::make_move_iterator(obs_.begin()), std::make_move_iterator(obs_.end()));
     return std::move(w_);
   }
 
@@ -203,10 +206,18 @@ class Walker {
   /// Every address of every NS name of zone `z` known so far, with its server name, sorted.
   std::vector<std::pair<std::string, std::string>> addresses_of(const ZoneWalk& z) const { return zone_servers(w_, z); }
 
+  /// The parsed answer of a response (parsed once), or null when there is none.
+  const Message* message(const Response* r) {
+    if (r == nullptr || r->outcome != Outcome::Answer) return nullptr;
+    auto [it, fresh] = parsed_.try_emplace(r);
+    if (fresh) it->second = parse_message(r->wire);
+    return it->second ? &*it->second : nullptr;
+  }
+
   const Response* asked(const std::string& zone, const std::string& address, Proto p, const std::string& q,
                         std::uint16_t type) const {
     auto it = sent_.find(Key{zone, address, static_cast<int>(p), q, type});
-    return it == sent_.end() ? nullptr : &w_.exchanges[it->second].response;
+    return it == sent_.end() ? nullptr : &obs_[it->second].response;
   }
 
   void plan(const std::string& zone, const std::string& server, const std::string& address, Proto p,
@@ -223,8 +234,8 @@ class Walker {
       r.proto = p;
       r.qname = q;
       r.qtype = type;
-      sent_[k] = w_.exchanges.size();
-      w_.exchanges.push_back({std::move(r), Response{}});
+      sent_[k] = obs_.size();
+      obs_.push_back({std::move(r), Response{}});
       w_.exchange_zone.push_back(zone);
       return;
     }
@@ -264,13 +275,23 @@ class Walker {
     return q;
   }
 
+  /// Over TCP every server is asked what a validator needs most and what is largest (SOA, NS, DNSKEY, the denial
+  /// of a name), and every question whose UDP answer was truncated (RFC 7766 §5: TCP must work for all of them).
+  bool ask_over_tcp(const ZoneWalk& z, const std::string& address, const std::string& q, std::uint16_t t) const {
+    using namespace zone::rrtype;
+    if (q == z.name && (t == SOA || t == NS || t == DNSKEY)) return true;
+    if (q == z.nx_probe) return true;
+    return truncated_.count(Key{z.name, address, static_cast<int>(Proto::Udp), q, t}) != 0;
+  }
+
   void plan_zones() {
     for (const ZoneWalk& z : w_.zones) {
       if (!z.subject) continue;
       const auto questions = zone_questions(z);
       for (const auto& [server, address] : addresses_of(z)) {
-        for (Proto p : {Proto::Udp, Proto::Tcp}) {
-          for (const auto& [q, t] : questions) plan(z.name, server, address, p, q, t);
+        for (const auto& [q, t] : questions) {
+          plan(z.name, server, address, Proto::Udp, q, t);
+          if (ask_over_tcp(z, address, q, t)) plan(z.name, server, address, Proto::Tcp, q, t);
         }
       }
     }
@@ -318,8 +339,12 @@ class Walker {
       const bool silent =
           rs.outcome == Outcome::Timeout || rs.outcome == Outcome::Unreachable || rs.outcome == Outcome::DeadlinePassed;
       (silent ? failed : answered).insert({rq.address, static_cast<int>(rq.proto)});
-      sent_[Key{batch_zone_[i], rq.address, static_cast<int>(rq.proto), rq.qname, rq.qtype}] = w_.exchanges.size();
-      w_.exchanges.push_back({rq, std::move(rs)});
+      const Key key{batch_zone_[i], rq.address, static_cast<int>(rq.proto), rq.qname, rq.qtype};
+      // TC (RFC 1035 §4.1.1): the answer did not fit; the question is asked again over TCP.
+      if (rs.outcome == Outcome::Answer && rs.wire.size() > 2 && (static_cast<unsigned char>(rs.wire[2]) & 0x02) != 0)
+        truncated_.insert(key);
+      sent_[key] = obs_.size();
+      obs_.push_back({rq, std::move(rs)});
       w_.exchange_zone.push_back(batch_zone_[i]);
     }
     for (const auto& a : answered) alive_.insert(a);
@@ -377,8 +402,7 @@ class Walker {
     CutAnswer decided;
     std::vector<CutAnswer> referrals;
     for (const Response* r : answers) {
-      if (r->outcome != Outcome::Answer) continue;
-      auto m = parse_message(r->wire);
+      const Message* m = message(r);
       if (!m) continue;
       CutAnswer c = classify_cut(*m, zone, it.next);
       if (c.kind == CutAnswer::Unusable) continue;
@@ -432,8 +456,7 @@ class Walker {
   }
 
   void take_addresses(const Response& r, const std::string& name) {
-    if (r.outcome != Outcome::Answer) return;
-    auto m = parse_message(r.wire);
+    const Message* m = message(&r);
     if (!m || m->rcode != 0) return;
     for (const WireRecord& rec : m->answer) {
       if (rec.owner != name || (rec.type != A && rec.type != AAAA)) continue;
@@ -492,9 +515,7 @@ class Walker {
   void collect_child_ns(ZoneWalk& z) {
     for (const auto& [server, address] : addresses_of(z)) {
       for (Proto p : {Proto::Udp, Proto::Tcp}) {
-        const Response* r = asked(z.name, address, p, z.name, NS);
-        if (!r || r->outcome != Outcome::Answer) continue;
-        auto m = parse_message(r->wire);
+        const Message* m = message(asked(z.name, address, p, z.name, NS));
         if (!m || !m->aa || m->rcode != 0) continue;
         for (const WireRecord& rec : m->answer) {
           if (rec.type != NS || rec.owner != z.name) continue;
@@ -519,7 +540,10 @@ class Walker {
   const WalkOptions& o_;
   Walk w_;
   std::map<std::string, std::size_t> zone_index_;
+  std::deque<Observation> obs_;  ///< the exchanges so far (a deque: responses stay where they are)
+  std::map<const Response*, std::optional<Message>> parsed_;
   std::map<Key, std::size_t> sent_;
+  std::set<Key> truncated_;                             ///< UDP questions answered with TC=1
   std::set<std::pair<std::string, int>> dead_, alive_;  ///< (address, transport) heard from / never heard from
   std::set<std::pair<std::string, int>> probing_;       ///< (address, transport) with a first question in the batch
   std::vector<Item> items_;

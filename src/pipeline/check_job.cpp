@@ -139,6 +139,12 @@ Inputs read_capture_inputs(const std::string& file) {
   Inputs in;
   std::ifstream stream(file, std::ios::binary);
   if (!stream) throw Error(file + ": cannot read the capture", file);
+  // A capture vector starts with '#' lines that say what it must show (test-vectors/capture): not part of the capture.
+  std::string line;
+  std::streampos start = stream.tellg();
+  while (stream.peek() == '#' && std::getline(stream, line)) start = stream.tellg();
+  stream.clear();
+  stream.seekg(start);
   in.capture = live::read_capture(stream, file);
   in.hints = live::parse_hints(in.capture.root_hints, file + ": root_hints");
   std::vector<std::string> names;
@@ -148,14 +154,33 @@ Inputs read_capture_inputs(const std::string& file) {
   return in;
 }
 
-/// The exchanges of a walk with one address about one zone.
-std::vector<std::size_t> exchanges_of(const live::Walk& w, const std::string& zone, const std::string& address) {
-  std::vector<std::size_t> out;
-  for (std::size_t i = 0; i < w.exchanges.size(); ++i) {
-    if (w.exchange_zone[i] == zone && w.exchanges[i].request.address == address) out.push_back(i);
+/// A walk's answers, each parsed once, and its exchanges by (zone, address).
+class Answers {
+ public:
+  explicit Answers(const live::Walk& w) : walk(w), parsed_(w.exchanges.size()) {
+    for (std::size_t i = 0; i < w.exchanges.size(); ++i) {
+      const live::Observation& o = w.exchanges[i];
+      index_[{w.exchange_zone[i], o.request.address}].push_back(i);
+      if (o.response.outcome == Outcome::Answer) parsed_[i] = live::parse_message(o.response.wire);
+    }
   }
-  return out;
-}
+
+  /// The parsed answer of exchange `i`, or null when there is none.
+  const live::Message* message(std::size_t i) const { return parsed_[i] ? &*parsed_[i] : nullptr; }
+
+  /// The exchanges with `address` about `zone`, in walk order.
+  const std::vector<std::size_t>& of(const std::string& zone, const std::string& address) const {
+    static const std::vector<std::size_t> none;
+    auto it = index_.find({zone, address});
+    return it == index_.end() ? none : it->second;
+  }
+
+  const live::Walk& walk;
+
+ private:
+  std::vector<std::optional<live::Message>> parsed_;
+  std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> index_;
+};
 
 std::string query_text(const live::Request& r) {
   return r.qname + " " + zone::type_name(r.qtype);
@@ -213,7 +238,7 @@ zone::Zone load_lines(std::vector<std::string>& lines, std::vector<std::uint32_t
 
 /// One server address's view of a zone: every record of its answers, each sourced by its exchange. Null when the
 /// address never answered (it is unreachable, not lame).
-std::optional<View> server_view(const live::Walk& w, const live::ZoneWalk& z, const std::string& address,
+std::optional<View> server_view(const Answers& answers, const live::ZoneWalk& z, const std::string& address,
                                 const std::vector<std::string>& ids) {
   std::vector<std::string> lines;
   std::vector<std::uint32_t> line_exchange;
@@ -221,10 +246,9 @@ std::optional<View> server_view(const live::Walk& w, const live::ZoneWalk& z, co
   checks::Coverage coverage;
   coverage.complete = false;
   bool answered = false;
-  for (std::size_t i : exchanges_of(w, z.name, address)) {
-    const live::Observation& o = w.exchanges[i];
-    if (o.response.outcome != Outcome::Answer) continue;
-    auto m = live::parse_message(o.response.wire);
+  for (std::size_t i : answers.of(z.name, address)) {
+    const live::Observation& o = answers.walk.exchanges[i];
+    const live::Message* m = answers.message(i);
     if (!m) continue;
     answered = true;
     if (m->tc) continue;  // the TCP answer to the same question is complete
@@ -267,12 +291,13 @@ std::map<std::string, std::vector<std::string>> ids_by_address(const live::Walk&
   return out;
 }
 
-std::vector<View> views_of(const live::Walk& w) {
+std::vector<View> views_of(const Answers& answers) {
+  const live::Walk& w = answers.walk;
   std::vector<View> views;
   for (const live::ZoneWalk& z : w.zones) {
     if (!z.subject) continue;
     for (const auto& [address, ids] : ids_by_address(w, z)) {
-      if (auto v = server_view(w, z, address, ids)) views.push_back(std::move(*v));
+      if (auto v = server_view(answers, z, address, ids)) views.push_back(std::move(*v));
     }
   }
   return merge_identical(std::move(views));
@@ -285,17 +310,17 @@ bool size_matters(const live::Request& r, const live::ZoneWalk& z) {
 }
 
 /// What one address showed: which transports answered, EDNS, its largest answer.
-checks::LiveServer server_facts(const live::Walk& w, const live::ZoneWalk& z, const std::string& id,
+checks::LiveServer server_facts(const Answers& answers, const live::ZoneWalk& z, const std::string& id,
                                 const std::string& address) {
   checks::LiveServer s;
   s.id = id;
   s.address = address;
-  for (std::size_t i : exchanges_of(w, z.name, address)) {
-    const live::Observation& o = w.exchanges[i];
+  for (std::size_t i : answers.of(z.name, address)) {
+    const live::Observation& o = answers.walk.exchanges[i];
+    if (o.response.outcome == Outcome::DeadlinePassed) continue;  // not a fact about the server
     const bool udp = o.request.proto == Proto::Udp;
     (udp ? s.udp_tried : s.tcp_tried) = true;
-    if (o.response.outcome != Outcome::Answer) continue;
-    auto m = live::parse_message(o.response.wire);
+    const live::Message* m = answers.message(i);
     if (!m) continue;
     (udp ? s.udp_answered : s.tcp_answered) = true;
     // RFC 6891 §7: an EDNS query gets an answer with OPT (or FORMERR from a server without EDNS); BADVERS is 16.
@@ -309,7 +334,8 @@ checks::LiveServer server_facts(const live::Walk& w, const live::ZoneWalk& z, co
 }
 
 /// The parent's DS set for `z` as its servers gave it (key tags), and whether the zone's servers serve a DNSKEY.
-void chain_facts(const live::Walk& w, const live::ZoneWalk& z, checks::LiveZone& out) {
+void chain_facts(const Answers& answers, const live::ZoneWalk& z, checks::LiveZone& out) {
+  const live::Walk& w = answers.walk;
   std::set<std::string> tags;
   for (std::size_t i = 0; i < w.exchanges.size(); ++i) {
     const live::Observation& o = w.exchanges[i];
@@ -317,7 +343,7 @@ void chain_facts(const live::Walk& w, const live::ZoneWalk& z, checks::LiveZone&
     const bool parent_ds = w.exchange_zone[i] == z.parent && o.request.qtype == zone::rrtype::DS;
     const bool dnskey = w.exchange_zone[i] == z.name && o.request.qtype == zone::rrtype::DNSKEY;
     if (!parent_ds && !dnskey) continue;
-    auto m = live::parse_message(o.response.wire);
+    const live::Message* m = answers.message(i);
     if (!m || m->rcode != 0) continue;
     for (const live::WireRecord& r : m->answer) {
       if (r.owner != z.name) continue;
@@ -331,13 +357,14 @@ void chain_facts(const live::Walk& w, const live::ZoneWalk& z, checks::LiveZone&
   out.parent_ds_tags.assign(tags.begin(), tags.end());
 }
 
-checks::LiveZone zone_facts(const live::Walk& w, const live::ZoneWalk& z) {
+checks::LiveZone zone_facts(const Answers& answers, const live::ZoneWalk& z) {
+  const live::Walk& w = answers.walk;
   checks::LiveZone f;
   f.name = z.name;
   f.has_parent = !z.parent.empty();
   for (const auto& [name, address] : live::zone_servers(w, z))
-    f.servers.push_back(server_facts(w, z, name + "/" + address, address));
-  chain_facts(w, z, f);
+    f.servers.push_back(server_facts(answers, z, name + "/" + address, address));
+  chain_facts(answers, z, f);
   return f;
 }
 
@@ -503,7 +530,8 @@ bool partly_bogus(const report::Run& run, const live::Walk& w, const std::string
 
 report::Run assemble(const CheckJob& job, const Inputs& in, const Observed& o) {
   ZoneJob zj;
-  zj.views = views_of(o.walk);
+  const Answers answers(o.walk);
+  zj.views = views_of(answers);
   zj.anchor_records = in.anchors;
   zj.options = job.options;
   zj.options.now = in.capture.now;
@@ -518,7 +546,7 @@ report::Run assemble(const CheckJob& job, const Inputs& in, const Observed& o) {
   std::vector<std::string> unreachable;
   for (const live::ZoneWalk& z : o.walk.zones) {
     if (!z.subject) continue;
-    checks::LiveZone facts = zone_facts(o.walk, z);
+    checks::LiveZone facts = zone_facts(answers, z);
     if (checks::zone_unreachable(facts)) unreachable.push_back(z.name);
     checks::check_live_zone(facts, sink);
   }
@@ -534,6 +562,13 @@ report::Run assemble(const CheckJob& job, const Inputs& in, const Observed& o) {
     }
   }
   for (const std::string& b : o.walk.budget_hits) run.warnings.push_back("walk budget reached: " + b);
+  const auto late = std::count_if(o.walk.exchanges.begin(), o.walk.exchanges.end(), [](const live::Observation& x) {
+    return x.response.outcome == Outcome::DeadlinePassed;
+  });
+  if (late > 0) {
+    run.warnings.push_back("--deadline passed: " + std::to_string(late) +
+                           " questions were not sent or not answered; the report says what was learned before");
+  }
   std::vector<Finding> live = sink.take();
   checks::apply_policy(live, job.policy);
   live.insert(live.end(), std::make_move_iterator(run.findings.begin()), std::make_move_iterator(run.findings.end()));
