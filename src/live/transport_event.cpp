@@ -496,7 +496,7 @@ class EventTransport final : public Transport {
 void check_options(const TransportOptions& o) {
   if (!(o.timeout_seconds > 0) || o.timeout_seconds > 3600) throw Error("--timeout must be between 0 and 3600 seconds");
   if (o.parallel == 0) throw Error("--parallel must be at least 1");
-  if (o.per_address == 0) throw Error("the per-address limit must be at least 1");
+  if (o.per_address == 0) throw Error("--per-address must be at least 1");
   if (!(o.deadline_seconds >= 0) || o.deadline_seconds > 1e6)
     throw Error("--deadline must be 0 or a number of seconds");
   if (o.max_answer < 12 || o.max_answer > kMaxDatagram) throw Error("the answer size limit must be 12 to 65535 octets");
