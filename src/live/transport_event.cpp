@@ -134,6 +134,13 @@ struct Query {
   std::string last_mismatch;
 };
 
+// The message of a local failure while talking to q's server: "cannot open a socket for ns1.example. (192.0.2.1
+// over udp): Too many open files".
+std::string local_failure(const char* what, const Query& q, int err) {
+  return std::string(what) + " " + q.request->server + " (" + q.request->address + " over " +
+         proto_name(q.request->proto) + "): " + std::strerror(err);
+}
+
 // TCP: the length prefix of the message arriving; 0 until both its octets have.
 std::size_t announced_length(const Query& q) {
   if (q.in.size() < 2) return 0;
@@ -288,7 +295,7 @@ void Batch::attempt(Query& q) {
   q.sent = Clock::now();
   if (q.request->proto == Proto::Udp) {
     if (::send(q.fd.get(), query.data(), query.size(), 0) < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-      if (local_errno(errno)) return fail_locally(std::string("cannot send a query: ") + std::strerror(errno));
+      if (local_errno(errno)) return fail_locally(local_failure("cannot send a query to", q, errno));
       return finish(q, Outcome::Unreachable);
     }
     watch(q, EV_READ | EV_PERSIST);
@@ -314,7 +321,7 @@ bool Batch::open_socket(Query& q) {
   q.fd.reset(::socket(q.address.sa.ss_family, type, 0));
   if (!q.fd) {
     if (local_errno(errno)) {
-      fail_locally(std::string("cannot open a socket: ") + std::strerror(errno));
+      fail_locally(local_failure("cannot open a socket for", q, errno));
     } else {
       finish(q, Outcome::Unreachable);  // e.g. no IPv6 on this host
     }
@@ -325,7 +332,7 @@ bool Batch::open_socket(Query& q) {
     return true;
   }
   if (local_errno(errno)) {
-    fail_locally(std::string("cannot connect a socket: ") + std::strerror(errno));
+    fail_locally(local_failure("cannot connect a socket to", q, errno));
   } else {
     finish(q, Outcome::Unreachable);
   }
@@ -348,7 +355,7 @@ void Batch::udp_io(Query& q) {
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) return;
-      if (local_errno(errno)) return fail_locally(std::string("cannot receive: ") + std::strerror(errno));
+      if (local_errno(errno)) return fail_locally(local_failure("cannot receive from", q, errno));
       return finish(q, Outcome::Unreachable);  // ICMP port or host unreachable on the connected socket
     }
     const auto length = static_cast<std::size_t>(n);
@@ -389,7 +396,7 @@ void Batch::tcp_io(Query& q, short what) {
     socklen_t len = sizeof err;
     if (::getsockopt(q.fd.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
     if (err != 0) {
-      if (local_errno(err)) return fail_locally(std::string("cannot connect: ") + std::strerror(err));
+      if (local_errno(err)) return fail_locally(local_failure("cannot connect to", q, err));
       return finish(q, Outcome::Unreachable);
     }
     q.connected = true;

@@ -544,13 +544,13 @@ TEST_CASE("transport: no descriptor left for a socket is an error", "[live][tran
   rlimit none = saved;
   none.rlim_cur = 3;  // no descriptor above standard input, output and error
   REQUIRE(::setrlimit(RLIMIT_NOFILE, &none) == 0);
-  bool threw = false;
+  std::string message;
   try {
     (void)t->exchange(std::span<const Request>(&r, 1));
-  } catch (const zw::Error&) {
-    threw = true;
+  } catch (const zw::Error& e) {
+    message = e.what();
   }
   REQUIRE(::setrlimit(RLIMIT_NOFILE, &saved) == 0);
-  CHECK(threw);
+  CHECK_THAT(message, Catch::Contains("ns.test. (127.0.0.2 over udp)"));              // the server it was for
   CHECK(t->exchange(std::span<const Request>(&r, 1))[0].outcome == Outcome::Answer);  // and the transport recovers
 }
