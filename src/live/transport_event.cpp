@@ -48,7 +48,7 @@ constexpr int kDatagramsPerWake = 64;
 struct Address {
   sockaddr_storage sa{};
   socklen_t len = 0;
-  std::string key;  // the address in canonical text, for the per-address cap
+  std::string key;  // the address in canonical text: one per-address cap for every spelling
 };
 
 Address parse_address(const Request& r) {
@@ -120,6 +120,7 @@ struct Query {
   const Request* request = nullptr;
   Response* response = nullptr;
   Address address;
+  std::size_t slot = 0;  // the address's counter of requests in flight
   State state = State::Queued;
   EventPtr timer;     // the attempt's timeout; lives as long as the query runs
   core::UniqueFd fd;  // declared before `io`: the event goes before its descriptor
@@ -216,8 +217,8 @@ class Batch {
   bool has_deadline_;
   bool& deadline_fired_;
   std::vector<Query> queries_;
-  std::vector<std::size_t> waiting_;  // indices into queries_, in request order
-  std::map<std::string, std::size_t> per_address_;
+  std::vector<std::size_t> waiting_;      // indices into queries_, in request order
+  std::vector<std::size_t> per_address_;  // requests in flight, by Query::slot
   std::size_t in_flight_ = 0;
   std::size_t done_ = 0;
   std::string local_error_;
@@ -226,15 +227,18 @@ class Batch {
 std::vector<Response> Batch::run(std::span<const Request> requests) {
   std::vector<Response> responses(requests.size());
   queries_.resize(requests.size());
+  std::map<std::string, std::size_t> slots;
   for (std::size_t i = 0; i < requests.size(); ++i) {
     Query& q = queries_[i];
     q.batch = this;
     q.request = &requests[i];
     q.response = &responses[i];
     q.address = parse_address(requests[i]);
+    q.slot = slots.emplace(q.address.key, slots.size()).first->second;
     (void)make_query(requests[i], 0);  // refuses a name that is not a domain name before anything is sent
     waiting_.push_back(i);
   }
+  per_address_.assign(slots.size(), 0);
   EventPtr deadline;
   if (has_deadline_) {
     deadline.reset(evtimer_new(base_, &Batch::on_deadline, this));
@@ -252,29 +256,34 @@ std::vector<Response> Batch::run(std::span<const Request> requests) {
   return responses;
 }
 
-// Starts waiting requests, in order, as far as the caps allow.
+// Starts waiting requests, in order, as far as the caps allow. Cheap when the global cap is reached: a walk may queue
+// thousands of requests behind it.
 void Batch::pump() {
+  const bool late = deadline_passed();
+  if (!late && in_flight_ >= parallel_) return;
   std::size_t kept = 0;
-  for (std::size_t k = 0; k < waiting_.size(); ++k) {
+  std::size_t k = 0;
+  for (; k < waiting_.size(); ++k) {
     Query& q = queries_[waiting_[k]];
     if (q.state == Query::State::Done) continue;  // ended by the deadline
-    if (!local_error_.empty()) {
-      waiting_[kept++] = waiting_[k];
-    } else if (deadline_passed()) {
+    if (late) {
       finish(q, Outcome::DeadlinePassed);
-    } else if (in_flight_ < parallel_ && per_address_[q.address.key] < options_.per_address) {
+    } else if (!local_error_.empty() || in_flight_ >= parallel_) {
+      break;
+    } else if (per_address_[q.slot] < options_.per_address) {
       start(q);
     } else {
       waiting_[kept++] = waiting_[k];
     }
   }
+  for (; k < waiting_.size(); ++k) waiting_[kept++] = waiting_[k];
   waiting_.resize(kept);
 }
 
 void Batch::start(Query& q) {
   q.state = Query::State::Running;
   ++in_flight_;
-  ++per_address_[q.address.key];
+  ++per_address_[q.slot];
   q.timer.reset(evtimer_new(base_, &Batch::on_timer, &q));
   if (!q.timer) return fail_locally("libevent: cannot create a timer");
   attempt(q);
@@ -467,7 +476,7 @@ void Batch::finish(Query& q, Outcome outcome, std::string wire, bool received) {
   if (q.state == Query::State::Done) return;
   if (q.state == Query::State::Running) {
     --in_flight_;
-    --per_address_[q.address.key];
+    --per_address_[q.slot];
   }
   q.state = Query::State::Done;
   ++done_;
