@@ -1,9 +1,7 @@
 // transport_event.cpp: UDP and TCP exchanges with real servers on libevent, within concurrency caps and a deadline.
 #include "live/transport_event.hpp"
 
-#include <arpa/inet.h>
 #include <event2/event.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <openssl/rand.h>
@@ -18,7 +16,6 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <limits>
 #include <map>
 #include <system_error>
 #include <vector>
