@@ -130,6 +130,14 @@ struct Query {
   std::string in;  // TCP: what has arrived
   bool mismatched = false;
   std::string last_mismatch;
+  // UDP: the earlier tries, still listening: a slow server's answer to one counts (its socket, event, ID, send).
+  struct Earlier {
+    core::UniqueFd fd;
+    EventPtr io;
+    std::uint16_t id = 0;
+    Clock::time_point sent;
+  };
+  std::vector<Earlier> earlier;
 };
 
 // The message of a local failure while talking to q's server: "cannot open a socket for ns1.example. (192.0.2.1
@@ -164,8 +172,10 @@ class Batch {
   static void on_timer(evutil_socket_t, short, void* arg) {
     guarded(arg, [](Query& q) { q.batch->timed_out(q); });
   }
-  static void on_io(evutil_socket_t, short what, void* arg) {
-    guarded(arg, [what](Query& q) { q.request->proto == Proto::Udp ? q.batch->udp_io(q) : q.batch->tcp_io(q, what); });
+  static void on_io(evutil_socket_t fd, short what, void* arg) {
+    guarded(arg, [fd, what](Query& q) {
+      q.request->proto == Proto::Udp ? q.batch->udp_io(q, fd) : q.batch->tcp_io(q, what);
+    });
   }
   static void on_deadline(evutil_socket_t, short, void* arg) {
     auto* b = static_cast<Batch*>(arg);
@@ -197,8 +207,8 @@ class Batch {
   void start(Query& q);
   void attempt(Query& q);
   bool open_socket(Query& q);
-  void udp_io(Query& q);
-  void udp_datagram(Query& q, const std::string& wire, std::size_t length);
+  void udp_io(Query& q, int fd);
+  void udp_datagram(Query& q, const std::string& wire, std::size_t length, std::uint16_t id, Clock::time_point sent);
   void tcp_io(Query& q, short what);
   bool tcp_write(Query& q);
   void tcp_read(Query& q);
@@ -288,6 +298,9 @@ void Batch::start(Query& q) {
 
 // One attempt: a new socket, a new ID, the query sent (UDP) or the connection begun (TCP), and the timer set.
 void Batch::attempt(Query& q) {
+  if (q.request->proto == Proto::Udp && q.fd) {
+    q.earlier.push_back({std::move(q.fd), std::move(q.io), q.id, q.sent});
+  }
   q.io.reset();
   q.fd.reset();
   // RFC 5452 §10: "Use an unpredictable source port for outgoing queries" (a new socket, the kernel's random port)
@@ -350,14 +363,21 @@ void Batch::watch(Query& q, short what) {
   if (!q.io || event_add(q.io.get(), nullptr) != 0) fail_locally("libevent: cannot watch a socket");
 }
 
-void Batch::udp_io(Query& q) {
+void Batch::udp_io(Query& q, int fd) {
+  std::uint16_t id = q.id;
+  Clock::time_point sent = q.sent;
+  if (fd != q.fd.get()) {
+    const auto it = std::find_if(q.earlier.begin(), q.earlier.end(), [fd](const auto& e) { return e.fd.get() == fd; });
+    if (it == q.earlier.end()) return;
+    id = it->id;
+    sent = it->sent;
+  }
   std::string buf(kMaxDatagram + 1, '\0');
   for (int k = 0; k < kDatagramsPerWake; ++k) {
     sockaddr_storage from{};
     socklen_t from_len = sizeof from;
     // MSG_TRUNC: the datagram's real length, even when it is longer than the buffer.
-    const ssize_t n =
-        ::recvfrom(q.fd.get(), buf.data(), buf.size(), MSG_TRUNC, reinterpret_cast<sockaddr*>(&from), &from_len);
+    const ssize_t n = ::recvfrom(fd, buf.data(), buf.size(), MSG_TRUNC, reinterpret_cast<sockaddr*>(&from), &from_len);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) return;
@@ -370,27 +390,32 @@ void Batch::udp_io(Query& q) {
       q.last_mismatch = buf.substr(0, std::min(length, options_.max_answer));
       continue;
     }
-    udp_datagram(q, buf, length);
+    udp_datagram(q, buf, length, id, sent);
     if (q.state != Query::State::Running) return;
   }
 }
 
 // A datagram from the server's address and port: it ends the request unless it answers another question.
-void Batch::udp_datagram(Query& q, const std::string& buf, std::size_t length) {
+void Batch::udp_datagram(Query& q, const std::string& buf, std::size_t length, std::uint16_t id,
+                         Clock::time_point sent) {
   const bool our_id =
-      length >= 2 && ((static_cast<unsigned char>(buf[0]) << 8) | static_cast<unsigned char>(buf[1])) == q.id;
+      length >= 2 && ((static_cast<unsigned char>(buf[0]) << 8) | static_cast<unsigned char>(buf[1])) == id;
+  const auto end = [&](Outcome o, std::string wire) {
+    q.sent = sent;  // the rtt runs from the send answered
+    finish(q, o, std::move(wire), true);
+  };
   if (length > options_.max_answer) {
-    if (our_id) return finish(q, Outcome::TooLarge, buf.substr(0, options_.max_answer), true);
+    if (our_id) return end(Outcome::TooLarge, buf.substr(0, options_.max_answer));
     q.mismatched = true;
     q.last_mismatch = buf.substr(0, options_.max_answer);
     return;
   }
   std::string wire = buf.substr(0, length);
-  const Outcome o = classify_answer(*q.request, q.id, wire);
+  const Outcome o = classify_answer(*q.request, id, wire);
   // Bytes that do not parse end the request only when they carry its ID (or are too short to carry one): anything
   // else may be a stray or forged datagram and is ignored like a mismatch.
   if (o == Outcome::Answer || (o == Outcome::Malformed && (our_id || length < 2))) {
-    return finish(q, o, std::move(wire), true);
+    return end(o, std::move(wire));
   }
   q.mismatched = true;
   q.last_mismatch = std::move(wire);
@@ -482,6 +507,7 @@ void Batch::finish(Query& q, Outcome outcome, std::string wire, bool received) {
   q.response->rtt_ms = received ? std::chrono::duration<double, std::milli>(Clock::now() - q.sent).count() : 0;
   q.io.reset();
   q.fd.reset();
+  q.earlier.clear();
   if (q.timer) event_del(q.timer.get());
 }
 
@@ -522,11 +548,13 @@ std::size_t event_transport_parallel(const TransportOptions& options) {
   if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return options.parallel;
   const std::size_t limit = rl.rlim_cur;
   const std::size_t used = open_fds() + kFdReserve;
-  if (limit <= used) {
+  // A UDP request keeps the socket of every try open until it ends.
+  const std::size_t per_request = 1 + std::min<std::size_t>(options.retries, limit);
+  if (limit <= used || (limit - used) / per_request == 0) {
     throw Error("no file descriptors left for queries: the limit (ulimit -n) is " + std::to_string(limit) + " and " +
                 std::to_string(open_fds()) + " are open");
   }
-  return std::min(options.parallel, limit - used);
+  return std::min(options.parallel, (limit - used) / per_request);
 }
 
 std::unique_ptr<Transport> make_event_transport(EventLoop& loop, const TransportOptions& options) {
