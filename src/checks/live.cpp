@@ -3,6 +3,7 @@
 #include "checks/live.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 namespace zw::checks {
 namespace {
@@ -21,8 +22,18 @@ void check_transports(const LiveZone& z, FindingSink& sink) {
   for (const LiveServer& s : z.servers) {
     // RFC 1035 §4.2: a server listed for the zone must answer; over UDP first, and RFC 7766 §5: "authoritative
     // servers MUST support TCP".
-    const bool udp_dead = s.udp_tried && !s.udp_answered;
-    const bool tcp_dead = s.tcp_tried && !s.tcp_answered;
+    // Junk and answers to other questions are reported as such; the server is not silent.
+    for (const auto& [malformed, mismatched, proto] :
+         {std::tuple{s.udp_malformed, s.udp_mismatched, "udp"}, std::tuple{s.tcp_malformed, s.tcp_mismatched, "tcp"}}) {
+      if (malformed)
+        report(z.name, {s.id}, catalog::Code::NS_RESPONSE_MALFORMED, {{"address", s.address}, {"transport", proto}},
+               sink);
+      if (mismatched)
+        report(z.name, {s.id}, catalog::Code::NS_RESPONSE_MISMATCH, {{"address", s.address}, {"transport", proto}},
+               sink);
+    }
+    const bool udp_dead = s.udp_tried && !s.udp_answered && !s.udp_malformed && !s.udp_mismatched;
+    const bool tcp_dead = s.tcp_tried && !s.tcp_answered && !s.tcp_malformed && !s.tcp_mismatched;
     if (udp_dead && tcp_dead) {
       report(z.name, {s.id}, catalog::Code::NS_UNREACHABLE, {{"address", s.address}, {"transport", "udp and tcp"}},
              sink);

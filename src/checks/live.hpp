@@ -17,9 +17,11 @@ struct LiveServer {
   std::string address;
   bool udp_tried = false, udp_answered = false;  ///< answered: some well-formed answer arrived
   bool tcp_tried = false, tcp_answered = false;
-  bool edns_broken = false;        ///< an answer to an EDNS query came without OPT, or with FORMERR/BADVERS
-  std::size_t largest_answer = 0;  ///< octets of its largest answer (either transport)
-  std::string largest_query;       ///< "NAME TYPE" of that answer
+  bool edns_broken = false;  ///< an answer to an EDNS query came without OPT, or with FORMERR/BADVERS
+  bool udp_malformed = false, tcp_malformed = false;    ///< bytes came that are not a DNS message
+  bool udp_mismatched = false, tcp_mismatched = false;  ///< only answers to other IDs or questions came
+  std::size_t largest_answer = 0;                       ///< octets of its largest answer (either transport)
+  std::string largest_query;                            ///< "NAME TYPE" of that answer
 };
 
 /// A denial the servers gave: the answer to a question about a name or type that should not exist.
@@ -41,7 +43,8 @@ struct LiveZone {
   std::vector<LiveDenial> denials;
 };
 
-/// ZONE_UNREACHABLE, NS_UNREACHABLE, TCP_UNSUPPORTED, EDNS_UNSUPPORTED, RESPONSE_TOO_LARGE, DS_WITHOUT_DNSKEY and
+/// ZONE_UNREACHABLE, NS_UNREACHABLE, TCP_UNSUPPORTED, NS_RESPONSE_MALFORMED, NS_RESPONSE_MISMATCH, EDNS_UNSUPPORTED,
+/// RESPONSE_TOO_LARGE, DS_WITHOUT_DNSKEY and
 /// DENIAL_PROOF_INVALID for one zone. (The delegation as the parent's and the child's views show it — NS sets and
 /// glue — is compared by the chain checks, as for zone files.)
 void check_live_zone(const LiveZone& z, FindingSink& sink);

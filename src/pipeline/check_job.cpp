@@ -320,6 +320,8 @@ checks::LiveServer server_facts(const Answers& answers, const live::ZoneWalk& z,
     if (o.response.outcome == Outcome::DeadlinePassed) continue;  // not a fact about the server
     const bool udp = o.request.proto == Proto::Udp;
     (udp ? s.udp_tried : s.tcp_tried) = true;
+    if (o.response.outcome == Outcome::Malformed) (udp ? s.udp_malformed : s.tcp_malformed) = true;
+    if (o.response.outcome == Outcome::Mismatch) (udp ? s.udp_mismatched : s.tcp_mismatched) = true;
     const live::Message* m = answers.message(i);
     if (!m) continue;
     (udp ? s.udp_answered : s.tcp_answered) = true;

@@ -84,6 +84,7 @@ namespace {
 /// checks of a later step.
 const std::set<std::string> kLiveNotYetInCaptures = {
     "EDNS_UNSUPPORTED",
+    "DENIAL_PROOF_INVALID",  // until its check lands: tests/dnssec/test_denial_proof.cpp shows every detail
     "VALIDATOR_DISAGREEMENT",
     "SERVICE_ENDPOINT_CONCENTRATION",
 };
