@@ -135,6 +135,7 @@ void check_chain(const CheckInput& in, FindingSink& sink);
 void check_ds_records(const CheckInput& in, FindingSink& sink);
 void check_cds(const CheckInput& in, FindingSink& sink);
 void check_delegations(const CheckInput& in, FindingSink& sink);
+void check_apex_ns(const CheckInput& in, FindingSink& sink);
 void check_zonemd(const CheckInput& in, FindingSink& sink);
 void check_denial(const CheckInput& in, FindingSink& sink);     // denial.cpp: NSEC, NSEC3, RFC 9276
 void check_inventory(const CheckInput& in, FindingSink& sink);  // inventory.cpp: --keys, key tags before signing

@@ -181,11 +181,17 @@ void check_single_prefix(const zone::Zone& z, const zone::RRset& ns, const std::
 void check_zone(const ZoneContext& ctx, FindingSink& sink) {
   const zone::Zone& z = *ctx.zone;
   Reporter rep(ctx, sink);
-  auto apex = z.apex();
   check_glue(z, rep);
   check_origin_doubled(z, rep);
+}
 
-  if (!apex) return;
+/// The apex NS set: how many servers, in how many domains and prefixes. Needs only the NS RRset, so it runs on
+/// servers' views too (when the NS set was asked).
+void check_apex_ns_set(const ZoneContext& ctx, FindingSink& sink) {
+  const zone::Zone& z = *ctx.zone;
+  Reporter rep(ctx, sink);
+  auto apex = z.apex();
+  if (!apex || !ctx.coverage.covers(z.origin, rrtype::NS)) return;
   const zone::RRset* ns = z.find(*apex, rrtype::NS);
   if (!ns) {
     const zone::RRset& first = z.rrsets[z.name_rrsets[*apex]];
@@ -210,6 +216,10 @@ void check_zone(const ZoneContext& ctx, FindingSink& sink) {
 
 void check_delegations(const CheckInput& in, FindingSink& sink) {
   for (const ZoneContext& ctx : in.zones) check_zone(ctx, sink);
+}
+
+void check_apex_ns(const CheckInput& in, FindingSink& sink) {
+  for (const ZoneContext& ctx : in.zones) check_apex_ns_set(ctx, sink);
 }
 
 }  // namespace zw::checks

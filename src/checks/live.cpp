@@ -83,7 +83,12 @@ void check_live_zone(const LiveZone& z, FindingSink& sink) {
   }
   check_transports(z, sink);
   check_delegation(z, sink);
-  // DENIAL_PROOF_INVALID: wired with the proof checker.
+  // RFC 4035 §5.4, RFC 5155 §8: a denial a validator cannot verify is bogus (Slack, 2021).
+  for (const LiveDenial& d : z.denials) {
+    if (d.detail.empty()) continue;
+    report(z.name, d.servers, catalog::Code::DENIAL_PROOF_INVALID,
+           {{"qname", d.qname}, {"qtype", zone::type_name(d.qtype)}, {"detail", d.detail}}, sink);
+  }
 }
 
 void check_resolver_verdict(const std::string& zone, const std::string& ours, const std::string& theirs,

@@ -19,6 +19,7 @@ const std::vector<CheckEntry>& registry() {
       {"inventory", &check_inventory, Verified},
       {"history", &check_history, CompleteZone | Verified},
       {"delegations", &check_delegations, CompleteZone},
+      {"apex-ns", &check_apex_ns, kNeedsNothing},
       {"content", &check_content, kNeedsNothing},
       {"view-consistency", &check_view_consistency, AllViews},
   };

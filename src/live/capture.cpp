@@ -11,6 +11,7 @@
 #include <istream>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <string_view>
@@ -243,13 +244,6 @@ ResolverVerdict read_verdict(const Reader& r, const Json& j, const std::string& 
   return v;
 }
 
-std::vector<std::string> read_strings(const Reader& r, const Json& j, const std::string& path) {
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < r.array(j, path).size(); ++i)
-    out.push_back(r.string(j[i], fmt::format("{}[{}]", path, i)));
-  return out;
-}
-
 std::string read_bounded(std::istream& in, const std::string& name, std::uint64_t max_bytes) {
   std::string text;
   std::array<char, 1 << 16> buf{};
@@ -263,31 +257,204 @@ std::string read_bounded(std::istream& in, const std::string& name, std::uint64_
   return text;
 }
 
-/// Parses JSON refusing nesting deeper than kMaxDepth and objects that repeat a key (which value counts would be a
-/// guess).
-Json parse_strict(const std::string& text, const std::string& name) {
-  std::vector<std::set<std::string>> open_objects;
-  auto check = [&](int depth, Json::parse_event_t event, Json& parsed) {
-    if (depth > kMaxDepth) throw Error(fmt::format("{}: nested deeper than {} levels", name, kMaxDepth), name);
-    if (event == Json::parse_event_t::object_start) open_objects.emplace_back();
-    if (event == Json::parse_event_t::object_end && !open_objects.empty()) open_objects.pop_back();
-    if (event == Json::parse_event_t::key && !open_objects.empty()) {
-      const auto& key = parsed.get_ref<const std::string&>();
-      if (!open_objects.back().insert(key).second)
-        throw Error(fmt::format("{}: an object repeats the key \"{}\"", name, printable(key)), name);
+/// The top-level keys whose arrays are read element by element.
+bool is_list_key(std::string_view key) {
+  return key == "exchanges" || key == "resolver" || key == "names" || key == "anchors";
+}
+
+/// Reads a capture as the parser goes (nlohmann SAX events). Each element of the top-level arrays is built alone,
+/// converted and dropped, so that memory follows what the capture holds and not the JSON tree, which takes some 30
+/// times the text for many small values (nlohmann's parser with a callback also takes quadratic time over many
+/// objects in one array). Refuses nesting deeper than kMaxDepth, objects that repeat a key and elements of more than
+/// kMaxElementValues values at once; the first problem of the content is kept until the end, to be reported after
+/// the format and version (which a file that is no capture gets wrong first).
+class CaptureReader {
+ public:
+  CaptureReader(const std::string& text, const std::string& name) : text_(text), name_(name), r_(name) {}
+
+  bool null() { return scalar(Json(nullptr)); }
+  bool boolean(bool v) { return scalar(Json(v)); }
+  bool number_integer(Json::number_integer_t v) { return scalar(Json(v)); }
+  bool number_unsigned(Json::number_unsigned_t v) { return scalar(Json(v)); }
+  bool number_float(Json::number_float_t v, const std::string&) { return scalar(Json(v)); }
+  bool string(Json::string_t& v) { return scalar(Json(std::move(v))); }
+  bool binary(Json::binary_t&) { return scalar(Json(nullptr)); }  // JSON text has none
+  bool start_object(std::size_t) { return open(true); }
+  bool start_array(std::size_t) { return open(false); }
+  bool end_object() { return close(true); }
+  bool end_array() { return close(false); }
+  bool key(Json::string_t& k) {
+    if (depth_ == 1) {
+      top_key_ = k;
+      if (!known_top_key(k)) {
+        defer(Error(fmt::format("{}: {}: unknown key", name_, printable(k)), name_));
+        top_key_.clear();
+      } else if (!keys_.back().insert(k).second) {
+        repeated(k);
+      }
+      return true;
     }
-    return true;
-  };
-  try {
-    return Json::parse(text, check);
-  } catch (const Json::parse_error& e) {
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
-      column = text[i] == '\n' ? 1 : column + 1;
-      line += text[i] == '\n' ? 1 : 0;
-    }
-    throw Error(fmt::format("{}: line {}, column {}: not valid JSON", name, line, column), name, line);
+    if (!in_element() || skipping_) return true;
+    if (!keys_.back().insert(k).second) repeated(k);
+    return builder_->key(k);
   }
+  template <typename Exception>
+  bool parse_error(std::size_t position, const std::string& /*token*/, const Exception& /*error*/) {
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i + 1 < position && i < text_.size(); ++i) {
+      column = text_[i] == '\n' ? 1 : column + 1;
+      line += text_[i] == '\n' ? 1 : 0;
+    }
+    throw Error(fmt::format("{}: line {}, column {}: not valid JSON", name_, line, column), name_, line);
+  }
+
+  Capture finish();
+
+ private:
+  static bool known_top_key(std::string_view k) {
+    return is_list_key(k) || k == "format" || k == "version" || k == "now" || k == "seed" || k == "root_hints";
+  }
+  bool in_element() const { return depth_ >= 2 && streaming_; }
+  [[noreturn]] void repeated(const std::string& k) const {
+    throw Error(fmt::format("{}: an object repeats the key \"{}\"", name_, printable(k)), name_);
+  }
+  void defer(Error e) {
+    if (!deferred_) deferred_ = std::move(e);
+  }
+  std::string element_path() const { return fmt::format("{}[{}]", top_key_, index_); }
+  /// Counts a value of the current element; past the bound, the rest of it is skipped.
+  bool count_value() {
+    if (++element_values_ <= kMaxElementValues) return true;
+    if (!skipping_) defer(Error(fmt::format("{}: {}: too large", name_, element_path()), name_));
+    skipping_ = true;
+    return false;
+  }
+  bool open(bool object);
+  bool close(bool object);
+  bool scalar(Json v);
+  void element_done();
+
+  static constexpr int kMaxElementValues = 64;         // an exchange has 17
+  static constexpr std::size_t kMaxListed = 1U << 20;  // names checked, anchors
+
+  const std::string& text_;
+  const std::string& name_;
+  const Reader r_;
+  int depth_ = 0;
+  std::vector<std::set<std::string>> keys_;  // of the open objects (the top level: known keys only)
+  std::string top_key_;                      // the current top-level key; empty when unknown
+  Json top_ = Json::object();                // the top-level values but the elements of the lists
+  bool streaming_ = false;                   // inside a list's array
+  bool skipping_ = false;                    // inside a value that is not kept
+  std::size_t index_ = 0;                    // of the list element being read
+  int element_values_ = 0;
+  std::optional<Json> element_;
+  std::optional<nlohmann::detail::json_sax_dom_parser<Json>> builder_;
+  std::optional<Error> deferred_;
+  Capture capture_;
+};
+
+bool CaptureReader::open(bool object) {
+  if (++depth_ > kMaxDepth) throw Error(fmt::format("{}: nested deeper than {} levels", name_, kMaxDepth), name_);
+  keys_.emplace_back();
+  if (depth_ == 1) {
+    if (!object) throw Error(fmt::format("{}: not a JSON object", name_), name_);
+    return true;
+  }
+  if (depth_ == 2) {  // the value of a top-level key
+    streaming_ = !object && is_list_key(top_key_);
+    skipping_ = !streaming_;
+    index_ = 0;
+    if (!top_key_.empty()) top_[top_key_] = object ? Json::object() : Json::array();
+    return true;
+  }
+  if (!streaming_) return true;
+  if (depth_ == 3) {  // an element of a list
+    element_values_ = 0;
+    skipping_ = false;
+    element_.emplace();
+    builder_.emplace(*element_, true);
+  }
+  if (skipping_ || !count_value()) return true;
+  return object ? builder_->start_object(0) : builder_->start_array(0);
+}
+
+bool CaptureReader::close(bool object) {
+  keys_.pop_back();
+  if (streaming_ && depth_ >= 3 && !skipping_) {
+    if (object)
+      builder_->end_object();
+    else
+      builder_->end_array();
+  }
+  if (streaming_ && depth_ == 3) element_done();
+  if (depth_ == 2) streaming_ = skipping_ = false;
+  --depth_;
+  return true;
+}
+
+bool CaptureReader::scalar(Json v) {
+  if (depth_ == 0) throw Error(fmt::format("{}: not a JSON object", name_), name_);
+  if (depth_ == 1) {
+    if (!top_key_.empty()) top_[top_key_] = std::move(v);
+    return true;
+  }
+  if (!streaming_ || skipping_) return true;
+  if (depth_ == 2) {  // a list element that is a scalar
+    element_.emplace(std::move(v));
+    element_done();
+    return true;
+  }
+  if (!count_value()) return true;
+  switch (v.type()) {
+    case Json::value_t::boolean: return builder_->boolean(v.get<bool>());
+    case Json::value_t::number_integer: return builder_->number_integer(v.get<Json::number_integer_t>());
+    case Json::value_t::number_unsigned: return builder_->number_unsigned(v.get<Json::number_unsigned_t>());
+    case Json::value_t::number_float: return builder_->number_float(v.get<double>(), {});
+    case Json::value_t::string: return builder_->string(v.get_ref<std::string&>());
+    default: return builder_->null();
+  }
+}
+
+void CaptureReader::element_done() {
+  const std::string path = element_path();
+  ++index_;
+  if (deferred_ || skipping_) return;
+  const Json& j = *element_;
+  try {
+    if (top_key_ == "exchanges") {
+      r_.object(j, path, {"request", "response"});
+      capture_.exchanges.push_back({read_request(r_, j["request"], join(path, "request")),
+                                    read_response(r_, j["response"], join(path, "response"))});
+    } else if (top_key_ == "resolver") {
+      capture_.resolver.push_back(read_verdict(r_, j, path));
+    } else {
+      // A name or anchor takes 12 times its shortest text in memory: their number is bounded instead.
+      auto& list = top_key_ == "names" ? capture_.names : capture_.anchors;
+      if (list.size() == kMaxListed) r_.fail(path, fmt::format("more than {} entries", kMaxListed));
+      list.push_back(r_.string(j, path));
+    }
+  } catch (Error& e) {
+    defer(std::move(e));
+  }
+  element_.reset();
+  builder_.reset();
+}
+
+Capture CaptureReader::finish() {
+  const Json& doc = top_;
+  if (!doc.contains("format") || !doc["format"].is_string() || doc["format"].get_ref<const std::string&>() != kFormat)
+    r_.fail("format", fmt::format("not \"{}\"", kFormat));
+  if (!doc.contains("version") || !doc["version"].is_number_unsigned() ||
+      doc["version"].get<std::uint64_t>() != kVersion)
+    r_.fail("version", fmt::format("unsupported (this zonewarden reads version {})", kVersion));
+  if (deferred_) throw *deferred_;
+  r_.object(doc, "", {"anchors", "exchanges", "format", "names", "now", "resolver", "root_hints", "seed", "version"});
+  for (const char* list : {"anchors", "exchanges", "names", "resolver"}) r_.array(doc[list], list);
+  capture_.now = r_.integer(doc["now"], "now");
+  capture_.seed = r_.unsigned_up_to(doc["seed"], "seed", std::numeric_limits<std::uint64_t>::max());
+  capture_.root_hints = r_.string(doc["root_hints"], "root_hints");
+  return std::move(capture_);
 }
 
 }  // namespace
@@ -308,33 +475,10 @@ void write_capture(std::ostream& out, const Capture& c) {
 }
 
 Capture read_capture(std::istream& in, const std::string& name, std::uint64_t max_bytes) {
-  const Json doc = parse_strict(read_bounded(in, name, max_bytes), name);
-  const Reader r(name);
-  if (!doc.is_object()) throw Error(fmt::format("{}: not a JSON object", name), name);
-  if (!doc.contains("format") || !doc["format"].is_string() || doc["format"].get_ref<const std::string&>() != kFormat)
-    r.fail("format", fmt::format("not \"{}\"", kFormat));
-  if (!doc.contains("version") || !doc["version"].is_number_unsigned() ||
-      doc["version"].get<std::uint64_t>() != kVersion)
-    r.fail("version", fmt::format("unsupported (this zonewarden reads version {})", kVersion));
-  r.object(doc, "", {"anchors", "exchanges", "format", "names", "now", "resolver", "root_hints", "seed", "version"});
-  Capture c;
-  c.now = r.integer(doc["now"], "now");
-  c.seed = r.unsigned_up_to(doc["seed"], "seed", std::numeric_limits<std::uint64_t>::max());
-  c.names = read_strings(r, doc["names"], "names");
-  c.root_hints = r.string(doc["root_hints"], "root_hints");
-  c.anchors = read_strings(r, doc["anchors"], "anchors");
-  const Json& exchanges = r.array(doc["exchanges"], "exchanges");
-  c.exchanges.reserve(exchanges.size());
-  for (std::size_t i = 0; i < exchanges.size(); ++i) {
-    const std::string path = fmt::format("exchanges[{}]", i);
-    r.object(exchanges[i], path, {"request", "response"});
-    c.exchanges.push_back({read_request(r, exchanges[i]["request"], join(path, "request")),
-                           read_response(r, exchanges[i]["response"], join(path, "response"))});
-  }
-  const Json& resolver = r.array(doc["resolver"], "resolver");
-  for (std::size_t i = 0; i < resolver.size(); ++i)
-    c.resolver.push_back(read_verdict(r, resolver[i], fmt::format("resolver[{}]", i)));
-  return c;
+  const std::string text = read_bounded(in, name, max_bytes);
+  CaptureReader reader(text, name);
+  Json::sax_parse(text, &reader);
+  return reader.finish();
 }
 
 }  // namespace zw::live

@@ -31,11 +31,17 @@ struct Capture {
   std::vector<ResolverVerdict> resolver;
 };
 
-/// Writes `c` as JSON (format "zonewarden-capture", version 1): wire messages in base64, canonical key order.
+/// Writes `c` as JSON (format "zonewarden-capture", version 1): one object with the keys anchors, exchanges, format,
+/// names, now, resolver, root_hints, seed and version, in that (sorted) order at every level; every field of Request,
+/// Response and ResolverVerdict under its own name, outcomes and transports by name, wire messages in base64; one
+/// exchange or verdict a line. Reading and writing again gives the same bytes.
 void write_capture(std::ostream& out, const Capture& c);
 
-/// Reads a capture; throws zw::Error naming `name` and the JSON path of the first problem. Bounded: a capture larger
-/// than `max_bytes` is refused.
+/// Reads a capture; throws zw::Error naming `name` and the JSON path of the first problem ("capture.json:
+/// exchanges[3].response.wire: not base64"): unknown or missing keys, wrong types, out-of-range numbers, bad base64,
+/// unknown outcomes or verdicts, names and addresses that do not parse. Bounded: a capture larger than `max_bytes` is
+/// refused, and so are nesting deeper than 8 levels, a list element of more than 64 JSON values and more than 2^20
+/// names or anchors; time is linear in the text and memory follows what the capture holds.
 Capture read_capture(std::istream& in, const std::string& name, std::uint64_t max_bytes = std::uint64_t{1} << 30);
 
 }  // namespace zw::live

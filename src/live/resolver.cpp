@@ -148,6 +148,9 @@ void Resolver::Impl::on_result(void* data, int rcode, void* packet, int packet_l
     answer_rcode = static_cast<unsigned char>(static_cast<const char*>(packet)[3]) & 0x0f;
   ResolverVerdict& v = p->verdict;
   v.rcode = answer_rcode;
+  // RFC 4035 §4.3: "Bogus: An RRset for which the resolver believes that it ought to be able to establish a chain of
+  // trust but for which it is unable to do so". libunbound says secure, bogus or neither; neither with an answer is
+  // insecure, neither without one (SERVFAIL and the like) is an error.
   if (sec == kSecSecure) {
     v.verdict = "secure";
   } else if (sec == kSecBogus) {

@@ -23,22 +23,20 @@ ReplayTransport::Key ReplayTransport::key_of(const Request& r) {
 
 ReplayTransport::ReplayTransport(std::vector<Observation> recorded)
     : recorded_(std::move(recorded)), unused_(recorded_.size()) {
-  for (std::size_t i = 0; i < recorded_.size(); ++i) queues_[key_of(recorded_[i].request)].push_back(i);
+  for (std::size_t i = 0; i < recorded_.size(); ++i) queues_[key_of(recorded_[i].request)].indices.push_back(i);
 }
 
 std::vector<Response> ReplayTransport::exchange(std::span<const Request> requests) {
   std::vector<Response> out;
   out.reserve(requests.size());
   for (const Request& request : requests) {
-    const Key key = key_of(request);
-    const auto queue = queues_.find(key);
-    std::size_t& next = next_[key];
-    if (queue == queues_.end() || next >= queue->second.size()) {
+    const auto queue = queues_.find(key_of(request));
+    if (queue == queues_.end() || queue->second.next == queue->second.indices.size()) {
       ++unmatched_;
       out.push_back(Response{Outcome::Timeout, {}, 0, 0});
       continue;
     }
-    out.push_back(recorded_[queue->second[next++]].response);
+    out.push_back(recorded_[queue->second.indices[queue->second.next++]].response);
     --unused_;
   }
   return out;

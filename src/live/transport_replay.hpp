@@ -34,8 +34,12 @@ class ReplayTransport final : public Transport {
   static Key key_of(const Request& r);
 
   std::vector<Observation> recorded_;
-  std::map<Key, std::vector<std::size_t>> queues_;  ///< recorded_ indices per request, in order
-  std::map<Key, std::size_t> next_;                 ///< the first unused index of each queue
+  /// The recordings of one request, in order, and the first unused one.
+  struct Queue {
+    std::vector<std::size_t> indices;  ///< into recorded_
+    std::size_t next = 0;
+  };
+  std::map<Key, Queue> queues_;
   std::size_t unmatched_ = 0;
   std::size_t unused_ = 0;
 };

@@ -21,7 +21,8 @@ void require_usable_anchor(const std::vector<zone::AnchorRecord>& records, const
     return ds && ds->digest_type != 3 && dnssec::ds_digest_length(ds->digest_type) == ds->digest.size() &&
            !ds->digest.empty();
   });
-  if (!usable) throw Error(file + ": no usable trust anchor (unknown algorithm or digest type, or malformed key or digest)");
+  if (!usable)
+    throw Error(file + ": no usable trust anchor (unknown algorithm or digest type, or malformed key or digest)");
 }
 
 std::vector<zone::AnchorRecord> read_chain_files(const std::vector<std::string>& files, bool anchors,
@@ -112,8 +113,8 @@ void link_chain_inputs(std::vector<ZoneContext>& zones, const std::vector<zone::
         chain.source = ChainSource::ParentZone;
         for (const zone::Record& r : p.records_of(*set)) {
           // From a server's answer the record has no file: it names the server that gave it.
-          const std::string from = r.src.is_exchange() ? p.exchanges[r.src.exchange_index()].server_id()
-                                                       : p.files[r.src.file];
+          const std::string from =
+              r.src.is_exchange() ? p.exchanges[r.src.exchange_index()].server_id() : p.files[r.src.file];
           chain.parent_ds.push_back({std::string(p.rdata(r)), from, r.src.line});
         }
       }

@@ -12,10 +12,13 @@
 #include <ctime>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "checks/live.hpp"
 #include "core/error.hpp"
 #include "core/name.hpp"
+#include "core/thread_pool.hpp"
+#include "dnssec/denial_proof.hpp"
 #include "live/capture.hpp"
 #include "live/event_loop.hpp"
 #include "live/resolver.hpp"
@@ -246,11 +249,18 @@ std::optional<View> server_view(const Answers& answers, const live::ZoneWalk& z,
   checks::Coverage coverage;
   coverage.complete = false;
   bool answered = false;
+  std::size_t formerr = 0, with_data = 0;
   for (std::size_t i : answers.of(z.name, address)) {
     const live::Observation& o = answers.walk.exchanges[i];
     const live::Message* m = answers.message(i);
     if (!m) continue;
     answered = true;
+    // RFC 6891 §7: FORMERR to a query with OPT is a server without EDNS (EDNS_UNSUPPORTED), not one without the zone.
+    if (m->rcode == 1 && o.request.edns) {
+      ++formerr;
+      continue;
+    }
+    ++with_data;
     if (m->tc) continue;  // the TCP answer to the same question is complete
     core::WireName q;
     std::string err;
@@ -269,7 +279,7 @@ std::optional<View> server_view(const Answers& answers, const live::ZoneWalk& z,
     add(m->authority, true);
     if (!m->aa) add_glue(*m, lines, line_exchange, local);
   }
-  if (!answered) return std::nullopt;
+  if (!answered || (with_data == 0 && formerr > 0)) return std::nullopt;
   zone::Zone loaded = load_lines(lines, line_exchange, z.name);
   loaded.exchanges = std::move(exchanges);
   loaded.files.clear();
@@ -359,6 +369,46 @@ void chain_facts(const Answers& answers, const live::ZoneWalk& z, checks::LiveZo
   out.parent_ds_tags.assign(tags.begin(), tags.end());
 }
 
+std::vector<dnssec::ProofRecord> proof_records(const std::vector<live::WireRecord>& section) {
+  std::vector<dnssec::ProofRecord> out;
+  for (const live::WireRecord& r : section) {
+    dnssec::ProofRecord p;
+    std::string err;
+    if (!core::parse_name(r.owner, ".", p.owner, err)) continue;
+    p.type = r.type;
+    p.rdata = r.rdata;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+/// Every denial the zone's servers gave (NXDOMAIN, NODATA, referrals without DS, wildcard answers), judged by its
+/// NSEC/NSEC3 records (RFC 4035 §5.4, RFC 5155 §8); the unproven ones become DENIAL_PROOF_INVALID, with the servers
+/// that gave them. Only for a signed zone: an unsigned one proves nothing and need not.
+void denial_facts(const Answers& answers, const live::ZoneWalk& z, checks::LiveZone& out) {
+  if (!out.child_serves_dnskey) return;
+  dnssec::ProofQuestion q;
+  std::string err;
+  if (!core::parse_name(z.name, ".", q.zone, err)) return;
+  std::map<std::tuple<std::string, std::uint16_t, int, std::string>, std::set<std::string>> unproven;
+  for (const auto& [name, address] : live::zone_servers(answers.walk, z)) {
+    for (std::size_t i : answers.of(z.name, address)) {
+      const live::Message* m = answers.message(i);
+      const live::Request& rq = answers.walk.exchanges[i].request;
+      if (!m || m->tc || (m->rcode != 0 && m->rcode != 3)) continue;
+      if (!core::parse_name(rq.qname, ".", q.qname, err)) continue;
+      q.qtype = rq.qtype;
+      q.rcode = m->rcode;
+      const auto result = dnssec::check_denial_proof(q, proof_records(m->answer), proof_records(m->authority));
+      if (!result.proven) unproven[{rq.qname, rq.qtype, m->rcode, result.detail}].insert(name + "/" + address);
+    }
+  }
+  for (const auto& [key, servers] : unproven) {
+    const auto& [qname, qtype, rcode, detail] = key;
+    out.denials.push_back({qname, qtype, rcode, detail, {servers.begin(), servers.end()}});
+  }
+}
+
 checks::LiveZone zone_facts(const Answers& answers, const live::ZoneWalk& z) {
   const live::Walk& w = answers.walk;
   checks::LiveZone f;
@@ -367,6 +417,7 @@ checks::LiveZone zone_facts(const Answers& answers, const live::ZoneWalk& z) {
   for (const auto& [name, address] : live::zone_servers(w, z))
     f.servers.push_back(server_facts(answers, z, name + "/" + address, address));
   chain_facts(answers, z, f);
+  denial_facts(answers, z, f);
   return f;
 }
 
@@ -406,8 +457,26 @@ bool answered(const live::Walk& w, const std::string& zone) {
   return false;
 }
 
-Observed observe_live(const CheckJob& job, Inputs& in) {
-  live::EventLoop loop;
+std::vector<live::ResolverVerdict> resolve(const CheckJob& job, const Inputs& in, const live::Walk& w,
+                                           live::EventLoop& loop) {
+  live::ResolverOptions ro;
+  ro.root_hints = job.root_hints;
+  ro.anchors = in.anchor_files;
+  ro.ipv4 = job.ipv4;
+  ro.ipv6 = job.ipv6;
+  ro.timeout_seconds = std::max(4 * job.timeout_seconds, 5.0);
+  ro.now = in.capture.now;  // anchors with validity periods (root-anchors.xml) are judged at --now, as ours are
+  live::Resolver resolver(loop, ro);
+  std::vector<live::Question> questions;
+  for (const std::string& z : target_zones(w)) {
+    if (!answered(w, z)) continue;  // no server answers: there is nothing to validate
+    questions.push_back({z, zone::rrtype::SOA});
+    questions.push_back({z, zone::rrtype::DNSKEY});
+  }
+  return resolver.resolve(questions);
+}
+
+live::Walk walk_live(const CheckJob& job, const Inputs& in, live::EventLoop& loop) {
   live::TransportOptions t;
   // A question costs at most --timeout, its retries included: a dead server costs one timeout (DESIGN.md §4).
   t.timeout_seconds = job.timeout_seconds / (1 + job.retries);
@@ -416,30 +485,16 @@ Observed observe_live(const CheckJob& job, Inputs& in) {
   t.per_address = job.per_address;
   t.deadline_seconds = job.deadline_seconds;
   auto transport = live::make_event_transport(loop, t);
-  Observed o;
-  o.walk = live::walk(*transport, walk_options(job, in));
-  if (job.resolver) {
-    live::ResolverOptions ro;
-    ro.root_hints = job.root_hints;
-    ro.anchors = in.anchor_files;
-    ro.ipv4 = job.ipv4;
-    ro.ipv6 = job.ipv6;
-    ro.timeout_seconds = std::max(4 * job.timeout_seconds, 5.0);
-    live::Resolver resolver(loop, ro);
-    std::vector<live::Question> questions;
-    for (const std::string& z : target_zones(o.walk)) {
-      if (!answered(o.walk, z)) continue;  // no server answers: there is nothing to validate
-      questions.push_back({z, zone::rrtype::SOA});
-      questions.push_back({z, zone::rrtype::DNSKEY});
-    }
-    o.verdicts = resolver.resolve(questions);
-  }
-  // Questions the walker did not send (their address was known dead) are not observations: a replay skips them again.
+  return live::walk(*transport, walk_options(job, in));
+}
+
+/// What a capture keeps of a live run. Questions the walker did not send (their address was known dead) are not
+/// observations: a replay skips them again.
+void keep(const Observed& o, Inputs& in) {
   for (const live::Observation& x : o.walk.exchanges) {
     if (x.response.attempts != 0 || x.response.outcome != Outcome::Timeout) in.capture.exchanges.push_back(x);
   }
   in.capture.resolver = o.verdicts;
-  return o;
 }
 
 Observed observe_capture(const CheckJob& job, Inputs& in) {
@@ -530,28 +585,61 @@ bool partly_bogus(const report::Run& run, const live::Walk& w, const std::string
   return false;
 }
 
-report::Run assemble(const CheckJob& job, const Inputs& in, const Observed& o) {
+/// The run from the walk alone: every view checked as the zone job checks zone files, and the live checks. The
+/// validator's verdict is compared afterwards (finish), so that both can run at once.
+struct Checked {
+  report::Run run;
+  std::vector<Finding> live;
+  std::vector<std::string> unreachable;
+};
+
+Checked check_walk(const CheckJob& job, const Inputs& in, const live::Walk& w) {
   ZoneJob zj;
-  const Answers answers(o.walk);
+  const Answers answers(w);
   zj.views = views_of(answers);
   zj.anchor_records = in.anchors;
   zj.options = job.options;
   zj.options.now = in.capture.now;
   zj.policy = job.policy;
   zj.fail_on = job.fail_on;
-  report::Run run;
+  Checked c;
+  report::Run& run = c.run;
   if (!zj.views.empty()) run = run_zone_job(zj);
   run.command = "check";
   run.now = in.capture.now;
-  add_unanswered(run, o.walk);
+  add_unanswered(run, w);
+  run.inputs.names = in.capture.names;
+  for (report::Subject& s : run.subjects) {
+    for (const live::ZoneWalk& z : w.zones) {
+      if (z.name != s.name) continue;
+      s.servers.clear();
+      for (const auto& [name, address] : live::zone_servers(w, z)) s.servers.push_back(name + "/" + address);
+      std::sort(s.servers.begin(), s.servers.end());
+    }
+  }
   FindingSink sink;
-  std::vector<std::string> unreachable;
-  for (const live::ZoneWalk& z : o.walk.zones) {
+  for (const live::ZoneWalk& z : w.zones) {
     if (!z.subject) continue;
     checks::LiveZone facts = zone_facts(answers, z);
-    if (checks::zone_unreachable(facts)) unreachable.push_back(z.name);
+    if (checks::zone_unreachable(facts)) c.unreachable.push_back(z.name);
     checks::check_live_zone(facts, sink);
   }
+  for (const std::string& b : w.budget_hits) run.warnings.push_back("walk budget reached: " + b);
+  const auto late = std::count_if(w.exchanges.begin(), w.exchanges.end(), [](const live::Observation& x) {
+    return x.response.outcome == Outcome::DeadlinePassed;
+  });
+  if (late > 0) {
+    run.warnings.push_back("--deadline passed: " + std::to_string(late) +
+                           " questions were not sent or not answered; the report says what was learned before");
+  }
+  c.live = sink.take();
+  return c;
+}
+
+/// The validator's verdicts compared with ours, every finding merged, counts and exit status.
+report::Run finish(Checked c, const CheckJob& job, const Observed& o) {
+  report::Run& run = c.run;
+  FindingSink sink;
   if (!o.verdicts.empty()) {
     for (const std::string& zone : target_zones(o.walk)) {
       auto s = std::find_if(run.subjects.begin(), run.subjects.end(),
@@ -563,20 +651,13 @@ report::Run assemble(const CheckJob& job, const Inputs& in, const Observed& o) {
       checks::check_resolver_verdict(zone, ours, theirs.verdict, theirs.why_bogus, sink);
     }
   }
-  for (const std::string& b : o.walk.budget_hits) run.warnings.push_back("walk budget reached: " + b);
-  const auto late = std::count_if(o.walk.exchanges.begin(), o.walk.exchanges.end(), [](const live::Observation& x) {
-    return x.response.outcome == Outcome::DeadlinePassed;
-  });
-  if (late > 0) {
-    run.warnings.push_back("--deadline passed: " + std::to_string(late) +
-                           " questions were not sent or not answered; the report says what was learned before");
-  }
   std::vector<Finding> live = sink.take();
+  live.insert(live.end(), std::make_move_iterator(c.live.begin()), std::make_move_iterator(c.live.end()));
   checks::apply_policy(live, job.policy);
   live.insert(live.end(), std::make_move_iterator(run.findings.begin()), std::make_move_iterator(run.findings.end()));
   run.findings = checks::merge_findings(std::move(live));
-  recount(run, unreachable, job.fail_on);
-  return run;
+  recount(run, c.unreachable, job.fail_on);
+  return std::move(run);
 }
 
 }  // namespace
@@ -587,13 +668,30 @@ report::Run run_check_job(const CheckJob& job) {
     if (job.now_given) in.capture.now = job.options.now;
     in.probes = parse_probes(job.probes);
     Observed o = observe_capture(job, in);
-    return assemble(job, in, o);
+    return finish(check_walk(job, in, o.walk), job, o);
   }
   const core::EpochSeconds now = job.now_given ? job.options.now : static_cast<core::EpochSeconds>(std::time(nullptr));
   Inputs in = read_live_inputs(job, now);
-  Observed o = observe_live(job, in);
+  live::EventLoop loop;
+  Observed o;
+  o.walk = walk_live(job, in, loop);
+  // The views are checked on the pool while libunbound resolves on the event loop here.
+  Checked checked;
+  core::TaskGroup group;
+  group.run([&] { checked = check_walk(job, in, o.walk); });
+  try {
+    if (job.resolver) o.verdicts = resolve(job, in, o.walk, loop);
+  } catch (...) {
+    try {
+      group.wait();
+    } catch (...) {  // the first failure is the resolver's
+    }
+    throw;
+  }
+  group.wait();
+  keep(o, in);
   if (!job.save_capture.empty()) save_capture(job.save_capture, in.capture);
-  return assemble(job, in, o);
+  return finish(std::move(checked), job, o);
 }
 
 }  // namespace zw::pipeline

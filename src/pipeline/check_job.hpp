@@ -15,23 +15,23 @@
 namespace zw::pipeline {
 
 struct CheckJob {
-  std::vector<std::string> names;   ///< NAME... (presentation; made absolute and lower-case)
-  std::vector<std::string> lists;   ///< --list FILE: one name per line, '#' comments
+  std::vector<std::string> names;  ///< NAME... (presentation; made absolute and lower-case)
+  std::vector<std::string> lists;  ///< --list FILE: one name per line, '#' comments
   std::string root_hints = "/usr/share/dns/root.hints";
   std::vector<std::string> anchor_files;  ///< -k; empty: /usr/share/dns/root.key
   bool ipv4 = true;
   bool ipv6 = true;
-  std::vector<std::string> probes;  ///< --probe NAME/TYPE
-  double timeout_seconds = 2;       ///< --timeout: what one question may cost, retries included
-  unsigned retries = 1;             ///< --retries
-  std::size_t parallel = 64;        ///< --parallel
-  std::size_t per_address = 8;      ///< --per-address
-  double deadline_seconds = 0;      ///< --deadline (0: none)
+  std::vector<std::string> probes;    ///< --probe NAME/TYPE
+  double timeout_seconds = 2;         ///< --timeout: what one question may cost, retries included
+  unsigned retries = 1;               ///< --retries
+  std::size_t parallel = 64;          ///< --parallel
+  std::size_t per_address = 8;        ///< --per-address
+  double deadline_seconds = 0;        ///< --deadline (0: none)
   std::optional<std::uint64_t> seed;  ///< --seed; default: from the clock
-  bool resolver = true;             ///< --no-resolver turns the independent validator off
-  std::string save_capture;         ///< --save-capture FILE
-  std::string capture;              ///< --capture FILE: re-analyse offline
-  bool now_given = false;           ///< --now was given (else: the clock, or the capture's time)
+  bool resolver = true;               ///< --no-resolver turns the independent validator off
+  std::string save_capture;           ///< --save-capture FILE
+  std::string capture;                ///< --capture FILE: re-analyse offline
+  bool now_given = false;             ///< --now was given (else: the clock, or the capture's time)
   checks::Options options;
   checks::Policy policy;
   Severity fail_on = Severity::Error;

@@ -342,8 +342,14 @@ report::Run run_zone_job(const ZoneJob& job) {
   if (job.files.empty() && job.views.empty()) throw Error("no zone file given");
   State st(job, parse_origin(job.origin));
   st.run.now = job.options.now;
-  st.run.inputs = {job.files,          job.origin,   job.ds_files,   job.anchor_files,
-                   job.previous_files, job.key_dirs, job.key_history};
+  report::Inputs& in = st.run.inputs;
+  in.zone_files = job.files;
+  in.origin = job.origin;
+  in.ds_files = job.ds_files;
+  in.trust_anchor_files = job.anchor_files;
+  in.previous_files = job.previous_files;
+  in.key_dirs = job.key_dirs;
+  in.key_history = job.key_history;
   read_inputs(st);
   for (const std::string& file : job.files) add_zone_file(st, file);
   for (const View& v : job.views) {

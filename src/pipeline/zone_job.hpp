@@ -20,13 +20,13 @@ struct ZoneJob {
   /// Views from servers (answers, captures), checked with the files; views of one zone form one subject, and the
   /// findings they show alike are merged.
   std::vector<View> views;
-  std::string origin;                       ///< -o/--origin (presentation format), empty: from the SOA
-  std::vector<std::string> ds_files;        ///< --ds
-  std::vector<std::string> anchor_files;    ///< -k/--trust-anchor
+  std::string origin;                              ///< -o/--origin (presentation format), empty: from the SOA
+  std::vector<std::string> ds_files;               ///< --ds
+  std::vector<std::string> anchor_files;           ///< -k/--trust-anchor
   std::vector<zone::AnchorRecord> anchor_records;  ///< trust anchors already read (a live run's -k, a capture's)
-  std::vector<std::string> previous_files;  ///< --previous: last published versions, matched to zones by origin
-  std::vector<std::string> key_dirs;        ///< --keys: the signer's key directories
-  std::string key_history;                  ///< --key-history: file of public keys seen before (read, then updated)
+  std::vector<std::string> previous_files;         ///< --previous: last published versions, matched to zones by origin
+  std::vector<std::string> key_dirs;               ///< --keys: the signer's key directories
+  std::string key_history;  ///< --key-history: file of public keys seen before (read, then updated)
   checks::Options options;
   checks::Policy policy;
   Severity fail_on = Severity::Error;                      ///< --fail-on: the exit status's threshold

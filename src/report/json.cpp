@@ -88,7 +88,7 @@ Json counts_json(const SeverityCounts& counts) {
   return c;
 }
 
-Json zone_json(const Subject& z) {
+Json zone_fields(const Subject& z) {
   const bool ok = z.checked();
   auto when_ok = [ok](auto v) { return ok ? Json(v) : Json(nullptr); };
   Json error = nullptr;
@@ -110,6 +110,18 @@ Json zone_json(const Subject& z) {
           {"keys", when_ok(z.keys)},
           {"counts", ok ? counts_json(z.counts) : Json(nullptr)},
           {"previous", changes_json(z)}};
+}
+
+Json zone_json(const Subject& z) {
+  Json j = zone_fields(z);
+  if (!z.servers.empty()) j["servers"] = z.servers;  // live runs only: zone reports keep their shape
+  return j;
+}
+
+/// A live run and the replay of its capture give the same report, byte for byte: the inputs echoed are the names,
+/// not the files they were read from.
+Json check_inputs_json(const Inputs& in) {
+  return {{"names", in.names}};
 }
 
 Json inputs_json(const Inputs& in) {
@@ -179,7 +191,8 @@ void write_json(std::ostream& out, const Run& run, const WriteOptions& /*opt*/) 
   j["schema_version"] = kJsonSchemaVersion;
   j["zonewarden"] = {{"version", ZW_VERSION}, {"now", core::format_time(run.now)}};
   j["now"] = {{"rfc3339", core::format_time(run.now)}, {"epoch", run.now}};
-  j["inputs"] = inputs_json(run.inputs);
+  if (run.command != "zone") j["command"] = run.command;
+  j["inputs"] = run.command == "check" ? check_inputs_json(run.inputs) : inputs_json(run.inputs);
   Json zones = Json::array();
   for (const Subject& z : run.subjects) zones.push_back(zone_json(z));
   j["zones"] = zones;

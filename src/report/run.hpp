@@ -46,6 +46,8 @@ struct Subject {
   std::string error;
   std::string error_file;
   std::size_t error_line = 0;
+  /// Live runs: every server of the zone ("NAME/ADDRESS", sorted), whether it answered or not.
+  std::vector<std::string> servers;
   double load_seconds = 0;
   double verify_seconds = 0;
 
@@ -61,6 +63,7 @@ struct Inputs {
   std::vector<std::string> previous_files;
   std::vector<std::string> key_dirs;
   std::string key_history;
+  std::vector<std::string> names;  ///< check: the names checked
 };
 
 /// An edge of the chain-of-trust graph: `child`'s chain starts at `source` ("parent-zone": at `parent`'s DS).

@@ -79,12 +79,9 @@ TEST_CASE("catalogue codes are unique, documented and well-formed", "[catalog]")
 
 namespace {
 
-/// Live codes that no capture of test-vectors/capture/ shows yet: faults the test lab does not stage (an EDNS-broken
-/// server, a broken denial proof), a disagreement of two validators (there must be none on the lab), and the service
-/// checks of a later step.
+/// Live codes that no capture of test-vectors/capture/ shows yet: a disagreement of two validators (there must be none
+/// on the lab), and the service checks of a later step.
 const std::set<std::string> kLiveNotYetInCaptures = {
-    "EDNS_UNSUPPORTED",
-    "DENIAL_PROOF_INVALID",  // until its check lands: tests/dnssec/test_denial_proof.cpp shows every detail
     "VALIDATOR_DISAGREEMENT",
     "SERVICE_ENDPOINT_CONCENTRATION",
 };

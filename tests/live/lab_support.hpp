@@ -29,9 +29,10 @@ struct Lab {
     const std::string lab = std::string(ZW_SOURCE_DIR) + "/tests/lab/";
     const std::string out = dir.path.string();
     const std::string log = " >" + out + "/lab.log 2>&1";
-    // 13 extra zones: 20 clean zones to check at once.
-    up = std::system((lab + "make-lab " + out + " --extra 13" + log + " && " + lab + "lab up " + out + log).c_str()) ==
-         0;
+    // 13 extra zones: 20 clean zones to check at once; every fault scenario.
+    up =
+        std::system((lab + "make-lab " + out + " --extra 13 --more-faults" + log + " && " + lab + "lab up " + out + log)
+                        .c_str()) == 0;
     if (up) manifest = nlohmann::json::parse(std::ifstream(dir.path / "lab.json"));
   }
   ~Lab() {

@@ -1,6 +1,7 @@
 // test_capture.cpp: captures (byte-identical round trips, strict bounded reading that names the JSON path of every
 // problem), the replay transport (matching, order, unmatched requests) and the recording transport.
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -204,14 +205,45 @@ TEST_CASE("hostile capture text is refused without a crash", "[capture]") {
   CHECK(error_of([] { read_text("{\"a\":\n  nope}"); }).find("capture.json: line 2, column") == 0);
   CHECK(error_of([] { read_text("[1,2]"); }) == "capture.json: not a JSON object");
   CHECK(error_of([&] { read_text(good.substr(0, good.size() / 2)); }).find("not valid JSON") != std::string::npos);
-  CHECK(error_of([] { read_text(std::string(100000, '[') + std::string(100000, ']')); }) ==
+  CHECK(error_of([] { read_text("{\"exchanges\":" + std::string(100000, '[') + std::string(100000, ']') + "}"); }) ==
         "capture.json: nested deeper than 8 levels");
+  CHECK(error_of([] { read_text(R"({"names":[{"a":{"b":{"c":{"d":{"e":{"f":{"g":1}}}}}}}]})"); }) ==
+        "capture.json: nested deeper than 8 levels");
+  CHECK(error_of([] { read_text(std::string(100000, '[') + std::string(100000, ']')); }) ==
+        "capture.json: not a JSON object");
+  CHECK(error_of([] { read_text("7"); }) == "capture.json: not a JSON object");
   CHECK(error_of([] { read_text(R"({"format":"zonewarden-capture","format":"x"})"); }) ==
         "capture.json: an object repeats the key \"format\"");
   CHECK(error_of([] { read_text("{\"names\":[\"\xff\"]}"); }).find("not valid JSON") != std::string::npos);
   CHECK(error_of([&] { read_text(good, good.size() - 1); }) ==
         "capture.json: larger than " + std::to_string(good.size() - 1) + " bytes");
   CHECK_NOTHROW(read_text(good, good.size()));
+
+  // Problems of the content are reported after those of the format and version; every element is bounded.
+  CHECK(error_of([] { read_text(R"({"exchanges":[1],"format":"x"})"); }) ==
+        "capture.json: format: not \"zonewarden-capture\"");
+  CHECK(error_of([] { read_text(R"({"exchanges":[1],"format":"zonewarden-capture","version":7})"); }) ==
+        "capture.json: version: unsupported (this zonewarden reads version 1)");
+  CHECK(error_of([] { read_text(R"({"exchanges":[1],"format":"zonewarden-capture","version":1})"); }) ==
+        "capture.json: exchanges[0]: not an object");
+  std::string wide = R"({"format":"zonewarden-capture","version":1,"resolver":[{"question":[)";
+  for (int i = 0; i < 100; ++i) wide += "0,";
+  wide += R"(0]}],"exchanges":[]})";
+  CHECK(error_of([&] { read_text(wide); }) == "capture.json: resolver[0]: too large");
+  CHECK(error_of([] { read_text(R"({"format":"zonewarden-capture","version":1,"foo":[[1,2],{"a":3}]})"); }) ==
+        "capture.json: foo: unknown key");
+  std::string names = R"({"format":"zonewarden-capture","version":1,"names":[)";
+  for (int i = 0; i < (1 << 20); ++i) names += "\".\",";
+  names += R"("."]})";
+  CHECK(error_of([&] { read_text(names); }) == "capture.json: names[1048576]: more than 1048576 entries");
+
+  // Reading costs time linear in the text: many small objects in one array once cost quadratic time.
+  std::string many = "{\"exchanges\":[{}";
+  for (int i = 0; i < 300000; ++i) many += ",{}";
+  many += "]}";
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(error_of([&] { read_text(many); }) == "capture.json: format: not \"zonewarden-capture\"");
+  CHECK(zw::test::seconds_since(start) < 2);
 
   // Random damage: every outcome is a capture or a zw::Error.
   std::mt19937 rng(11);

@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <fstream>
 #include <set>
 #include <sstream>
 
+#include "live/capture.hpp"
 #include "live/lab_support.hpp"
 #include "pipeline/check_job.hpp"
 #include "report/report.hpp"
@@ -127,4 +129,28 @@ TEST_CASE("--deadline ends the walk in time with a report of what was learned", 
   // What was learned before the deadline is reported: the clean zone was checked.
   CHECK(std::any_of(run.subjects.begin(), run.subjects.end(),
                     [](const report::Subject& s) { return s.name == "shop.svc." && s.checked(); }));
+}
+
+TEST_CASE("--probe questions go to every server of the name's zone, and --list names the zones", "[live][check]") {
+  if (!test::in_netns()) return;
+  const Lab& l = lab();
+  const std::string list = l.dir.path.string() + "/probe.list";
+  std::ofstream(list) << "# a watch-list\nshop.svc.   # the clean shop\n\n";
+  pipeline::CheckJob job = lab_job(l, {});
+  job.lists = {list};
+  job.probes = {"www.shop.svc./A", "nothere.shop.svc./TXT"};
+  job.save_capture = l.dir.path.string() + "/probe.capture";
+  const report::Run run = pipeline::run_check_job(job);
+  CHECK(run.exit == 0);
+  CHECK(run.inputs.names == std::vector<std::string>{"shop.svc."});
+  std::ifstream in(job.save_capture);
+  std::stringstream text;
+  text << in.rdbuf();
+  const live::Capture c = live::read_capture(text, "probe.capture");
+  std::set<std::string> asked;
+  for (const live::Observation& o : c.exchanges) {
+    if (o.request.qname == "www.shop.svc." && o.request.qtype == 1) asked.insert(o.request.address);
+    if (o.request.qname == "nothere.shop.svc." && o.request.qtype == 16) asked.insert("nx@" + o.request.address);
+  }
+  CHECK(asked.size() == 4);  // both questions, both servers of shop.svc.
 }

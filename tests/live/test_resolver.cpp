@@ -5,19 +5,19 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <cstdlib>
-#include <fstream>
-#include <map>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "input_support.hpp"
 #include "live/event_loop.hpp"
+#include "live/lab_support.hpp"
 #include "live/resolver.hpp"
 
 using namespace zw::live;
 using zw::test::error_of;
+using zw::test::in_netns;
+using zw::test::Lab;
+using zw::test::lab;
 using zw::test::ScratchDir;
 
 namespace {
@@ -34,50 +34,6 @@ ResolverOptions options(const ScratchDir& dir) {
   o.anchors = {dir.write("root.key", kAnchor)};
   o.timeout_seconds = 2;
   return o;
-}
-
-/// The [live] tests send packets: only inside the network namespace of tests/lab/netns-run.
-bool in_netns() {
-  const char* v = std::getenv("ZW_IN_NETNS");
-  return v != nullptr && std::string(v) == "1";
-}
-
-/// The test lab (tests/lab/), made and started once per run of the tests, stopped at exit.
-struct Lab {
-  ScratchDir dir;
-  nlohmann::json manifest;
-  bool up = false;
-
-  Lab() {
-    const std::string lab = std::string(ZW_SOURCE_DIR) + "/tests/lab/";
-    const std::string out = dir.path.string();
-    const std::string log = " >" + out + "/lab.log 2>&1";
-    up = std::system((lab + "make-lab " + out + log + " && " + lab + "lab up " + out + log).c_str()) == 0;
-    if (up) manifest = nlohmann::json::parse(std::ifstream(dir.path / "lab.json"));
-  }
-  ~Lab() {
-    if (!up) return;
-    const std::string down = std::string(ZW_SOURCE_DIR) + "/tests/lab/lab down " + dir.path.string();
-    const int rc = std::system((down + " >/dev/null 2>&1").c_str());
-    static_cast<void>(rc);  // the namespace ends the daemons anyway
-  }
-  Lab(const Lab&) = delete;
-  Lab& operator=(const Lab&) = delete;
-
-  std::string file(const char* key) const { return (dir.path / manifest[key].get<std::string>()).string(); }
-
-  /// The scenario of every zone, by name.
-  std::map<std::string, std::string> scenarios() const {
-    std::map<std::string, std::string> out;
-    for (const auto& z : manifest["zones"]) out[z["name"].get<std::string>()] = z["scenario"].get<std::string>();
-    return out;
-  }
-};
-
-const Lab& lab() {
-  static const Lab instance;
-  REQUIRE(instance.up);
-  return instance;
 }
 
 ResolverOptions lab_options(const Lab& l) {
