@@ -46,7 +46,7 @@ const char* outcome_name(Outcome o);
 struct Response {
   Outcome outcome = Outcome::Timeout;
   std::string wire;            ///< the raw message as received (see Outcome)
-  double rtt_ms = 0;           ///< from the last send to the answer; 0 when none
+  double rtt_ms = 0;           ///< from the send answered to the answer; 0 when none
   std::uint32_t attempts = 0;  ///< sends made (1 + retries used)
 };
 

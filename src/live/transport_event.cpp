@@ -1,9 +1,7 @@
 // transport_event.cpp: UDP and TCP exchanges with real servers on libevent, within concurrency caps and a deadline.
 #include "live/transport_event.hpp"
 
-#include <arpa/inet.h>
 #include <event2/event.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <openssl/rand.h>
@@ -18,7 +16,6 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <limits>
 #include <map>
 #include <system_error>
 #include <vector>
@@ -48,7 +45,7 @@ constexpr int kDatagramsPerWake = 64;
 struct Address {
   sockaddr_storage sa{};
   socklen_t len = 0;
-  std::string key;  // the address in canonical text, for the per-address cap
+  std::string key;  // the address in canonical text: one per-address cap for every spelling
 };
 
 Address parse_address(const Request& r) {
@@ -120,6 +117,7 @@ struct Query {
   const Request* request = nullptr;
   Response* response = nullptr;
   Address address;
+  std::size_t slot = 0;  // the address's counter of requests in flight
   State state = State::Queued;
   EventPtr timer;     // the attempt's timeout; lives as long as the query runs
   core::UniqueFd fd;  // declared before `io`: the event goes before its descriptor
@@ -132,7 +130,22 @@ struct Query {
   std::string in;  // TCP: what has arrived
   bool mismatched = false;
   std::string last_mismatch;
+  // UDP: the earlier tries, still listening: a slow server's answer to one counts (its socket, event, ID, send).
+  struct Earlier {
+    core::UniqueFd fd;
+    EventPtr io;
+    std::uint16_t id = 0;
+    Clock::time_point sent;
+  };
+  std::vector<Earlier> earlier;
 };
+
+// The message of a local failure while talking to q's server: "cannot open a socket for ns1.example. (192.0.2.1
+// over udp): Too many open files".
+std::string local_failure(const char* what, const Query& q, int err) {
+  return std::string(what) + " " + q.request->server + " (" + q.request->address + " over " +
+         proto_name(q.request->proto) + "): " + std::strerror(err);
+}
 
 // TCP: the length prefix of the message arriving; 0 until both its octets have.
 std::size_t announced_length(const Query& q) {
@@ -142,9 +155,15 @@ std::size_t announced_length(const Query& q) {
 
 class Batch {
  public:
+  // `deadline_fired` outlives the batch: once the deadline timer fired, later batches send nothing either.
   Batch(event_base* base, const TransportOptions& options, std::size_t parallel, Clock::time_point deadline,
-        bool has_deadline)
-      : base_(base), options_(options), parallel_(parallel), deadline_(deadline), has_deadline_(has_deadline) {}
+        bool has_deadline, bool& deadline_fired)
+      : base_(base),
+        options_(options),
+        parallel_(parallel),
+        deadline_(deadline),
+        has_deadline_(has_deadline),
+        deadline_fired_(deadline_fired) {}
   Batch(const Batch&) = delete;
   Batch& operator=(const Batch&) = delete;
 
@@ -153,12 +172,15 @@ class Batch {
   static void on_timer(evutil_socket_t, short, void* arg) {
     guarded(arg, [](Query& q) { q.batch->timed_out(q); });
   }
-  static void on_io(evutil_socket_t, short what, void* arg) {
-    guarded(arg, [what](Query& q) { q.request->proto == Proto::Udp ? q.batch->udp_io(q) : q.batch->tcp_io(q, what); });
+  static void on_io(evutil_socket_t fd, short what, void* arg) {
+    guarded(arg, [fd, what](Query& q) {
+      q.request->proto == Proto::Udp ? q.batch->udp_io(q, fd) : q.batch->tcp_io(q, what);
+    });
   }
   static void on_deadline(evutil_socket_t, short, void* arg) {
     auto* b = static_cast<Batch*>(arg);
-    b->deadline_fired_ = true;  // the timer may fire a hair before the steady clock agrees
+    // libevent's coarse monotonic clock may fire the timer a few milliseconds before the steady clock agrees.
+    b->deadline_fired_ = true;
     for (Query& q : b->queries_) {
       if (q.state != Query::State::Done) b->finish(q, Outcome::DeadlinePassed);
     }
@@ -185,8 +207,8 @@ class Batch {
   void start(Query& q);
   void attempt(Query& q);
   bool open_socket(Query& q);
-  void udp_io(Query& q);
-  void udp_datagram(Query& q, const std::string& wire, std::size_t length);
+  void udp_io(Query& q, int fd);
+  void udp_datagram(Query& q, const std::string& wire, std::size_t length, std::uint16_t id, Clock::time_point sent);
   void tcp_io(Query& q, short what);
   bool tcp_write(Query& q);
   void tcp_read(Query& q);
@@ -200,10 +222,10 @@ class Batch {
   std::size_t parallel_;
   Clock::time_point deadline_;
   bool has_deadline_;
-  bool deadline_fired_ = false;
+  bool& deadline_fired_;
   std::vector<Query> queries_;
-  std::vector<std::size_t> waiting_;  // indices into queries_, in request order
-  std::map<std::string, std::size_t> per_address_;
+  std::vector<std::size_t> waiting_;      // indices into queries_, in request order
+  std::vector<std::size_t> per_address_;  // requests in flight, by Query::slot
   std::size_t in_flight_ = 0;
   std::size_t done_ = 0;
   std::string local_error_;
@@ -212,15 +234,18 @@ class Batch {
 std::vector<Response> Batch::run(std::span<const Request> requests) {
   std::vector<Response> responses(requests.size());
   queries_.resize(requests.size());
+  std::map<std::string, std::size_t> slots;
   for (std::size_t i = 0; i < requests.size(); ++i) {
     Query& q = queries_[i];
     q.batch = this;
     q.request = &requests[i];
     q.response = &responses[i];
     q.address = parse_address(requests[i]);
+    q.slot = slots.emplace(q.address.key, slots.size()).first->second;
     (void)make_query(requests[i], 0);  // refuses a name that is not a domain name before anything is sent
     waiting_.push_back(i);
   }
+  per_address_.assign(slots.size(), 0);
   EventPtr deadline;
   if (has_deadline_) {
     deadline.reset(evtimer_new(base_, &Batch::on_deadline, this));
@@ -238,29 +263,34 @@ std::vector<Response> Batch::run(std::span<const Request> requests) {
   return responses;
 }
 
-// Starts waiting requests, in order, as far as the caps allow.
+// Starts waiting requests, in order, as far as the caps allow. Cheap when the global cap is reached: a walk may queue
+// thousands of requests behind it.
 void Batch::pump() {
+  const bool late = deadline_passed();
+  if (!late && in_flight_ >= parallel_) return;
   std::size_t kept = 0;
-  for (std::size_t k = 0; k < waiting_.size(); ++k) {
+  std::size_t k = 0;
+  for (; k < waiting_.size(); ++k) {
     Query& q = queries_[waiting_[k]];
     if (q.state == Query::State::Done) continue;  // ended by the deadline
-    if (!local_error_.empty()) {
-      waiting_[kept++] = waiting_[k];
-    } else if (deadline_passed()) {
+    if (late) {
       finish(q, Outcome::DeadlinePassed);
-    } else if (in_flight_ < parallel_ && per_address_[q.address.key] < options_.per_address) {
+    } else if (!local_error_.empty() || in_flight_ >= parallel_) {
+      break;
+    } else if (per_address_[q.slot] < options_.per_address) {
       start(q);
     } else {
       waiting_[kept++] = waiting_[k];
     }
   }
+  for (; k < waiting_.size(); ++k) waiting_[kept++] = waiting_[k];
   waiting_.resize(kept);
 }
 
 void Batch::start(Query& q) {
   q.state = Query::State::Running;
   ++in_flight_;
-  ++per_address_[q.address.key];
+  ++per_address_[q.slot];
   q.timer.reset(evtimer_new(base_, &Batch::on_timer, &q));
   if (!q.timer) return fail_locally("libevent: cannot create a timer");
   attempt(q);
@@ -268,6 +298,9 @@ void Batch::start(Query& q) {
 
 // One attempt: a new socket, a new ID, the query sent (UDP) or the connection begun (TCP), and the timer set.
 void Batch::attempt(Query& q) {
+  if (q.request->proto == Proto::Udp && q.fd) {
+    q.earlier.push_back({std::move(q.fd), std::move(q.io), q.id, q.sent});
+  }
   q.io.reset();
   q.fd.reset();
   // RFC 5452 §10: "Use an unpredictable source port for outgoing queries" (a new socket, the kernel's random port)
@@ -281,7 +314,7 @@ void Batch::attempt(Query& q) {
   q.sent = Clock::now();
   if (q.request->proto == Proto::Udp) {
     if (::send(q.fd.get(), query.data(), query.size(), 0) < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-      if (local_errno(errno)) return fail_locally(std::string("cannot send a query: ") + std::strerror(errno));
+      if (local_errno(errno)) return fail_locally(local_failure("cannot send a query to", q, errno));
       return finish(q, Outcome::Unreachable);
     }
     watch(q, EV_READ | EV_PERSIST);
@@ -307,7 +340,7 @@ bool Batch::open_socket(Query& q) {
   q.fd.reset(::socket(q.address.sa.ss_family, type, 0));
   if (!q.fd) {
     if (local_errno(errno)) {
-      fail_locally(std::string("cannot open a socket: ") + std::strerror(errno));
+      fail_locally(local_failure("cannot open a socket for", q, errno));
     } else {
       finish(q, Outcome::Unreachable);  // e.g. no IPv6 on this host
     }
@@ -318,7 +351,7 @@ bool Batch::open_socket(Query& q) {
     return true;
   }
   if (local_errno(errno)) {
-    fail_locally(std::string("cannot connect a socket: ") + std::strerror(errno));
+    fail_locally(local_failure("cannot connect a socket to", q, errno));
   } else {
     finish(q, Outcome::Unreachable);
   }
@@ -330,18 +363,25 @@ void Batch::watch(Query& q, short what) {
   if (!q.io || event_add(q.io.get(), nullptr) != 0) fail_locally("libevent: cannot watch a socket");
 }
 
-void Batch::udp_io(Query& q) {
+void Batch::udp_io(Query& q, int fd) {
+  std::uint16_t id = q.id;
+  Clock::time_point sent = q.sent;
+  if (fd != q.fd.get()) {
+    const auto it = std::find_if(q.earlier.begin(), q.earlier.end(), [fd](const auto& e) { return e.fd.get() == fd; });
+    if (it == q.earlier.end()) return;
+    id = it->id;
+    sent = it->sent;
+  }
   std::string buf(kMaxDatagram + 1, '\0');
   for (int k = 0; k < kDatagramsPerWake; ++k) {
     sockaddr_storage from{};
     socklen_t from_len = sizeof from;
     // MSG_TRUNC: the datagram's real length, even when it is longer than the buffer.
-    const ssize_t n =
-        ::recvfrom(q.fd.get(), buf.data(), buf.size(), MSG_TRUNC, reinterpret_cast<sockaddr*>(&from), &from_len);
+    const ssize_t n = ::recvfrom(fd, buf.data(), buf.size(), MSG_TRUNC, reinterpret_cast<sockaddr*>(&from), &from_len);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) return;
-      if (local_errno(errno)) return fail_locally(std::string("cannot receive: ") + std::strerror(errno));
+      if (local_errno(errno)) return fail_locally(local_failure("cannot receive from", q, errno));
       return finish(q, Outcome::Unreachable);  // ICMP port or host unreachable on the connected socket
     }
     const auto length = static_cast<std::size_t>(n);
@@ -350,27 +390,32 @@ void Batch::udp_io(Query& q) {
       q.last_mismatch = buf.substr(0, std::min(length, options_.max_answer));
       continue;
     }
-    udp_datagram(q, buf, length);
+    udp_datagram(q, buf, length, id, sent);
     if (q.state != Query::State::Running) return;
   }
 }
 
 // A datagram from the server's address and port: it ends the request unless it answers another question.
-void Batch::udp_datagram(Query& q, const std::string& buf, std::size_t length) {
+void Batch::udp_datagram(Query& q, const std::string& buf, std::size_t length, std::uint16_t id,
+                         Clock::time_point sent) {
   const bool our_id =
-      length >= 2 && ((static_cast<unsigned char>(buf[0]) << 8) | static_cast<unsigned char>(buf[1])) == q.id;
+      length >= 2 && ((static_cast<unsigned char>(buf[0]) << 8) | static_cast<unsigned char>(buf[1])) == id;
+  const auto end = [&](Outcome o, std::string wire) {
+    q.sent = sent;  // the rtt runs from the send answered
+    finish(q, o, std::move(wire), true);
+  };
   if (length > options_.max_answer) {
-    if (our_id) return finish(q, Outcome::TooLarge, buf.substr(0, options_.max_answer), true);
+    if (our_id) return end(Outcome::TooLarge, buf.substr(0, options_.max_answer));
     q.mismatched = true;
     q.last_mismatch = buf.substr(0, options_.max_answer);
     return;
   }
   std::string wire = buf.substr(0, length);
-  const Outcome o = classify_answer(*q.request, q.id, wire);
+  const Outcome o = classify_answer(*q.request, id, wire);
   // Bytes that do not parse end the request only when they carry its ID (or are too short to carry one): anything
   // else may be a stray or forged datagram and is ignored like a mismatch.
   if (o == Outcome::Answer || (o == Outcome::Malformed && (our_id || length < 2))) {
-    return finish(q, o, std::move(wire), true);
+    return end(o, std::move(wire));
   }
   q.mismatched = true;
   q.last_mismatch = std::move(wire);
@@ -382,7 +427,7 @@ void Batch::tcp_io(Query& q, short what) {
     socklen_t len = sizeof err;
     if (::getsockopt(q.fd.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
     if (err != 0) {
-      if (local_errno(err)) return fail_locally(std::string("cannot connect: ") + std::strerror(err));
+      if (local_errno(err)) return fail_locally(local_failure("cannot connect to", q, err));
       return finish(q, Outcome::Unreachable);
     }
     q.connected = true;
@@ -453,7 +498,7 @@ void Batch::finish(Query& q, Outcome outcome, std::string wire, bool received) {
   if (q.state == Query::State::Done) return;
   if (q.state == Query::State::Running) {
     --in_flight_;
-    --per_address_[q.address.key];
+    --per_address_[q.slot];
   }
   q.state = Query::State::Done;
   ++done_;
@@ -462,6 +507,7 @@ void Batch::finish(Query& q, Outcome outcome, std::string wire, bool received) {
   q.response->rtt_ms = received ? std::chrono::duration<double, std::milli>(Clock::now() - q.sent).count() : 0;
   q.io.reset();
   q.fd.reset();
+  q.earlier.clear();
   if (q.timer) event_del(q.timer.get());
 }
 
@@ -474,7 +520,7 @@ class EventTransport final : public Transport {
     const bool has_deadline = options_.deadline_seconds > 0;
     const auto deadline = created_ + std::chrono::duration_cast<Clock::duration>(
                                          std::chrono::duration<double>(options_.deadline_seconds));
-    Batch batch(loop_.base(), options_, parallel_, deadline, has_deadline);
+    Batch batch(loop_.base(), options_, parallel_, deadline, has_deadline, deadline_fired_);
     return batch.run(requests);
   }
 
@@ -483,12 +529,13 @@ class EventTransport final : public Transport {
   TransportOptions options_;
   std::size_t parallel_;
   Clock::time_point created_;
+  bool deadline_fired_ = false;
 };
 
 void check_options(const TransportOptions& o) {
   if (!(o.timeout_seconds > 0) || o.timeout_seconds > 3600) throw Error("--timeout must be between 0 and 3600 seconds");
   if (o.parallel == 0) throw Error("--parallel must be at least 1");
-  if (o.per_address == 0) throw Error("the per-address limit must be at least 1");
+  if (o.per_address == 0) throw Error("--per-address must be at least 1");
   if (!(o.deadline_seconds >= 0) || o.deadline_seconds > 1e6)
     throw Error("--deadline must be 0 or a number of seconds");
   if (o.max_answer < 12 || o.max_answer > kMaxDatagram) throw Error("the answer size limit must be 12 to 65535 octets");
@@ -501,11 +548,13 @@ std::size_t event_transport_parallel(const TransportOptions& options) {
   if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return options.parallel;
   const std::size_t limit = rl.rlim_cur;
   const std::size_t used = open_fds() + kFdReserve;
-  if (limit <= used) {
+  // A UDP request keeps the socket of every try open until it ends.
+  const std::size_t per_request = 1 + std::min<std::size_t>(options.retries, limit);
+  if (limit <= used || (limit - used) / per_request == 0) {
     throw Error("no file descriptors left for queries: the limit (ulimit -n) is " + std::to_string(limit) + " and " +
                 std::to_string(open_fds()) + " are open");
   }
-  return std::min(options.parallel, limit - used);
+  return std::min(options.parallel, (limit - used) / per_request);
 }
 
 std::unique_ptr<Transport> make_event_transport(EventLoop& loop, const TransportOptions& options) {

@@ -14,7 +14,9 @@ namespace zw::live {
 /// UDP: a fresh socket per attempt, connected to the server (so that ICMP errors come back as Unreachable) from a
 /// kernel-chosen random port, with a random ID (OpenSSL RAND_bytes); a datagram that does not answer the question
 /// (ID, question, source address and port) is ignored and the wait goes on; after `timeout_seconds` without an
-/// answer the request is sent again, `retries` times. TC=1 is an Answer: the caller decides whether to ask over TCP.
+/// answer the request is sent again, `retries` times, and the earlier tries keep listening: a late answer to any of
+/// them ends the request (rtt_ms runs from the send it answers). TC=1 is an Answer: the caller decides whether to ask
+/// over TCP.
 /// TCP: a non-blocking connect, 2-byte length framing (RFC 1035 §4.2.2), and one timeout for the whole exchange, so
 /// a server that trickles its answer costs one timeout per attempt; a connection closed before a whole message is
 /// Unreachable (nothing arrived) or Malformed (part of one did).
@@ -27,8 +29,8 @@ namespace zw::live {
 std::unique_ptr<Transport> make_event_transport(EventLoop& loop, const TransportOptions& options);
 
 /// The number of requests a transport created now would keep in flight at most: `options.parallel`, lowered so that
-/// every request in flight has a file descriptor within RLIMIT_NOFILE (with a reserve for the rest of the process).
-/// Throws zw::Error when not even one is left.
+/// every request in flight has a file descriptor for each of its tries within RLIMIT_NOFILE (with a reserve for the
+/// rest of the process). Throws zw::Error when not even one is left.
 std::size_t event_transport_parallel(const TransportOptions& options);
 
 }  // namespace zw::live

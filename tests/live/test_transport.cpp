@@ -501,14 +501,18 @@ TEST_CASE("transport: the parallel cap is lowered to the file descriptors left",
   };
   TransportOptions o;
   o.parallel = 64;
+  o.retries = 0;
   limit_to(open + 32 + 10);  // 32 kept for the rest of the process
   const std::size_t lowered = event_transport_parallel(o);
+  o.retries = 1;  // a descriptor for each try
+  const std::size_t halved = event_transport_parallel(o);
   EventLoop loop;
   limit_to(open + 5);
   CHECK_THROWS_AS(make_event_transport(loop, o), zw::Error);
   REQUIRE(::setrlimit(RLIMIT_NOFILE, &saved) == 0);
   CHECK(lowered >= 8);
   CHECK(lowered <= 11);
+  CHECK(halved == lowered / 2);
 }
 
 TEST_CASE("transport: TCP connections closed early or answering another ID", "[live][transport]") {
@@ -532,4 +536,39 @@ TEST_CASE("transport: TCP connections closed early or answering another ID", "[l
   CHECK(responses[1].outcome == Outcome::Malformed);
   CHECK(responses[2].outcome == Outcome::Mismatch);
   CHECK(seconds_since(start) < 1);  // none of them waited for a timeout
+}
+
+TEST_CASE("transport: no descriptor left for a socket is an error", "[live][transport]") {
+  UdpServer server("127.0.0.2", kAnswer);
+  EventLoop loop;
+  auto t = make_event_transport(loop, quick(2, 0));
+  const Request r = request("127.0.0.2", server.port());
+  rlimit saved{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+  rlimit none = saved;
+  none.rlim_cur = 3;  // no descriptor above standard input, output and error
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &none) == 0);
+  std::string message;
+  try {
+    (void)t->exchange(std::span<const Request>(&r, 1));
+  } catch (const zw::Error& e) {
+    message = e.what();
+  }
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &saved) == 0);
+  CHECK_THAT(message, Catch::Contains("ns.test. (127.0.0.2 over udp)"));              // the server it was for
+  CHECK(t->exchange(std::span<const Request>(&r, 1))[0].outcome == Outcome::Answer);  // and the transport recovers
+}
+
+TEST_CASE("transport: a late UDP answer to an earlier try is still taken", "[live][transport]") {
+  // Every answer comes 0.45 s after its query; each try waits 0.3 s. The answer to the first try arrives while the
+  // second waits: taking it makes a slow server cost its delay, not a timeout.
+  UdpServer server("127.0.0.2", [](UdpServer& s, const std::string& q, const Peer& from) {
+    s.later(reply_to(q), from, std::chrono::milliseconds(450));
+  });
+  const auto start = Clock::now();
+  const Response r = one(quick(0.3, 1), request("127.0.0.2", server.port()));
+  CHECK(r.outcome == Outcome::Answer);
+  CHECK(r.attempts == 2);
+  CHECK(r.rtt_ms >= 400);  // measured from the send it answers
+  CHECK(seconds_since(start) < 0.6);
 }
