@@ -210,7 +210,7 @@ class Walker {
   const Message* message(const Response* r) {
     if (r == nullptr || r->outcome != Outcome::Answer) return nullptr;
     auto [it, fresh] = parsed_.try_emplace(r);
-    if (fresh) it->second = parse_message(r->wire);
+    if (fresh) it->second = parse_message(r->wire, nullptr, false);
     return it->second ? &*it->second : nullptr;
   }
 

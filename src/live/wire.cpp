@@ -82,25 +82,34 @@ LdnsPktPtr parse_pkt(std::string_view wire, std::string* error_token) {
   return pkt;
 }
 
-std::optional<WireRecord> wire_record(const ldns_rr* rr) {
+std::optional<WireRecord> wire_record(const ldns_rr* rr, bool with_text) {
   WireRecord w;
   w.owner = rdf_text(ldns_rr_owner(rr));
   lower_ascii(w.owner);
   w.type = static_cast<std::uint16_t>(ldns_rr_get_type(rr));
   w.rclass = static_cast<std::uint16_t>(ldns_rr_get_class(rr));
   w.ttl = ldns_rr_ttl(rr);
-  core::LdnsBufferPtr buf(ldns_buffer_new(LDNS_MAX_PACKETLEN));
+  core::LdnsBufferPtr buf(ldns_buffer_new(256));  // grows as needed
   if (!buf || ldns_rr_rdata2buffer_wire(buf.get(), rr) != LDNS_STATUS_OK) return std::nullopt;
   w.rdata.assign(reinterpret_cast<const char*>(ldns_buffer_begin(buf.get())), ldns_buffer_position(buf.get()));
-  w.text = rr_text(rr);
+  w.canonical = w.rdata;
+  // RFC 4034 §6.2 (RFC 6840 §5.1 keeps NSEC as is): ldns lower-cases the names of the types the RFC lists.
+  core::LdnsRrPtr lower(ldns_rr_clone(rr));
+  if (lower) {
+    ldns_rr2canonical(lower.get());
+    ldns_buffer_clear(buf.get());
+    if (ldns_rr_rdata2buffer_wire(buf.get(), lower.get()) == LDNS_STATUS_OK)
+      w.canonical.assign(reinterpret_cast<const char*>(ldns_buffer_begin(buf.get())), ldns_buffer_position(buf.get()));
+  }
+  if (with_text) w.text = rr_text(rr);
   return w;
 }
 
-bool section(const ldns_rr_list* list, std::vector<WireRecord>& out) {
+bool section(const ldns_rr_list* list, std::vector<WireRecord>& out, bool with_text) {
   const std::size_t n = ldns_rr_list_rr_count(list);
   out.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
-    auto w = wire_record(ldns_rr_list_rr(list, i));
+    auto w = wire_record(ldns_rr_list_rr(list, i), with_text);
     if (!w) return false;
     out.push_back(std::move(*w));
   }
@@ -143,7 +152,7 @@ std::string make_query(const Request& r, std::uint16_t id) {
   return std::string(reinterpret_cast<const char*>(wire.get()), size);
 }
 
-std::optional<Message> parse_message(std::string_view wire, std::string* error_token) {
+std::optional<Message> parse_message(std::string_view wire, std::string* error_token, bool with_text) {
   LdnsPktPtr pkt = parse_pkt(wire, error_token);
   if (!pkt) return std::nullopt;
   const ldns_pkt* p = pkt.get();
@@ -168,8 +177,8 @@ std::optional<Message> parse_message(std::string_view wire, std::string* error_t
   m.opt_size = ldns_pkt_edns_udp_size(p);
   m.opt_do = ldns_pkt_edns_do(p);
   m.edns_version = ldns_pkt_edns_version(p);
-  if (!section(ldns_pkt_answer(p), m.answer) || !section(ldns_pkt_authority(p), m.authority) ||
-      !section(ldns_pkt_additional(p), m.additional)) {
+  if (!section(ldns_pkt_answer(p), m.answer, with_text) || !section(ldns_pkt_authority(p), m.authority, with_text) ||
+      !section(ldns_pkt_additional(p), m.additional, with_text)) {
     if (error_token) *error_token = "bad-rdata";
     return std::nullopt;
   }

@@ -20,7 +20,9 @@ struct WireRecord {
   std::uint16_t rclass = 0;
   std::uint32_t ttl = 0;
   std::string rdata;  ///< the RDATA, uncompressed wire format (names as the server spelled them)
-  std::string text;   ///< the whole record as one presentation line, without a newline
+  /// The RDATA in canonical form (RFC 4034 §6.2: names lower-cased in the types that list names), as zones store it.
+  std::string canonical;
+  std::string text;   ///< the whole record as one presentation line, without a newline (see parse_message)
 };
 
 /// A parsed DNS message. The OPT pseudo-record is not in `additional`: it is described by the opt_* fields.
@@ -54,8 +56,9 @@ std::string make_query(const Request& r, std::uint16_t id);
 /// does not parse gives nullopt and, when `error_token` is given, one token of a closed set saying why:
 /// "short-header" (fewer than 12 octets), "truncated" (the counts promise more records than the octets hold),
 /// "bad-name" (a label or compression pointer that leaves the message, loops or overflows 255 octets),
-/// "bad-rdata" (RDATA that does not fit its type), "malformed" (anything else).
-std::optional<Message> parse_message(std::string_view wire, std::string* error_token = nullptr);
+/// "bad-rdata" (RDATA that does not fit its type), "malformed" (anything else). Without `with_text`, the records'
+/// `text` stays empty (printing every record costs more than parsing it).
+std::optional<Message> parse_message(std::string_view wire, std::string* error_token = nullptr, bool with_text = true);
 
 /// What `wire`, received for `r` sent with ID `id`, is: Answer (a response, QR=1, to this ID and this question),
 /// Mismatch (QR=0, another ID, or another question name (compared case-insensitively), type or class), or

@@ -164,7 +164,7 @@ class Answers {
     for (std::size_t i = 0; i < w.exchanges.size(); ++i) {
       const live::Observation& o = w.exchanges[i];
       index_[{w.exchange_zone[i], o.request.address}].push_back(i);
-      if (o.response.outcome == Outcome::Answer) parsed_[i] = live::parse_message(o.response.wire);
+      if (o.response.outcome == Outcome::Answer) parsed_[i] = live::parse_message(o.response.wire, nullptr, false);
     }
   }
 
@@ -203,39 +203,25 @@ bool view_record(const live::WireRecord& r, const std::string& zone, bool author
   return true;
 }
 
+/// Adds a record of an answer to a view, sourced by its exchange.
+void add_record(zone::ZoneBuilder& b, const live::WireRecord& r, std::uint32_t exchange) {
+  core::WireName owner;
+  std::string err;
+  if (!core::parse_name(r.owner, ".", owner, err)) return;
+  b.add(owner, r.type, r.rclass, r.ttl, r.canonical, zone::SourceRef::exchange(exchange));
+}
+
 /// The glue of a referral: addresses of nameservers below the cut it refers to (RFC 9471). Addresses of other names
 /// in the additional section belong to other zones.
-void add_glue(const live::Message& m, std::vector<std::string>& lines, std::vector<std::uint32_t>& line_exchange,
-              std::uint32_t exchange) {
+void add_glue(zone::ZoneBuilder& b, const live::Message& m, std::uint32_t exchange) {
   for (const live::WireRecord& cut : m.authority) {
     if (cut.type != zone::rrtype::NS) continue;
     for (const live::WireRecord& r : m.additional) {
       if ((r.type != zone::rrtype::A && r.type != zone::rrtype::AAAA) || !live::name_under(r.owner, cut.owner))
         continue;
-      lines.push_back(r.text);
-      line_exchange.push_back(exchange);
+      add_record(b, r, exchange);
     }
     break;
-  }
-}
-
-/// Loads the records `lines` as a zone; a line the loader rejects (a hostile server's record) is left out.
-zone::Zone load_lines(std::vector<std::string>& lines, std::vector<std::uint32_t>& line_exchange,
-                      const std::string& zone_name) {
-  zone::LoadOptions lo;
-  std::string err;
-  core::parse_name(zone_name, ".", lo.origin, err);
-  lo.parallel = false;
-  for (int attempt = 0;; ++attempt) {
-    std::string text;
-    for (const std::string& l : lines) text += l + "\n";
-    try {
-      return zone::load_zone_text(text, "answers", lo);
-    } catch (const Error& e) {
-      if (e.line() == 0 || e.line() > lines.size() || attempt > 64) throw;
-      lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(e.line() - 1));
-      line_exchange.erase(line_exchange.begin() + static_cast<std::ptrdiff_t>(e.line() - 1));
-    }
   }
 }
 
@@ -243,8 +229,10 @@ zone::Zone load_lines(std::vector<std::string>& lines, std::vector<std::uint32_t
 /// address never answered (it is unreachable, not lame).
 std::optional<View> server_view(const Answers& answers, const live::ZoneWalk& z, const std::string& address,
                                 const std::vector<std::string>& ids) {
-  std::vector<std::string> lines;
-  std::vector<std::uint32_t> line_exchange;
+  core::WireName origin;
+  std::string err;
+  if (!core::parse_name(z.name, ".", origin, err)) return std::nullopt;
+  zone::ZoneBuilder b(core::name_lower(origin));
   std::vector<zone::Exchange> exchanges;
   checks::Coverage coverage;
   coverage.complete = false;
@@ -263,32 +251,26 @@ std::optional<View> server_view(const Answers& answers, const live::ZoneWalk& z,
     ++with_data;
     if (m->tc) continue;  // the TCP answer to the same question is complete
     core::WireName q;
-    std::string err;
-    if (core::parse_name(o.request.qname, ".", q, err)) coverage.asked.emplace_back(q, o.request.qtype);
+    if (core::parse_name(o.request.qname, ".", q, err))
+      coverage.asked.emplace_back(core::name_lower(q), o.request.qtype);
     const auto local = static_cast<std::uint32_t>(exchanges.size());
     exchanges.push_back(
         {o.request.server, o.request.address, live::proto_name(o.request.proto), query_text(o.request)});
-    auto add = [&](const std::vector<live::WireRecord>& section, bool authority) {
-      for (const live::WireRecord& r : section) {
-        if (!view_record(r, z.name, authority)) continue;
-        lines.push_back(r.text);
-        line_exchange.push_back(local);
-      }
-    };
-    add(m->answer, false);
-    add(m->authority, true);
-    if (!m->aa) add_glue(*m, lines, line_exchange, local);
+    for (const live::WireRecord& r : m->answer) {
+      if (view_record(r, z.name, false)) add_record(b, r, local);
+    }
+    for (const live::WireRecord& r : m->authority) {
+      if (view_record(r, z.name, true)) add_record(b, r, local);
+    }
+    if (!m->aa) add_glue(b, *m, local);
   }
   if (!answered || (with_data == 0 && formerr > 0)) return std::nullopt;
-  zone::Zone loaded = load_lines(lines, line_exchange, z.name);
-  loaded.exchanges = std::move(exchanges);
-  loaded.files.clear();
-  for (zone::Record& r : loaded.records) r.src = zone::SourceRef::exchange(line_exchange[r.src.line - 1]);
-  for (zone::OutOfZoneRecord& r : loaded.out_of_zone) r.src = zone::SourceRef::exchange(line_exchange[r.src.line - 1]);
+  zone::Zone built = std::move(b).finish();
+  built.exchanges = std::move(exchanges);
   std::sort(coverage.asked.begin(), coverage.asked.end());
   coverage.asked.erase(std::unique(coverage.asked.begin(), coverage.asked.end()), coverage.asked.end());
   View v;
-  v.zone = std::make_shared<const zone::Zone>(std::move(loaded));
+  v.zone = std::make_shared<const zone::Zone>(std::move(built));
   v.servers = ids;
   v.coverage = std::move(coverage);
   return v;
