@@ -65,9 +65,7 @@ int run(const CheckArgs& a) {
   if (!a.capture.empty() && !a.save_capture.empty()) throw Error("--capture and --save-capture exclude each other");
   if (a.capture.empty() && a.names.empty() && a.lists.empty()) throw Error("no name to check (NAME… or --list FILE)");
   if (!a.now.empty()) {
-    auto wall = static_cast<core::EpochSeconds>(
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-    job.options.now = core::parse_time(a.now, wall);
+    job.options.now = parse_now(a.now);
     job.now_given = true;
   }
   job.options.min_validity = core::parse_duration(a.min_validity);

@@ -88,9 +88,7 @@ int run(const ZoneArgs& a) {
   job.origin = a.origin;
   job.ds_files = a.ds;
   job.anchor_files = a.anchors;
-  auto wall = static_cast<core::EpochSeconds>(
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-  job.options.now = core::parse_time(a.now, wall);
+  job.options.now = parse_now(a.now);
   job.max_input_bytes = parse_size(a.max_input_size);
   job.include_root = a.include_root;
   job.previous_files = a.previous;

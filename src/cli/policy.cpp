@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -91,6 +92,12 @@ Severity build_fail_on(const PolicyArgs& a) {
   auto fail_on = parse_severity(a.fail_on);
   if (!fail_on) throw Error("--fail-on: unknown level '" + a.fail_on + "' (info, notice, warning, error, critical)");
   return *fail_on;
+}
+
+core::EpochSeconds parse_now(const std::string& text) {
+  const auto wall = static_cast<core::EpochSeconds>(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  return core::parse_time(text, wall);
 }
 
 std::pair<std::vector<std::string>, std::string> format_choices() {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "checks/runner.hpp"
+#include "core/time.hpp"
 #include "report/run.hpp"
 
 namespace zw::cli {
@@ -32,6 +33,9 @@ void collect_toggles(const CLI::App& sub, PolicyArgs& a);
 /// The policy the options give; throws zw::Error on an unknown code or level.
 checks::Policy build_policy(const PolicyArgs& a);
 Severity build_fail_on(const PolicyArgs& a);
+
+/// --now: any time format of core::parse_time, relative ones counted from the system clock.
+core::EpochSeconds parse_now(const std::string& text);
 
 /// The -f values and their help text, from the formats table.
 std::pair<std::vector<std::string>, std::string> format_choices();

@@ -224,16 +224,16 @@ class Walker {
             const std::string& q, std::uint16_t type) {
     Key k{zone, address, static_cast<int>(p), q, type};
     if (sent_.count(k) || batch_keys_.count(k)) return;
+    Request r;
+    r.server = server;
+    r.address = address;
+    r.proto = p;
+    r.qname = q;
+    r.qtype = type;
     const auto at = std::make_pair(address, static_cast<int>(p));
     if (dead_.count(at)) {
       // Known not to answer over this transport: the question is recorded as unanswered without being sent, so a
       // dead server costs one timeout however many questions it is owed.
-      Request r;
-      r.server = server;
-      r.address = address;
-      r.proto = p;
-      r.qname = q;
-      r.qtype = type;
       sent_[k] = obs_.size();
       obs_.push_back({std::move(r), Response{}});
       w_.exchange_zone.push_back(zone);
@@ -241,12 +241,6 @@ class Walker {
     }
     // An address not yet heard from over this transport gets one question first; the rest wait for its answer.
     if (!alive_.count(at) && !probing_.insert(at).second) return;
-    Request r;
-    r.server = server;
-    r.address = address;
-    r.proto = p;
-    r.qname = q;
-    r.qtype = type;
     batch_keys_[k] = batch_.size();
     batch_.push_back(std::move(r));
     batch_zone_.push_back(zone);
