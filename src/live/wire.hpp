@@ -22,7 +22,7 @@ struct WireRecord {
   std::string rdata;  ///< the RDATA, uncompressed wire format (names as the server spelled them)
   /// The RDATA in canonical form (RFC 4034 §6.2: names lower-cased in the types that list names), as zones store it.
   std::string canonical;
-  std::string text;   ///< the whole record as one presentation line, without a newline (see parse_message)
+  std::string text;  ///< the whole record as one presentation line, without a newline (see parse_message)
 };
 
 /// A parsed DNS message. The OPT pseudo-record is not in `additional`: it is described by the opt_* fields.
