@@ -24,11 +24,12 @@ struct Options {
   double max_shrink = 0.05;                 ///< ZONE_SHRINK limit: share of names or delegations lost (--max-shrink)
 };
 
-/// A DS or DNSKEY record read from a --ds or -k file.
+/// A DS or DNSKEY record read from a --ds or -k file, or the parent zone's DS (its file, or the servers that gave it).
 struct ExternalRecord {
   std::string rdata;
   std::string file;
   std::uint32_t line = 0;
+  std::vector<std::string> servers;  ///< from the parent's servers (a live view), instead of a file
 };
 
 /// Where a zone's chain of trust starts (the summary's "chain" field).

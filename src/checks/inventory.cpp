@@ -60,7 +60,7 @@ void report_on(const ZoneContext& ctx, FindingSink& sink, const Cand& c, Code co
     rep.record(code, ctx.zone->records[c.published->record], std::move(params), when);
   } else {
     const zone::InventoryKey& f = *c.files.front();
-    rep.external(code, ExternalRecord{f.dnskey_rdata, f.file, 0}, "DNSKEY", std::move(params), when);
+    rep.external(code, ExternalRecord{f.dnskey_rdata, f.file, 0, {}}, "DNSKEY", std::move(params), when);
   }
 }
 
@@ -135,7 +135,7 @@ void check_mismatch(ZoneKeys& zk, const CheckInput& in, FindingSink& sink) {
       }
     }
     if (!report) continue;
-    rep.external(Code::KEY_PRIVATE_PUBLIC_MISMATCH, ExternalRecord{f.dnskey_rdata, f.private_file, 0}, "DNSKEY",
+    rep.external(Code::KEY_PRIVATE_PUBLIC_MISMATCH, ExternalRecord{f.dnskey_rdata, f.private_file, 0, {}}, "DNSKEY",
                  {{"keytag", std::to_string(tag)}, {"file", f.private_file}});
   }
 }

@@ -322,7 +322,7 @@ void check_shared_primes(const CheckInput& in, FindingSink& sink) {
     if (u.published) {
       rep.record(code, u.ctx->zone->records[u.published->record], std::move(params));
     } else if (u.file) {
-      rep.external(code, ExternalRecord{u.file->dnskey_rdata, u.file->file, 0}, "DNSKEY", std::move(params));
+      rep.external(code, ExternalRecord{u.file->dnskey_rdata, u.file->file, 0, {}}, "DNSKEY", std::move(params));
     }
   };
 

@@ -69,8 +69,12 @@ void Reporter::name(catalog::Code code, std::uint32_t name, std::uint16_t type, 
 void Reporter::external(catalog::Code code, const ExternalRecord& rec, std::string type, Params params,
                         catalog::When when) {
   Finding f = make(code, ctx_.name, std::move(type), std::move(params), when);
-  f.file = rec.file;  // a --ds or -k file: always a file and line, whatever the view
-  f.line = rec.line;
+  if (!rec.servers.empty()) {
+    f.servers = rec.servers;  // the parent's servers that served it
+  } else {
+    f.file = rec.file;  // a --ds or -k file: always a file and line, whatever the view
+    f.line = rec.line;
+  }
   sink_.add(std::move(f));
 }
 

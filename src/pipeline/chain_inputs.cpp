@@ -91,11 +91,11 @@ void link_chain_inputs(std::vector<ZoneContext>& zones, const std::vector<zone::
     ZoneContext& ctx = zones[i];
     ChainInput& chain = ctx.chain;
     for (const auto& r : ds) {
-      if (r.owner == ctx.zone->origin) chain.parent_ds.push_back({r.rdata, r.file, r.line});
+      if (r.owner == ctx.zone->origin) chain.parent_ds.push_back({r.rdata, r.file, r.line, {}});
     }
     for (const auto& r : anchors) {
       if (r.owner != ctx.zone->origin) continue;
-      (r.type == zone::rrtype::DS ? chain.anchor_ds : chain.anchor_dnskey).push_back({r.rdata, r.file, r.line});
+      (r.type == zone::rrtype::DS ? chain.anchor_ds : chain.anchor_dnskey).push_back({r.rdata, r.file, r.line, {}});
     }
     find_parent(zones, i);
     if (!chain.parent_ds.empty()) {
@@ -112,10 +112,12 @@ void link_chain_inputs(std::vector<ZoneContext>& zones, const std::vector<zone::
       } else {
         chain.source = ChainSource::ParentZone;
         for (const zone::Record& r : p.records_of(*set)) {
-          // From a server's answer the record has no file: it names the server that gave it.
-          const std::string from =
-              r.src.is_exchange() ? p.exchanges[r.src.exchange_index()].server_id() : p.files[r.src.file];
-          chain.parent_ds.push_back({std::string(p.rdata(r)), from, r.src.line});
+          // From a server's answer the record has no file: it names the parent's servers that gave it.
+          if (r.src.is_exchange()) {
+            chain.parent_ds.push_back({std::string(p.rdata(r)), {}, 0, parent.servers});
+          } else {
+            chain.parent_ds.push_back({std::string(p.rdata(r)), p.files[r.src.file], r.src.line, {}});
+          }
         }
       }
     }
