@@ -58,6 +58,9 @@ struct LdnsRrDeleter {
 struct LdnsRdfDeleter {
   void operator()(ldns_rdf* p) const { ldns_rdf_deep_free(p); }
 };
+struct LdnsPktDeleter {
+  void operator()(ldns_pkt* p) const { ldns_pkt_free(p); }
+};
 struct LdnsBufferDeleter {
   void operator()(ldns_buffer* p) const { ldns_buffer_free(p); }
 };
@@ -77,6 +80,7 @@ using OpensslStringPtr = std::unique_ptr<char, OpensslStringDeleter>;
 using LdnsRrPtr = std::unique_ptr<ldns_rr, LdnsRrDeleter>;
 using LdnsRdfPtr = std::unique_ptr<ldns_rdf, LdnsRdfDeleter>;
 using LdnsBufferPtr = std::unique_ptr<ldns_buffer, LdnsBufferDeleter>;
+using LdnsPktPtr = std::unique_ptr<ldns_pkt, LdnsPktDeleter>;
 
 /// Owns a file descriptor, closed on destruction; -1 owns none.
 class UniqueFd {

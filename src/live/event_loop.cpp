@@ -15,4 +15,8 @@ EventLoop::~EventLoop() {
   event_base_free(base_);
 }
 
+void EventDeleter::operator()(event* e) const {
+  event_free(e);
+}
+
 }  // namespace zw::live

@@ -5,8 +5,15 @@
 #include <memory>
 
 struct event_base;
+struct event;
 
 namespace zw::live {
+
+/// Frees a libevent event (event_free).
+struct EventDeleter {
+  void operator()(event* e) const;
+};
+using EventPtr = std::unique_ptr<event, EventDeleter>;
 
 /// Owns an event_base. Not thread-safe: one walker drives it.
 class EventLoop {

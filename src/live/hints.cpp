@@ -1,10 +1,10 @@
 // hints.cpp: root hints parsing and the presentation-name helpers of the live side.
 #include "live/hints.hpp"
 
-#include <fstream>
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/input.hpp"
 #include "core/name.hpp"
 #include "zone/loader.hpp"
 #include "zone/zone.hpp"
@@ -67,15 +67,10 @@ Hints parse_hints(const std::string& text, const std::string& name) {
 }
 
 Hints read_hints_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot read the root hints", path);
-  std::string text;
-  char buf[65536];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > (std::size_t{1} << 20)) throw Error(path + ": root hints larger than 1 MiB", path);
-  }
-  return parse_hints(text, path);
+  core::ReadLimits limits;
+  limits.max_bytes = kMaxHintsBytes;
+  limits.too_large = "root hints larger than 1 MiB";
+  return parse_hints(core::read_input_file(path, core::InputKinds::streams, limits), path);
 }
 
 bool name_under(const std::string& name, const std::string& zone) {

@@ -1,6 +1,7 @@
 // hints.hpp: root hints (the named.root file: the root's NS set and their addresses), where a live walk starts.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -18,7 +19,10 @@ struct Hints {
 /// zw::Error naming `name` and the line on a malformed line, and when no NS of "." with an address remains.
 Hints parse_hints(const std::string& text, const std::string& name);
 
-/// Reads and parses a hints file (bounded: 1 MiB).
+/// Largest root hints file read (IANA's named.root is 3 KiB).
+inline constexpr std::uint64_t kMaxHintsBytes = std::uint64_t{1} << 20;
+
+/// Reads (with the shared bounded reader, core/input.hpp) and parses a hints file.
 Hints read_hints_file(const std::string& path);
 
 /// Lower-case presentation name helpers shared by the live side: whether `name` is `zone` or below it, the

@@ -23,10 +23,6 @@
 namespace zw::live {
 namespace {
 
-constexpr std::uint16_t kTypeA = 1;
-constexpr std::uint16_t kTypeNs = 2;
-constexpr std::uint16_t kTypeDs = 43;
-constexpr std::uint16_t kTypeAaaa = 28;
 constexpr int kClassIn = 1;
 constexpr int kRcodeServfail = 2;
 constexpr int kRcodeNxdomain = 3;
@@ -38,11 +34,6 @@ struct UbCtxDeleter {
   void operator()(ub_ctx* c) const { ub_ctx_delete(c); }
 };
 using UbCtxPtr = std::unique_ptr<ub_ctx, UbCtxDeleter>;
-
-struct EventDeleter {
-  void operator()(event* e) const { event_free(e); }
-};
-using EventPtr = std::unique_ptr<event, EventDeleter>;
 
 /// libunbound logs to stderr by default; our only channels are verdicts and zw::Error. The stream is shared by every
 /// context (libunbound's log destination is process-wide) and never closed.
@@ -64,10 +55,10 @@ void check_root_hints(const std::string& path, const ResolverOptions& options) {
   load.origin = std::string(1, '\0');
   load.parallel = false;
   const zone::Zone hints = zone::load_zone_file(path, load);
-  if (hints.find(std::string_view("\0", 1), kTypeNs) == nullptr)
+  if (hints.find(std::string_view("\0", 1), zone::rrtype::NS) == nullptr)
     throw Error(fmt::format("{}: root hints without an NS record for the root", path), path);
   for (const zone::Record& r : hints.records)
-    if ((r.type == kTypeA && options.ipv4) || (r.type == kTypeAaaa && options.ipv6)) return;
+    if ((r.type == zone::rrtype::A && options.ipv4) || (r.type == zone::rrtype::AAAA && options.ipv6)) return;
   throw Error(fmt::format("{}: root hints without an address of a root server ({})", path,
                           options.ipv4 && options.ipv6 ? "A or AAAA"
                           : options.ipv4               ? "A, with IPv6 off"
@@ -81,7 +72,7 @@ std::string anchor_text(const zone::AnchorRecord& a) {
   if (rd.size() < 5) throw Error(fmt::format("{}:{}: trust anchor record too short", a.file, a.line), a.file, a.line);
   const auto u8 = [&](std::size_t i) { return static_cast<unsigned>(static_cast<unsigned char>(rd[i])); };
   const std::string owner = core::name_to_text(a.owner);
-  if (a.type == kTypeDs)
+  if (a.type == zone::rrtype::DS)
     return fmt::format("{} IN DS {} {} {} {}", owner, u8(0) << 8 | u8(1), u8(2), u8(3),
                        core::hex_encode(rd.substr(4), core::LetterCase::Upper));
   return fmt::format("{} IN DNSKEY {} {} {} {}", owner, u8(0) << 8 | u8(1), u8(2), u8(3),

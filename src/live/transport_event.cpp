@@ -30,11 +30,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct EventDeleter {
-  void operator()(event* e) const { event_free(e); }
-};
-using EventPtr = std::unique_ptr<event, EventDeleter>;
-
 // File descriptors kept free for the rest of the process (libunbound's sockets, reports, capture files).
 constexpr std::size_t kFdReserve = 32;
 constexpr std::size_t kMaxDatagram = 65535;

@@ -12,10 +12,7 @@ namespace zw::live {
 
 namespace {
 
-struct LdnsPktDeleter {
-  void operator()(ldns_pkt* p) const { ldns_pkt_free(p); }
-};
-using LdnsPktPtr = std::unique_ptr<ldns_pkt, LdnsPktDeleter>;
+using core::LdnsPktPtr;
 
 struct MallocDeleter {
   void operator()(std::uint8_t* p) const { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc): ldns allocates

@@ -16,6 +16,7 @@
 
 #include "checks/live.hpp"
 #include "core/error.hpp"
+#include "core/input.hpp"
 #include "core/name.hpp"
 #include "core/thread_pool.hpp"
 #include "dnssec/denial_proof.hpp"
@@ -47,16 +48,12 @@ struct Inputs {
   std::vector<live::Question> probes;
 };
 
+/// A list or an anchor file, whole (the shared bounded reader: regular files, pipes and FIFOs, gzip, no NUL bytes).
 std::string read_small_file(const std::string& path, const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot read the " + what, path);
-  std::string text;
-  char buf[65536];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > zone::kMaxAnchorFileBytes) throw Error(path + ": the " + what + " is larger than 1 MiB", path);
-  }
-  return text;
+  core::ReadLimits limits;
+  limits.max_bytes = zone::kMaxAnchorFileBytes;
+  limits.too_large = std::string("the ") + what + " is larger than 1 MiB";
+  return core::read_input_file(path, core::InputKinds::streams, limits);
 }
 
 /// A name as given, made absolute and lower-case; `where` names its origin in the error.
@@ -164,6 +161,7 @@ class Answers {
     for (std::size_t i = 0; i < w.exchanges.size(); ++i) {
       const live::Observation& o = w.exchanges[i];
       index_[{w.exchange_zone[i], o.request.address}].push_back(i);
+      by_zone_[w.exchange_zone[i]].push_back(i);
       if (o.response.outcome == Outcome::Answer) parsed_[i] = live::parse_message(o.response.wire, nullptr, false);
     }
   }
@@ -178,9 +176,17 @@ class Answers {
     return it == index_.end() ? none : it->second;
   }
 
+  /// The exchanges with any server of `zone`, in walk order.
+  const std::vector<std::size_t>& of(const std::string& zone) const {
+    static const std::vector<std::size_t> none;
+    auto it = by_zone_.find(zone);
+    return it == by_zone_.end() ? none : it->second;
+  }
+
   const live::Walk& walk;
 
  private:
+  std::map<std::string, std::vector<std::size_t>> by_zone_;
   std::vector<std::optional<live::Message>> parsed_;
   std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> index_;
 };
@@ -331,7 +337,9 @@ checks::LiveServer server_facts(const Answers& answers, const live::ZoneWalk& z,
 void chain_facts(const Answers& answers, const live::ZoneWalk& z, checks::LiveZone& out) {
   const live::Walk& w = answers.walk;
   std::set<std::string> tags;
-  for (std::size_t i = 0; i < w.exchanges.size(); ++i) {
+  std::vector<std::size_t> asked = answers.of(z.name);
+  if (!z.parent.empty()) asked.insert(asked.end(), answers.of(z.parent).begin(), answers.of(z.parent).end());
+  for (std::size_t i : asked) {
     const live::Observation& o = w.exchanges[i];
     if (o.response.outcome != Outcome::Answer || o.request.qname != z.name) continue;
     const bool parent_ds = w.exchange_zone[i] == z.parent && o.request.qtype == zone::rrtype::DS;
