@@ -10,6 +10,8 @@
 
 namespace zw::live {
 
+struct Message;
+
 enum class Proto : std::uint8_t { Udp, Tcp };
 
 /// "udp" or "tcp".
@@ -48,6 +50,9 @@ struct Response {
   std::string wire;            ///< the raw message as received (see Outcome)
   double rtt_ms = 0;           ///< from the send answered to the answer; 0 when none
   std::uint32_t attempts = 0;  ///< sends made (1 + retries used)
+  /// The answer parsed (parse_message without text) by the transport that checked it, so that nobody parses it
+  /// again; null when the transport did not (replays) or the records did not convert. Not part of captures.
+  std::shared_ptr<const Message> message;
 };
 
 /// Limits of a transport (documented in zonewarden-check(1), LIMITS).

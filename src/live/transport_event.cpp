@@ -4,6 +4,7 @@
 #include <event2/event.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/rand.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -15,6 +16,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <system_error>
@@ -104,6 +106,25 @@ std::size_t open_fds() {
 }
 
 class Batch;
+struct Query;
+
+// TCP: one connection to an address, shared by its requests of a batch (RFC 7766 §6.2.1: reuse and pipelining).
+// Queries are written back to back as they come; answers are matched by ID, in any order (§6.2.1.1).
+struct Conn {
+  Batch* batch = nullptr;
+  std::size_t slot = 0;
+  core::UniqueFd fd;  // declared before the events: they go before their descriptor
+  EventPtr read_ev, write_ev;
+  bool connected = false;
+  bool retired = false;  // a request on it timed out: later requests open another connection
+  bool closed = false;
+  std::string out;                   // framed queries not written yet
+  std::string in;                    // what has arrived and is no whole message yet
+  std::size_t skip = 0;              // octets still to drop of an answer over the size limit
+  std::size_t answered = 0;          // requests ended by a message on this connection
+  std::vector<Query*> pending;       // in order of sending
+  std::vector<std::uint16_t> stale;  // IDs of requests that left without an answer (timed out, ended)
+};
 
 // One request on its way: its socket, its events and what has arrived so far.
 struct Query {
@@ -119,10 +140,7 @@ struct Query {
   EventPtr io;
   std::uint16_t id = 0;
   Clock::time_point sent;  // the last send
-  std::string out;         // TCP: the framed query
-  std::size_t written = 0;
-  bool connected = false;
-  std::string in;  // TCP: what has arrived
+  Conn* conn = nullptr;    // TCP: the connection carrying the query
   bool mismatched = false;
   std::string last_mismatch;
   // UDP: the earlier tries, still listening: a slow server's answer to one counts (its socket, event, ID, send).
@@ -143,9 +161,13 @@ std::string local_failure(const char* what, const Query& q, int err) {
 }
 
 // TCP: the length prefix of the message arriving; 0 until both its octets have.
-std::size_t announced_length(const Query& q) {
-  if (q.in.size() < 2) return 0;
-  return (static_cast<std::size_t>(static_cast<unsigned char>(q.in[0])) << 8) | static_cast<unsigned char>(q.in[1]);
+std::size_t announced_length(const std::string& in) {
+  if (in.size() < 2) return 0;
+  return (static_cast<std::size_t>(static_cast<unsigned char>(in[0])) << 8) | static_cast<unsigned char>(in[1]);
+}
+
+std::uint16_t message_id(std::string_view wire) {
+  return static_cast<std::uint16_t>((static_cast<unsigned char>(wire[0]) << 8) | static_cast<unsigned char>(wire[1]));
 }
 
 class Batch {
@@ -167,10 +189,16 @@ class Batch {
   static void on_timer(evutil_socket_t, short, void* arg) {
     guarded(arg, [](Query& q) { q.batch->timed_out(q); });
   }
-  static void on_io(evutil_socket_t fd, short what, void* arg) {
-    guarded(arg, [fd, what](Query& q) {
-      q.request->proto == Proto::Udp ? q.batch->udp_io(q, fd) : q.batch->tcp_io(q, what);
-    });
+  static void on_io(evutil_socket_t fd, short, void* arg) {
+    guarded(arg, [fd](Query& q) { q.batch->udp_io(q, fd); });
+  }
+  static void on_conn(evutil_socket_t, short what, void* arg) {
+    auto& c = *static_cast<Conn*>(arg);
+    try {
+      c.batch->conn_io(c, what);
+    } catch (const std::exception& e) {
+      c.batch->fail_locally(e.what());
+    }
   }
   static void on_deadline(evutil_socket_t, short, void* arg) {
     auto* b = static_cast<Batch*>(arg);
@@ -197,6 +225,11 @@ class Batch {
     if (local_error_.empty()) local_error_ = what;
     event_base_loopbreak(base_);
   }
+  // The receive buffer of every socket of the batch (one callback runs at a time): made once, not per datagram.
+  std::string& buffer() {
+    if (buffer_.empty()) buffer_.resize(std::max(kMaxDatagram + 1, kTcpChunk));
+    return buffer_;
+  }
   bool deadline_passed() const { return deadline_fired_ || (has_deadline_ && Clock::now() >= deadline_); }
   void pump();
   void start(Query& q);
@@ -204,10 +237,16 @@ class Batch {
   bool open_socket(Query& q);
   void udp_io(Query& q, int fd);
   void udp_datagram(Query& q, const std::string& wire, std::size_t length, std::uint16_t id, Clock::time_point sent);
-  void tcp_io(Query& q, short what);
-  bool tcp_write(Query& q);
-  void tcp_read(Query& q);
-  void tcp_message(Query& q);
+  void tcp_attach(Query& q);
+  Conn* tcp_connection(Query& q);
+  void conn_io(Conn& c, short what);
+  void conn_write(Conn& c);
+  void conn_read(Conn& c);
+  void conn_messages(Conn& c);
+  void conn_message(Conn& c, std::string wire);
+  void conn_closed(Conn& c);
+  void conn_shut(Conn& c);
+  void detach(Query& q, bool timed_out);
   void timed_out(Query& q);
   void watch(Query& q, short what);
   void finish(Query& q, Outcome outcome, std::string wire = {}, bool received = false);
@@ -219,11 +258,14 @@ class Batch {
   bool has_deadline_;
   bool& deadline_fired_;
   std::vector<Query> queries_;
+  std::deque<Conn> conns_;                // every connection of the batch (closed ones too), stable in memory
+  std::vector<Conn*> current_;            // by Query::slot: the connection new requests to the address join
   std::vector<std::size_t> waiting_;      // indices into queries_, in request order
   std::vector<std::size_t> per_address_;  // requests in flight, by Query::slot
   std::size_t in_flight_ = 0;
   std::size_t done_ = 0;
   std::string local_error_;
+  std::string buffer_;
 };
 
 std::vector<Response> Batch::run(std::span<const Request> requests) {
@@ -241,6 +283,7 @@ std::vector<Response> Batch::run(std::span<const Request> requests) {
     waiting_.push_back(i);
   }
   per_address_.assign(slots.size(), 0);
+  current_.assign(slots.size(), nullptr);
   EventPtr deadline;
   if (has_deadline_) {
     deadline.reset(evtimer_new(base_, &Batch::on_deadline, this));
@@ -291,48 +334,36 @@ void Batch::start(Query& q) {
   attempt(q);
 }
 
-// One attempt: a new socket, a new ID, the query sent (UDP) or the connection begun (TCP), and the timer set.
+// One attempt: a new ID and the timer set; over UDP a new socket and the query sent, over TCP the query queued on
+// the address's connection (opened when there is none that may take it).
 void Batch::attempt(Query& q) {
   if (q.request->proto == Proto::Udp && q.fd) {
     q.earlier.push_back({std::move(q.fd), std::move(q.io), q.id, q.sent});
   }
   q.io.reset();
   q.fd.reset();
+  ++q.response->attempts;
+  const timeval tv = to_timeval(options_.timeout_seconds);
+  evtimer_add(q.timer.get(), &tv);
+  if (q.request->proto == Proto::Tcp) return tcp_attach(q);
   // RFC 5452 §10: "Use an unpredictable source port for outgoing queries" (a new socket, the kernel's random port)
   // and "Use an unpredictable query ID for outgoing queries, utilizing the full range available (0-65535)".
   std::array<unsigned char, 2> id{};
   if (RAND_bytes(id.data(), static_cast<int>(id.size())) != 1) return fail_locally("OpenSSL: no random bytes");
   q.id = static_cast<std::uint16_t>((id[0] << 8) | id[1]);
   const std::string query = make_query(*q.request, q.id);
-  ++q.response->attempts;
   if (!open_socket(q)) return;
   q.sent = Clock::now();
-  if (q.request->proto == Proto::Udp) {
-    if (::send(q.fd.get(), query.data(), query.size(), 0) < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-      if (local_errno(errno)) return fail_locally(local_failure("cannot send a query to", q, errno));
-      return finish(q, Outcome::Unreachable);
-    }
-    watch(q, EV_READ | EV_PERSIST);
-  } else {
-    // RFC 1035 §4.2.2: "The message is prefixed with a two byte length field which gives the message length,
-    // excluding the two byte length field."
-    q.out.clear();
-    q.out.push_back(static_cast<char>(query.size() >> 8));
-    q.out.push_back(static_cast<char>(query.size() & 0xff));
-    q.out += query;
-    q.written = 0;
-    q.connected = false;
-    q.in.clear();
-    watch(q, EV_WRITE | EV_PERSIST);
+  if (::send(q.fd.get(), query.data(), query.size(), 0) < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+    if (local_errno(errno)) return fail_locally(local_failure("cannot send a query to", q, errno));
+    return finish(q, Outcome::Unreachable);
   }
-  const timeval tv = to_timeval(options_.timeout_seconds);
-  evtimer_add(q.timer.get(), &tv);
+  watch(q, EV_READ | EV_PERSIST);
 }
 
-// A non-blocking socket connected (UDP) or connecting (TCP) to the server; false when the attempt already ended.
+// A non-blocking UDP socket connected to the server; false when the attempt already ended.
 bool Batch::open_socket(Query& q) {
-  const int type = (q.request->proto == Proto::Udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC;
-  q.fd.reset(::socket(q.address.sa.ss_family, type, 0));
+  q.fd.reset(::socket(q.address.sa.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!q.fd) {
     if (local_errno(errno)) {
       fail_locally(local_failure("cannot open a socket for", q, errno));
@@ -341,10 +372,7 @@ bool Batch::open_socket(Query& q) {
     }
     return false;
   }
-  if (::connect(q.fd.get(), reinterpret_cast<const sockaddr*>(&q.address.sa), q.address.len) == 0 ||
-      errno == EINPROGRESS) {
-    return true;
-  }
+  if (::connect(q.fd.get(), reinterpret_cast<const sockaddr*>(&q.address.sa), q.address.len) == 0) return true;
   if (local_errno(errno)) {
     fail_locally(local_failure("cannot connect a socket to", q, errno));
   } else {
@@ -367,7 +395,7 @@ void Batch::udp_io(Query& q, int fd) {
     id = it->id;
     sent = it->sent;
   }
-  std::string buf(kMaxDatagram + 1, '\0');
+  std::string& buf = buffer();
   for (int k = 0; k < kDatagramsPerWake; ++k) {
     sockaddr_storage from{};
     socklen_t from_len = sizeof from;
@@ -406,84 +434,249 @@ void Batch::udp_datagram(Query& q, const std::string& buf, std::size_t length, s
     return;
   }
   std::string wire = buf.substr(0, length);
-  const Outcome o = classify_answer(*q.request, id, wire);
+  std::shared_ptr<const Message> parsed;
+  const Outcome o = classify_answer(*q.request, id, wire, &parsed);
   // Bytes that do not parse end the request only when they carry its ID (or are too short to carry one): anything
   // else may be a stray or forged datagram and is ignored like a mismatch.
   if (o == Outcome::Answer || (o == Outcome::Malformed && (our_id || length < 2))) {
+    q.response->message = std::move(parsed);
     return end(o, std::move(wire));
   }
   q.mismatched = true;
   q.last_mismatch = std::move(wire);
 }
 
-void Batch::tcp_io(Query& q, short what) {
-  if (!q.connected) {
+// The connection a TCP request joins: the address's current one, or a new one (connecting); null when the request
+// already ended (the server cannot be reached, or the run failed locally).
+Conn* Batch::tcp_connection(Query& q) {
+  Conn* c = current_[q.slot];
+  if (c && !c->retired && !c->closed) return c;
+  Conn& fresh = conns_.emplace_back();
+  fresh.batch = this;
+  fresh.slot = q.slot;
+  current_[q.slot] = &fresh;
+  fresh.fd.reset(::socket(q.address.sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  const bool opened =
+      fresh.fd && (::connect(fresh.fd.get(), reinterpret_cast<const sockaddr*>(&q.address.sa), q.address.len) == 0 ||
+                   errno == EINPROGRESS);
+  if (!opened) {
+    const int err = errno;
+    const char* what = fresh.fd ? "cannot connect a socket to" : "cannot open a socket for";
+    fresh.closed = true;
+    fresh.fd.reset();
+    if (local_errno(err)) {
+      fail_locally(local_failure(what, q, err));
+    } else {
+      finish(q, Outcome::Unreachable);  // e.g. no IPv6 on this host, or refused at once
+    }
+    return nullptr;
+  }
+  // Queries follow each other on the connection: without TCP_NODELAY, Nagle's algorithm holds each one back until
+  // the server acknowledges the previous (which it may delay, RFC 1122 §4.2.3.2). RFC 7766 §6.2.1: pipelining.
+  const int one = 1;
+  (void)::setsockopt(fresh.fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  (void)::setsockopt(fresh.fd.get(), IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+  fresh.read_ev.reset(event_new(base_, fresh.fd.get(), EV_READ | EV_PERSIST, &Batch::on_conn, &fresh));
+  fresh.write_ev.reset(event_new(base_, fresh.fd.get(), EV_WRITE | EV_PERSIST, &Batch::on_conn, &fresh));
+  // The connection is writable once connected (or failed): the write event sees the outcome of connect.
+  if (!fresh.read_ev || !fresh.write_ev || event_add(fresh.write_ev.get(), nullptr) != 0) {
+    fail_locally("libevent: cannot watch a socket");
+    return nullptr;
+  }
+  return &fresh;
+}
+
+// Queues a TCP request on its connection with an ID no other request on it has.
+void Batch::tcp_attach(Query& q) {
+  Conn* c = tcp_connection(q);
+  if (c == nullptr) return;
+  const auto taken = [c](std::uint16_t id) {
+    return std::any_of(c->pending.begin(), c->pending.end(), [id](const Query* p) { return p->id == id; }) ||
+           std::find(c->stale.begin(), c->stale.end(), id) != c->stale.end();
+  };
+  do {
+    std::array<unsigned char, 2> id{};
+    if (RAND_bytes(id.data(), static_cast<int>(id.size())) != 1) return fail_locally("OpenSSL: no random bytes");
+    q.id = static_cast<std::uint16_t>((id[0] << 8) | id[1]);
+  } while (taken(q.id));
+  const std::string query = make_query(*q.request, q.id);
+  // RFC 1035 §4.2.2: "The message is prefixed with a two byte length field which gives the message length,
+  // excluding the two byte length field."
+  c->out.push_back(static_cast<char>(query.size() >> 8));
+  c->out.push_back(static_cast<char>(query.size() & 0xff));
+  c->out += query;
+  c->pending.push_back(&q);
+  q.conn = c;
+  q.sent = Clock::now();
+  if (c->connected) {
+    conn_write(*c);  // at once: the socket takes it unless the server reads slowly (then the write event waits)
+    if (!c->closed && !c->out.empty() && event_add(c->write_ev.get(), nullptr) != 0)
+      fail_locally("libevent: cannot watch a socket");
+  }
+}
+
+void Batch::conn_io(Conn& c, short what) {
+  if (c.closed) return;
+  if (!c.connected && (what & EV_WRITE) != 0) {
     int err = 0;
     socklen_t len = sizeof err;
-    if (::getsockopt(q.fd.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+    if (::getsockopt(c.fd.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
     if (err != 0) {
-      if (local_errno(err)) return fail_locally(local_failure("cannot connect to", q, err));
-      return finish(q, Outcome::Unreachable);
+      if (local_errno(err) && !c.pending.empty())
+        return fail_locally(local_failure("cannot connect to", *c.pending.front(), err));
+      return conn_closed(c);
     }
-    q.connected = true;
-    q.sent = Clock::now();
+    c.connected = true;
+    const auto now = Clock::now();
+    for (Query* q : c.pending) q->sent = now;  // the round trip runs from the connection's first chance to send
+    if (event_add(c.read_ev.get(), nullptr) != 0) return fail_locally("libevent: cannot watch a socket");
   }
-  if ((what & EV_WRITE) != 0 && q.written < q.out.size()) {
-    if (!tcp_write(q)) return;
-    if (q.written == q.out.size()) watch(q, EV_READ | EV_PERSIST);
-    return;
-  }
-  if ((what & EV_READ) != 0) tcp_read(q);
+  if ((what & EV_WRITE) != 0) conn_write(c);
+  if (!c.closed && (what & EV_READ) != 0) conn_read(c);
 }
 
-// Writes what the socket takes; false when the request ended.
-bool Batch::tcp_write(Query& q) {
-  while (q.written < q.out.size()) {
-    const ssize_t n = ::send(q.fd.get(), q.out.data() + q.written, q.out.size() - q.written, MSG_NOSIGNAL);
+// Writes what the socket takes; a connection that cannot be written to is closed.
+void Batch::conn_write(Conn& c) {
+  while (!c.out.empty()) {
+    const ssize_t n = ::send(c.fd.get(), c.out.data(), c.out.size(), MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return true;
-      finish(q, Outcome::Unreachable);
-      return false;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+      return conn_closed(c);
     }
-    q.written += static_cast<std::size_t>(n);
+    c.out.erase(0, static_cast<std::size_t>(n));
   }
-  return true;
+  event_del(c.write_ev.get());
 }
 
-void Batch::tcp_read(Query& q) {
-  std::array<char, kTcpChunk> chunk{};
-  for (;;) {
-    const ssize_t n = ::recv(q.fd.get(), chunk.data(), chunk.size(), 0);
+void Batch::conn_read(Conn& c) {
+  std::string& chunk = buffer();
+  while (!c.closed) {
+    const ssize_t n = ::recv(c.fd.get(), chunk.data(), kTcpChunk, 0);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
-    if (n <= 0) {
-      // Closed (or reset) before a whole message arrived.
-      if (q.in.empty()) return finish(q, Outcome::Unreachable);
-      const std::string part = q.in.size() > 2 ? q.in.substr(2) : q.in;
-      return finish(q, announced_length(q) > options_.max_answer ? Outcome::TooLarge : Outcome::Malformed, part, true);
-    }
-    q.in.append(chunk.data(), static_cast<std::size_t>(n));
-    tcp_message(q);
-    if (q.state != Query::State::Running) return;
+    if (n <= 0) return conn_closed(c);  // closed or reset
+    // A server's answers to pipelined queries meet Nagle's algorithm on its side: the next one waits for the ACK
+    // of the last, which Linux delays by up to 40 ms unless asked for quick ACKs (a mode the kernel leaves again).
+    const int quick = 1;
+    (void)::setsockopt(c.fd.get(), IPPROTO_TCP, TCP_QUICKACK, &quick, sizeof quick);
+    std::string_view got(chunk.data(), static_cast<std::size_t>(n));
+    const std::size_t dropped = std::min(c.skip, got.size());
+    c.skip -= dropped;
+    c.in.append(got.substr(dropped));
+    conn_messages(c);
   }
 }
 
-// Ends the request once a whole message (or `max_answer` octets of an oversized one) has arrived.
-void Batch::tcp_message(Query& q) {
-  if (q.in.size() < 2) return;
-  const std::size_t length = announced_length(q);
-  if (length > options_.max_answer) {
-    if (q.in.size() - 2 >= options_.max_answer) finish(q, Outcome::TooLarge, q.in.substr(2, options_.max_answer), true);
-    return;
+// Takes every whole message off the connection's input (and the first `max_answer` octets of one over the limit).
+void Batch::conn_messages(Conn& c) {
+  while (!c.closed && c.skip == 0 && c.in.size() >= 2) {
+    const std::size_t length = announced_length(c.in);
+    if (length > options_.max_answer) {
+      if (c.in.size() - 2 < options_.max_answer) return;
+      std::string part = c.in.substr(2, options_.max_answer);
+      const std::size_t have = std::min(c.in.size(), 2 + length);
+      c.skip = 2 + length - have;
+      c.in.erase(0, have);
+      Query* q = nullptr;
+      for (Query* p : c.pending) {
+        if (p->id == message_id(part)) q = p;
+      }
+      if (q == nullptr && !c.pending.empty()) q = c.pending.front();
+      if (q != nullptr) {
+        ++c.answered;
+        finish(*q, Outcome::TooLarge, std::move(part), true);
+      }
+      continue;
+    }
+    if (c.in.size() - 2 < length) return;
+    std::string wire = c.in.substr(2, length);
+    c.in.erase(0, 2 + length);
+    conn_message(c, std::move(wire));
   }
-  if (q.in.size() - 2 < length) return;
-  std::string wire = q.in.substr(2, length);
-  const Outcome o = classify_answer(*q.request, q.id, wire);
-  finish(q, o, std::move(wire), true);
+}
+
+// A whole message: it ends the request with its ID. A message with an ID no request on the connection has (and no
+// request that left it) ends the oldest one, as a Mismatch (or Malformed when it does not parse).
+void Batch::conn_message(Conn& c, std::string wire) {
+  Query* q = nullptr;
+  if (wire.size() >= 2) {
+    const std::uint16_t id = message_id(wire);
+    for (Query* p : c.pending) {
+      if (p->id == id) q = p;
+    }
+    if (q == nullptr && std::find(c.stale.begin(), c.stale.end(), id) != c.stale.end()) return;  // a late answer
+  }
+  if (q == nullptr) {
+    if (c.pending.empty()) return;
+    q = c.pending.front();
+  }
+  std::shared_ptr<const Message> parsed;
+  const Outcome o = classify_answer(*q->request, q->id, wire, &parsed);
+  q->response->message = std::move(parsed);
+  ++c.answered;
+  finish(*q, o, std::move(wire), true);
+}
+
+// The server closed (or reset) the connection, or it failed. Part of a message ends its request as Malformed (or
+// TooLarge); the others are asked again on a new connection when this one answered some (servers may close after
+// any number of answers, RFC 7766 §6.2.3), else they are Unreachable.
+void Batch::conn_closed(Conn& c) {
+  const bool answered = c.answered > 0;
+  std::string part = c.skip == 0 ? std::move(c.in) : std::string();
+  const std::size_t length = announced_length(part);
+  conn_shut(c);
+  std::vector<Query*> left = std::move(c.pending);
+  c.pending.clear();
+  if (!part.empty() && !left.empty()) {
+    auto it = left.begin();
+    if (part.size() >= 4) {
+      const std::uint16_t id = message_id(std::string_view(part).substr(2));
+      const auto found = std::find_if(left.begin(), left.end(), [id](const Query* p) { return p->id == id; });
+      if (found != left.end()) it = found;
+    }
+    Query* q = *it;
+    left.erase(it);
+    q->conn = nullptr;
+    finish(*q, length > options_.max_answer ? Outcome::TooLarge : Outcome::Malformed,
+           part.size() > 2 ? part.substr(2) : part, true);
+  }
+  for (Query* q : left) {
+    q->conn = nullptr;
+    if (q->state != Query::State::Running) continue;
+    if (answered) {
+      tcp_attach(*q);
+    } else {
+      finish(*q, Outcome::Unreachable);
+    }
+  }
+}
+
+// Stops watching and closes the socket; the Conn stays (its events may be running).
+void Batch::conn_shut(Conn& c) {
+  if (c.closed) return;
+  c.closed = true;
+  if (c.read_ev) event_del(c.read_ev.get());
+  if (c.write_ev) event_del(c.write_ev.get());
+  c.fd.reset();
+  c.out.clear();
+  c.in.clear();
+}
+
+// Takes a TCP request off its connection. A timeout retires the connection (a server that stalls one answer may
+// stall the rest): it closes once its last request has left.
+void Batch::detach(Query& q, bool timed_out) {
+  Conn* c = q.conn;
+  if (c == nullptr) return;
+  q.conn = nullptr;
+  c->pending.erase(std::remove(c->pending.begin(), c->pending.end(), &q), c->pending.end());
+  c->stale.push_back(q.id);
+  if (timed_out) c->retired = true;
+  if (c->retired && c->pending.empty()) conn_shut(*c);
 }
 
 void Batch::timed_out(Query& q) {
+  detach(q, true);
   if (q.response->attempts < 1 + options_.retries) return attempt(q);
   if (q.mismatched) return finish(q, Outcome::Mismatch, std::move(q.last_mismatch));
   finish(q, Outcome::Timeout);
@@ -503,6 +696,7 @@ void Batch::finish(Query& q, Outcome outcome, std::string wire, bool received) {
   q.io.reset();
   q.fd.reset();
   q.earlier.clear();
+  detach(q, false);
   if (q.timer) event_del(q.timer.get());
 }
 

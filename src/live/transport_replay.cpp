@@ -33,7 +33,7 @@ std::vector<Response> ReplayTransport::exchange(std::span<const Request> request
     const auto queue = queues_.find(key_of(request));
     if (queue == queues_.end() || queue->second.next == queue->second.indices.size()) {
       ++unmatched_;
-      out.push_back(Response{Outcome::Timeout, {}, 0, 0});
+      out.push_back(Response{Outcome::Timeout, {}, 0, 0, nullptr});
       continue;
     }
     out.push_back(recorded_[queue->second.indices[queue->second.next++]].response);

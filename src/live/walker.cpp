@@ -157,6 +157,7 @@ class Walker {
         break;
       }
       send();
+      ++w_.rounds;
     }
     for (const Item& it : items_) {
       if (it.target && !w_.zone_of.count(it.name)) w_.zone_of[it.name] = w_.zones[it.zone].name;
@@ -209,6 +210,7 @@ class Walker {
   /// The parsed answer of a response (parsed once), or null when there is none.
   const Message* message(const Response* r) {
     if (r == nullptr || r->outcome != Outcome::Answer) return nullptr;
+    if (r->message) return r->message.get();  // parsed by the transport
     auto [it, fresh] = parsed_.try_emplace(r);
     if (fresh) it->second = parse_message(r->wire, nullptr, false);
     return it->second ? &*it->second : nullptr;

@@ -49,6 +49,7 @@ struct Walk {
   std::map<std::string, std::set<std::string>> addresses;  ///< every NS name's addresses found (glue or resolved)
   std::map<std::string, std::string> zone_of;  ///< each name checked → the zone it is in (empty: not found)
   std::vector<std::string> budget_hits;        ///< budgets that stopped the walk ("max-zones", …)
+  std::size_t rounds = 0;                      ///< batches sent
 };
 
 /// The type asked at a zone's apex to see a NODATA proof.

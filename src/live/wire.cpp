@@ -79,24 +79,64 @@ LdnsPktPtr parse_pkt(std::string_view wire, std::string* error_token) {
   return pkt;
 }
 
-std::optional<WireRecord> wire_record(const ldns_rr* rr, bool with_text) {
+/// Whether RDATA of `type` may hold names that canonical form lower-cases: the types of RFC 4034 §6.2 (with NSEC,
+/// which RFC 6840 §5.1 takes out; ldns decides). The RDATA of every other type is its own canonical form.
+bool names_in_rdata(std::uint16_t type) {
+  switch (type) {
+    case 2:
+    case 3:
+    case 4:
+    case 5:
+    case 6:
+    case 7:
+    case 8:
+    case 9:
+    case 12:
+    case 13:
+    case 14:
+    case 15:
+    case 17:
+    case 18:
+    case 21:
+    case 24:
+    case 26:
+    case 30:
+    case 33:
+    case 35:
+    case 36:
+    case 38:
+    case 39:
+    case 46:
+    case 47: return true;
+    default: return false;
+  }
+}
+
+/// Writes the RDATA of `rr` to `buf` (cleared first) and returns it.
+std::optional<std::string> rdata_wire(ldns_buffer* buf, const ldns_rr* rr) {
+  ldns_buffer_clear(buf);
+  if (ldns_rr_rdata2buffer_wire(buf, rr) != LDNS_STATUS_OK) return std::nullopt;
+  return std::string(reinterpret_cast<const char*>(ldns_buffer_begin(buf)), ldns_buffer_position(buf));
+}
+
+std::optional<WireRecord> wire_record(ldns_buffer* buf, const ldns_rr* rr, bool with_text) {
   WireRecord w;
   w.owner = rdf_text(ldns_rr_owner(rr));
   lower_ascii(w.owner);
   w.type = static_cast<std::uint16_t>(ldns_rr_get_type(rr));
   w.rclass = static_cast<std::uint16_t>(ldns_rr_get_class(rr));
   w.ttl = ldns_rr_ttl(rr);
-  core::LdnsBufferPtr buf(ldns_buffer_new(256));  // grows as needed
-  if (!buf || ldns_rr_rdata2buffer_wire(buf.get(), rr) != LDNS_STATUS_OK) return std::nullopt;
-  w.rdata.assign(reinterpret_cast<const char*>(ldns_buffer_begin(buf.get())), ldns_buffer_position(buf.get()));
+  auto rdata = rdata_wire(buf, rr);
+  if (!rdata) return std::nullopt;
+  w.rdata = std::move(*rdata);
   w.canonical = w.rdata;
   // RFC 4034 §6.2 (RFC 6840 §5.1 keeps NSEC as is): ldns lower-cases the names of the types the RFC lists.
-  core::LdnsRrPtr lower(ldns_rr_clone(rr));
-  if (lower) {
-    ldns_rr2canonical(lower.get());
-    ldns_buffer_clear(buf.get());
-    if (ldns_rr_rdata2buffer_wire(buf.get(), lower.get()) == LDNS_STATUS_OK)
-      w.canonical.assign(reinterpret_cast<const char*>(ldns_buffer_begin(buf.get())), ldns_buffer_position(buf.get()));
+  if (names_in_rdata(w.type)) {
+    core::LdnsRrPtr lower(ldns_rr_clone(rr));
+    if (lower) {
+      ldns_rr2canonical(lower.get());
+      if (auto c = rdata_wire(buf, lower.get())) w.canonical = std::move(*c);
+    }
   }
   if (with_text) w.text = rr_text(rr);
   return w;
@@ -104,9 +144,12 @@ std::optional<WireRecord> wire_record(const ldns_rr* rr, bool with_text) {
 
 bool section(const ldns_rr_list* list, std::vector<WireRecord>& out, bool with_text) {
   const std::size_t n = ldns_rr_list_rr_count(list);
+  if (n == 0) return true;
   out.reserve(n);
+  core::LdnsBufferPtr buf(ldns_buffer_new(256));  // grows as needed
+  if (!buf) return false;
   for (std::size_t i = 0; i < n; ++i) {
-    auto w = wire_record(ldns_rr_list_rr(list, i), with_text);
+    auto w = wire_record(buf.get(), ldns_rr_list_rr(list, i), with_text);
     if (!w) return false;
     out.push_back(std::move(*w));
   }
@@ -149,10 +192,9 @@ std::string make_query(const Request& r, std::uint16_t id) {
   return std::string(reinterpret_cast<const char*>(wire.get()), size);
 }
 
-std::optional<Message> parse_message(std::string_view wire, std::string* error_token, bool with_text) {
-  LdnsPktPtr pkt = parse_pkt(wire, error_token);
-  if (!pkt) return std::nullopt;
-  const ldns_pkt* p = pkt.get();
+namespace {
+
+std::optional<Message> message_of(const ldns_pkt* p, std::size_t size, std::string* error_token, bool with_text) {
   Message m;
   m.id = ldns_pkt_id(p);
   m.rcode = static_cast<int>(ldns_pkt_get_rcode(p)) | (static_cast<int>(ldns_pkt_edns_extended_rcode(p)) << 4);
@@ -179,14 +221,11 @@ std::optional<Message> parse_message(std::string_view wire, std::string* error_t
     if (error_token) *error_token = "bad-rdata";
     return std::nullopt;
   }
-  m.size = wire.size();
+  m.size = size;
   return m;
 }
 
-Outcome classify_answer(const Request& r, std::uint16_t id, std::string_view wire) {
-  LdnsPktPtr pkt = parse_pkt(wire, nullptr);
-  if (!pkt) return Outcome::Malformed;
-  const ldns_pkt* p = pkt.get();
+Outcome classify_pkt(const Request& r, std::uint16_t id, const ldns_pkt* p) {
   if (!ldns_pkt_qr(p) || ldns_pkt_id(p) != id) return Outcome::Mismatch;
   const ldns_rr_list* question = ldns_pkt_question(p);
   const std::size_t qdcount = ldns_rr_list_rr_count(question);
@@ -202,6 +241,25 @@ Outcome classify_answer(const Request& r, std::uint16_t id, std::string_view wir
   if (static_cast<std::uint16_t>(ldns_rr_get_type(q)) != r.qtype) return Outcome::Mismatch;
   if (ldns_rr_get_class(q) != LDNS_RR_CLASS_IN) return Outcome::Mismatch;
   return Outcome::Answer;
+}
+
+}  // namespace
+
+std::optional<Message> parse_message(std::string_view wire, std::string* error_token, bool with_text) {
+  LdnsPktPtr pkt = parse_pkt(wire, error_token);
+  if (!pkt) return std::nullopt;
+  return message_of(pkt.get(), wire.size(), error_token, with_text);
+}
+
+Outcome classify_answer(const Request& r, std::uint16_t id, std::string_view wire,
+                        std::shared_ptr<const Message>* parsed) {
+  LdnsPktPtr pkt = parse_pkt(wire, nullptr);
+  if (!pkt) return Outcome::Malformed;
+  const Outcome o = classify_pkt(r, id, pkt.get());
+  if (o == Outcome::Answer && parsed) {
+    if (auto m = message_of(pkt.get(), wire.size(), nullptr, false)) *parsed = std::make_shared<const Message>(*m);
+  }
+  return o;
 }
 
 }  // namespace zw::live

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,7 +63,9 @@ std::optional<Message> parse_message(std::string_view wire, std::string* error_t
 
 /// What `wire`, received for `r` sent with ID `id`, is: Answer (a response, QR=1, to this ID and this question),
 /// Mismatch (QR=0, another ID, or another question name (compared case-insensitively), type or class), or
-/// Malformed (it does not parse).
-Outcome classify_answer(const Request& r, std::uint16_t id, std::string_view wire);
+/// Malformed (it does not parse). For an Answer, when `parsed` is given, the message parsed from the same bytes
+/// (parse_message without text) is stored there, unless its records do not convert (then it stays as it was).
+Outcome classify_answer(const Request& r, std::uint16_t id, std::string_view wire,
+                        std::shared_ptr<const Message>* parsed = nullptr);
 
 }  // namespace zw::live

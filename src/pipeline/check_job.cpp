@@ -18,6 +18,7 @@
 #include "core/error.hpp"
 #include "core/input.hpp"
 #include "core/name.hpp"
+#include "core/parallel.hpp"
 #include "core/thread_pool.hpp"
 #include "dnssec/denial_proof.hpp"
 #include "live/capture.hpp"
@@ -25,6 +26,7 @@
 #include "live/resolver.hpp"
 #include "live/transport_event.hpp"
 #include "live/transport_replay.hpp"
+#include "live/transport_sharded.hpp"
 #include "live/walker.hpp"
 #include "live/wire.hpp"
 #include "pipeline/chain_inputs.hpp"
@@ -154,20 +156,36 @@ Inputs read_capture_inputs(const std::string& file) {
   return in;
 }
 
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
 /// A walk's answers, each parsed once, and its exchanges by (zone, address).
 class Answers {
  public:
   explicit Answers(const live::Walk& w) : walk(w), parsed_(w.exchanges.size()) {
+    // The live transport parsed what it received; a replay's answers are parsed here, on every core.
     for (std::size_t i = 0; i < w.exchanges.size(); ++i) {
       const live::Observation& o = w.exchanges[i];
       index_[{w.exchange_zone[i], o.request.address}].push_back(i);
       by_zone_[w.exchange_zone[i]].push_back(i);
-      if (o.response.outcome == Outcome::Answer) parsed_[i] = live::parse_message(o.response.wire, nullptr, false);
     }
+    core::parallel_for(
+        w.exchanges.size(),
+        [&](std::size_t i) {
+          const live::Response& r = w.exchanges[i].response;
+          if (r.outcome != Outcome::Answer) return;
+          parsed_[i] = r.message;
+          if (!parsed_[i]) {
+            if (auto m = live::parse_message(r.wire, nullptr, false))
+              parsed_[i] = std::make_shared<const live::Message>(std::move(*m));
+          }
+        },
+        64);
   }
 
   /// The parsed answer of exchange `i`, or null when there is none.
-  const live::Message* message(std::size_t i) const { return parsed_[i] ? &*parsed_[i] : nullptr; }
+  const live::Message* message(std::size_t i) const { return parsed_[i].get(); }
 
   /// The exchanges with `address` about `zone`, in walk order.
   const std::vector<std::size_t>& of(const std::string& zone, const std::string& address) const {
@@ -187,7 +205,7 @@ class Answers {
 
  private:
   std::map<std::string, std::vector<std::size_t>> by_zone_;
-  std::vector<std::optional<live::Message>> parsed_;
+  std::vector<std::shared_ptr<const live::Message>> parsed_;
   std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> index_;
 };
 
@@ -474,8 +492,18 @@ live::Walk walk_live(const CheckJob& job, const Inputs& in, live::EventLoop& loo
   t.parallel = job.parallel;
   t.per_address = job.per_address;
   t.deadline_seconds = job.deadline_seconds;
-  auto transport = live::make_event_transport(loop, t);
-  return live::walk(*transport, walk_options(job, in));
+  // One shard per core, each with its share of --parallel (the file descriptors allow no more in all).
+  const std::size_t shards = std::clamp<std::size_t>(core::worker_count(), 1, 8);
+  t.parallel = std::max<std::size_t>(1, live::event_transport_parallel(t) / shards);
+  std::vector<std::unique_ptr<live::Transport>> transports;
+  std::vector<std::unique_ptr<live::EventLoop>> loops;
+  transports.push_back(live::make_event_transport(loop, t));
+  for (std::size_t i = 1; i < shards; ++i) {
+    loops.push_back(std::make_unique<live::EventLoop>());
+    transports.push_back(live::make_event_transport(*loops.back(), t));
+  }
+  live::ShardedTransport transport(std::move(transports), std::move(loops));
+  return live::walk(transport, walk_options(job, in));
 }
 
 /// What a capture keeps of a live run. Questions the walker did not send (their address was known dead) are not
@@ -623,6 +651,12 @@ Checked check_walk(const CheckJob& job, const Inputs& in, const live::Walk& w) {
                            " questions were not sent or not answered; the report says what was learned before");
   }
   c.live = sink.take();
+  report::Metrics& m = run.metrics;
+  m.walk_rounds = w.rounds;
+  for (const live::Observation& x : w.exchanges) {
+    ++(x.request.proto == live::Proto::Udp ? m.questions_udp : m.questions_tcp);
+    if (x.response.outcome != Outcome::Answer) ++m.questions_unanswered;
+  }
   return c;
 }
 
@@ -657,18 +691,32 @@ report::Run run_check_job(const CheckJob& job) {
     Inputs in = read_capture_inputs(job.capture);
     if (job.now_given) in.capture.now = job.options.now;
     in.probes = parse_probes(job.probes);
+    const auto t0 = std::chrono::steady_clock::now();
     Observed o = observe_capture(job, in);
-    return finish(check_walk(job, in, o.walk), job, o);
+    const double walk_seconds = seconds_since(t0);
+    const auto t1 = std::chrono::steady_clock::now();
+    Checked checked = check_walk(job, in, o.walk);
+    checked.run.metrics.walk_seconds = walk_seconds;  // the replay of the walk
+    checked.run.metrics.analysis_seconds = seconds_since(t1);
+    return finish(std::move(checked), job, o);
   }
   const core::EpochSeconds now = job.now_given ? job.options.now : static_cast<core::EpochSeconds>(std::time(nullptr));
   Inputs in = read_live_inputs(job, now);
   live::EventLoop loop;
   Observed o;
+  const auto t0 = std::chrono::steady_clock::now();
   o.walk = walk_live(job, in, loop);
+  const double walk_seconds = seconds_since(t0);
   // The views are checked on the pool while libunbound resolves on the event loop here.
   Checked checked;
   core::TaskGroup group;
-  group.run([&] { checked = check_walk(job, in, o.walk); });
+  double analysis_seconds = 0;
+  group.run([&] {
+    const auto t1 = std::chrono::steady_clock::now();
+    checked = check_walk(job, in, o.walk);
+    analysis_seconds = seconds_since(t1);
+  });
+  const auto t2 = std::chrono::steady_clock::now();
   try {
     if (job.resolver) o.verdicts = resolve(job, in, o.walk, loop);
   } catch (...) {
@@ -678,7 +726,12 @@ report::Run run_check_job(const CheckJob& job) {
     }
     throw;
   }
+  const double validator_seconds = seconds_since(t2);
   group.wait();
+  report::Metrics& m = checked.run.metrics;
+  m.walk_seconds = walk_seconds;
+  m.analysis_seconds = analysis_seconds;
+  m.validator_seconds = job.resolver ? validator_seconds : 0;
   keep(o, in);
   if (!job.save_capture.empty()) save_capture(job.save_capture, in.capture);
   return finish(std::move(checked), job, o);

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/parallel.hpp"
 #include "core/thread_pool.hpp"
 #include "pipeline/chain_inputs.hpp"
 #include "zone/keyfiles.hpp"
@@ -130,23 +131,28 @@ void run_beside(Side&& side, Main&& main) {
   group.wait();
 }
 
+/// What verifying one view found: the findings of the checks run beside verification, and their times.
+struct Verified {
+  std::vector<Finding> beside;
+  checks::CheckTimes times;
+};
+
 /// Attaches and verifies the view's signatures. The checks that need no signature result (Need: no Verified) run
-/// beside, so that their sequential parts fill the gaps verification leaves instead of adding to the run.
-void verify_view(State& st, const ZoneContext& ctx, dnssec::ZoneAnalysis& a) {
+/// beside, so that their sequential parts fill the gaps verification leaves instead of adding to the run. Touches
+/// nothing shared: the views of servers are verified at once.
+Verified verify_view(const ZoneJob& job, const ZoneContext& ctx, dnssec::ZoneAnalysis& a) {
+  Verified out;
   checks::CheckInput one;
-  one.options = st.job.options;
+  one.options = job.options;
   one.zones.push_back(ctx);
-  run_beside(
-      [&] {
-        auto found = checks::run_checks(one, st.job.policy, &st.beside_times, checks::Stage::BesideVerification);
-        st.beside.insert(st.beside.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
-      },
-      [&] {
-        dnssec::prepare_analysis(*ctx.zone, a);
-        if (st.job.progress)
-          st.job.progress("verifying " + std::to_string(a.sigs.size()) + " signatures of " + ctx.name);
-        dnssec::verify_signatures(*ctx.zone, a);
-      });
+  run_beside([&] { out.beside = checks::run_checks(one, job.policy, &out.times, checks::Stage::BesideVerification); },
+             [&] {
+               dnssec::prepare_analysis(*ctx.zone, a);
+               if (job.progress)
+                 job.progress("verifying " + std::to_string(a.sigs.size()) + " signatures of " + ctx.name);
+               dnssec::verify_signatures(*ctx.zone, a);
+             });
+  return out;
 }
 
 /// Matches --previous versions to the view by origin and compares them.
@@ -173,14 +179,16 @@ std::size_t subject_for(State& st, const ZoneContext& ctx, const std::string& fi
   return st.run.subjects.size() - 1;
 }
 
-/// Verifies and describes one view: a zone file (`file`, no servers) or the answers of servers.
-void add_view(State& st, const zone::Zone& z, const std::string& file, std::vector<std::string> servers,
-              checks::Coverage coverage, double load_seconds) {
-  const auto t0 = std::chrono::steady_clock::now();
+/// A view on its way in: its context and its new analysis, before verification.
+struct Pending {
+  ZoneContext ctx;
+  dnssec::ZoneAnalysis* analysis = nullptr;
+};
+
+Pending view_context(State& st, const zone::Zone& z, std::vector<std::string> servers, checks::Coverage coverage) {
   st.kept->analyses.push_back(std::make_unique<dnssec::ZoneAnalysis>());
   dnssec::ZoneAnalysis& a = *st.kept->analyses.back();
   a.signed_zone = dnssec::zone_is_signed(z);
-
   ZoneContext ctx;
   ctx.name = core::name_to_text(z.origin);
   ctx.zone = &z;
@@ -189,8 +197,17 @@ void add_view(State& st, const zone::Zone& z, const std::string& file, std::vect
   ctx.coverage = std::move(coverage);
   ctx.chain.any_ds_given = !st.job.ds_files.empty();
   ctx.chain.any_anchor_given = !st.job.anchor_files.empty() || !st.job.anchor_records.empty();
-  verify_view(st, ctx, a);
+  return {std::move(ctx), &a};
+}
 
+/// Describes a verified view (a zone file `file`, or the answers of servers) and adds it to the run, in input order.
+void record_view(State& st, ZoneContext ctx, Verified verified, const std::string& file, double load_seconds,
+                 double verify_seconds) {
+  st.beside.insert(st.beside.end(), std::make_move_iterator(verified.beside.begin()),
+                   std::make_move_iterator(verified.beside.end()));
+  st.beside_times.insert(st.beside_times.end(), verified.times.begin(), verified.times.end());
+  const zone::Zone& z = *ctx.zone;
+  const dnssec::ZoneAnalysis& a = *ctx.analysis;
   const std::size_t at = subject_for(st, ctx, file);
   report::Subject& s = st.run.subjects[at];
   const bool first_view = s.name.empty();
@@ -206,10 +223,18 @@ void add_view(State& st, const zone::Zone& z, const std::string& file, std::vect
     s.keys = a.keys.size();
     s.signed_zone = a.signed_zone;
     s.load_seconds = load_seconds;
-    s.verify_seconds = seconds_since(t0);
+    s.verify_seconds = verify_seconds;
   }
   st.subject_of.push_back(at);
   st.in.zones.push_back(std::move(ctx));
+}
+
+/// Verifies and describes one zone file's view.
+void add_view(State& st, const zone::Zone& z, const std::string& file, double load_seconds) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Pending p = view_context(st, z, {}, {});
+  Verified verified = verify_view(st.job, p.ctx, *p.analysis);
+  record_view(st, std::move(p.ctx), std::move(verified), file, load_seconds, seconds_since(t0));
 }
 
 /// A server's answers without the zone's apex: the server is lame (RFC 1034 §4.2.2), a finding about each server of
@@ -233,7 +258,35 @@ void add_lame_view(State& st, const View& v) {
 void add_zone_file(State& st, const std::string& file) {
   const auto t0 = std::chrono::steady_clock::now();
   const zone::Zone* z = load_view(st, file);
-  if (z) add_view(st, *z, file, {}, {}, seconds_since(t0));
+  if (z) add_view(st, *z, file, seconds_since(t0));
+}
+
+/// The views of servers: many small zones (one per zone and server that answered differently), verified at once on
+/// the pool, then added in input order.
+void add_server_views(State& st) {
+  const std::vector<View>& views = st.job.views;
+  std::vector<Pending> pending(views.size());
+  std::vector<Verified> verified(views.size());
+  std::vector<double> seconds(views.size(), 0);
+  for (std::size_t i = 0; i < views.size(); ++i) {
+    if (views[i].zone->apex()) pending[i] = view_context(st, *views[i].zone, views[i].servers, views[i].coverage);
+  }
+  core::parallel_for(
+      views.size(),
+      [&](std::size_t i) {
+        if (!pending[i].analysis) return;
+        const auto t0 = std::chrono::steady_clock::now();
+        verified[i] = verify_view(st.job, pending[i].ctx, *pending[i].analysis);
+        seconds[i] = seconds_since(t0);
+      },
+      1);
+  for (std::size_t i = 0; i < views.size(); ++i) {
+    if (pending[i].analysis) {
+      record_view(st, std::move(pending[i].ctx), std::move(verified[i]), {}, 0, seconds[i]);
+    } else {
+      add_lame_view(st, views[i]);
+    }
+  }
 }
 
 /// Zones whose every server was lame: subjects that could not be checked.
@@ -352,13 +405,7 @@ report::Run run_zone_job(const ZoneJob& job) {
   in.key_history = job.key_history;
   read_inputs(st);
   for (const std::string& file : job.files) add_zone_file(st, file);
-  for (const View& v : job.views) {
-    if (v.zone->apex()) {
-      add_view(st, *v.zone, {}, v.servers, v.coverage, 0);
-    } else {
-      add_lame_view(st, v);
-    }
-  }
+  add_server_views(st);
   add_unanswered_zones(st);
   st.kept->views = job.views;
   const bool all_loaded = st.kept->zones.size() == job.files.size();

@@ -75,7 +75,13 @@ struct ChainEdge {
 
 /// Measurements of the run.
 struct Metrics {
-  double checks_seconds = 0;                                ///< all checks over all zones
+  double checks_seconds = 0;  ///< all checks over all zones
+  // zonewarden check: the live run's parts (wall time), for --stats.
+  double walk_seconds = 0;       ///< the walk: every question to every server
+  double analysis_seconds = 0;   ///< views, checks and live checks (beside the validator)
+  double validator_seconds = 0;  ///< libunbound's resolutions (beside the analysis)
+  std::size_t walk_rounds = 0;
+  std::size_t questions_udp = 0, questions_tcp = 0, questions_unanswered = 0;
   std::vector<std::pair<std::string, double>> check_times;  ///< each check's own time, in registry order
 };
 

@@ -32,7 +32,7 @@ Request request(std::string qname, std::uint16_t qtype, Proto proto = Proto::Udp
 }
 
 Response answer(std::string wire, double rtt = 1.5) {
-  return Response{Outcome::Answer, std::move(wire), rtt, 1};
+  return Response{Outcome::Answer, std::move(wire), rtt, 1, nullptr};
 }
 
 ResolverVerdict verdict(std::string qname, std::uint16_t qtype, std::string v, int rcode, std::string why) {
@@ -61,12 +61,12 @@ Capture sample() {
   v6.recursion_desired = true;
   c.exchanges = {
       {request("example.", 6), answer(std::string("\x12\x34\x84\x00\x00\x01\0\0\xff\xfe", 10), 0.123456789)},
-      {v6, Response{Outcome::Timeout, "", 0, 2}},
-      {request("www.example.", 1), Response{Outcome::Malformed, "\x01", 3.25, 1}},
-      {request("example.", 1), Response{Outcome::Mismatch, "abc", 7, 1}},
-      {request("example.", 2), Response{Outcome::TooLarge, std::string(300, '\xaa'), 8, 1}},
-      {request("example.", 15), Response{Outcome::Unreachable, "", 0, 1}},
-      {request("example.", 16), Response{Outcome::DeadlinePassed, "", 0, 0}},
+      {v6, Response{Outcome::Timeout, "", 0, 2, nullptr}},
+      {request("www.example.", 1), Response{Outcome::Malformed, "\x01", 3.25, 1, nullptr}},
+      {request("example.", 1), Response{Outcome::Mismatch, "abc", 7, 1, nullptr}},
+      {request("example.", 2), Response{Outcome::TooLarge, std::string(300, '\xaa'), 8, 1, nullptr}},
+      {request("example.", 15), Response{Outcome::Unreachable, "", 0, 1, nullptr}},
+      {request("example.", 16), Response{Outcome::DeadlinePassed, "", 0, 0, nullptr}},
   };
   c.resolver.push_back(verdict("example.", 6, "secure", 0, ""));
   c.resolver.push_back(

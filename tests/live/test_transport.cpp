@@ -577,3 +577,155 @@ TEST_CASE("transport: a late UDP answer to an earlier try is still taken", "[liv
   CHECK(r.rtt_ms >= 400);  // measured from the send it answers
   CHECK(seconds_since(start) < 0.6);
 }
+
+namespace {
+
+// A TCP server that keeps connections open and reads every query sent on them (RFC 7766 pipelining); `handle` gets
+// the connection's number (in order of acceptance), its socket and the queries not answered yet, and answers (or
+// not) as it likes, removing what it answered.
+class PipelineServer {
+ public:
+  using Handler = std::function<void(std::size_t conn, int fd, std::vector<std::string>& unanswered)>;
+  PipelineServer(const std::string& address, Handler handle)
+      : fd_(bound_socket(address, SOCK_STREAM)), port_(local_port(fd_.get())), handle_(std::move(handle)) {
+    REQUIRE(::listen(fd_.get(), 16) == 0);
+    thread_ = std::thread([this] { loop(); });
+  }
+  ~PipelineServer() {
+    stop_ = true;
+    thread_.join();
+  }
+  PipelineServer(const PipelineServer&) = delete;
+  PipelineServer& operator=(const PipelineServer&) = delete;
+  std::uint16_t port() const { return port_; }
+  std::size_t connections() const { return accepted_; }
+
+ private:
+  struct Conn {
+    UniqueFd fd;
+    std::string in;
+    std::vector<std::string> unanswered;
+  };
+  void loop() {
+    std::vector<Conn> conns;
+    while (!stop_) {
+      std::vector<pollfd> fds{{fd_.get(), POLLIN, 0}};
+      for (const Conn& c : conns) fds.push_back({c.fd.get(), POLLIN, 0});
+      if (::poll(fds.data(), fds.size(), 5) <= 0) continue;
+      for (std::size_t i = 1; i < fds.size(); ++i) {
+        if ((fds[i].revents & (POLLIN | POLLHUP)) == 0) continue;
+        Conn& c = conns[i - 1];
+        std::array<char, 4096> buf{};
+        const ssize_t n = ::recv(c.fd.get(), buf.data(), buf.size(), 0);
+        if (n <= 0) continue;
+        c.in.append(buf.data(), static_cast<std::size_t>(n));
+        while (c.in.size() >= 2) {
+          const std::size_t len = (static_cast<unsigned char>(c.in[0]) << 8) | static_cast<unsigned char>(c.in[1]);
+          if (c.in.size() < 2 + len) break;
+          c.unanswered.push_back(c.in.substr(2, len));
+          c.in.erase(0, 2 + len);
+        }
+        handle_(i - 1, c.fd.get(), c.unanswered);
+      }
+      if ((fds[0].revents & POLLIN) != 0) {
+        UniqueFd conn(::accept(fd_.get(), nullptr, nullptr));
+        if (conn) {
+          conns.push_back({std::move(conn), {}, {}});
+          ++accepted_;
+        }
+      }
+    }
+  }
+
+  UniqueFd fd_;
+  std::uint16_t port_;
+  Handler handle_;
+  std::atomic<bool> stop_{false};
+  std::atomic<std::size_t> accepted_{0};
+  std::thread thread_;
+};
+
+std::uint16_t qtype_of(const std::string& wire) {
+  const auto m = parse_message(wire);
+  return m ? m->qtype : 0;
+}
+
+}  // namespace
+
+TEST_CASE("transport: TCP questions to one address share a connection, answers matched by ID in any order",
+          "[live][transport]") {
+  constexpr std::size_t kQuestions = 5;
+  PipelineServer server("127.0.0.11", [](std::size_t, int fd, std::vector<std::string>& unanswered) {
+    if (unanswered.size() < kQuestions) return;  // all of them first: they were pipelined
+    for (auto it = unanswered.rbegin(); it != unanswered.rend(); ++it) TcpServer::send_framed(fd, reply_to(*it));
+    unanswered.clear();
+  });
+  std::vector<Request> rs;
+  for (std::uint16_t t = 1; t <= kQuestions; ++t) {
+    rs.push_back(request("127.0.0.11", server.port(), Proto::Tcp));
+    rs.back().qtype = t;
+  }
+  EventLoop loop;
+  auto transport = make_event_transport(loop, quick(2, 0));
+  const auto start = Clock::now();
+  const auto responses = transport->exchange(rs);
+  CHECK(seconds_since(start) < 1);
+  for (std::size_t i = 0; i < rs.size(); ++i) {
+    CHECK(responses[i].outcome == Outcome::Answer);
+    CHECK(qtype_of(responses[i].wire) == rs[i].qtype);  // each answer went to its own question
+    CHECK(responses[i].attempts == 1);
+  }
+  CHECK(server.connections() == 1);
+}
+
+TEST_CASE("transport: a server that closes after each TCP answer still answers every question", "[live][transport]") {
+  TcpServer server("127.0.0.12", [](int fd, const std::string& q, const std::atomic<bool>&) {
+    TcpServer::send_framed(fd, reply_to(q));
+  });
+  std::vector<Request> rs;
+  for (std::uint16_t t = 1; t <= 4; ++t) {
+    rs.push_back(request("127.0.0.12", server.port(), Proto::Tcp));
+    rs.back().qtype = t;
+  }
+  EventLoop loop;
+  auto transport = make_event_transport(loop, quick(2, 0));
+  const auto start = Clock::now();
+  const auto responses = transport->exchange(rs);
+  CHECK(seconds_since(start) < 1);
+  for (std::size_t i = 0; i < rs.size(); ++i) {
+    CHECK(responses[i].outcome == Outcome::Answer);
+    CHECK(qtype_of(responses[i].wire) == rs[i].qtype);
+    CHECK(responses[i].attempts == 1);  // asked again on a new connection, not a new try
+  }
+}
+
+TEST_CASE("transport: a TCP answer that stalls retires its connection, the retry takes a new one",
+          "[live][transport]") {
+  // The first connection answers type A only; later ones answer everything.
+  PipelineServer server("127.0.0.13", [](std::size_t conn, int fd, std::vector<std::string>& unanswered) {
+    for (auto it = unanswered.begin(); it != unanswered.end();) {
+      if (conn == 0 && qtype_of(reply_to(*it)) != 1) {
+        ++it;
+        continue;
+      }
+      TcpServer::send_framed(fd, reply_to(*it));
+      it = unanswered.erase(it);
+    }
+  });
+  std::vector<Request> rs{request("127.0.0.13", server.port(), Proto::Tcp),
+                          request("127.0.0.13", server.port(), Proto::Tcp)};
+  rs[0].qtype = 1;
+  rs[1].qtype = 2;
+  EventLoop loop;
+  auto transport = make_event_transport(loop, quick(0.5, 1));
+  const auto start = Clock::now();
+  const auto responses = transport->exchange(rs);
+  CHECK(responses[0].outcome == Outcome::Answer);
+  CHECK(responses[0].attempts == 1);
+  CHECK(responses[1].outcome == Outcome::Answer);
+  CHECK(responses[1].attempts == 2);  // one timeout, then the new connection
+  CHECK(qtype_of(responses[1].wire) == 2);
+  CHECK(server.connections() == 2);
+  CHECK(seconds_since(start) >= 0.45);
+  CHECK(seconds_since(start) < 1.5);
+}
