@@ -48,6 +48,8 @@ struct Subject {
   std::size_t error_line = 0;
   /// Live runs: every server of the zone ("NAME/ADDRESS", sorted), whether it answered or not.
   std::vector<std::string> servers;
+  /// Distinct origin ASes of its nameservers' addresses, when address data covered them (src/infra/).
+  std::optional<std::size_t> nameserver_asns;
   double load_seconds = 0;
   double verify_seconds = 0;
 
