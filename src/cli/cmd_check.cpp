@@ -37,8 +37,7 @@ struct CheckArgs {
   std::string now;
   std::string min_validity = "3d";
   std::string max_validity = "180d";
-  std::string format = "text";
-  std::size_t max_per_code = 5;
+  OutputArgs out;
   bool quiet = false;
   bool stats = false;
   PolicyArgs policy;
@@ -94,14 +93,15 @@ int run(const CheckArgs& a) {
   job.options.min_validity = core::parse_duration(a.min_validity);
   job.options.max_validity = core::parse_duration(a.max_validity);
   job.policy = build_policy(a.policy);
-  job.fail_on = build_fail_on(a.policy);
+  job.fail_on = build_fail_on(a.policy, a.out);
+  const report::WriteOptions write_options = build_write_options(a.out, job.fail_on);
   const report::Run result = pipeline::run_check_job(job);
   if (!a.quiet) {
     for (const std::string& w : result.warnings) std::cerr << "zonewarden: warning: " << w << "\n";
   }
-  write_report(result, a.format, a.max_per_code);
+  const int status = write_report(result, a.out, write_options);
   if (a.stats) print_stats(result);
-  return result.exit;
+  return status;
 }
 
 }  // namespace
@@ -152,11 +152,8 @@ Action add_check_command(CLI::App& app) {
   sub->add_option("--max-validity", args->max_validity,
                   "Notice when a signature is valid longer than DUR (default 180d)")
       ->type_name("DUR");
-  const auto [format_names, format_help] = format_choices();
-  sub->add_option("-f,--format", args->format, format_help)->check(CLI::IsMember(format_names));
+  add_output_options(sub, args->out);
   add_policy_options(sub, args->policy);
-  sub->add_option("--max-per-code", args->max_per_code, "Text output: instances shown per code (0 = all; default 5)")
-      ->type_name("N");
   sub->add_flag("-q,--quiet", args->quiet, "No warnings on stderr (errors are still shown)");
   sub->add_flag("--stats", args->stats, "Print where the time went (walk, analysis, validator) on stderr");
   return [args, sub]() {

@@ -32,9 +32,8 @@ struct ZoneArgs {
   std::string now = "now";
   std::string min_validity = "3d";
   std::string max_validity = "180d";
-  std::string format = "text";
+  OutputArgs out;
   PolicyArgs policy;
-  std::size_t max_per_code = 5;
   std::string max_input_size = "4G";
   std::string include_root;
   std::vector<std::string> previous;
@@ -100,7 +99,8 @@ int run(const ZoneArgs& a) {
   job.policy = build_policy(a.policy);
 
   if (a.threads != 0) core::set_worker_count(a.threads);
-  job.fail_on = build_fail_on(a.policy);
+  job.fail_on = build_fail_on(a.policy, a.out);
+  const report::WriteOptions write_options = build_write_options(a.out, job.fail_on);
   report::Run result;
   {
     // A run of more than two seconds says what it is doing, on a terminal only, and clears the line when done.
@@ -116,17 +116,17 @@ int run(const ZoneArgs& a) {
   for (const report::Subject& z : result.subjects) {
     if (!z.checked()) std::cerr << "zonewarden: error: " << z.error << "\n";
   }
-  write_report(result, a.format, a.max_per_code);
+  const int status = write_report(result, a.out, write_options);
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
   // The zones are still allocated (report::Run::retained). Leave without freeing them: the operating system takes
   // the memory back at once, where the destructors would take a noticeable part of a second for a TLD zone.
   // Sanitizer builds return normally, so that leak checking still covers this path.
   if (result.retained) {
     std::fflush(nullptr);
-    std::_Exit(result.exit);
+    std::_Exit(status);
   }
 #endif
-  return result.exit;
+  return status;
 }
 
 }  // namespace
@@ -150,10 +150,8 @@ Action add_zone_command(CLI::App& app) {
   sub->add_option("--min-validity", args->min_validity, "Warn when a signature expires within DUR (default 3d)");
   sub->add_option("--max-validity", args->max_validity,
                   "Notice when a signature is valid longer than DUR (default 180d)");
-  const auto [format_names, format_help] = format_choices();
-  sub->add_option("-f,--format", args->format, format_help)->check(CLI::IsMember(format_names));
+  add_output_options(sub, args->out);
   add_policy_options(sub, args->policy);
-  sub->add_option("--max-per-code", args->max_per_code, "Text output: instances shown per code (0 = all; default 5)");
   repeatable(sub->add_option(
       "--previous", args->previous,
       "The last published version of the zone (same origin): ZONE_SHRINK and rollover state; repeatable"));
@@ -180,8 +178,6 @@ Action add_zone_command(CLI::App& app) {
                                                              {"--now", "TIME"},
                                                              {"--min-validity", "DUR"},
                                                              {"--max-validity", "DUR"},
-
-                                                             {"--max-per-code", "N"},
                                                              {"--previous", "FILE"},
                                                              {"--max-shrink", "PERCENT"},
                                                              {"--threads", "N"},

@@ -1,4 +1,5 @@
-// main.cpp: the zonewarden command line: subcommand dispatch, and the one place errors become exit status 3.
+// main.cpp: the zonewarden command line: subcommand dispatch, the check_zonewarden plugin name, and the one place
+// errors become exit status 3.
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -6,34 +7,49 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/policy.hpp"
 #include "core/error.hpp"
 #include "report/report.hpp"
 
 namespace {
 
-// Whether the report was asked for as JSON (-f json, -fjson, --format json, --format=json before a "--"): then an
-// error is a JSON document on standard output as well, so that a pipeline always has a document to read.
-bool wants_json(int argc, char** argv) {
-  bool json = false;
+// The format asked for with -f FORMAT, -fFORMAT, --format FORMAT or --format=FORMAT before a "--", else empty: an
+// error is then a document of that format as well (JSON, or a plugin's UNKNOWN line), so that its reader always has
+// one.
+std::string requested_format(int argc, char** argv) {
+  std::string format;
   for (int i = 1; i < argc; ++i) {
     std::string_view a = argv[i];
     if (a == "--") break;
     if ((a == "-f" || a == "--format") && i + 1 < argc) {
-      json = std::string_view(argv[++i]) == "json";
+      format = argv[++i];
     } else if (a.rfind("--format=", 0) == 0 || (a.rfind("-f", 0) == 0 && a.size() > 2 && a[2] != '-')) {
-      json = a.substr(a[1] == 'f' ? 2 : 9) == "json";
+      format = std::string(a.substr(a[1] == 'f' ? 2 : 9));
     }
   }
-  return json;
+  return format;
 }
 
-int fail(std::string_view message, const zw::report::ErrorLocation& where, bool json) {
+// Invoked as check_zonewarden (a link or copy in a monitoring system's plugin directory): a monitoring plugin.
+bool invoked_as_plugin(const char* argv0) {
+  std::string_view name = argv0 == nullptr ? "" : argv0;
+  const auto slash = name.rfind('/');
+  if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
+  return name == "check_zonewarden";
+}
+
+enum class ErrorDocument { None, Json, Nagios };
+
+int fail(std::string_view message, const zw::report::ErrorLocation& where, ErrorDocument doc) {
   std::cerr << "zonewarden: error: " << message << "\n";
-  if (json) {
+  if (doc == ErrorDocument::Json) {
     zw::report::write_json_error(std::cout, message, where);
     std::cout.flush();
+  } else if (doc == ErrorDocument::Nagios) {
+    zw::report::write_nagios_error(std::cout, message);
+    std::cout.flush();
   }
-  return zw::kExitCannotCheck;  // usage errors are "could not check" (DESIGN.md §5)
+  return zw::kExitCannotCheck;  // usage errors are "could not check" (DESIGN.md §5); UNKNOWN for a plugin
 }
 
 // CLI11's message, said the way the rest of zonewarden says it.
@@ -68,6 +84,7 @@ std::string help_hint(const CLI::App& app) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 0 && invoked_as_plugin(argv[0])) zw::cli::set_default_format("nagios");
   CLI::App app{"zonewarden: DNSSEC and DNS-infrastructure health checker"};
   app.set_version_flag("-V,--version", std::string("zonewarden ") + ZW_VERSION);
   app.require_subcommand(1);
@@ -85,14 +102,18 @@ int main(int argc, char** argv) {
   auto help_topic = std::make_shared<std::string>();
   CLI::App* help = app.add_subcommand("help", "Show the options of a command: zonewarden help zone");
   help->add_option("COMMAND", *help_topic, "zone, check, explain or catalog");
-  const bool json = wants_json(argc, argv);
+  const std::string asked = requested_format(argc, argv);
+  const std::string format = asked.empty() ? zw::cli::default_format() : asked;
+  const ErrorDocument doc = format == "json"     ? ErrorDocument::Json
+                            : format == "nagios" ? ErrorDocument::Nagios
+                                                 : ErrorDocument::None;
 
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;
     for (const CLI::App* sub : app.get_subcommands({})) known = known || sub->get_name() == argv[1];
     if (!known) {
       int status =
-          fail(std::string("unknown command '") + argv[1] + "' (zone, check, explain, catalog or help)", {}, json);
+          fail(std::string("unknown command '") + argv[1] + "' (zone, check, explain, catalog or help)", {}, doc);
       std::cerr << "zonewarden: run 'zonewarden --help' for the commands\n";
       return status;
     }
@@ -106,7 +127,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    int status = fail(usage_message(e, app), {}, json);
+    int status = fail(usage_message(e, app), {}, doc);
     std::cerr << help_hint(app) << "\n";
     return status;
   }
@@ -128,12 +149,16 @@ int main(int argc, char** argv) {
       if (sub->parsed()) return action();
     }
   } catch (const zw::Error& e) {
-    return fail(e.what(), zw::report::locate_error(e.what(), e.file(), e.line()), json);
+    return fail(e.what(), zw::report::locate_error(e.what(), e.file(), e.line()), doc);
   } catch (const std::bad_alloc&) {
-    return fail("out of memory", {}, json);
+    return fail("out of memory", {}, doc);
   } catch (const std::exception& e) {
     std::cerr << "zonewarden: internal error: " << e.what() << "\n";
-    if (json) zw::report::write_json_error(std::cout, std::string("internal error: ") + e.what(), {});
+    if (doc == ErrorDocument::Json) {
+      zw::report::write_json_error(std::cout, std::string("internal error: ") + e.what(), {});
+    } else if (doc == ErrorDocument::Nagios) {
+      zw::report::write_nagios_error(std::cout, std::string("internal error: ") + e.what());
+    }
     return zw::kExitCannotCheck;
   }
   return zw::kExitCannotCheck;

@@ -1,6 +1,8 @@
 // policy.cpp: the options every checking subcommand shares.
 #include "cli/policy.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -8,7 +10,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include "core/error.hpp"
 #include "report/report.hpp"
@@ -41,8 +45,10 @@ std::vector<std::string> split_codes(const std::string& list, const char* option
 void add_policy_options(CLI::App* sub, PolicyArgs& a) {
   // A repeatable option takes exactly one value per occurrence, so that the arguments after it stay positional.
   auto repeatable = [](CLI::Option* o) { o->allow_extra_args(false); };
-  sub->add_option("--fail-on", a.fail_on, "Lowest severity that makes the exit status non-zero (default error)")
-      ->type_name("LEVEL");
+  a.fail_on_option = sub->add_option("--fail-on", a.fail_on,
+                                     "Lowest severity that makes the exit status non-zero (default error; warning "
+                                     "with -f nagios)");
+  a.fail_on_option->type_name("LEVEL");
   repeatable(sub->add_option("--severity", a.severity, "Override a code's severity: CODE=LEVEL; repeatable")
                  ->type_name("CODE=LEVEL"));
   a.disable_option = sub->add_option("--disable", a.disable, "Do not report CODE (or CODE,CODE...); repeatable");
@@ -88,7 +94,10 @@ checks::Policy build_policy(const PolicyArgs& a) {
   return policy;
 }
 
-Severity build_fail_on(const PolicyArgs& a) {
+Severity build_fail_on(const PolicyArgs& a, const OutputArgs& o) {
+  if (o.format == "nagios" && (a.fail_on_option == nullptr || a.fail_on_option->count() == 0)) {
+    return Severity::Warning;
+  }
   auto fail_on = parse_severity(a.fail_on);
   if (!fail_on) throw Error("--fail-on: unknown level '" + a.fail_on + "' (info, notice, warning, error, critical)");
   return *fail_on;
@@ -111,16 +120,120 @@ std::pair<std::vector<std::string>, std::string> format_choices() {
   return {names, help};
 }
 
-void write_report(const report::Run& run, const std::string& format, std::size_t max_per_code) {
+namespace {
+
+std::string& default_format_value() {
+  static std::string format = "text";
+  return format;
+}
+
+/// A temporary file beside the report's destination: removed unless committed by rename.
+class PendingFile {
+ public:
+  explicit PendingFile(const std::string& dest) : dest_(dest) {
+    const std::filesystem::path p(dest);
+    const std::filesystem::path dir = p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
+    temp_ = (dir / ("." + p.filename().string() + ".XXXXXX")).string();
+    fd_ = mkstemp(temp_.data());
+    if (fd_ < 0) throw Error(dest + ": cannot create a temporary file beside it: " + std::strerror(errno));
+  }
+  ~PendingFile() {
+    if (fd_ >= 0) close(fd_);
+    if (!committed_) unlink(temp_.c_str());
+  }
+  PendingFile(const PendingFile&) = delete;
+  PendingFile& operator=(const PendingFile&) = delete;
+
+  /// Writes `text`, syncs it, gives it the mode a new file would have, and renames it over the destination.
+  void commit(const std::string& text) {
+    std::size_t done = 0;
+    while (done < text.size()) {
+      const ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) fail("cannot write");
+      done += static_cast<std::size_t>(n);
+    }
+    const mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd_, 0666 & ~mask) != 0 || fsync(fd_) != 0) fail("cannot write");
+    const int fd = fd_;
+    fd_ = -1;
+    if (close(fd) != 0) fail("cannot write");
+    if (std::rename(temp_.c_str(), dest_.c_str()) != 0) fail("cannot replace");
+    committed_ = true;
+  }
+
+ private:
+  [[noreturn]] void fail(const char* what) const {
+    throw Error(dest_ + ": " + what + ": " + std::strerror(errno ? errno : EIO));
+  }
+  std::string dest_;
+  std::string temp_;
+  int fd_ = -1;
+  bool committed_ = false;
+};
+
+}  // namespace
+
+const std::string& default_format() {
+  return default_format_value();
+}
+
+void set_default_format(std::string format) {
+  default_format_value() = std::move(format);
+}
+
+void add_output_options(CLI::App* sub, OutputArgs& a) {
+  a.format = default_format();
+  const auto [format_names, format_help] = format_choices();
+  sub->add_option("-f,--format", a.format, format_help + " (default " + default_format() + ")")
+      ->check(CLI::IsMember(format_names));
+  sub->add_option("--output", a.output, "Write the report to FILE (atomically: replaced whole or not at all)")
+      ->type_name("FILE");
+  sub->add_option("-w,--warning", a.warning, "nagios: WARNING when a signature expires within DUR")->type_name("DUR");
+  sub->add_option("-c,--critical", a.critical, "nagios: CRITICAL when a signature expires within DUR")
+      ->type_name("DUR");
+  sub->add_option("--max-per-code", a.max_per_code,
+                  "Text and nagios output: instances shown per code (0 = all; default 5)")
+      ->type_name("N");
+}
+
+report::WriteOptions build_write_options(const OutputArgs& o, Severity fail_on) {
   report::WriteOptions wo;
-  wo.max_per_code = max_per_code;
-  wo.color = format == "text" && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
-  report::find_format(format)->write(std::cout, run, wo);
+  wo.max_per_code = o.max_per_code;
+  wo.fail_on = fail_on;
+  auto duration = [](const std::string& text, const char* option) {
+    try {
+      return core::parse_duration(text);
+    } catch (const Error& e) {
+      throw Error(std::string(option) + ": " + e.what());
+    }
+  };
+  if (!o.warning.empty()) wo.warning = duration(o.warning, "-w/--warning");
+  if (!o.critical.empty()) wo.critical = duration(o.critical, "-c/--critical");
+  return wo;
+}
+
+int write_report(const report::Run& run, const OutputArgs& o, const report::WriteOptions& options) {
+  const report::Format* format = report::find_format(o.format);
+  if (format == nullptr) throw Error("-f: unknown format '" + o.format + "'");
+  report::WriteOptions wo = options;
+  const int status = format->exit_status != nullptr ? format->exit_status(run, wo) : run.exit;
+  if (!o.output.empty()) {
+    PendingFile file(o.output);
+    std::ostringstream text;
+    format->write(text, run, wo);
+    file.commit(text.str());
+    return status;
+  }
+  wo.color = o.format == "text" && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+  format->write(std::cout, run, wo);
   // A report that did not reach its reader (a full disk, a closed pipe) is a run that could not check.
   std::cout.flush();
   if (!std::cout.good() || std::fflush(stdout) != 0 || std::ferror(stdout)) {
     throw Error(std::string("standard output: write error: ") + std::strerror(errno ? errno : EIO));
   }
+  return status;
 }
 
 }  // namespace zw::cli

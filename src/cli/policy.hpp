@@ -1,5 +1,5 @@
 // policy.hpp: the options every checking subcommand shares: what to report (--severity, --disable, --enable,
-// --fail-on) and how the report is written (-f, --max-per-code, standard output errors).
+// --fail-on) and how the report is written (-f, --output, -w/-c, --max-per-code, write errors).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -9,6 +9,7 @@
 
 #include "checks/runner.hpp"
 #include "core/time.hpp"
+#include "report/report.hpp"
 #include "report/run.hpp"
 
 namespace zw::cli {
@@ -22,7 +23,24 @@ struct PolicyArgs {
   std::vector<std::pair<bool, std::string>> toggles;
   CLI::Option* disable_option = nullptr;
   CLI::Option* enable_option = nullptr;
+  CLI::Option* fail_on_option = nullptr;
 };
+
+/// How the report is written: -f, --output, and the monitoring thresholds -w/-c.
+struct OutputArgs {
+  std::string format;    ///< default_format() unless -f says otherwise
+  std::string output;    ///< --output FILE; empty: standard output
+  std::string warning;   ///< -w DUR: minimum remaining signature validity before WARNING (nagios)
+  std::string critical;  ///< -c DUR: minimum remaining signature validity before CRITICAL (nagios)
+  std::size_t max_per_code = 5;
+};
+
+/// The format a report takes when -f is not given: "text", or "nagios" when invoked as check_zonewarden.
+const std::string& default_format();
+void set_default_format(std::string format);
+
+/// Registers -f/--format, --output, -w/--warning, -c/--critical and --max-per-code on `sub`.
+void add_output_options(CLI::App* sub, OutputArgs& a);
 
 /// Registers --fail-on, --severity, --disable and --enable on `sub`.
 void add_policy_options(CLI::App* sub, PolicyArgs& a);
@@ -32,7 +50,8 @@ void collect_toggles(const CLI::App& sub, PolicyArgs& a);
 
 /// The policy the options give; throws zw::Error on an unknown code or level.
 checks::Policy build_policy(const PolicyArgs& a);
-Severity build_fail_on(const PolicyArgs& a);
+/// --fail-on; when it is not given, `error`, or `warning` under -f nagios (DESIGN.md §6).
+Severity build_fail_on(const PolicyArgs& a, const OutputArgs& o);
 
 /// --now: any time format of core::parse_time, relative ones counted from the system clock.
 core::EpochSeconds parse_now(const std::string& text);
@@ -40,7 +59,13 @@ core::EpochSeconds parse_now(const std::string& text);
 /// The -f values and their help text, from the formats table.
 std::pair<std::vector<std::string>, std::string> format_choices();
 
-/// Writes the run in `format` to standard output; a write error is zw::Error (exit 3).
-void write_report(const report::Run& run, const std::string& format, std::size_t max_per_code);
+/// The writer's options that -w, -c, --max-per-code and the fail-on level give; zw::Error on a malformed duration
+/// (call before the run, so that a mistake costs nothing).
+report::WriteOptions build_write_options(const OutputArgs& o, Severity fail_on);
+
+/// Writes the run as -f says, to standard output or atomically to --output (a temporary file in the same directory,
+/// then renamed over FILE); a write error is zw::Error (exit 3). Returns the exit status: the format's own (nagios)
+/// or Run::exit.
+int write_report(const report::Run& run, const OutputArgs& o, const report::WriteOptions& wo);
 
 }  // namespace zw::cli

@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/parallel.hpp"
 #include "core/thread_pool.hpp"
+#include "core/time.hpp"
 #include "pipeline/chain_inputs.hpp"
 #include "zone/keyfiles.hpp"
 #include "zone/loader.hpp"
@@ -201,6 +202,19 @@ Pending view_context(State& st, const zone::Zone& z, std::vector<std::string> se
 }
 
 /// Describes a verified view (a zone file `file`, or the answers of servers) and adds it to the run, in input order.
+/// What the metrics and graph formats name of a view: its apex keys and its earliest signature expiration, merged
+/// over every view of the subject.
+void describe_keys_and_expiry(report::Subject& s, const dnssec::ZoneAnalysis& a, core::EpochSeconds now) {
+  for (const dnssec::SigInfo& sig : a.sigs) {
+    if (!sig.parsed) continue;
+    const core::EpochSeconds exp = core::rrsig_time(sig.rrsig.expiration, now);
+    if (!s.earliest_expiry || exp < *s.earliest_expiry) s.earliest_expiry = exp;
+  }
+  for (const dnssec::KeyInfo& k : a.keys) s.dnskeys.push_back({k.key.tag, k.key.algorithm, k.key.flags});
+  std::sort(s.dnskeys.begin(), s.dnskeys.end());
+  s.dnskeys.erase(std::unique(s.dnskeys.begin(), s.dnskeys.end()), s.dnskeys.end());
+}
+
 void record_view(State& st, ZoneContext ctx, Verified verified, const std::string& file, double load_seconds,
                  double verify_seconds) {
   st.beside.insert(st.beside.end(), std::make_move_iterator(verified.beside.begin()),
@@ -225,6 +239,7 @@ void record_view(State& st, ZoneContext ctx, Verified verified, const std::strin
     s.load_seconds = load_seconds;
     s.verify_seconds = verify_seconds;
   }
+  describe_keys_and_expiry(s, a, st.job.options.now);
   st.subject_of.push_back(at);
   st.in.zones.push_back(std::move(ctx));
 }

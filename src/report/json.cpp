@@ -136,6 +136,18 @@ Json inputs_json(const Inputs& in) {
 
 }  // namespace
 
+std::string subject_json(const Run& run, const Subject& z) {
+  Json j;
+  j["schema_version"] = kJsonSchemaVersion;
+  j["now"] = core::format_time(run.now);
+  const Json fields = zone_json(z);
+  for (const auto& [key, v] : fields.items()) j[key] = v;
+  Json findings = Json::array();
+  for (const Finding* f : findings_of(run, z)) findings.push_back(to_json(*f));
+  j["findings"] = findings;
+  return j.dump();
+}
+
 std::string finding_json(const Finding& f) {
   return to_json(f).dump();
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <compare>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -27,6 +28,14 @@ const char* verdict_name(Verdict v);
 /// Findings per severity, indexed by Severity.
 using SeverityCounts = std::array<std::size_t, 5>;
 
+/// An apex DNSKEY as reports name it (no key material: a label set for metrics and graphs).
+struct KeySummary {
+  std::uint16_t tag = 0;
+  std::uint8_t algorithm = 0;
+  std::uint16_t flags = 0;
+  auto operator<=>(const KeySummary&) const = default;
+};
+
 /// One thing checked: a zone (a file, or the views of its servers).
 struct Subject {
   std::string name;  ///< presentation format; empty when the file could not be loaded
@@ -48,6 +57,10 @@ struct Subject {
   std::size_t error_line = 0;
   /// Live runs: every server of the zone ("NAME/ADDRESS", sorted), whether it answered or not.
   std::vector<std::string> servers;
+  /// The earliest expiration of any of its signatures (every view), seconds since the epoch; empty when unsigned.
+  std::optional<core::EpochSeconds> earliest_expiry;
+  /// Its apex DNSKEYs (every view), sorted, without repeats.
+  std::vector<KeySummary> dnskeys;
   /// Distinct origin ASes of its nameservers' addresses, when address data covered them (src/infra/).
   std::optional<std::size_t> nameserver_asns;
   double load_seconds = 0;

@@ -1,0 +1,92 @@
+// test_ci_formats.cpp: the github and gcc formats, line by line, as the parsers of GitHub Actions and of editors and
+// CI logs read them.
+#include <catch2/catch.hpp>
+#include <regex>
+#include <sstream>
+
+#include "report/report.hpp"
+#include "report/report_support.hpp"
+
+using namespace zw::test;
+
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+// A workflow command: ::LEVEL key=value,key=value::data; the values free of unescaped ':' and ',', the data of CR
+// and LF (GitHub's "Workflow commands for GitHub Actions").
+const std::regex kGithub(
+    R"(::(error|warning|notice) ((file|line|title)=[^:,\r\n]*)(,(file|line|title)=[^:,\r\n]*)*::[^\r\n]*)");
+// FILE:LINE: error|warning|note: message [CODE] (GCC's diagnostic format; a zone-wide finding has no line).
+const std::regex kGcc(R"(([^:]+)(:[0-9]+)?: (error|warning|note): .+ \[[A-Z0-9_]+\])");
+
+}  // namespace
+
+TEST_CASE("github lines are workflow commands with file, line and the code as title", "[report][github]") {
+  Run r = run_zw("zone -f github " + kExpired + " " + kEr + " " + kBadTtl);
+  CHECK(r.status == 3);
+  const auto lines = lines_of(r.out);
+  REQUIRE(lines.size() >= 2);
+  bool expired = false;
+  for (const std::string& line : lines) {
+    INFO(line);
+    CHECK(std::regex_match(line, kGithub));
+    expired = expired || line.rfind("::error file=" + kEr + ",line=", 0) == 0;
+  }
+  CHECK(expired);
+  CHECK(r.out.find(",title=RRSIG_EXPIRED::") != std::string::npos);
+  CHECK(lines.back().rfind("::error file=" + kBadTtl + ",line=4,title=not checked::", 0) == 0);
+}
+
+TEST_CASE("github escapes data and property values as GitHub requires", "[report][github]") {
+  zw::report::Run run;
+  zw::Finding f;
+  f.code = zw::catalog::Code::RRSIG_EXPIRED;
+  f.severity = zw::Severity::Critical;
+  f.zone = "example.";
+  f.file = "dir,with:odd%name.zone";
+  f.line = 7;
+  f.params = {{"keytag", "1"}, {"expiration", "50%\r\nnext"}};
+  run.findings = {f};
+  std::ostringstream out;
+  zw::report::write_github(out, run, {});
+  INFO(out.str());
+  CHECK(out.str().rfind("::error file=dir%2Cwith%3Aodd%25name.zone,line=7,title=RRSIG_EXPIRED::", 0) == 0);
+  CHECK(out.str().find("50%25%0D%0Anext") != std::string::npos);
+  CHECK(lines_of(out.str()).size() == 1);
+}
+
+TEST_CASE("gcc lines are FILE:LINE: severity: message [CODE], servers instead of files in live runs", "[report][gcc]") {
+  Run r = run_zw("zone -f gcc " + kExpired + " " + kEr + " " + kBadTtl);
+  CHECK(r.status == 3);
+  auto lines = lines_of(r.out);
+  REQUIRE(lines.size() >= 2);
+  CHECK(lines.back() == kBadTtl + ":4: error: bad TTL '1x'");
+  lines.pop_back();
+  std::size_t with_line = 0;
+  for (const std::string& line : lines) {
+    INFO(line);
+    std::smatch m;
+    REQUIRE(std::regex_match(line, m, kGcc));
+    CHECK(m[1].str() == kEr);
+    with_line += m[2].matched ? 1 : 0;
+  }
+  CHECK(with_line >= 10);
+  CHECK(std::regex_search(r.out, std::regex(": error: .* \\[RRSIG_EXPIRED\\]")));
+
+  Run live = run_zw("check -f gcc --capture " + kSrc + "/test-vectors/capture/badsig.capture");
+  CHECK(live.status == 2);
+  const std::regex server_line(R"([a-z0-9.-]+\./[0-9a-f.:]+: (error|warning|note): .+ \[[A-Z0-9_]+\])");
+  bool by_server = false;
+  for (const std::string& line : lines_of(live.out)) {
+    INFO(line);
+    by_server = by_server || std::regex_match(line, server_line);
+    CHECK(std::regex_search(line, std::regex(R"(: (error|warning|note): .+ \[[A-Z0-9_]+\]$)")));
+  }
+  CHECK(by_server);
+}

@@ -1,0 +1,139 @@
+// test_nagios.cpp: the nagios format against the monitoring-plugins development guidelines (the status line, the
+// performance data grammar, the return codes), -w/-c, and the check_zonewarden name.
+#include <catch2/catch.hpp>
+#include <regex>
+#include <sstream>
+
+#include "report/report.hpp"
+#include "report/report_support.hpp"
+
+using namespace zw::test;
+
+namespace {
+
+// doc/developer-guidelines.sgml of the monitoring-plugins repository, "Performance data":
+//   'label'=value[UOM];[warn];[crit];[min];[max]
+// label: any characters but '=' and '\'' (quotes optional without spaces); value, min and max in [-0-9.] (or "U"
+// for the value); UOM one of s us ms % B KB MB TB c or none; warn and crit in the range format "[@]start:end"
+// ("Threshold and ranges": start and ':' omitted when 0, '~' negative infinity, end omitted for infinity); trailing
+// empty fields may be dropped.
+const std::string kNumber = R"(-?[0-9]+(\.[0-9]+)?)";
+const std::string kRange = "@?((" + kNumber + "|~):)?(" + kNumber + ")?";
+const std::string kPerfItem = "('[^'=]+'|[^'= ]+)=(" + kNumber + "|U)(s|us|ms|%|B|KB|MB|TB|c)?(;(" + kRange + ")(;(" +
+                              kRange + ")(;(" + kNumber + ")?(;(" + kNumber + ")?)?)?)?)?";
+// "SERVICE STATUS: Information text" — ours: ZONEWARDEN STATE - text, then " | " and the perfdata (optional: a
+// plugin that could not check has none).
+const std::regex kStatusLine("ZONEWARDEN (OK|WARNING|CRITICAL|UNKNOWN) - [^|\n]+( \\| " + kPerfItem + "( " + kPerfItem +
+                             ")*)?");
+
+void require_plugin_output(const std::string& out) {
+  INFO(out);
+  REQUIRE(!out.empty());
+  REQUIRE(out.back() == '\n');
+  std::istringstream lines(out);
+  std::string first;
+  std::getline(lines, first);
+  CHECK(std::regex_match(first, kStatusLine));
+  // Later lines are long output: a '|' there would start a second part of the performance data.
+  for (std::string line; std::getline(lines, line);) CHECK(line.find('|') == std::string::npos);
+}
+
+std::string first_line(const std::string& out) {
+  return out.substr(0, out.find('\n'));
+}
+
+}  // namespace
+
+TEST_CASE("the grammar of the guidelines matches their own examples and rejects broken perfdata", "[report][nagios]") {
+  const std::regex item(kPerfItem);
+  for (const char* good : {"'load1'=4.7", "time=0.042824s;0.000000;0.000000;0.000000;10.000000", "'a b'=U",
+                           "'x'=-3s;5:;~:10;0;", "users=3;@10:20;20"}) {
+    INFO(good);
+    CHECK(std::regex_match(std::string(good), item));
+  }
+  for (const char* bad : {"'a'b'=1", "a b=1", "'x'=1seconds", "'x'=", "'x'=1;;;;;"}) {
+    INFO(bad);
+    CHECK_FALSE(std::regex_match(std::string(bad), item));
+  }
+}
+
+TEST_CASE("nagios: the exit status is the plugin's state and the output follows the guidelines", "[report][nagios]") {
+  Run expired = run_zw("zone -f nagios " + kExpired + " " + kEr);
+  require_plugin_output(expired.out);
+  CHECK(expired.status == 2);
+  CHECK(first_line(expired.out).rfind("ZONEWARDEN CRITICAL - er.: ZONE_BOGUS ", 0) == 0);
+  CHECK(expired.out.find("'er. signature_validity'=-") != std::string::npos);
+  CHECK(expired.err.empty());
+
+  Run valid = run_zw("zone -f nagios " + kValid + " " + kEr);
+  require_plugin_output(valid.out);
+  CHECK(valid.status == 0);  // its one finding is info, under the plugin's --fail-on warning
+  CHECK(first_line(valid.out).rfind("ZONEWARDEN OK - er.: secure, a signature expires in 10d21h ", 0) == 0);
+  CHECK(std::regex_search(valid.out, std::regex("'er\\. signature_validity'=[0-9]+s ")));
+
+  Run unknown = run_zw("zone -f nagios " + kValid + " /nonexistent/missing.zone");
+  require_plugin_output(unknown.out);
+  CHECK(unknown.status == 3);
+  CHECK(first_line(unknown.out).rfind("ZONEWARDEN UNKNOWN - /nonexistent/missing.zone: ", 0) == 0);
+
+  Run usage = run_zw("zone -f nagios --no-such-option " + kEr);
+  CHECK(usage.status == 3);
+  CHECK(usage.out.rfind("ZONEWARDEN UNKNOWN - unknown option --no-such-option\n", 0) == 0);
+}
+
+TEST_CASE("nagios: -w and -c are the minimum remaining signature validity", "[report][nagios]") {
+  Run plain = run_zw("zone -f nagios " + kValid + " " + kEr);
+  REQUIRE(plain.status <= 1);
+  Run warn = run_zw("zone -f nagios -w 3650d " + kValid + " " + kEr);
+  require_plugin_output(warn.out);
+  CHECK(warn.status == 1);
+  CHECK(first_line(warn.out).rfind("ZONEWARDEN WARNING - er.: a signature expires in ", 0) == 0);
+  CHECK(std::regex_search(warn.out, std::regex("'er\\. signature_validity'=[0-9]+s;315360000:; ")));
+  Run crit = run_zw("zone -f nagios -w 3650d -c 3000d " + kValid + " " + kEr);
+  require_plugin_output(crit.out);
+  CHECK(crit.status == 2);
+  CHECK(std::regex_search(crit.out, std::regex("signature_validity'=[0-9]+s;315360000:;259200000: ")));
+  Run loose = run_zw("zone -f nagios -w 1s -c 1s " + kValid + " " + kEr);
+  CHECK(loose.status == plain.status);
+  CHECK(run_zw("zone -f nagios -w soon " + kEr).status == 3);
+}
+
+TEST_CASE("nagios: several zones name the worst first and count the zones per state", "[report][nagios]") {
+  Run r = run_zw("zone -f nagios " + kValid + " " + kArab + " " + kEr + " " + kBadTtl);
+  require_plugin_output(r.out);
+  CHECK(r.status == 3);
+  CHECK(first_line(r.out).rfind("ZONEWARDEN UNKNOWN - " + kBadTtl + ":", 0) == 0);
+  CHECK(std::regex_search(first_line(r.out), std::regex(R"(\(worst of 3 zones: 1 UNKNOWN, .*\) \| )")));
+  CHECK(r.out.find("'zones'=3;;;0") != std::string::npos);
+  Run again = run_zw("zone -f nagios " + kValid + " " + kArab + " " + kEr + " " + kBadTtl);
+  CHECK(again.out == r.out);
+}
+
+TEST_CASE("invoked as check_zonewarden the report is the plugin output", "[report][nagios][cli]") {
+  Scratch dir("plugin");
+  const auto link = dir.path("check_zonewarden");
+  std::filesystem::create_symlink(ZW_BINARY, link);
+  Run r = shell(link.string() + " zone " + kExpired + " " + kEr);
+  require_plugin_output(r.out);
+  CHECK(r.status == 2);
+  Run text = shell(link.string() + " zone -f text " + kExpired + " " + kEr);
+  CHECK(text.out.rfind("zonewarden zone: evaluated at", 0) == 0);
+  Run usage = shell(link.string() + " --bogus");
+  CHECK(usage.status == 3);
+  CHECK(usage.out.find("ZONEWARDEN UNKNOWN - ") != std::string::npos);
+  // Under the plugin name the default --fail-on is warning; it can still be set.
+  Run fail_on = shell(link.string() + " zone --fail-on critical " + kExpired + " " + kEr);
+  CHECK(fail_on.status == 2);  // RRSIG_EXPIRED is critical
+}
+
+TEST_CASE("the nagios writer on a run with no subjects and with a message holding '|'", "[report][nagios]") {
+  zw::report::Run run;
+  run.now = 1700000000;
+  std::ostringstream empty;
+  zw::report::write_nagios(empty, run, {});
+  require_plugin_output(empty.str());
+  CHECK(zw::report::nagios_status(run, {}) == 0);
+  std::ostringstream err;
+  zw::report::write_nagios_error(err, "a|b\nc");
+  CHECK(err.str() == "ZONEWARDEN UNKNOWN - a/b c\n");
+}
