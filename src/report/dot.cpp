@@ -83,7 +83,14 @@ void write_edges(std::ostream& out, const Subject& z, std::size_t i, const std::
   }
   if (!parent) return;
   const Subject& p = subjects[*parent];
-  const std::string target = p.dnskeys.empty() ? fmt::format("z{}", *parent) : key_id(*parent, 0);
+  // The parent's DS RRset is signed by its zone-signing key: the first key without the SEP flag, else its first.
+  std::string target = p.dnskeys.empty() ? fmt::format("z{}", *parent) : key_id(*parent, 0);
+  for (std::size_t k = 0; k < p.dnskeys.size(); ++k) {
+    if ((p.dnskeys[k].flags & kSep) == 0) {
+      target = key_id(*parent, k);
+      break;
+    }
+  }
   if (source == "parent-zone") {
     out << fmt::format("  z{}_ds -> {} [dir=back, color={}];\n", i, target, quoted(c));
   } else if (source == "insecure-delegation") {

@@ -137,3 +137,16 @@ TEST_CASE("the nagios writer on a run with no subjects and with a message holdin
   zw::report::write_nagios_error(err, "a|b\nc");
   CHECK(err.str() == "ZONEWARDEN UNKNOWN - a/b c\n");
 }
+
+TEST_CASE("nagios for a live run: a zone no server answers is CRITICAL, a clean walk OK", "[report][nagios][check]") {
+  const std::string captures = kSrc + "/test-vectors/capture/";
+  Run dark = run_zw("check -f nagios --capture " + captures + "dark.capture");
+  require_plugin_output(dark.out);
+  CHECK(dark.status == 2);
+  CHECK(first_line(dark.out).rfind("ZONEWARDEN CRITICAL - dark.svc.: ZONE_UNREACHABLE ", 0) == 0);
+  Run clean = run_zw("check -f nagios --capture " + captures + "clean.capture");
+  require_plugin_output(clean.out);
+  CHECK(clean.status == 0);
+  CHECK(first_line(clean.out).rfind("ZONEWARDEN OK - ", 0) == 0);
+  CHECK(std::regex_search(first_line(clean.out), std::regex(R"(\(worst of ([0-9]+) zones: \1 OK\) \| )")));
+}

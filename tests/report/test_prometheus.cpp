@@ -78,3 +78,15 @@ TEST_CASE("promtool accepts nameserver AS counts and label values that need esca
   // A broken exposition is rejected: the check can fail.
   CHECK(promtool(dir, "zonewarden_zone_status{zone=\"a\" 1\n").status != 0);
 }
+
+TEST_CASE("promtool accepts the metrics of a live run", "[report][prometheus][check]") {
+  Scratch dir("prometheus-live");
+  Run r = run_zw("check -f prometheus --capture " + kSrc + "/test-vectors/capture/dark.capture");
+  CHECK(r.status == 2);
+  Run lint = promtool(dir, r.out);
+  INFO(lint.out);
+  CHECK(lint.status == 0);
+  CHECK(lint.out.empty());
+  CHECK(r.out.find("zonewarden_zone_status{zone=\"dark.svc.\"} 2\n") != std::string::npos);
+  CHECK(r.out.find("zonewarden_zone_findings{zone=\"dark.svc.\",severity=\"critical\"} 1\n") != std::string::npos);
+}
