@@ -27,7 +27,7 @@ const std::regex kGcc(R"(([^:]+)(:[0-9]+)?: (error|warning|note): .+ \[[A-Z0-9_]
 
 }  // namespace
 
-TEST_CASE("github lines are workflow commands with file, line and the code as title", "[report][github]") {
+TEST_CASE("github lines are workflow commands with the file and line and the code as title", "[report][github]") {
   Run r = run_zw("zone -f github " + kExpired + " " + kEr + " " + kBadTtl);
   CHECK(r.status == 3);
   const auto lines = lines_of(r.out);
@@ -61,7 +61,8 @@ TEST_CASE("github escapes data and property values as GitHub requires", "[report
   CHECK(lines_of(out.str()).size() == 1);
 }
 
-TEST_CASE("gcc lines are FILE:LINE: severity: message [CODE], servers instead of files in live runs", "[report][gcc]") {
+TEST_CASE("gcc lines are FILE:LINE: severity: message and code with servers instead of files in live runs",
+          "[report][gcc]") {
   Run r = run_zw("zone -f gcc " + kExpired + " " + kEr + " " + kBadTtl);
   CHECK(r.status == 3);
   auto lines = lines_of(r.out);

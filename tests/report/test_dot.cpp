@@ -19,7 +19,7 @@ Run draw(const Scratch& dir, const std::string& graph) {
 
 }  // namespace
 
-TEST_CASE("dot -Tsvg draws the chain of trust of zone files, parent and child", "[report][dot]") {
+TEST_CASE("dot -Tsvg draws the chain of trust of zone files from parent to child", "[report][dot]") {
   Scratch dir("dot");
   const std::string root = kSrc + "/zones/root/";
   Run r = run_zw("zone -f dot --now 20241011163831 -k " + root + "root-anchors.xml " + root +
@@ -42,7 +42,7 @@ TEST_CASE("dot -Tsvg draws the chain of trust of zone files, parent and child", 
   CHECK(draw(dir, "digraph { a -> }").status != 0);  // the check can fail
 }
 
-TEST_CASE("svg is the graph drawn by Graphviz, and an error without it", "[report][dot][svg]") {
+TEST_CASE("svg is the graph drawn by Graphviz and an error without it", "[report][dot][svg]") {
   Run r = run_zw("zone -f svg --now 20241011163831 " + kEr);
   CHECK(r.out.find("<svg") != std::string::npos);
   CHECK(r.out.find("</svg>") != std::string::npos);

@@ -22,7 +22,7 @@ std::size_t count(const std::string& text, const std::string& what) {
 
 }  // namespace
 
-TEST_CASE("junit validates against the JUnit schema: a suite per zone, failures at or above --fail-on",
+TEST_CASE("junit validates against the JUnit schema with a suite per zone and failures at or above the fail-on level",
           "[report][junit]") {
   Scratch dir("junit");
   Run r = run_zw("zone -f junit " + kExpired + " " + kEr + " " + kArab + " " + kBadTtl);

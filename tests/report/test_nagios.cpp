@@ -138,7 +138,8 @@ TEST_CASE("the nagios writer on a run with no subjects and with a message holdin
   CHECK(err.str() == "ZONEWARDEN UNKNOWN - a/b c\n");
 }
 
-TEST_CASE("nagios for a live run: a zone no server answers is CRITICAL, a clean walk OK", "[report][nagios][check]") {
+TEST_CASE("nagios for a live run: a zone no server answers is CRITICAL and a clean walk OK",
+          "[report][nagios][check]") {
   const std::string captures = kSrc + "/test-vectors/capture/";
   Run dark = run_zw("check -f nagios --capture " + captures + "dark.capture");
   require_plugin_output(dark.out);

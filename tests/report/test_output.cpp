@@ -19,7 +19,7 @@ std::size_t files_in(const fs::path& dir) {
 
 }  // namespace
 
-TEST_CASE("--output writes exactly what standard output would get, in every format", "[report][output]") {
+TEST_CASE("the output option writes exactly what standard output would get in every format", "[report][output]") {
   Scratch dir("output");
   for (const zw::report::Format& f : zw::report::formats()) {
     INFO(f.name);
@@ -35,7 +35,8 @@ TEST_CASE("--output writes exactly what standard output would get, in every form
   CHECK(files_in(dir.path("")) == zw::report::formats().size());  // no temporary file left behind
 }
 
-TEST_CASE("--output replaces an existing file whole and a failed run leaves it as it was", "[report][output]") {
+TEST_CASE("the output option replaces an existing file whole and a failed run leaves it as it was",
+          "[report][output]") {
   Scratch dir("output-replace");
   const std::string file = dir.put("status.prom", std::string(100000, 'x') + "\n");
   Run ok = run_zw("zone -f prometheus " + kExpired + " " + kEr + " --output " + file);

@@ -28,7 +28,7 @@ Run validate(const Scratch& dir, const std::string& sarif) {
 
 }  // namespace
 
-TEST_CASE("sarif of zone files validates against the SARIF 2.1.0 schema, every result at its file and line",
+TEST_CASE("sarif of zone files validates against the SARIF 2.1.0 schema with every result in its file",
           "[report][sarif]") {
   Scratch dir("sarif");
   Run r = run_zw("zone -f sarif " + kExpired + " " + kEr + " " + kBadTtl);
