@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <utility>
 
 #include "core/error.hpp"
 #include "report/report.hpp"
@@ -130,10 +131,11 @@ int nagios_status(const Run& run, const WriteOptions& opt) {
 
 void write_nagios(std::ostream& out, const Run& run, const WriteOptions& opt) {
   // The worst subject first: by state (UNKNOWN, CRITICAL, WARNING, OK), then in the run's canonical order.
+  std::vector<std::pair<int, const Subject*>> ranked;
+  for (const Subject& z : run.subjects) ranked.emplace_back(state_of(run, z, opt), &z);
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   std::vector<const Subject*> order;
-  for (const Subject& z : run.subjects) order.push_back(&z);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](const Subject* a, const Subject* b) { return state_of(run, *a, opt) > state_of(run, *b, opt); });
+  for (const auto& [state, z] : ranked) order.push_back(z);
   const int status = nagios_status(run, opt);
   std::string line = fmt::format("ZONEWARDEN {} - ", kStates[static_cast<std::size_t>(status)]);
   if (order.empty()) {
@@ -143,7 +145,7 @@ void write_nagios(std::ostream& out, const Run& run, const WriteOptions& opt) {
   }
   if (order.size() > 1) {
     std::array<std::size_t, 4> per_state{};
-    for (const Subject* z : order) ++per_state[static_cast<std::size_t>(state_of(run, *z, opt))];
+    for (const auto& [state, z] : ranked) ++per_state[static_cast<std::size_t>(state)];
     std::string counts;
     for (std::size_t s : {3U, 2U, 1U, 0U}) {
       if (per_state[s] != 0) counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", per_state[s], kStates[s]);

@@ -62,3 +62,18 @@ TEST_CASE("the output option replaces an existing file whole and a failed run le
   CHECK(slurp(file) == written);
   CHECK(files_in(dir.path("")) == 1);
 }
+
+TEST_CASE("every format is documented in the FORMATS section of both manual pages and in the README", "[report][man]") {
+  const std::string readme = slurp(fs::path(kSrc) / "README.md");
+  for (const char* page : {"zonewarden-zone.1", "zonewarden-check.1"}) {
+    const std::string text = slurp(fs::path(kSrc) / "man" / page);
+    const auto begin = text.find(".SH FORMATS");
+    REQUIRE(begin != std::string::npos);
+    const std::string section = text.substr(begin, text.find(".SH ", begin + 1) - begin);
+    for (const zw::report::Format& f : zw::report::formats()) {
+      INFO(page << " FORMATS does not describe " << f.name);
+      CHECK(section.find(std::string(".TP\n.B ") + f.name + "\n") != std::string::npos);
+      CHECK(readme.find(std::string("`") + f.name + "`") != std::string::npos);
+    }
+  }
+}
