@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <map>
 #include <utility>
 
@@ -130,12 +131,27 @@ int nagios_status(const Run& run, const WriteOptions& opt) {
 }
 
 void write_nagios(std::ostream& out, const Run& run, const WriteOptions& opt) {
-  // The worst subject first: by state (UNKNOWN, CRITICAL, WARNING, OK), then in the run's canonical order.
-  std::vector<std::pair<int, const Subject*>> ranked;
-  for (const Subject& z : run.subjects) ranked.emplace_back(state_of(run, z, opt), &z);
-  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  // The worst subject first: by state (UNKNOWN, CRITICAL, WARNING, OK), then its worst finding, then the signature
+  // that expires first, then the run's canonical order.
+  struct Rank {
+    int state;
+    int worst;  // its worst finding's severity, -1 without findings
+    core::EpochSeconds expiry;
+    const Subject* subject;
+  };
+  std::vector<Rank> ranked;
+  for (const Subject& z : run.subjects) {
+    const std::vector<const Finding*> mine = findings_of(run, z);
+    ranked.push_back({state_of(run, z, opt), mine.empty() ? -1 : static_cast<int>(mine.front()->severity),
+                      z.earliest_expiry.value_or(std::numeric_limits<core::EpochSeconds>::max()), &z});
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), [](const Rank& a, const Rank& b) {
+    if (a.state != b.state) return a.state > b.state;
+    if (a.worst != b.worst) return a.worst > b.worst;
+    return a.expiry < b.expiry;
+  });
   std::vector<const Subject*> order;
-  for (const auto& [state, z] : ranked) order.push_back(z);
+  for (const Rank& r : ranked) order.push_back(r.subject);
   const int status = nagios_status(run, opt);
   std::string line = fmt::format("ZONEWARDEN {} - ", kStates[static_cast<std::size_t>(status)]);
   if (order.empty()) {
@@ -145,7 +161,7 @@ void write_nagios(std::ostream& out, const Run& run, const WriteOptions& opt) {
   }
   if (order.size() > 1) {
     std::array<std::size_t, 4> per_state{};
-    for (const auto& [state, z] : ranked) ++per_state[static_cast<std::size_t>(state)];
+    for (const Rank& r : ranked) ++per_state[static_cast<std::size_t>(r.state)];
     std::string counts;
     for (std::size_t s : {3U, 2U, 1U, 0U}) {
       if (per_state[s] != 0) counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", per_state[s], kStates[s]);

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <regex>
 #include <sstream>
+#include <utility>
 
 #include "report/report.hpp"
 #include "report/report_support.hpp"
@@ -150,4 +151,30 @@ TEST_CASE("nagios for a live run: a zone no server answers is CRITICAL and a cle
   CHECK(clean.status == 0);
   CHECK(first_line(clean.out).rfind("ZONEWARDEN OK - ", 0) == 0);
   CHECK(std::regex_search(first_line(clean.out), std::regex(R"(\(worst of ([0-9]+) zones: \1 OK\) \| )")));
+}
+
+TEST_CASE("nagios: among zones in the same state the one whose signature expires first is named", "[report][nagios]") {
+  zw::report::Run run;
+  run.now = 1700000000;
+  for (const auto& [name, days] : {std::pair<const char*, int>{"late.", 10}, {"soon.", 2}, {"unsigned.", 0}}) {
+    zw::report::Subject z;
+    z.name = name;
+    z.verdict = days ? zw::report::Verdict::Secure : zw::report::Verdict::Insecure;
+    if (days) z.earliest_expiry = run.now + days * 86400;
+    run.subjects.push_back(z);
+  }
+  std::ostringstream out;
+  zw::report::write_nagios(out, run, {});
+  require_plugin_output(out.str());
+  CHECK(first_line(out.str()) ==
+        "ZONEWARDEN OK - soon.: secure, a signature expires in 2d (2023-11-16T22:13:20Z) (worst of 3 zones: 3 OK) | "
+        "'late. signature_validity'=864000s 'soon. signature_validity'=172800s 'critical'=0;;;0 'error'=0;;;0 "
+        "'warning'=0;;;0 'notice'=0;;;0 'info'=0;;;0 'zones'=3;;;0");
+  zw::report::WriteOptions warn;
+  warn.warning = 3 * 86400;
+  CHECK(zw::report::nagios_status(run, warn) == 1);
+  warn.critical = 86400;
+  CHECK(zw::report::nagios_status(run, warn) == 1);
+  warn.critical = 7 * 86400;
+  CHECK(zw::report::nagios_status(run, warn) == 2);
 }
