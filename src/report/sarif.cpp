@@ -98,7 +98,7 @@ void write_sarif(std::ostream& out, const Run& run, const WriteOptions& /*opt*/)
   Json invocation = {{"executionSuccessful", run.exit != 3}, {"exitCode", run.exit}};
   if (!notifications.empty()) invocation["toolExecutionNotifications"] = notifications;
   Json doc;
-  doc["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
+  doc["$schema"] = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
   doc["version"] = "2.1.0";
   Json driver = {{"name", "zonewarden"}, {"version", ZW_VERSION}, {"rules", rules()}};
   doc["runs"] = Json::array({{{"tool", {{"driver", driver}}},
