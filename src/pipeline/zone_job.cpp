@@ -201,7 +201,6 @@ Pending view_context(State& st, const zone::Zone& z, std::vector<std::string> se
   return {std::move(ctx), &a};
 }
 
-/// Describes a verified view (a zone file `file`, or the answers of servers) and adds it to the run, in input order.
 /// What the metrics and graph formats name of a view: its apex keys and its earliest signature expiration, merged
 /// over every view of the subject.
 void describe_keys_and_expiry(report::Subject& s, const dnssec::ZoneAnalysis& a, core::EpochSeconds now) {
@@ -215,6 +214,7 @@ void describe_keys_and_expiry(report::Subject& s, const dnssec::ZoneAnalysis& a,
   s.dnskeys.erase(std::unique(s.dnskeys.begin(), s.dnskeys.end()), s.dnskeys.end());
 }
 
+/// Describes a verified view (a zone file `file`, or the answers of servers) and adds it to the run, in input order.
 void record_view(State& st, ZoneContext ctx, Verified verified, const std::string& file, double load_seconds,
                  double verify_seconds) {
   st.beside.insert(st.beside.end(), std::make_move_iterator(verified.beside.begin()),
