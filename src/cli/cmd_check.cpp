@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/address_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/policy.hpp"
 #include "core/decimal.hpp"
@@ -42,6 +43,7 @@ struct CheckArgs {
   bool quiet = false;
   bool stats = false;
   PolicyArgs policy;
+  AsnArgs asn;
 };
 
 // --stats: where the time went, on stderr so that the report on stdout stays machine-readable. The analysis and the
@@ -93,6 +95,8 @@ int run(const CheckArgs& a) {
   }
   job.options.min_validity = core::parse_duration(a.min_validity);
   job.options.max_validity = core::parse_duration(a.max_validity);
+  job.options.asn_max_age = core::parse_duration(a.asn.max_age);
+  job.addresses = build_address_data(a.asn);
   job.policy = build_policy(a.policy);
   job.fail_on = build_fail_on(a.policy);
   const report::Run result = pipeline::run_check_job(job);
@@ -155,6 +159,7 @@ Action add_check_command(CLI::App& app) {
   const auto [format_names, format_help] = format_choices();
   sub->add_option("-f,--format", args->format, format_help)->check(CLI::IsMember(format_names));
   add_policy_options(sub, args->policy);
+  add_asn_options(sub, args->asn);
   sub->add_option("--max-per-code", args->max_per_code, "Text output: instances shown per code (0 = all; default 5)")
       ->type_name("N");
   sub->add_flag("-q,--quiet", args->quiet, "No warnings on stderr (errors are still shown)");

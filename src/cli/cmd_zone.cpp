@@ -12,6 +12,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/address_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/policy.hpp"
 #include "core/decimal.hpp"
@@ -34,6 +35,7 @@ struct ZoneArgs {
   std::string max_validity = "180d";
   std::string format = "text";
   PolicyArgs policy;
+  AsnArgs asn;
   std::size_t max_per_code = 5;
   std::string max_input_size = "4G";
   std::string include_root;
@@ -97,6 +99,8 @@ int run(const ZoneArgs& a) {
   job.options.max_shrink = a.max_shrink / 100.0;
   job.options.min_validity = core::parse_duration(a.min_validity);
   job.options.max_validity = core::parse_duration(a.max_validity);
+  job.options.asn_max_age = core::parse_duration(a.asn.max_age);
+  job.addresses = build_address_data(a.asn);
   job.policy = build_policy(a.policy);
 
   if (a.threads != 0) core::set_worker_count(a.threads);
@@ -153,6 +157,7 @@ Action add_zone_command(CLI::App& app) {
   const auto [format_names, format_help] = format_choices();
   sub->add_option("-f,--format", args->format, format_help)->check(CLI::IsMember(format_names));
   add_policy_options(sub, args->policy);
+  add_asn_options(sub, args->asn);
   sub->add_option("--max-per-code", args->max_per_code, "Text output: instances shown per code (0 = all; default 5)");
   repeatable(sub->add_option(
       "--previous", args->previous,

@@ -297,6 +297,7 @@ std::optional<View> server_view(const Answers& answers, const live::ZoneWalk& z,
   v.zone = std::make_shared<const zone::Zone>(std::move(built));
   v.servers = ids;
   v.coverage = std::move(coverage);
+  for (const auto& [name, addr] : live::zone_servers(answers.walk, z)) v.ns_addresses[name].push_back(addr);
   return v;
 }
 
@@ -616,6 +617,7 @@ Checked check_walk(const CheckJob& job, const Inputs& in, const live::Walk& w) {
   const Answers answers(w);
   zj.views = views_of(answers);
   zj.anchor_records = in.anchors;
+  zj.addresses = job.addresses;
   zj.options = job.options;
   zj.options.now = in.capture.now;
   zj.policy = job.policy;

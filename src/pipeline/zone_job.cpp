@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/parallel.hpp"
 #include "core/thread_pool.hpp"
+#include "infra/diversity.hpp"
 #include "pipeline/chain_inputs.hpp"
 #include "zone/keyfiles.hpp"
 #include "zone/loader.hpp"
@@ -80,6 +81,7 @@ void read_inputs(State& st) {
         std::make_unique<dnssec::ZoneAnalysis>(dnssec::analyse(*st.kept->previous.back(), false)));
   }
   st.in.options = job.options;
+  st.in.addresses = job.addresses.get();
   for (const std::string& dir : job.key_dirs) {
     auto keys = zone::read_key_directory(dir);
     for (const auto& k : keys) {
@@ -144,6 +146,7 @@ Verified verify_view(const ZoneJob& job, const ZoneContext& ctx, dnssec::ZoneAna
   Verified out;
   checks::CheckInput one;
   one.options = job.options;
+  one.addresses = job.addresses.get();
   one.zones.push_back(ctx);
   run_beside([&] { out.beside = checks::run_checks(one, job.policy, &out.times, checks::Stage::BesideVerification); },
              [&] {
@@ -185,7 +188,8 @@ struct Pending {
   dnssec::ZoneAnalysis* analysis = nullptr;
 };
 
-Pending view_context(State& st, const zone::Zone& z, std::vector<std::string> servers, checks::Coverage coverage) {
+Pending view_context(State& st, const zone::Zone& z, std::vector<std::string> servers, checks::Coverage coverage,
+                     std::map<std::string, std::vector<std::string>> ns_addresses = {}) {
   st.kept->analyses.push_back(std::make_unique<dnssec::ZoneAnalysis>());
   dnssec::ZoneAnalysis& a = *st.kept->analyses.back();
   a.signed_zone = dnssec::zone_is_signed(z);
@@ -195,9 +199,24 @@ Pending view_context(State& st, const zone::Zone& z, std::vector<std::string> se
   ctx.analysis = &a;
   ctx.servers = std::move(servers);
   ctx.coverage = std::move(coverage);
+  ctx.ns_addresses = std::move(ns_addresses);
   ctx.chain.any_ds_given = !st.job.ds_files.empty();
   ctx.chain.any_anchor_given = !st.job.anchor_files.empty() || !st.job.anchor_records.empty();
   return {std::move(ctx), &a};
+}
+
+/// The number of origin ASes of the zone's own nameservers, when the address data covers some of them.
+std::optional<std::size_t> nameserver_asns(const State& st, const ZoneContext& ctx) {
+  if (!st.job.addresses || st.job.addresses->empty()) return std::nullopt;
+  const zone::Zone& z = *ctx.zone;
+  auto apex = z.apex();
+  const zone::RRset* ns = apex ? z.find(*apex, zone::rrtype::NS) : nullptr;
+  if (ns == nullptr) return std::nullopt;
+  const auto by_name = infra::nameserver_addresses(z, *ns, ctx.ns_addresses);
+  if (by_name.empty()) return std::nullopt;
+  const infra::Spread s = infra::spread_of(by_name, *st.job.addresses);
+  if (s.covered == 0) return std::nullopt;
+  return s.asns.size();
 }
 
 /// Describes a verified view (a zone file `file`, or the answers of servers) and adds it to the run, in input order.
@@ -222,6 +241,7 @@ void record_view(State& st, ZoneContext ctx, Verified verified, const std::strin
     for (const auto& sig : a.sigs) s.signatures_verified += sig.status == dnssec::SigStatus::Valid ? 1 : 0;
     s.keys = a.keys.size();
     s.signed_zone = a.signed_zone;
+    s.nameserver_asns = nameserver_asns(st, ctx);
     s.load_seconds = load_seconds;
     s.verify_seconds = verify_seconds;
   }
@@ -269,7 +289,8 @@ void add_server_views(State& st) {
   std::vector<Verified> verified(views.size());
   std::vector<double> seconds(views.size(), 0);
   for (std::size_t i = 0; i < views.size(); ++i) {
-    if (views[i].zone->apex()) pending[i] = view_context(st, *views[i].zone, views[i].servers, views[i].coverage);
+    if (views[i].zone->apex())
+      pending[i] = view_context(st, *views[i].zone, views[i].servers, views[i].coverage, views[i].ns_addresses);
   }
   core::parallel_for(
       views.size(),
