@@ -65,6 +65,13 @@ void print_stats(const report::Run& r) {
     if (secs >= 0.001) each += fmt::format("{}{} {:.3f}", each.empty() ? "" : ", ", name, secs);
   }
   if (!each.empty()) std::cerr << "zonewarden: stats: check times (side by side): " << each << " s\n";
+  if (!r.metrics.delegations_by_asns.empty()) {
+    std::string spread;
+    for (const auto& [asns, n] : r.metrics.delegations_by_asns)
+      spread += fmt::format("{}{} in {} AS{}", spread.empty() ? "" : ", ", n, asns, asns == 1 ? "" : "es");
+    std::cerr << "zonewarden: stats: delegations by the origin ASes of their nameservers (0: no address covered): "
+              << spread << "\n";
+  }
   std::cerr << fmt::format(
       "zonewarden: stats: checks after verification {:.3f} s; {} threads; peak memory {} MB; CPU {:.2f} s user, "
       "{:.2f} s system\n",
@@ -100,6 +107,7 @@ int run(const ZoneArgs& a) {
   job.options.min_validity = core::parse_duration(a.min_validity);
   job.options.max_validity = core::parse_duration(a.max_validity);
   job.options.asn_max_age = core::parse_duration(a.asn.max_age);
+  job.delegation_spread = a.stats;
   job.addresses = build_address_data(a.asn);
   job.policy = build_policy(a.policy);
 

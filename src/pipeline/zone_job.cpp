@@ -363,6 +363,21 @@ void run_after_verification(State& st) {
   }
 }
 
+/// Metrics::delegations_by_asns over every complete view.
+void count_delegation_spread(State& st) {
+  if (!st.job.delegation_spread || !st.job.addresses || st.job.addresses->empty()) return;
+  for (const ZoneContext& ctx : st.in.zones) {
+    if (!ctx.coverage.complete) continue;
+    const zone::Zone& z = *ctx.zone;
+    for (const zone::RRset& set : z.rrsets) {
+      if (set.type != zone::rrtype::NS || z.kinds[set.name] != zone::NodeKind::Delegation) continue;
+      const auto by_name = infra::nameserver_addresses(z, set, ctx.ns_addresses);
+      if (by_name.empty()) continue;
+      ++st.run.metrics.delegations_by_asns[infra::spread_of(by_name, *st.job.addresses).asns.size()];
+    }
+  }
+}
+
 /// Chains, verdicts, counts, the chain-of-trust graph and the exit status.
 void finish_run(State& st) {
   report::Run& run = st.run;
@@ -433,6 +448,7 @@ report::Run run_zone_job(const ZoneJob& job) {
   if (all_loaded) require_previous_used(st);
   link_chain_inputs(st.in.zones, st.ds_records, st.anchors, all_loaded);
   run_after_verification(st);
+  count_delegation_spread(st);
   finish_run(st);
   if (!job.key_history.empty()) remember_keys(st);
   st.run.retained = st.kept;

@@ -31,6 +31,9 @@ struct ZoneJob {
   checks::Options options;
   /// --asn-source: address data for the diversity checks (null or empty: none).
   std::shared_ptr<const infra::AddressData> addresses;
+  /// Count the delegations whose nameservers' addresses the zone holds by their number of origin ASes
+  /// (Metrics::delegations_by_asns; zone --stats).
+  bool delegation_spread = false;
   checks::Policy policy;
   Severity fail_on = Severity::Error;                      ///< --fail-on: the exit status's threshold
   std::uint64_t max_input_bytes = std::uint64_t{4} << 30;  ///< per zone, $INCLUDEs counted, after decompression
