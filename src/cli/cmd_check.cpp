@@ -26,6 +26,7 @@ struct CheckArgs {
   bool only4 = false;
   bool only6 = false;
   std::vector<std::string> probes;
+  std::vector<std::string> services;
   double timeout = 2;
   unsigned retries = 1;
   std::size_t parallel = 64;
@@ -74,6 +75,7 @@ int run(const CheckArgs& a) {
   job.ipv4 = !a.only6;
   job.ipv6 = !a.only4;
   job.probes = a.probes;
+  job.services = a.services;
   job.timeout_seconds = a.timeout;
   job.retries = a.retries;
   job.parallel = a.parallel;
@@ -126,6 +128,10 @@ Action add_check_command(CLI::App& app) {
                  ->type_name("FILE"));
   sub->add_flag("-4", args->only4, "IPv4 only");
   sub->add_flag("-6", args->only6, "IPv6 only");
+  repeatable(sub->add_option("--service", args->services,
+                             "A watched service name: its A and AAAA from every server of its zone, and "
+                             "SERVICE_ENDPOINT_CONCENTRATION when they all sit in one AS; repeatable")
+                 ->type_name("NAME"));
   repeatable(sub->add_option("--probe", args->probes, "Also ask every server of NAME's zone for NAME/TYPE; repeatable")
                  ->type_name("NAME/TYPE"));
   sub->add_option("--timeout", args->timeout, "Seconds one question may take, retries included (default 2)")

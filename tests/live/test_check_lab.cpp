@@ -215,3 +215,28 @@ TEST_CASE("nameservers all in one AS give NS_SINGLE_ASN live, in every address d
     }
   }
 }
+
+TEST_CASE("a service whose addresses all sit in one AS gives SERVICE_ENDPOINT_CONCENTRATION, spread it does not",
+          "[live][check]") {
+  if (!test::in_netns()) return;
+  const Lab& l = lab();
+  const std::string data_file = l.dir.path.string() + "/asn-services.tsv";
+  // api.z01.svc. is 192.0.2.80 and .81 (one site); web.z01.svc. is 192.0.2.80 and 198.51.100.80 (two networks).
+  std::ofstream(data_file) << "192.0.2.0\t192.0.2.255\t64510\tNL\tEXAMPLE-MESSENGER\n"
+                              "198.51.100.0\t198.51.100.255\t64511\tDE\tEXAMPLE-CDN\n";
+  auto data = std::make_shared<infra::AddressData>();
+  data->add(infra::open_source("iptoasn:" + data_file));
+  pipeline::CheckJob job = lab_job(l, {"z01.svc."});
+  job.resolver = false;
+  job.addresses = data;
+  job.services = {"api.z01.svc.", "web.z01.svc."};
+  const report::Run run = pipeline::run_check_job(job);
+  std::vector<std::string> services;
+  for (const Finding& f : run.findings) {
+    if (f.code != catalog::Code::SERVICE_ENDPOINT_CONCENTRATION) continue;
+    services.push_back(f.param("service"));
+    CHECK(f.zone == "z01.svc.");
+    CHECK(f.param("where") == "AS64510 (EXAMPLE-MESSENGER), one prefix 192.0.2.0/24, NL, unicast");
+  }
+  CHECK(services == std::vector<std::string>{"api.z01.svc."});
+}
