@@ -1,6 +1,7 @@
 // cmd_check.cpp: `zonewarden check`: the live walk from the root trust anchor over every authoritative server.
 #include <fmt/format.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <iostream>
@@ -14,6 +15,7 @@
 #include "core/thread_pool.hpp"
 #include "core/time.hpp"
 #include "pipeline/check_job.hpp"
+#include "report/progress.hpp"
 
 namespace zw::cli {
 namespace {
@@ -101,7 +103,14 @@ int run(const CheckArgs& a) {
   job.addresses = build_address_data(a.asn);
   job.policy = build_policy(a.policy);
   job.fail_on = build_fail_on(a.policy);
-  const report::Run result = pipeline::run_check_job(job);
+  report::Run result;
+  {
+    // A run of more than two seconds says what it is doing, on a terminal only, and clears the line when done.
+    report::Progress progress(std::cerr, !a.quiet && isatty(STDERR_FILENO));
+    job.progress = [&progress](std::string text) { progress.phase(std::move(text)); };
+    result = pipeline::run_check_job(job);
+    job.progress = nullptr;
+  }
   if (!a.quiet) {
     for (const std::string& w : result.warnings) std::cerr << "zonewarden: warning: " << w << "\n";
   }
@@ -168,7 +177,7 @@ Action add_check_command(CLI::App& app) {
   add_asn_options(sub, args->asn);
   sub->add_option("--max-per-code", args->max_per_code, "Text output: instances shown per code (0 = all; default 5)")
       ->type_name("N");
-  sub->add_flag("-q,--quiet", args->quiet, "No warnings on stderr (errors are still shown)");
+  sub->add_flag("-q,--quiet", args->quiet, "No progress line and no warnings on stderr (errors are still shown)");
   sub->add_flag("--stats", args->stats, "Print where the time went (walk, analysis, validator) on stderr");
   return [args, sub]() {
     collect_toggles(*sub, args->policy);

@@ -452,6 +452,7 @@ live::WalkOptions walk_options(const CheckJob& job, const Inputs& in) {
   wo.ipv6 = job.ipv6;
   wo.probes = in.probes;
   wo.seed = in.capture.seed;
+  wo.progress = job.progress;
   return wo;
 }
 
@@ -753,6 +754,11 @@ report::Run run_check_job(const CheckJob& job) {
   Checked checked;
   core::TaskGroup group;
   double analysis_seconds = 0;
+  if (job.progress) {
+    job.progress("checking " + std::to_string(o.walk.zones.size()) + " zones from " +
+                 std::to_string(o.walk.exchanges.size()) + " answers" +
+                 (job.resolver ? "; the validator resolves them alongside" : ""));
+  }
   group.run([&] {
     const auto t1 = std::chrono::steady_clock::now();
     checked = check_walk(job, in, o.walk);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,11 +32,13 @@ struct CheckJob {
   double deadline_seconds = 0;                          ///< --deadline (0: none)
   std::optional<std::uint64_t> seed;                    ///< --seed; default: from the clock
   std::shared_ptr<const infra::AddressData> addresses;  ///< --asn-source (null or empty: none)
-  std::vector<std::string> services;  ///< --service NAME: watched names whose A/AAAA must not sit in one AS
-  bool resolver = true;               ///< --no-resolver turns the independent validator off
-  std::string save_capture;           ///< --save-capture FILE
-  std::string capture;                ///< --capture FILE: re-analyse offline
-  bool now_given = false;             ///< --now was given (else: the clock, or the capture's time)
+  std::vector<std::string> services;
+  /// Told what the run is doing (the walk's rounds, the analysis); may be empty.
+  std::function<void(std::string)> progress;  ///< --service NAME: watched names whose A/AAAA must not sit in one AS
+  bool resolver = true;                       ///< --no-resolver turns the independent validator off
+  std::string save_capture;                   ///< --save-capture FILE
+  std::string capture;                        ///< --capture FILE: re-analyse offline
+  bool now_given = false;                     ///< --now was given (else: the clock, or the capture's time)
   checks::Options options;
   checks::Policy policy;
   Severity fail_on = Severity::Error;
