@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -14,6 +15,10 @@
 #include "zone/keyfiles.hpp"
 #include "zone/zone.hpp"
 
+namespace zw::infra {
+class AddressData;
+}
+
 namespace zw::checks {
 
 /// Options that change what the checks decide.
@@ -21,6 +26,7 @@ struct Options {
   core::EpochSeconds now = 0;               ///< the clock (--now)
   std::int64_t min_validity = 3 * 86400;    ///< RRSIG_EXPIRES_SOON horizon (--min-validity)
   std::int64_t max_validity = 180 * 86400;  ///< RRSIG_VALIDITY_TOO_LONG limit (--max-validity)
+  std::int64_t asn_max_age = 180 * 86400;   ///< address data older than this is stale (--asn-max-age)
   double max_shrink = 0.05;                 ///< ZONE_SHRINK limit: share of names or delegations lost (--max-shrink)
 };
 
@@ -77,6 +83,9 @@ struct ZoneContext {
   Coverage coverage;
   const dnssec::ZoneAnalysis* analysis = nullptr;
   ChainInput chain;
+  /// Live views: each nameserver name (presentation, lower-case) with the addresses the walk found for it (glue or
+  /// resolved), for the names whose addresses the view itself does not hold.
+  std::map<std::string, std::vector<std::string>> ns_addresses;
   const zone::Zone* previous = nullptr;  ///< --previous: the last published version of this zone, or null
   const dnssec::ZoneAnalysis* previous_analysis = nullptr;
 };
@@ -85,8 +94,9 @@ struct ZoneContext {
 struct CheckInput {
   std::vector<ZoneContext> zones;
   Options options;
-  std::vector<zone::InventoryKey> inventory;  ///< --keys DIR: the signer's keys
-  std::vector<zone::HistoryKey> history;      ///< --key-history FILE: public keys seen in earlier runs
+  std::vector<zone::InventoryKey> inventory;      ///< --keys DIR: the signer's keys
+  std::vector<zone::HistoryKey> history;          ///< --key-history FILE: public keys seen in earlier runs
+  const infra::AddressData* addresses = nullptr;  ///< --asn-source: AS, country; null or empty: none
 };
 
 /// A check: a pure function from input to findings.
@@ -148,6 +158,7 @@ void check_out_of_zone(const CheckInput& in, FindingSink& sink);
 
 /// views.cpp: the views of one zone compared (SOA serials of the servers).
 void check_view_consistency(const CheckInput& in, FindingSink& sink);
+void check_ns_diversity(const CheckInput& in, FindingSink& sink);
 
 /// What a check needs (DESIGN.md §1, Checks). The runner runs a check only where its needs are met, and they alone
 /// decide what may run beside signature verification.

@@ -67,6 +67,19 @@ void check_delegation(const LiveZone& z, FindingSink& sink) {
 
 }  // namespace
 
+void check_service(const std::string& zone, const std::string& service, const infra::Spread& spread,
+                   FindingSink& sink) {
+  if (!infra::single_asn(spread)) return;
+  const auto& [asn, org] = *spread.asns.begin();
+  std::string where = "AS" + std::to_string(asn) + (org.empty() ? "" : " (" + org + ")");
+  if (spread.prefixes.size() == 1) where += ", one prefix " + *spread.prefixes.begin();
+  if (spread.countries.size() == 1) where += ", " + *spread.countries.begin();
+  const bool anycast = std::any_of(spread.addresses.begin(), spread.addresses.end(),
+                                   [](const infra::NsAddress& a) { return a.info.anycast; });
+  where += anycast ? ", anycast" : ", unicast";
+  report(zone, {}, catalog::Code::SERVICE_ENDPOINT_CONCENTRATION, {{"service", service}, {"where", where}}, sink);
+}
+
 bool zone_unreachable(const LiveZone& z) {
   const bool tried =
       std::any_of(z.servers.begin(), z.servers.end(), [](const LiveServer& s) { return s.udp_tried || s.tcp_tried; });

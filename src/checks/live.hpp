@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "checks/check.hpp"
+#include "infra/diversity.hpp"
 
 namespace zw::checks {
 
@@ -52,6 +53,10 @@ void check_live_zone(const LiveZone& z, FindingSink& sink);
 /// A validator's verdict compared with ours: RESOLVER_VERDICT_BOGUS, VALIDATOR_DISAGREEMENT.
 void check_resolver_verdict(const std::string& zone, const std::string& ours, const std::string& theirs,
                             const std::string& why_bogus, FindingSink& sink);
+
+/// SERVICE_ENDPOINT_CONCENTRATION: every address of the watched name `service` (in `zone`) that the address data
+/// covers — two or more — originates from one AS (Telegram 2018: one site, one AS). `spread` is over its addresses.
+void check_service(const std::string& zone, const std::string& service, const infra::Spread& spread, FindingSink& sink);
 
 /// True when servers of the zone were asked and none answered (ZONE_UNREACHABLE).
 bool zone_unreachable(const LiveZone& z);

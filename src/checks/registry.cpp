@@ -20,6 +20,7 @@ const std::vector<CheckEntry>& registry() {
       {"history", &check_history, CompleteZone | Verified},
       {"delegations", &check_delegations, CompleteZone},
       {"apex-ns", &check_apex_ns, kNeedsNothing},
+      {"ns-diversity", &check_ns_diversity, kNeedsNothing},
       {"content", &check_content, kNeedsNothing},
       {"view-consistency", &check_view_consistency, AllViews},
   };

@@ -30,6 +30,7 @@ CheckInput complete_views(const CheckInput& in) {
   out.options = in.options;
   out.inventory = in.inventory;
   out.history = in.history;
+  out.addresses = in.addresses;
   std::vector<std::optional<std::size_t>> index(in.zones.size());
   for (std::size_t i = 0; i < in.zones.size(); ++i) {
     if (!in.zones[i].coverage.complete) continue;

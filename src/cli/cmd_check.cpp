@@ -1,11 +1,13 @@
 // cmd_check.cpp: `zonewarden check`: the live walk from the root trust anchor over every authoritative server.
 #include <fmt/format.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <iostream>
 #include <memory>
 
+#include "cli/address_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/policy.hpp"
 #include "core/decimal.hpp"
@@ -13,6 +15,7 @@
 #include "core/thread_pool.hpp"
 #include "core/time.hpp"
 #include "pipeline/check_job.hpp"
+#include "report/progress.hpp"
 
 namespace zw::cli {
 namespace {
@@ -25,6 +28,7 @@ struct CheckArgs {
   bool only4 = false;
   bool only6 = false;
   std::vector<std::string> probes;
+  std::vector<std::string> services;
   double timeout = 2;
   unsigned retries = 1;
   std::size_t parallel = 64;
@@ -41,6 +45,7 @@ struct CheckArgs {
   bool quiet = false;
   bool stats = false;
   PolicyArgs policy;
+  AsnArgs asn;
 };
 
 // --stats: where the time went, on stderr so that the report on stdout stays machine-readable. The analysis and the
@@ -71,6 +76,7 @@ int run(const CheckArgs& a) {
   job.ipv4 = !a.only6;
   job.ipv6 = !a.only4;
   job.probes = a.probes;
+  job.services = a.services;
   job.timeout_seconds = a.timeout;
   job.retries = a.retries;
   job.parallel = a.parallel;
@@ -92,10 +98,19 @@ int run(const CheckArgs& a) {
   }
   job.options.min_validity = core::parse_duration(a.min_validity);
   job.options.max_validity = core::parse_duration(a.max_validity);
+  job.options.asn_max_age = core::parse_duration(a.asn.max_age);
+  job.addresses = build_address_data(a.asn);
   job.policy = build_policy(a.policy);
   job.fail_on = build_fail_on(a.policy, a.out);
   const report::WriteOptions write_options = build_write_options(a.out, job.fail_on);
-  const report::Run result = pipeline::run_check_job(job);
+  report::Run result;
+  {
+    // A run of more than two seconds says what it is doing, on a terminal only, and clears the line when done.
+    report::Progress progress(std::cerr, !a.quiet && isatty(STDERR_FILENO));
+    job.progress = [&progress](std::string text) { progress.phase(std::move(text)); };
+    result = pipeline::run_check_job(job);
+    job.progress = nullptr;
+  }
   if (!a.quiet) {
     for (const std::string& w : result.warnings) std::cerr << "zonewarden: warning: " << w << "\n";
   }
@@ -122,6 +137,10 @@ Action add_check_command(CLI::App& app) {
                  ->type_name("FILE"));
   sub->add_flag("-4", args->only4, "IPv4 only");
   sub->add_flag("-6", args->only6, "IPv6 only");
+  repeatable(sub->add_option("--service", args->services,
+                             "A watched service name: its A and AAAA from every server of its zone, and "
+                             "SERVICE_ENDPOINT_CONCENTRATION when they all sit in one AS; repeatable")
+                 ->type_name("NAME"));
   repeatable(sub->add_option("--probe", args->probes, "Also ask every server of NAME's zone for NAME/TYPE; repeatable")
                  ->type_name("NAME/TYPE"));
   sub->add_option("--timeout", args->timeout, "Seconds one question may take, retries included (default 2)")
@@ -154,7 +173,8 @@ Action add_check_command(CLI::App& app) {
       ->type_name("DUR");
   add_output_options(sub, args->out);
   add_policy_options(sub, args->policy);
-  sub->add_flag("-q,--quiet", args->quiet, "No warnings on stderr (errors are still shown)");
+  add_asn_options(sub, args->asn);
+  sub->add_flag("-q,--quiet", args->quiet, "No progress line and no warnings on stderr (errors are still shown)");
   sub->add_flag("--stats", args->stats, "Print where the time went (walk, analysis, validator) on stderr");
   return [args, sub]() {
     collect_toggles(*sub, args->policy);

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/address_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/policy.hpp"
 #include "core/decimal.hpp"
@@ -34,6 +35,7 @@ struct ZoneArgs {
   std::string max_validity = "180d";
   OutputArgs out;
   PolicyArgs policy;
+  AsnArgs asn;
   std::string max_input_size = "4G";
   std::string include_root;
   std::vector<std::string> previous;
@@ -62,6 +64,13 @@ void print_stats(const report::Run& r) {
     if (secs >= 0.001) each += fmt::format("{}{} {:.3f}", each.empty() ? "" : ", ", name, secs);
   }
   if (!each.empty()) std::cerr << "zonewarden: stats: check times (side by side): " << each << " s\n";
+  if (!r.metrics.delegations_by_asns.empty()) {
+    std::string spread;
+    for (const auto& [asns, n] : r.metrics.delegations_by_asns)
+      spread += fmt::format("{}{} in {} AS{}", spread.empty() ? "" : ", ", n, asns, asns == 1 ? "" : "es");
+    std::cerr << "zonewarden: stats: delegations by the origin ASes of their nameservers (0: no address covered): "
+              << spread << "\n";
+  }
   std::cerr << fmt::format(
       "zonewarden: stats: checks after verification {:.3f} s; {} threads; peak memory {} MB; CPU {:.2f} s user, "
       "{:.2f} s system\n",
@@ -96,6 +105,9 @@ int run(const ZoneArgs& a) {
   job.options.max_shrink = a.max_shrink / 100.0;
   job.options.min_validity = core::parse_duration(a.min_validity);
   job.options.max_validity = core::parse_duration(a.max_validity);
+  job.options.asn_max_age = core::parse_duration(a.asn.max_age);
+  job.delegation_spread = a.stats;
+  job.addresses = build_address_data(a.asn);
   job.policy = build_policy(a.policy);
 
   if (a.threads != 0) core::set_worker_count(a.threads);
@@ -152,6 +164,7 @@ Action add_zone_command(CLI::App& app) {
                   "Notice when a signature is valid longer than DUR (default 180d)");
   add_output_options(sub, args->out);
   add_policy_options(sub, args->policy);
+  add_asn_options(sub, args->asn);
   repeatable(sub->add_option(
       "--previous", args->previous,
       "The last published version of the zone (same origin): ZONE_SHRINK and rollover state; repeatable"));

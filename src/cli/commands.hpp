@@ -13,5 +13,6 @@ Action add_zone_command(CLI::App& app);
 Action add_check_command(CLI::App& app);
 Action add_explain_command(CLI::App& app);
 Action add_catalog_command(CLI::App& app);
+Action add_address_command(CLI::App& app);
 
 }  // namespace zw::cli

@@ -99,6 +99,7 @@ int main(int argc, char** argv) {
   add(&zw::cli::add_check_command);
   add(&zw::cli::add_explain_command);
   add(&zw::cli::add_catalog_command);
+  add(&zw::cli::add_address_command);
   auto help_topic = std::make_shared<std::string>();
   CLI::App* help = app.add_subcommand("help", "Show the options of a command: zonewarden help zone");
   help->add_option("COMMAND", *help_topic, "zone, check, explain or catalog");

@@ -156,6 +156,10 @@ class Walker {
         w_.budget_hits.push_back("max-rounds");
         break;
       }
+      if (o_.progress) {
+        o_.progress("walk: round " + std::to_string(round + 1) + ", " + std::to_string(obs_.size() + batch_.size()) +
+                    " questions, " + std::to_string(w_.zones.size()) + " zones");
+      }
       send();
       ++w_.rounds;
     }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -26,6 +27,8 @@ struct WalkOptions {
   std::size_t max_zones = 4096;     ///< budget: zones discovered in one walk
   std::size_t max_rounds = 64;      ///< budget: rounds of batches
   std::size_t max_ns_names = 4096;  ///< budget: nameserver names resolved
+  /// Told before each round what the walk is doing ("walk: round 3, 412 questions asked, 27 zones"); may be empty.
+  std::function<void(std::string)> progress;
 };
 
 /// What the walk learned about one zone.

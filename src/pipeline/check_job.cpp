@@ -21,6 +21,7 @@
 #include "core/parallel.hpp"
 #include "core/thread_pool.hpp"
 #include "dnssec/denial_proof.hpp"
+#include "infra/diversity.hpp"
 #include "live/capture.hpp"
 #include "live/event_loop.hpp"
 #include "live/resolver.hpp"
@@ -89,8 +90,15 @@ std::vector<std::string> read_list(const std::string& file) {
   return names;
 }
 
-std::vector<live::Question> parse_probes(const std::vector<std::string>& probes) {
+/// The --probe questions, and A and AAAA of every --service name.
+std::vector<live::Question> parse_probes(const std::vector<std::string>& probes,
+                                         const std::vector<std::string>& services = {}) {
   std::vector<live::Question> out;
+  for (const std::string& s : services) {
+    const std::string name = canonical_name(s, "--service " + s);
+    out.push_back({name, zone::rrtype::A});
+    out.push_back({name, zone::rrtype::AAAA});
+  }
   for (const std::string& p : probes) {
     const auto slash = p.rfind('/');
     if (slash == std::string::npos) throw Error("--probe " + p + ": expected NAME/TYPE");
@@ -133,7 +141,7 @@ Inputs read_live_inputs(const CheckJob& job, core::EpochSeconds now) {
   in.anchors = parse_anchors(c.anchors, in.anchor_files, now);
   c.seed =
       job.seed ? *job.seed : static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-  in.probes = parse_probes(job.probes);
+  in.probes = parse_probes(job.probes, job.services);
   return in;
 }
 
@@ -297,6 +305,7 @@ std::optional<View> server_view(const Answers& answers, const live::ZoneWalk& z,
   v.zone = std::make_shared<const zone::Zone>(std::move(built));
   v.servers = ids;
   v.coverage = std::move(coverage);
+  for (const auto& [name, addr] : live::zone_servers(answers.walk, z)) v.ns_addresses[name].push_back(addr);
   return v;
 }
 
@@ -443,6 +452,7 @@ live::WalkOptions walk_options(const CheckJob& job, const Inputs& in) {
   wo.ipv6 = job.ipv6;
   wo.probes = in.probes;
   wo.seed = in.capture.seed;
+  wo.progress = job.progress;
   return wo;
 }
 
@@ -603,6 +613,37 @@ bool partly_bogus(const report::Run& run, const live::Walk& w, const std::string
   return false;
 }
 
+/// The addresses every server of its zone gave for `name` (A and AAAA in the answers to the --service probes, the
+/// in-zone CNAME chain included).
+std::vector<infra::Address> service_addresses(const Answers& answers, const std::string& name) {
+  std::vector<infra::Address> out;
+  const live::Walk& w = answers.walk;
+  for (std::size_t i = 0; i < w.exchanges.size(); ++i) {
+    const live::Request& r = w.exchanges[i].request;
+    if (r.qname != name || (r.qtype != zone::rrtype::A && r.qtype != zone::rrtype::AAAA)) continue;
+    const live::Message* m = answers.message(i);
+    if (m == nullptr) continue;
+    for (const live::WireRecord& rec : m->answer) {
+      if (rec.type != r.qtype) continue;
+      if (auto a = infra::Address::from_rdata(rec.rdata)) out.push_back(*a);
+    }
+  }
+  return out;
+}
+
+/// SERVICE_ENDPOINT_CONCENTRATION for every --service name the walk reached.
+void check_services(const CheckJob& job, const Answers& answers, FindingSink& sink) {
+  if (job.services.empty() || !job.addresses || job.addresses->empty()) return;
+  for (const std::string& s : job.services) {
+    const std::string name = canonical_name(s, "--service " + s);
+    auto zone = answers.walk.zone_of.find(name);
+    if (zone == answers.walk.zone_of.end() || zone->second.empty()) continue;
+    const std::vector<infra::Address> addresses = service_addresses(answers, name);
+    if (addresses.empty()) continue;
+    checks::check_service(zone->second, name, infra::spread_of({{name, addresses}}, *job.addresses), sink);
+  }
+}
+
 /// The run from the walk alone: every view checked as the zone job checks zone files, and the live checks. The
 /// validator's verdict is compared afterwards (finish), so that both can run at once.
 struct Checked {
@@ -616,6 +657,7 @@ Checked check_walk(const CheckJob& job, const Inputs& in, const live::Walk& w) {
   const Answers answers(w);
   zj.views = views_of(answers);
   zj.anchor_records = in.anchors;
+  zj.addresses = job.addresses;
   zj.options = job.options;
   zj.options.now = in.capture.now;
   zj.policy = job.policy;
@@ -650,6 +692,7 @@ Checked check_walk(const CheckJob& job, const Inputs& in, const live::Walk& w) {
     run.warnings.push_back("--deadline passed: " + std::to_string(late) +
                            " questions were not sent or not answered; the report says what was learned before");
   }
+  check_services(job, answers, sink);
   c.live = sink.take();
   report::Metrics& m = run.metrics;
   m.walk_rounds = w.rounds;
@@ -690,7 +733,7 @@ report::Run run_check_job(const CheckJob& job) {
   if (!job.capture.empty()) {
     Inputs in = read_capture_inputs(job.capture);
     if (job.now_given) in.capture.now = job.options.now;
-    in.probes = parse_probes(job.probes);
+    in.probes = parse_probes(job.probes, job.services);
     const auto t0 = std::chrono::steady_clock::now();
     Observed o = observe_capture(job, in);
     const double walk_seconds = seconds_since(t0);
@@ -711,6 +754,11 @@ report::Run run_check_job(const CheckJob& job) {
   Checked checked;
   core::TaskGroup group;
   double analysis_seconds = 0;
+  if (job.progress) {
+    job.progress("checking " + std::to_string(o.walk.zones.size()) + " zones from " +
+                 std::to_string(o.walk.exchanges.size()) + " answers" +
+                 (job.resolver ? "; the validator resolves them alongside" : ""));
+  }
   group.run([&] {
     const auto t1 = std::chrono::steady_clock::now();
     checked = check_walk(job, in, o.walk);

@@ -4,11 +4,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "checks/runner.hpp"
+#include "infra/address_data.hpp"
 #include "live/transport.hpp"
 #include "report/run.hpp"
 
@@ -21,17 +24,21 @@ struct CheckJob {
   std::vector<std::string> anchor_files;  ///< -k; empty: /usr/share/dns/root.key
   bool ipv4 = true;
   bool ipv6 = true;
-  std::vector<std::string> probes;    ///< --probe NAME/TYPE
-  double timeout_seconds = 2;         ///< --timeout: what one question may cost, retries included
-  unsigned retries = 1;               ///< --retries
-  std::size_t parallel = 64;          ///< --parallel
-  std::size_t per_address = 8;        ///< --per-address
-  double deadline_seconds = 0;        ///< --deadline (0: none)
-  std::optional<std::uint64_t> seed;  ///< --seed; default: from the clock
-  bool resolver = true;               ///< --no-resolver turns the independent validator off
-  std::string save_capture;           ///< --save-capture FILE
-  std::string capture;                ///< --capture FILE: re-analyse offline
-  bool now_given = false;             ///< --now was given (else: the clock, or the capture's time)
+  std::vector<std::string> probes;                      ///< --probe NAME/TYPE
+  double timeout_seconds = 2;                           ///< --timeout: what one question may cost, retries included
+  unsigned retries = 1;                                 ///< --retries
+  std::size_t parallel = 64;                            ///< --parallel
+  std::size_t per_address = 8;                          ///< --per-address
+  double deadline_seconds = 0;                          ///< --deadline (0: none)
+  std::optional<std::uint64_t> seed;                    ///< --seed; default: from the clock
+  std::shared_ptr<const infra::AddressData> addresses;  ///< --asn-source (null or empty: none)
+  std::vector<std::string> services;
+  /// Told what the run is doing (the walk's rounds, the analysis); may be empty.
+  std::function<void(std::string)> progress;  ///< --service NAME: watched names whose A/AAAA must not sit in one AS
+  bool resolver = true;                       ///< --no-resolver turns the independent validator off
+  std::string save_capture;                   ///< --save-capture FILE
+  std::string capture;                        ///< --capture FILE: re-analyse offline
+  bool now_given = false;                     ///< --now was given (else: the clock, or the capture's time)
   checks::Options options;
   checks::Policy policy;
   Severity fail_on = Severity::Error;

@@ -2,6 +2,7 @@
 // server's answers for a zone form a view; servers whose answers are identical share one.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +17,8 @@ struct View {
   std::shared_ptr<const zone::Zone> zone;
   std::vector<std::string> servers;  ///< sorted "NAME/ADDRESS" of every server that gave these answers
   checks::Coverage coverage;         ///< what was asked of them
+  /// The zone's nameserver names (presentation, lower-case) with the addresses the walk found (ZoneContext).
+  std::map<std::string, std::vector<std::string>> ns_addresses;
 };
 
 /// The zone `z` as one server answered it: every record's provenance becomes the exchange `e`.

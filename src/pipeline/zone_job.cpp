@@ -13,6 +13,7 @@
 #include "core/parallel.hpp"
 #include "core/thread_pool.hpp"
 #include "core/time.hpp"
+#include "infra/diversity.hpp"
 #include "pipeline/chain_inputs.hpp"
 #include "zone/keyfiles.hpp"
 #include "zone/loader.hpp"
@@ -81,6 +82,7 @@ void read_inputs(State& st) {
         std::make_unique<dnssec::ZoneAnalysis>(dnssec::analyse(*st.kept->previous.back(), false)));
   }
   st.in.options = job.options;
+  st.in.addresses = job.addresses.get();
   for (const std::string& dir : job.key_dirs) {
     auto keys = zone::read_key_directory(dir);
     for (const auto& k : keys) {
@@ -145,6 +147,7 @@ Verified verify_view(const ZoneJob& job, const ZoneContext& ctx, dnssec::ZoneAna
   Verified out;
   checks::CheckInput one;
   one.options = job.options;
+  one.addresses = job.addresses.get();
   one.zones.push_back(ctx);
   run_beside([&] { out.beside = checks::run_checks(one, job.policy, &out.times, checks::Stage::BesideVerification); },
              [&] {
@@ -186,7 +189,8 @@ struct Pending {
   dnssec::ZoneAnalysis* analysis = nullptr;
 };
 
-Pending view_context(State& st, const zone::Zone& z, std::vector<std::string> servers, checks::Coverage coverage) {
+Pending view_context(State& st, const zone::Zone& z, std::vector<std::string> servers, checks::Coverage coverage,
+                     std::map<std::string, std::vector<std::string>> ns_addresses = {}) {
   st.kept->analyses.push_back(std::make_unique<dnssec::ZoneAnalysis>());
   dnssec::ZoneAnalysis& a = *st.kept->analyses.back();
   a.signed_zone = dnssec::zone_is_signed(z);
@@ -196,6 +200,7 @@ Pending view_context(State& st, const zone::Zone& z, std::vector<std::string> se
   ctx.analysis = &a;
   ctx.servers = std::move(servers);
   ctx.coverage = std::move(coverage);
+  ctx.ns_addresses = std::move(ns_addresses);
   ctx.chain.any_ds_given = !st.job.ds_files.empty();
   ctx.chain.any_anchor_given = !st.job.anchor_files.empty() || !st.job.anchor_records.empty();
   return {std::move(ctx), &a};
@@ -212,6 +217,20 @@ void describe_keys_and_expiry(report::Subject& s, const dnssec::ZoneAnalysis& a,
   for (const dnssec::KeyInfo& k : a.keys) s.dnskeys.push_back({k.key.tag, k.key.algorithm, k.key.flags});
   std::sort(s.dnskeys.begin(), s.dnskeys.end());
   s.dnskeys.erase(std::unique(s.dnskeys.begin(), s.dnskeys.end()), s.dnskeys.end());
+}
+
+/// The number of origin ASes of the zone's own nameservers, when the address data covers some of them.
+std::optional<std::size_t> nameserver_asns(const State& st, const ZoneContext& ctx) {
+  if (!st.job.addresses || st.job.addresses->empty()) return std::nullopt;
+  const zone::Zone& z = *ctx.zone;
+  auto apex = z.apex();
+  const zone::RRset* ns = apex ? z.find(*apex, zone::rrtype::NS) : nullptr;
+  if (ns == nullptr) return std::nullopt;
+  const auto by_name = infra::nameserver_addresses(z, *ns, ctx.ns_addresses);
+  if (by_name.empty()) return std::nullopt;
+  const infra::Spread s = infra::spread_of(by_name, *st.job.addresses);
+  if (s.covered == 0) return std::nullopt;
+  return s.asns.size();
 }
 
 /// Describes a verified view (a zone file `file`, or the answers of servers) and adds it to the run, in input order.
@@ -236,6 +255,7 @@ void record_view(State& st, ZoneContext ctx, Verified verified, const std::strin
     for (const auto& sig : a.sigs) s.signatures_verified += sig.status == dnssec::SigStatus::Valid ? 1 : 0;
     s.keys = a.keys.size();
     s.signed_zone = a.signed_zone;
+    s.nameserver_asns = nameserver_asns(st, ctx);
     s.load_seconds = load_seconds;
     s.verify_seconds = verify_seconds;
   }
@@ -284,7 +304,8 @@ void add_server_views(State& st) {
   std::vector<Verified> verified(views.size());
   std::vector<double> seconds(views.size(), 0);
   for (std::size_t i = 0; i < views.size(); ++i) {
-    if (views[i].zone->apex()) pending[i] = view_context(st, *views[i].zone, views[i].servers, views[i].coverage);
+    if (views[i].zone->apex())
+      pending[i] = view_context(st, *views[i].zone, views[i].servers, views[i].coverage, views[i].ns_addresses);
   }
   core::parallel_for(
       views.size(),
@@ -354,6 +375,21 @@ void run_after_verification(State& st) {
       }
     }
     if (ran) st.run.metrics.check_times.emplace_back(c.name, secs);
+  }
+}
+
+/// Metrics::delegations_by_asns over every complete view.
+void count_delegation_spread(State& st) {
+  if (!st.job.delegation_spread || !st.job.addresses || st.job.addresses->empty()) return;
+  for (const ZoneContext& ctx : st.in.zones) {
+    if (!ctx.coverage.complete) continue;
+    const zone::Zone& z = *ctx.zone;
+    for (const zone::RRset& set : z.rrsets) {
+      if (set.type != zone::rrtype::NS || z.kinds[set.name] != zone::NodeKind::Delegation) continue;
+      const auto by_name = infra::nameserver_addresses(z, set, ctx.ns_addresses);
+      if (by_name.empty()) continue;
+      ++st.run.metrics.delegations_by_asns[infra::spread_of(by_name, *st.job.addresses).asns.size()];
+    }
   }
 }
 
@@ -427,6 +463,7 @@ report::Run run_zone_job(const ZoneJob& job) {
   if (all_loaded) require_previous_used(st);
   link_chain_inputs(st.in.zones, st.ds_records, st.anchors, all_loaded);
   run_after_verification(st);
+  count_delegation_spread(st);
   finish_run(st);
   if (!job.key_history.empty()) remember_keys(st);
   st.run.retained = st.kept;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "checks/runner.hpp"
+#include "infra/address_data.hpp"
 #include "pipeline/views.hpp"
 #include "report/run.hpp"
 #include "zone/anchors.hpp"
@@ -28,6 +29,11 @@ struct ZoneJob {
   std::vector<std::string> key_dirs;               ///< --keys: the signer's key directories
   std::string key_history;  ///< --key-history: file of public keys seen before (read, then updated)
   checks::Options options;
+  /// --asn-source: address data for the diversity checks (null or empty: none).
+  std::shared_ptr<const infra::AddressData> addresses;
+  /// Count the delegations whose nameservers' addresses the zone holds by their number of origin ASes
+  /// (Metrics::delegations_by_asns; zone --stats).
+  bool delegation_spread = false;
   checks::Policy policy;
   Severity fail_on = Severity::Error;                      ///< --fail-on: the exit status's threshold
   std::uint64_t max_input_bytes = std::uint64_t{4} << 30;  ///< per zone, $INCLUDEs counted, after decompression

@@ -5,6 +5,7 @@
 #include <array>
 #include <compare>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -97,6 +98,8 @@ struct Metrics {
   double validator_seconds = 0;  ///< libunbound's resolutions (beside the analysis)
   std::size_t walk_rounds = 0;
   std::size_t questions_udp = 0, questions_tcp = 0, questions_unanswered = 0;
+  /// ZoneJob::delegation_spread: the delegations judged, by their number of origin ASes (0: none covered).
+  std::map<std::size_t, std::size_t> delegations_by_asns;
   std::vector<std::pair<std::string, double>> check_times;  ///< each check's own time, in registry order
 };
 

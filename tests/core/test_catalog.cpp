@@ -18,7 +18,6 @@ namespace {
 /// Codes of mode zone or both that no zone-file vector shows yet: the rollover checks across versions, not built yet,
 /// and delegation facts that need data from outside the zone. Shrinks as those land. (Live codes need no zone vector.)
 const std::set<std::string> kNotYetInVectors = {
-    "NS_SINGLE_ASN",
     "RESPONSE_TOO_LARGE",
     // rollovers across snapshots
     "ROLLOVER_IN_PROGRESS",

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "infra/address_data.hpp"
 #include "live/capture.hpp"
 #include "live/lab_support.hpp"
 #include "pipeline/check_job.hpp"
@@ -153,4 +154,89 @@ TEST_CASE("--probe questions go to every server of the name's zone, and --list n
     if (o.request.qname == "nothere.shop.svc." && o.request.qtype == 16) asked.insert("nx@" + o.request.address);
   }
   CHECK(asked.size() == 4);  // both questions, both servers of shop.svc.
+}
+
+namespace {
+
+// Address data for the lab's loopback addresses in one of the formats --asn-source reads: 127.53.31.0/24 (ns1 of
+// hosting.svc., which serves z01.svc.) in AS64500, 127.53.32.0/24 (its ns2) in `second_asn`.
+std::string lab_address_data(const std::string& dir, const std::string& kind, std::uint32_t second_asn) {
+  const std::string second = std::to_string(second_asn);
+  std::string path = dir + "/asn-" + kind + "-" + second;
+  std::ofstream out;
+  if (kind == "csv") {
+    path += ".csv";
+    out.open(path);
+    out << "127.53.31.0,127.53.31.255,64500,\"Example Social, Inc.\"\n127.53.32.0,127.53.32.255," << second
+        << ",Example Networks\n";
+  } else if (kind == "iptoasn") {
+    path += ".tsv";
+    out.open(path);
+    out << "127.53.31.0\t127.53.31.255\t64500\tUS\tEXAMPLE-SOCIAL\n127.53.32.0\t127.53.32.255\t" << second
+        << "\tUS\tEXAMPLE-NET\n";
+  } else {
+    path += ".pfx2as";
+    out.open(path);
+    out << "127.53.31.0\t24\t64500\n127.53.32.0\t24\t" << second << "\n";
+  }
+  return kind + ":" + path;
+}
+
+}  // namespace
+
+TEST_CASE("nameservers all in one AS give NS_SINGLE_ASN live, in every address data format", "[live][check]") {
+  if (!test::in_netns()) return;
+  const Lab& l = lab();
+  const std::string dir = l.dir.path.string();
+  for (const std::string kind : {"csv", "iptoasn", "pfx2as"}) {
+    for (const std::uint32_t second : {64500U, 64501U}) {
+      DYNAMIC_SECTION(kind << " " << second) {
+        auto data = std::make_shared<infra::AddressData>();
+        data->add(infra::open_source(lab_address_data(dir, kind, second)));
+        pipeline::CheckJob job = lab_job(l, {"z01.svc."});
+        job.resolver = false;
+        job.addresses = data;
+        const report::Run run = pipeline::run_check_job(job);
+        const auto single = std::count_if(run.findings.begin(), run.findings.end(), [](const Finding& f) {
+          return f.code == catalog::Code::NS_SINGLE_ASN && f.zone == "z01.svc.";
+        });
+        CHECK(single == (second == 64500 ? 1 : 0));
+        auto s = std::find_if(run.subjects.begin(), run.subjects.end(),
+                              [](const report::Subject& x) { return x.name == "z01.svc."; });
+        REQUIRE(s != run.subjects.end());
+        REQUIRE(s->nameserver_asns);
+        CHECK(*s->nameserver_asns == (second == 64500 ? 1U : 2U));
+        if (single == 1) {
+          auto f = std::find_if(run.findings.begin(), run.findings.end(),
+                                [](const Finding& x) { return x.code == catalog::Code::NS_SINGLE_ASN; });
+          CHECK(f->param("asn") == "64500");
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("a service whose addresses all sit in one AS gives SERVICE_ENDPOINT_CONCENTRATION, spread it does not",
+          "[live][check]") {
+  if (!test::in_netns()) return;
+  const Lab& l = lab();
+  const std::string data_file = l.dir.path.string() + "/asn-services.tsv";
+  // api.z01.svc. is 192.0.2.80 and .81 (one site); web.z01.svc. is 192.0.2.80 and 198.51.100.80 (two networks).
+  std::ofstream(data_file) << "192.0.2.0\t192.0.2.255\t64510\tNL\tEXAMPLE-MESSENGER\n"
+                              "198.51.100.0\t198.51.100.255\t64511\tDE\tEXAMPLE-CDN\n";
+  auto data = std::make_shared<infra::AddressData>();
+  data->add(infra::open_source("iptoasn:" + data_file));
+  pipeline::CheckJob job = lab_job(l, {"z01.svc."});
+  job.resolver = false;
+  job.addresses = data;
+  job.services = {"api.z01.svc.", "web.z01.svc."};
+  const report::Run run = pipeline::run_check_job(job);
+  std::vector<std::string> services;
+  for (const Finding& f : run.findings) {
+    if (f.code != catalog::Code::SERVICE_ENDPOINT_CONCENTRATION) continue;
+    services.push_back(f.param("service"));
+    CHECK(f.zone == "z01.svc.");
+    CHECK(f.param("where") == "AS64510 (EXAMPLE-MESSENGER), one prefix 192.0.2.0/24, NL, unicast");
+  }
+  CHECK(services == std::vector<std::string>{"api.z01.svc."});
 }

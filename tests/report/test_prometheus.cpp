@@ -90,3 +90,16 @@ TEST_CASE("promtool accepts the metrics of a live run", "[report][prometheus][ch
   CHECK(r.out.find("zonewarden_zone_status{zone=\"dark.svc.\"} 2\n") != std::string::npos);
   CHECK(r.out.find("zonewarden_zone_findings{zone=\"dark.svc.\",severity=\"critical\"} 1\n") != std::string::npos);
 }
+
+TEST_CASE("promtool accepts the nameserver AS count of the root zone from the bundled address extract",
+          "[report][prometheus][asn]") {
+  Scratch dir("prometheus-root");
+  Run r = run_zw("zone -f prometheus --asn-source " + kSrc + "/zones/asn/asn-extract.csv --now 2026-08-05 " + kSrc +
+                 "/zones/root/root-2026073102.zone.gz");
+  CHECK(r.status == 0);
+  Run lint = promtool(dir, r.out);
+  INFO(lint.out);
+  CHECK(lint.status == 0);
+  CHECK(lint.out.empty());
+  CHECK(std::regex_search(r.out, std::regex(R"(\nzonewarden_nameserver_asns\{zone="\."\} [1-9][0-9]*\n)")));
+}

@@ -7,6 +7,7 @@
 //                                          zone shares, such as NS_SINGLE_DOMAIN for its in-zone nameservers)
 //   ; zw-forbid: CODE ...                (no listed code may be reported, whatever its severity)
 //   ; zw-args: --ds FILE -k FILE --previous FILE --keys DIR --max-shrink PCT --min-validity DUR --max-validity DUR
+//              --asn-source FILE (address data; without it, none)
 //              OTHER-ZONE-FILE ...
 // Every reported code must be listed: in zw-expect, or in zw-allow when it is below warning.
 #include <catch2/catch.hpp>
@@ -19,6 +20,7 @@
 #include "catalog/catalog.hpp"
 #include "catalog/detail_cases.hpp"
 #include "core/error.hpp"
+#include "infra/address_data.hpp"
 #include "pipeline/zone_job.hpp"
 
 namespace fs = std::filesystem;
@@ -103,6 +105,7 @@ zw::pipeline::ZoneJob job_for(const Vector& v) {
   job.origin = v.origin;
   job.options.now = zw::core::parse_time(v.now.empty() ? "2026-01-01T00:00:00Z" : v.now, 0);
   fs::path dir = v.path.parent_path();
+  std::shared_ptr<zw::infra::AddressData> addresses;
   for (std::size_t i = 0; i < v.args.size(); ++i) {
     const std::string& a = v.args[i];
     auto next = [&]() -> std::string {
@@ -123,12 +126,16 @@ zw::pipeline::ZoneJob job_for(const Vector& v) {
       job.options.min_validity = zw::core::parse_duration(next());
     } else if (a == "--max-validity") {
       job.options.max_validity = zw::core::parse_duration(next());
+    } else if (a == "--asn-source") {
+      if (!addresses) addresses = std::make_shared<zw::infra::AddressData>();
+      addresses->add(zw::infra::open_source((dir / next()).string()));
     } else {
       REQUIRE(a.rfind("-", 0) != 0);  // unknown option in a vector header
       job.files.push_back((dir / a).string());
     }
   }
   if (job.files.size() > 1) job.origin.clear();  // each zone's origin comes from its SOA
+  job.addresses = addresses;
   return job;
 }
 
