@@ -9,6 +9,7 @@ extern "C" {
 #include <libloc/libloc.h>
 #include <libloc/network.h>
 }
+#include <maxminddb.h>
 #include <sys/stat.h>
 #include <zlib.h>
 
@@ -329,6 +330,85 @@ class LiblocSource final : public AddressSource {
   mutable std::mutex mutex_;
 };
 
+// ---- MaxMind DB ------------------------------------------------------------------------------------------------
+
+/// A MaxMind-format database (libmaxminddb): the GeoLite2-ASN schema (autonomous_system_number,
+/// autonomous_system_organization) and the Country/City schemas (country.iso_code, traits.is_anycast), or both.
+class MmdbSource final : public AddressSource {
+ public:
+  explicit MmdbSource(const std::string& path) {
+    const int status = MMDB_open(path.c_str(), MMDB_MODE_MMAP, &db_);
+    if (status != MMDB_SUCCESS) {
+      throw Error(path + ": not a MaxMind DB file: " + MMDB_strerror(status) +
+                      (status == MMDB_IO_ERROR ? std::string(": ") + std::strerror(errno) : std::string()),
+                  path);
+    }
+    open_ = true;
+    built = static_cast<core::EpochSeconds>(db_.metadata.build_epoch);
+    v6_tree_ = db_.metadata.ip_version == 6;
+  }
+  ~MmdbSource() override {
+    if (open_) MMDB_close(&db_);
+  }
+  MmdbSource(const MmdbSource&) = delete;
+  MmdbSource& operator=(const MmdbSource&) = delete;
+
+  std::optional<AddressInfo> lookup(const Address& a) const override {
+    sockaddr_storage ss{};
+    if (a.v4) {
+      auto& in = reinterpret_cast<sockaddr_in&>(ss);
+      in.sin_family = AF_INET;
+      std::memcpy(&in.sin_addr, a.bytes.data() + 12, 4);
+    } else {
+      auto& in6 = reinterpret_cast<sockaddr_in6&>(ss);
+      in6.sin6_family = AF_INET6;
+      std::memcpy(&in6.sin6_addr, a.bytes.data(), 16);
+    }
+    int err = 0;
+    // MMDB_lookup_sockaddr reads the database only (mmap mode): safe from several threads.
+    MMDB_lookup_result_s r =
+        MMDB_lookup_sockaddr(const_cast<MMDB_s*>(&db_), reinterpret_cast<const sockaddr*>(&ss), &err);
+    if (err != MMDB_SUCCESS || !r.found_entry) return std::nullopt;
+    AddressInfo info;
+    MMDB_entry_data_s d{};
+    if (MMDB_get_value(&r.entry, &d, "autonomous_system_number", nullptr) == MMDB_SUCCESS && d.has_data &&
+        d.type == MMDB_DATA_TYPE_UINT32) {
+      info.asn = d.uint32;
+    }
+    if (MMDB_get_value(&r.entry, &d, "autonomous_system_organization", nullptr) == MMDB_SUCCESS && d.has_data &&
+        d.type == MMDB_DATA_TYPE_UTF8_STRING) {
+      info.org.assign(d.utf8_string, d.data_size);
+    }
+    if (MMDB_get_value(&r.entry, &d, "country", "iso_code", nullptr) == MMDB_SUCCESS && d.has_data &&
+        d.type == MMDB_DATA_TYPE_UTF8_STRING && d.data_size == 2) {
+      info.country.assign(d.utf8_string, 2);
+    }
+    if (MMDB_get_value(&r.entry, &d, "traits", "is_anycast", nullptr) == MMDB_SUCCESS && d.has_data &&
+        d.type == MMDB_DATA_TYPE_BOOLEAN) {
+      info.anycast = d.boolean;
+    }
+    // The netmask counts the bits of the tree: an IPv4 address in an IPv6 tree sits 96 bits down.
+    const int bits = a.v4 && v6_tree_ ? r.netmask - 96 : r.netmask;
+    if (bits >= 0) {
+      Bytes net = a.bytes;
+      const int total = a.v4 ? 96 + bits : bits;
+      for (int b = total; b < 128; ++b) {
+        const auto byte = static_cast<std::size_t>(b / 8);
+        net[byte] = static_cast<std::uint8_t>(net[byte] & ~(0x80U >> (b % 8)));
+      }
+      info.network = bytes_text(net) + "/" + std::to_string(bits);
+    }
+    info.source = name;
+    if (info.asn == 0 && info.country.empty()) return std::nullopt;
+    return info;
+  }
+
+ private:
+  MMDB_s db_{};
+  bool open_ = false;
+  bool v6_tree_ = false;
+};
+
 }  // namespace
 
 std::optional<Address> Address::parse(std::string_view text) {
@@ -427,7 +507,7 @@ std::string Address::prefix() const {
 std::unique_ptr<AddressSource> open_source(const std::string& spec) {
   std::string kind;
   std::string path = spec;
-  for (const char* k : {"libloc", "csv", "iptoasn", "pfx2as"}) {
+  for (const char* k : {"libloc", "csv", "iptoasn", "pfx2as", "mmdb"}) {
     const std::string prefix = std::string(k) + ":";
     if (spec == k || spec.rfind(prefix, 0) == 0) {
       kind = k;
@@ -437,6 +517,8 @@ std::unique_ptr<AddressSource> open_source(const std::string& spec) {
   if (kind.empty()) {
     if (ends_with(spec, ".db")) {
       kind = "libloc";
+    } else if (ends_with(spec, ".mmdb")) {
+      kind = "mmdb";
     } else if (ends_with(spec, ".csv") || ends_with(spec, ".csv.gz")) {
       kind = "csv";
     } else if (ends_with(spec, ".tsv") || ends_with(spec, ".tsv.gz")) {
@@ -445,8 +527,8 @@ std::unique_ptr<AddressSource> open_source(const std::string& spec) {
       kind = "pfx2as";
     } else {
       throw Error("--asn-source " + spec +
-                  ": say what it is (libloc:FILE, csv:FILE, iptoasn:FILE or pfx2as:FILE), or name it *.db, *.csv, "
-                  "*.tsv or *pfx2as*");
+                  ": say what it is (libloc:FILE, mmdb:FILE, csv:FILE, iptoasn:FILE or pfx2as:FILE), or name it *.db, "
+                  "*.mmdb, *.csv, *.tsv or *pfx2as*");
     }
   }
   if (kind == "libloc" && path.empty()) path = kDefaultLibloc;
@@ -454,6 +536,8 @@ std::unique_ptr<AddressSource> open_source(const std::string& spec) {
   std::unique_ptr<AddressSource> s;
   if (kind == "libloc") {
     s = std::make_unique<LiblocSource>(path);
+  } else if (kind == "mmdb") {
+    s = std::make_unique<MmdbSource>(path);
   } else {
     auto r = std::make_unique<RangeSource>();
     r->kind = kind;
