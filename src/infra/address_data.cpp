@@ -281,22 +281,19 @@ void RangeSource::read(const std::string& path) {
 class LiblocSource final : public AddressSource {
  public:
   explicit LiblocSource(const std::string& path) {
-    if (loc_new(&ctx_) != 0 || ctx_ == nullptr) throw Error(path + ": libloc: cannot start", path);
-    loc_set_log_priority(ctx_, 0);  // its messages would go to stderr; failures are reported here
-    file_ = std::fopen(path.c_str(), "r");
-    if (file_ == nullptr) throw Error(path + ": cannot open: " + std::strerror(errno), path);
-    if (loc_database_new(ctx_, &db_, file_) != 0 || db_ == nullptr) {
+    loc_ctx* ctx = nullptr;
+    if (loc_new(&ctx) != 0 || ctx == nullptr) throw Error(path + ": libloc: cannot start", path);
+    ctx_.reset(ctx);
+    loc_set_log_priority(ctx, 0);  // its messages would go to stderr; failures are reported here
+    file_.reset(std::fopen(path.c_str(), "r"));
+    if (!file_) throw Error(path + ": cannot open: " + std::strerror(errno), path);
+    loc_database* db = nullptr;
+    if (loc_database_new(ctx, &db, file_.get()) != 0 || db == nullptr) {
       throw Error(path + ": not a libloc database (location.db)", path);
     }
-    built = static_cast<core::EpochSeconds>(loc_database_created_at(db_));
+    db_.reset(db);
+    built = static_cast<core::EpochSeconds>(loc_database_created_at(db));
   }
-  ~LiblocSource() override {
-    if (db_) loc_database_unref(db_);
-    if (file_) std::fclose(file_);
-    if (ctx_) loc_unref(ctx_);
-  }
-  LiblocSource(const LiblocSource&) = delete;
-  LiblocSource& operator=(const LiblocSource&) = delete;
 
   std::optional<AddressInfo> lookup(const Address& a) const override {
     in6_addr in{};
@@ -304,7 +301,7 @@ class LiblocSource final : public AddressSource {
     // libloc keeps reference counts in its context without atomics: one lookup at a time.
     const std::lock_guard<std::mutex> lock(mutex_);
     loc_network* net = nullptr;
-    if (loc_database_lookup(db_, &in, &net) != 0 || net == nullptr) return std::nullopt;
+    if (loc_database_lookup(db_.get(), &in, &net) != 0 || net == nullptr) return std::nullopt;
     AddressInfo info;
     info.asn = loc_network_get_asn(net);
     if (const char* s = loc_network_str(net)) info.network = s;
@@ -313,7 +310,7 @@ class LiblocSource final : public AddressSource {
     loc_network_unref(net);
     if (info.asn != 0) {
       loc_as* as = nullptr;
-      if (loc_database_get_as(db_, &as, info.asn) == 0 && as != nullptr) {
+      if (loc_database_get_as(db_.get(), &as, info.asn) == 0 && as != nullptr) {
         if (const char* n = loc_as_get_name(as)) info.org = n;
         loc_as_unref(as);
       }
@@ -324,9 +321,19 @@ class LiblocSource final : public AddressSource {
   }
 
  private:
-  loc_ctx* ctx_ = nullptr;
-  std::FILE* file_ = nullptr;
-  loc_database* db_ = nullptr;
+  struct CtxUnref {
+    void operator()(loc_ctx* c) const { loc_unref(c); }
+  };
+  struct FileClose {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+  struct DbUnref {
+    void operator()(loc_database* d) const { loc_database_unref(d); }
+  };
+  // Declared in the order of making: the database goes first, then its file, then the context.
+  std::unique_ptr<loc_ctx, CtxUnref> ctx_;
+  std::unique_ptr<std::FILE, FileClose> file_;
+  std::unique_ptr<loc_database, DbUnref> db_;
   mutable std::mutex mutex_;
 };
 
