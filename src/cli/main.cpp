@@ -1,5 +1,6 @@
 // main.cpp: the zonewarden command line: subcommand dispatch, the check_zonewarden plugin name, and the one place
 // errors become exit status 3.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/config.hpp"
 #include "cli/policy.hpp"
 #include "core/error.hpp"
 #include "report/report.hpp"
@@ -64,6 +66,13 @@ std::string usage_message(const CLI::ParseError& e, const CLI::App& app) {
     auto colon = what.find(':');
     return (colon == std::string::npos ? what : what.substr(0, colon)) + " needs a value";
   }
+  if (dynamic_cast<const CLI::ConfigError*>(&e) != nullptr) {
+    // "INI was not able to parse zone.nonsense": a key that names no option.
+    const auto parse = what.find("parse ");
+    if (parse != std::string::npos)
+      return "configuration file: '" + what.substr(parse + 6) + "' names no option (keys are long option names)";
+    return "configuration file: " + what;
+  }
   if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
     if (what.find("subcommand") != std::string::npos) return "no command given (zone, check, explain, catalog or help)";
     for (const CLI::App* sub : app.get_subcommands({})) {
@@ -88,6 +97,7 @@ int main(int argc, char** argv) {
   CLI::App app{"zonewarden: DNSSEC and DNS-infrastructure health checker"};
   app.set_version_flag("-V,--version", std::string("zonewarden ") + ZW_VERSION);
   app.require_subcommand(1);
+  zw::cli::add_config_options(app);
   std::vector<std::pair<CLI::App*, zw::cli::Action>> actions;
   auto add = [&](zw::cli::Action (*fn)(CLI::App&)) {
     std::size_t before = app.get_subcommands({}).size();
@@ -120,7 +130,14 @@ int main(int argc, char** argv) {
     }
   }
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> commands;
+    for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
+    std::vector<std::string> args = zw::cli::arguments_with_environment(argc, argv, commands);
+    std::reverse(args.begin(), args.end());  // CLI11 takes them last first, without the program's name
+    args.pop_back();
+    app.parse(args);
+  } catch (const zw::Error& e) {
+    return fail(e.what(), {}, doc);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

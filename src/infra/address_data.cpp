@@ -9,6 +9,7 @@ extern "C" {
 #include <libloc/libloc.h>
 #include <libloc/network.h>
 }
+#include <maxminddb.h>
 #include <sys/stat.h>
 #include <zlib.h>
 
@@ -280,22 +281,19 @@ void RangeSource::read(const std::string& path) {
 class LiblocSource final : public AddressSource {
  public:
   explicit LiblocSource(const std::string& path) {
-    if (loc_new(&ctx_) != 0 || ctx_ == nullptr) throw Error(path + ": libloc: cannot start", path);
-    loc_set_log_priority(ctx_, 0);  // its messages would go to stderr; failures are reported here
-    file_ = std::fopen(path.c_str(), "r");
-    if (file_ == nullptr) throw Error(path + ": cannot open: " + std::strerror(errno), path);
-    if (loc_database_new(ctx_, &db_, file_) != 0 || db_ == nullptr) {
+    loc_ctx* ctx = nullptr;
+    if (loc_new(&ctx) != 0 || ctx == nullptr) throw Error(path + ": libloc: cannot start", path);
+    ctx_.reset(ctx);
+    loc_set_log_priority(ctx, 0);  // its messages would go to stderr; failures are reported here
+    file_.reset(std::fopen(path.c_str(), "r"));
+    if (!file_) throw Error(path + ": cannot open: " + std::strerror(errno), path);
+    loc_database* db = nullptr;
+    if (loc_database_new(ctx, &db, file_.get()) != 0 || db == nullptr) {
       throw Error(path + ": not a libloc database (location.db)", path);
     }
-    built = static_cast<core::EpochSeconds>(loc_database_created_at(db_));
+    db_.reset(db);
+    built = static_cast<core::EpochSeconds>(loc_database_created_at(db));
   }
-  ~LiblocSource() override {
-    if (db_) loc_database_unref(db_);
-    if (file_) std::fclose(file_);
-    if (ctx_) loc_unref(ctx_);
-  }
-  LiblocSource(const LiblocSource&) = delete;
-  LiblocSource& operator=(const LiblocSource&) = delete;
 
   std::optional<AddressInfo> lookup(const Address& a) const override {
     in6_addr in{};
@@ -303,7 +301,7 @@ class LiblocSource final : public AddressSource {
     // libloc keeps reference counts in its context without atomics: one lookup at a time.
     const std::lock_guard<std::mutex> lock(mutex_);
     loc_network* net = nullptr;
-    if (loc_database_lookup(db_, &in, &net) != 0 || net == nullptr) return std::nullopt;
+    if (loc_database_lookup(db_.get(), &in, &net) != 0 || net == nullptr) return std::nullopt;
     AddressInfo info;
     info.asn = loc_network_get_asn(net);
     if (const char* s = loc_network_str(net)) info.network = s;
@@ -312,7 +310,7 @@ class LiblocSource final : public AddressSource {
     loc_network_unref(net);
     if (info.asn != 0) {
       loc_as* as = nullptr;
-      if (loc_database_get_as(db_, &as, info.asn) == 0 && as != nullptr) {
+      if (loc_database_get_as(db_.get(), &as, info.asn) == 0 && as != nullptr) {
         if (const char* n = loc_as_get_name(as)) info.org = n;
         loc_as_unref(as);
       }
@@ -323,10 +321,99 @@ class LiblocSource final : public AddressSource {
   }
 
  private:
-  loc_ctx* ctx_ = nullptr;
-  std::FILE* file_ = nullptr;
-  loc_database* db_ = nullptr;
+  struct CtxUnref {
+    void operator()(loc_ctx* c) const { loc_unref(c); }
+  };
+  struct FileClose {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+  struct DbUnref {
+    void operator()(loc_database* d) const { loc_database_unref(d); }
+  };
+  // Declared in the order of making: the database goes first, then its file, then the context.
+  std::unique_ptr<loc_ctx, CtxUnref> ctx_;
+  std::unique_ptr<std::FILE, FileClose> file_;
+  std::unique_ptr<loc_database, DbUnref> db_;
   mutable std::mutex mutex_;
+};
+
+// ---- MaxMind DB ------------------------------------------------------------------------------------------------
+
+/// A MaxMind-format database (libmaxminddb): the GeoLite2-ASN schema (autonomous_system_number,
+/// autonomous_system_organization) and the Country/City schemas (country.iso_code, traits.is_anycast), or both.
+class MmdbSource final : public AddressSource {
+ public:
+  explicit MmdbSource(const std::string& path) {
+    const int status = MMDB_open(path.c_str(), MMDB_MODE_MMAP, &db_);
+    if (status != MMDB_SUCCESS) {
+      throw Error(path + ": not a MaxMind DB file: " + MMDB_strerror(status) +
+                      (status == MMDB_IO_ERROR ? std::string(": ") + std::strerror(errno) : std::string()),
+                  path);
+    }
+    open_ = true;
+    built = static_cast<core::EpochSeconds>(db_.metadata.build_epoch);
+    v6_tree_ = db_.metadata.ip_version == 6;
+  }
+  ~MmdbSource() override {
+    if (open_) MMDB_close(&db_);
+  }
+  MmdbSource(const MmdbSource&) = delete;
+  MmdbSource& operator=(const MmdbSource&) = delete;
+
+  std::optional<AddressInfo> lookup(const Address& a) const override {
+    sockaddr_storage ss{};
+    if (a.v4) {
+      auto& in = reinterpret_cast<sockaddr_in&>(ss);
+      in.sin_family = AF_INET;
+      std::memcpy(&in.sin_addr, a.bytes.data() + 12, 4);
+    } else {
+      auto& in6 = reinterpret_cast<sockaddr_in6&>(ss);
+      in6.sin6_family = AF_INET6;
+      std::memcpy(&in6.sin6_addr, a.bytes.data(), 16);
+    }
+    int err = 0;
+    // MMDB_lookup_sockaddr reads the database only (mmap mode): safe from several threads.
+    MMDB_lookup_result_s r =
+        MMDB_lookup_sockaddr(const_cast<MMDB_s*>(&db_), reinterpret_cast<const sockaddr*>(&ss), &err);
+    if (err != MMDB_SUCCESS || !r.found_entry) return std::nullopt;
+    AddressInfo info;
+    MMDB_entry_data_s d{};
+    if (MMDB_get_value(&r.entry, &d, "autonomous_system_number", nullptr) == MMDB_SUCCESS && d.has_data &&
+        d.type == MMDB_DATA_TYPE_UINT32) {
+      info.asn = d.uint32;
+    }
+    if (MMDB_get_value(&r.entry, &d, "autonomous_system_organization", nullptr) == MMDB_SUCCESS && d.has_data &&
+        d.type == MMDB_DATA_TYPE_UTF8_STRING) {
+      info.org.assign(d.utf8_string, d.data_size);
+    }
+    if (MMDB_get_value(&r.entry, &d, "country", "iso_code", nullptr) == MMDB_SUCCESS && d.has_data &&
+        d.type == MMDB_DATA_TYPE_UTF8_STRING && d.data_size == 2) {
+      info.country.assign(d.utf8_string, 2);
+    }
+    if (MMDB_get_value(&r.entry, &d, "traits", "is_anycast", nullptr) == MMDB_SUCCESS && d.has_data &&
+        d.type == MMDB_DATA_TYPE_BOOLEAN) {
+      info.anycast = d.boolean;
+    }
+    // The netmask counts the bits of the tree: an IPv4 address in an IPv6 tree sits 96 bits down.
+    const int bits = a.v4 && v6_tree_ ? r.netmask - 96 : r.netmask;
+    if (bits >= 0) {
+      Bytes net = a.bytes;
+      const int total = a.v4 ? 96 + bits : bits;
+      for (int b = total; b < 128; ++b) {
+        const auto byte = static_cast<std::size_t>(b / 8);
+        net[byte] = static_cast<std::uint8_t>(net[byte] & ~(0x80U >> (b % 8)));
+      }
+      info.network = bytes_text(net) + "/" + std::to_string(bits);
+    }
+    info.source = name;
+    if (info.asn == 0 && info.country.empty()) return std::nullopt;
+    return info;
+  }
+
+ private:
+  MMDB_s db_{};
+  bool open_ = false;
+  bool v6_tree_ = false;
 };
 
 }  // namespace
@@ -427,7 +514,7 @@ std::string Address::prefix() const {
 std::unique_ptr<AddressSource> open_source(const std::string& spec) {
   std::string kind;
   std::string path = spec;
-  for (const char* k : {"libloc", "csv", "iptoasn", "pfx2as"}) {
+  for (const char* k : {"libloc", "csv", "iptoasn", "pfx2as", "mmdb"}) {
     const std::string prefix = std::string(k) + ":";
     if (spec == k || spec.rfind(prefix, 0) == 0) {
       kind = k;
@@ -437,6 +524,8 @@ std::unique_ptr<AddressSource> open_source(const std::string& spec) {
   if (kind.empty()) {
     if (ends_with(spec, ".db")) {
       kind = "libloc";
+    } else if (ends_with(spec, ".mmdb")) {
+      kind = "mmdb";
     } else if (ends_with(spec, ".csv") || ends_with(spec, ".csv.gz")) {
       kind = "csv";
     } else if (ends_with(spec, ".tsv") || ends_with(spec, ".tsv.gz")) {
@@ -445,8 +534,8 @@ std::unique_ptr<AddressSource> open_source(const std::string& spec) {
       kind = "pfx2as";
     } else {
       throw Error("--asn-source " + spec +
-                  ": say what it is (libloc:FILE, csv:FILE, iptoasn:FILE or pfx2as:FILE), or name it *.db, *.csv, "
-                  "*.tsv or *pfx2as*");
+                  ": say what it is (libloc:FILE, mmdb:FILE, csv:FILE, iptoasn:FILE or pfx2as:FILE), or name it *.db, "
+                  "*.mmdb, *.csv, *.tsv or *pfx2as*");
     }
   }
   if (kind == "libloc" && path.empty()) path = kDefaultLibloc;
@@ -454,6 +543,8 @@ std::unique_ptr<AddressSource> open_source(const std::string& spec) {
   std::unique_ptr<AddressSource> s;
   if (kind == "libloc") {
     s = std::make_unique<LiblocSource>(path);
+  } else if (kind == "mmdb") {
+    s = std::make_unique<MmdbSource>(path);
   } else {
     auto r = std::make_unique<RangeSource>();
     r->kind = kind;

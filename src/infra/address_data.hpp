@@ -1,6 +1,6 @@
 // address_data.hpp: what is known about an IP address (origin AS, its organisation, the network it is routed in,
-// country, anycast), from sources tried in order: Debian's libloc database, range files (CSV, iptoasn TSV,
-// RouteViews/CAIDA pfx2as; gzip or plain).
+// country, anycast), from sources tried in order: Debian's libloc database, MaxMind-format .mmdb files, range files
+// (CSV, iptoasn TSV, RouteViews/CAIDA pfx2as; gzip or plain).
 #pragma once
 
 #include <array>
@@ -54,15 +54,16 @@ class AddressSource {
   virtual std::optional<AddressInfo> lookup(const Address& a) const = 0;
 
   std::string name;  ///< as given: "libloc:/usr/share/libloc-location/location.db", "csv:FILE", …
-  std::string kind;  ///< "libloc", "csv", "iptoasn" or "pfx2as"
-  /// When its data was made: libloc's header; a range file's "# built=YYYY-MM-DD" line, else its modification time.
+  std::string kind;  ///< "libloc", "mmdb", "csv", "iptoasn" or "pfx2as"
+  /// When its data was made: libloc's header, an .mmdb's build_epoch; a range file's "# built=YYYY-MM-DD" line, else
+  /// its modification time.
   std::optional<core::EpochSeconds> built;
   std::size_t entries = 0;  ///< ranges read (range files)
 };
 
-/// Opens a source. `spec` is KIND:PATH (libloc, csv, iptoasn, pfx2as), a bare "libloc" (Debian's database), or a
-/// PATH whose name says its kind (*.db: libloc, *.csv[.gz]: csv, *.tsv[.gz]: iptoasn, anything with "pfx2as":
-/// pfx2as). Throws zw::Error naming the file (and line) when it cannot be read or a line is malformed.
+/// Opens a source. `spec` is KIND:PATH (libloc, mmdb, csv, iptoasn, pfx2as), a bare "libloc" (Debian's database),
+/// or a PATH whose name says its kind (*.db: libloc, *.mmdb: mmdb, *.csv[.gz]: csv, *.tsv[.gz]: iptoasn, anything
+/// with "pfx2as": pfx2as). Throws zw::Error naming the file (and line) when it cannot be read or a line is malformed.
 std::unique_ptr<AddressSource> open_source(const std::string& spec);
 
 /// Debian's libloc database (package libloc-database).

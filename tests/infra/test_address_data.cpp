@@ -160,3 +160,26 @@ TEST_CASE("spread: one AS, one country, uncovered addresses never count as diver
   std::map<std::string, std::vector<Address>> one{{"ns.example.", {addr("129.134.30.12")}}};
   CHECK_FALSE(single_asn(spread_of(one, data)));  // one address: NS_COUNT_LOW's business
 }
+
+TEST_CASE("MaxMind DB files: GeoLite2-ASN and -Country schemas, one after the other", "[infra]") {
+  const std::string dir = std::string(ZW_SOURCE_DIR) + "/test-vectors/asn/";
+  const auto asn = open_source(dir + "test-asn.mmdb");
+  CHECK(asn->kind == "mmdb");
+  REQUIRE(asn->built);
+  auto fb = asn->lookup(addr("31.13.24.9"));
+  REQUIRE(fb);
+  CHECK(fb->asn == 32934);
+  CHECK(fb->org == "Facebook, Inc.");
+  CHECK(fb->network == "31.13.24.0/21");
+  CHECK(asn->lookup(addr("2a03:2880:f00d::1"))->network == "2a03:2880::/32");
+  CHECK_FALSE(asn->lookup(addr("8.8.8.8")));
+  AddressData data;
+  data.add(open_source("mmdb:" + dir + "test-asn.mmdb"));
+  data.add(open_source(dir + "test-country.mmdb"));
+  const AddressInfo tg = data.lookup(addr("91.108.57.1"));
+  CHECK(tg.asn == 62041);     // from the ASN file
+  CHECK(tg.country == "NL");  // from the Country file
+  CHECK(tg.anycast);          // traits.is_anycast
+  CHECK(data.lookup(addr("31.13.24.9")).country == "US");
+  CHECK_THROWS_AS(open_source("mmdb:" + kRealV4), zw::Error);  // not a MaxMind DB
+}

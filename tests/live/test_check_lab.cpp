@@ -174,6 +174,9 @@ std::string lab_address_data(const std::string& dir, const std::string& kind, st
     out.open(path);
     out << "127.53.31.0\t127.53.31.255\t64500\tUS\tEXAMPLE-SOCIAL\n127.53.32.0\t127.53.32.255\t" << second
         << "\tUS\tEXAMPLE-NET\n";
+  } else if (kind == "mmdb") {
+    // MaxMind format: written by scripts/make-test-mmdb (the lab's addresses are fixed).
+    return "mmdb:" + std::string(ZW_SOURCE_DIR) + "/test-vectors/asn/lab-asn-" + second + ".mmdb";
   } else {
     path += ".pfx2as";
     out.open(path);
@@ -188,7 +191,7 @@ TEST_CASE("nameservers all in one AS give NS_SINGLE_ASN live, in every address d
   if (!test::in_netns()) return;
   const Lab& l = lab();
   const std::string dir = l.dir.path.string();
-  for (const std::string kind : {"csv", "iptoasn", "pfx2as"}) {
+  for (const std::string kind : {"csv", "iptoasn", "pfx2as", "mmdb"}) {
     for (const std::uint32_t second : {64500U, 64501U}) {
       DYNAMIC_SECTION(kind << " " << second) {
         auto data = std::make_shared<infra::AddressData>();
