@@ -10,7 +10,8 @@ namespace zw::cli {
 void add_asn_options(CLI::App* sub, AsnArgs& a) {
   sub->add_option("--asn-source", a.sources,
                   "Address data for the AS and country checks, tried in order: libloc[:FILE], mmdb:FILE, csv:FILE, "
-                  "iptoasn:FILE, pfx2as:FILE (gzip accepted), or none (default: Debian's libloc database); repeatable")
+                  "iptoasn:FILE, pfx2as:FILE (gzip accepted), cymru[:BASE][,RESOLVER] (Team Cymru over DNS), or none "
+                  "(default: Debian's libloc database); repeatable")
       ->type_name("SOURCE")
       ->allow_extra_args(false);
   sub->add_option("--asn-max-age", a.max_age, "Address data older than DUR before --now is a notice (default 180d)")

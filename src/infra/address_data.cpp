@@ -11,6 +11,7 @@ extern "C" {
 }
 #include <maxminddb.h>
 #include <sys/stat.h>
+#include <unbound.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -416,6 +417,116 @@ class MmdbSource final : public AddressSource {
   bool v6_tree_ = false;
 };
 
+// ---- Team Cymru's DNS interface ---------------------------------------------------------------------------------
+
+/// Team Cymru's IP-to-ASN service over DNS: "<reversed address>.origin.asn.cymru.com TXT" answers
+/// "ASN | prefix | CC | registry | date" (IPv6 under origin6), and "AS<asn>.asn.cymru.com TXT" answers
+/// "ASN | CC | registry | date | organisation". Asked through libunbound: the system's resolver, or `forwarder`
+/// (address[@port]). Answers are cached; a name that does not resolve is an address the source does not cover.
+class CymruSource final : public AddressSource {
+ public:
+  CymruSource(const std::string& base, const std::string& forwarder) : ctx_(ub_ctx_create()) {
+    if (!ctx_) throw Error("cymru: libunbound cannot start");
+    base4_ = base.empty() ? "origin.asn.cymru.com" : base;
+    // origin.asn.cymru.com → origin6.asn.cymru.com and asn.cymru.com.
+    const bool origin = base4_.rfind("origin.", 0) == 0;
+    base6_ = origin ? "origin6." + base4_.substr(7) : base4_;
+    as_base_ = origin ? base4_.substr(7) : base4_;
+    // A resolver given may be on this host (127.0.0.1, a local cache): libunbound would not ask it by default.
+    if (!forwarder.empty()) ub_ctx_set_option(ctx_.get(), "do-not-query-localhost:", "no");
+    const int rc =
+        forwarder.empty() ? ub_ctx_resolvconf(ctx_.get(), nullptr) : ub_ctx_set_fwd(ctx_.get(), forwarder.c_str());
+    if (rc != 0)
+      throw Error("cymru: resolver " + (forwarder.empty() ? "/etc/resolv.conf" : forwarder) + ": " + ub_strerror(rc));
+  }
+
+  std::optional<AddressInfo> lookup(const Address& a) const override {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    auto hit = cache_.find(a.bytes);
+    if (hit != cache_.end()) return hit->second;
+    std::optional<AddressInfo> info = ask(a);
+    cache_.emplace(a.bytes, info);
+    return info;
+  }
+
+ private:
+  struct UbDelete {
+    void operator()(ub_ctx* c) const { ub_ctx_delete(c); }
+  };
+
+  static std::vector<std::string> fields(const std::string& txt) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= txt.size()) {
+      const std::size_t bar = txt.find('|', start);
+      std::string f = txt.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
+      const auto b = f.find_first_not_of(' ');
+      const auto e = f.find_last_not_of(' ');
+      out.push_back(b == std::string::npos ? std::string() : f.substr(b, e - b + 1));
+      if (bar == std::string::npos) break;
+      start = bar + 1;
+    }
+    return out;
+  }
+
+  // The first TXT string of `qname`, or nullopt.
+  std::optional<std::string> txt(const std::string& qname) const {
+    ub_result* raw = nullptr;
+    if (ub_resolve(ctx_.get(), qname.c_str(), 16, 1, &raw) != 0 || raw == nullptr) return std::nullopt;
+    std::unique_ptr<ub_result, void (*)(ub_result*)> r(raw, ub_resolve_free);
+    if (!r->havedata || r->data[0] == nullptr || r->len[0] < 1) return std::nullopt;
+    std::string out;
+    for (int at = 0; at < r->len[0];) {  // character-strings, concatenated (RFC 1035 §3.3.14)
+      const int n = static_cast<unsigned char>(r->data[0][at]);
+      if (at + 1 + n > r->len[0]) break;
+      out.append(r->data[0] + at + 1, static_cast<std::size_t>(n));
+      at += 1 + n;
+    }
+    return out;
+  }
+
+  std::optional<AddressInfo> ask(const Address& a) const {
+    std::string qname;
+    if (a.v4) {
+      for (int i = 15; i >= 12; --i) qname += std::to_string(a.bytes[static_cast<std::size_t>(i)]) + ".";
+      qname += base4_;
+    } else {
+      static const char* hex = "0123456789abcdef";
+      for (int i = 15; i >= 0; --i) {
+        const std::uint8_t b = a.bytes[static_cast<std::size_t>(i)];
+        qname += std::string(1, hex[b & 0xf]) + "." + std::string(1, hex[b >> 4]) + ".";
+      }
+      qname += base6_;
+    }
+    const auto origin = txt(qname);
+    if (!origin) return std::nullopt;
+    const auto f = fields(*origin);  // ASN | prefix | CC | registry | date
+    if (f.empty()) return std::nullopt;
+    std::uint32_t asn = 0;
+    for (char c : f[0].substr(0, f[0].find(' '))) {
+      if (c < '0' || c > '9' || asn > 429496729U) return std::nullopt;
+      asn = asn * 10 + static_cast<std::uint32_t>(c - '0');
+    }
+    if (asn == 0) return std::nullopt;
+    AddressInfo info;
+    info.asn = asn;
+    if (f.size() > 1) info.network = f[1];
+    if (f.size() > 2 && f[2].size() == 2) info.country = f[2];
+    if (auto as = txt("AS" + std::to_string(asn) + "." + as_base_)) {
+      const auto g = fields(*as);  // ASN | CC | registry | date | organisation
+      if (g.size() > 4) info.org = g[4];
+    }
+    info.source = name;
+    return info;
+  }
+
+ private:
+  std::unique_ptr<ub_ctx, UbDelete> ctx_;
+  std::string base4_, base6_, as_base_;
+  mutable std::mutex mutex_;
+  mutable std::map<Bytes, std::optional<AddressInfo>> cache_;
+};
+
 }  // namespace
 
 std::optional<Address> Address::parse(std::string_view text) {
@@ -514,7 +625,7 @@ std::string Address::prefix() const {
 std::unique_ptr<AddressSource> open_source(const std::string& spec) {
   std::string kind;
   std::string path = spec;
-  for (const char* k : {"libloc", "csv", "iptoasn", "pfx2as", "mmdb"}) {
+  for (const char* k : {"libloc", "csv", "iptoasn", "pfx2as", "mmdb", "cymru"}) {
     const std::string prefix = std::string(k) + ":";
     if (spec == k || spec.rfind(prefix, 0) == 0) {
       kind = k;
@@ -537,6 +648,16 @@ std::unique_ptr<AddressSource> open_source(const std::string& spec) {
                   ": say what it is (libloc:FILE, mmdb:FILE, csv:FILE, iptoasn:FILE or pfx2as:FILE), or name it *.db, "
                   "*.mmdb, *.csv, *.tsv or *pfx2as*");
     }
+  }
+  if (kind == "cymru") {
+    // cymru[:BASE][,RESOLVER]: the DNS zone of the service, and a resolver address[@port] to ask instead of the
+    // system's.
+    const auto comma = path.find(',');
+    auto c = std::make_unique<CymruSource>(path.substr(0, comma),
+                                           comma == std::string::npos ? std::string() : path.substr(comma + 1));
+    c->kind = "cymru";
+    c->name = "cymru:" + (path.empty() ? std::string("origin.asn.cymru.com") : path);
+    return c;
   }
   if (kind == "libloc" && path.empty()) path = kDefaultLibloc;
   if (path.empty()) throw Error("--asn-source " + spec + ": no file given");

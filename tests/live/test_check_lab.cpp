@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -156,7 +157,46 @@ TEST_CASE("--probe questions go to every server of the name's zone, and --list n
   CHECK(asked.size() == 4);  // both questions, both servers of shop.svc.
 }
 
+extern "C" {  // libloc's headers declare C functions without extern "C"
+#include <libloc/as.h>
+#include <libloc/libloc.h>
+#include <libloc/network.h>
+#include <libloc/writer.h>
+}
+
 namespace {
+
+// A libloc database (location.db) for the lab, written with libloc's own writer: 127.53.31.0/24 in AS64500,
+// 127.53.32.0/24 in `second`.
+std::string lab_libloc(const std::string& path, std::uint32_t second) {
+  loc_ctx* ctx = nullptr;
+  REQUIRE(loc_new(&ctx) == 0);
+  loc_set_log_priority(ctx, 0);
+  loc_writer* w = nullptr;
+  REQUIRE(loc_writer_new(ctx, &w, nullptr, nullptr) == 0);
+  for (const auto& [asn, org] : {std::pair<std::uint32_t, const char*>{64500, "Example Social, Inc."},
+                                 std::pair<std::uint32_t, const char*>{64501, "Example Networks"}}) {
+    loc_as* as = nullptr;
+    REQUIRE(loc_writer_add_as(w, &as, asn) == 0);
+    loc_as_set_name(as, org);
+    loc_as_unref(as);
+  }
+  for (const auto& [net, asn] : {std::pair<const char*, std::uint32_t>{"127.53.31.0/24", 64500},
+                                 std::pair<const char*, std::uint32_t>{"127.53.32.0/24", second}}) {
+    loc_network* n = nullptr;
+    REQUIRE(loc_writer_add_network(w, &n, net) == 0);
+    loc_network_set_asn(n, asn);
+    loc_network_set_country_code(n, "US");
+    loc_network_unref(n);
+  }
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  REQUIRE(f != nullptr);
+  REQUIRE(loc_writer_write(w, f, LOC_DATABASE_VERSION_LATEST) == 0);
+  std::fclose(f);
+  loc_writer_unref(w);
+  loc_unref(ctx);
+  return "libloc:" + path;
+}
 
 // Address data for the lab's loopback addresses in one of the formats --asn-source reads: 127.53.31.0/24 (ns1 of
 // hosting.svc., which serves z01.svc.) in AS64500, 127.53.32.0/24 (its ns2) in `second_asn`.
@@ -174,6 +214,8 @@ std::string lab_address_data(const std::string& dir, const std::string& kind, st
     out.open(path);
     out << "127.53.31.0\t127.53.31.255\t64500\tUS\tEXAMPLE-SOCIAL\n127.53.32.0\t127.53.32.255\t" << second
         << "\tUS\tEXAMPLE-NET\n";
+  } else if (kind == "libloc") {
+    return lab_libloc(path + ".db", second_asn);
   } else if (kind == "mmdb") {
     // MaxMind format: written by scripts/make-test-mmdb (the lab's addresses are fixed).
     return "mmdb:" + std::string(ZW_SOURCE_DIR) + "/test-vectors/asn/lab-asn-" + second + ".mmdb";
@@ -191,7 +233,7 @@ TEST_CASE("nameservers all in one AS give NS_SINGLE_ASN live, in every address d
   if (!test::in_netns()) return;
   const Lab& l = lab();
   const std::string dir = l.dir.path.string();
-  for (const std::string kind : {"csv", "iptoasn", "pfx2as", "mmdb"}) {
+  for (const std::string kind : {"libloc", "csv", "iptoasn", "pfx2as", "mmdb"}) {
     for (const std::uint32_t second : {64500U, 64501U}) {
       DYNAMIC_SECTION(kind << " " << second) {
         auto data = std::make_shared<infra::AddressData>();
