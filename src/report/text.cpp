@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <map>
 
 #include "report/report.hpp"
@@ -72,6 +73,26 @@ void write_zone_findings(std::ostream& out, const Run& run, const Subject& z, co
   }
 }
 
+/// A live run of several zones ends with a table of them, in walk order: verdict, servers, findings per severity and
+/// the worst finding — what a watch-list run is read for.
+void write_zone_table(std::ostream& out, const Run& run) {
+  std::size_t width = 4;
+  for (const Subject& z : run.subjects) width = std::max(width, z.name.size());
+  out << fmt::format("{:<{}}  {:<8} {:>7} {:>8} {:>5} {:>7} {:>6} {:>4}  {}\n", "zone", width, "verdict", "servers",
+                     "critical", "error", "warning", "notice", "info", "worst finding");
+  for (const Subject& z : run.subjects) {
+    const Finding* worst = nullptr;
+    for (const Finding& f : run.findings) {
+      if (f.zone == z.name && (worst == nullptr || f.severity > worst->severity)) worst = &f;
+    }
+    const auto n = [&](Severity s) { return z.counts[static_cast<std::size_t>(s)]; };
+    out << fmt::format("{:<{}}  {:<8} {:>7} {:>8} {:>5} {:>7} {:>6} {:>4}  {}\n", z.name, width,
+                       verdict_name(z.verdict), z.servers.size(), n(Severity::Critical), n(Severity::Error),
+                       n(Severity::Warning), n(Severity::Notice), n(Severity::Info),
+                       worst ? std::string(catalog::name(worst->code)) : std::string("-"));
+  }
+}
+
 }  // namespace
 
 void write_text(std::ostream& out, const Run& run, const WriteOptions& opt) {
@@ -114,6 +135,7 @@ void write_text(std::ostream& out, const Run& run, const WriteOptions& opt) {
     }
     write_zone_findings(out, run, z, opt, totals);
   }
+  if (run.command == "check" && run.subjects.size() >= 2) write_zone_table(out, run);
   std::string not_checked = failed ? fmt::format(" ({} not checked)", failed) : std::string();
   out << fmt::format("summary: {} zone{}{}, {} critical, {} error{}, {} warning{}, {} notice{}, {} info; exit {}\n",
                      run.subjects.size(), run.subjects.size() == 1 ? "" : "s", not_checked, totals[Severity::Critical],
