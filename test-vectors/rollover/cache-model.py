@@ -10,6 +10,10 @@ last served, plus the propagation delay):
                      -> KSK_ACTIVE_BEFORE_DS (every DS of the cached set is still published: the new KSK signs alone
                         before its DS propagated) or KSK_OLD_REMOVED_TOO_EARLY (the cached set names a removed DS)
   cached DS set      x unsigned zone       -> UNSIGN_BEFORE_DS_REMOVED
+  and, as a validator that requires every algorithm of the DNSKEY RRset to sign each RRset (RFC 4035 §2.2, RFC 6781
+  §4.1.4) sees it:
+  cached signatures  x current DNSKEY set, cached DNSKEY set x current signatures
+                     -> ALGORITHM_ROLLOVER_ORDER (an algorithm in the keys that the signatures lack)
 A version is "replaced" at the zw-now of the first step that no longer shows it. safe_from is the time the last
 offending cached version expires. Prints one line per step and exits 1 when a step's timing codes or safe_from
 differ from its header (zw-expect, zw-expect-param).
@@ -26,7 +30,7 @@ import dns.rdatatype
 import dns.zone
 from dns.dnssec import key_id
 
-TIMING = {"ZSK_PREPUBLISH_TOO_SHORT", "ZSK_RETIRED_TOO_EARLY", "KSK_ACTIVE_BEFORE_DS", "KSK_OLD_REMOVED_TOO_EARLY",
+TIMING = {"ALGORITHM_ROLLOVER_ORDER", "ZSK_PREPUBLISH_TOO_SHORT", "ZSK_RETIRED_TOO_EARLY", "KSK_ACTIVE_BEFORE_DS", "KSK_OLD_REMOVED_TOO_EARLY",
           "UNSIGN_BEFORE_DS_REMOVED"}
 DS_TTL = 3600
 PROPAGATION = 300
@@ -110,6 +114,10 @@ def cached(states, i, j, get, ttl):
     return end > states[i]["now"], end
 
 
+def algorithms(keys):
+    return {alg for _, alg in keys}
+
+
 def faults(states, i):
     cur = states[i]
     found = {}
@@ -134,11 +142,15 @@ def faults(states, i):
             for signers, _ in cur["rrsets"].values():
                 if not (signers & old["keys"]):
                     add("ZSK_PREPUBLISH_TOO_SHORT", end)
+                if not algorithms(old["keys"]) <= algorithms(signers):
+                    add("ALGORITHM_ROLLOVER_ORDER", end)
         # Cached signatures against the current DNSKEY set.
         for rrset, (signers, ttl) in old["rrsets"].items():
             live, end = cached(states, i, j, lambda s: s["rrsets"].get(rrset), ttl)
             if live and end and not (signers & cur["keys"]):
                 add("ZSK_RETIRED_TOO_EARLY", end)
+            if live and end and not algorithms(cur["keys"]) <= algorithms(signers):
+                add("ALGORITHM_ROLLOVER_ORDER", end)
     return found
 
 
