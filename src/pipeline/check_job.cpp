@@ -658,6 +658,7 @@ Checked check_walk(const CheckJob& job, const Inputs& in, const live::Walk& w) {
   zj.views = views_of(answers);
   zj.anchor_records = in.anchors;
   zj.addresses = job.addresses;
+  zj.rollover = job.rollover;
   zj.options = job.options;
   zj.options.now = in.capture.now;
   zj.policy = job.policy;
