@@ -360,10 +360,11 @@ TEST_CASE("hostile capture text is refused without a crash", "[capture]") {
   CHECK(error_of([&] { read_text(many); }) == "capture.json: format: not \"zonewarden-capture\"");
   CHECK(zw::test::seconds_since(start) < 2);
 
-  // Random damage: every outcome is a capture or a zw::Error.
+  // Random damage, with and without address facts: every outcome is a capture or a zw::Error.
   std::mt19937 rng(11);
-  for (int round = 0; round < 3000; ++round) {
-    std::string text = good;
+  const std::string with_facts = written(sample_with_facts());
+  for (int round = 0; round < 4000; ++round) {
+    std::string text = round % 2 == 0 ? good : with_facts;
     const int edits = 1 + static_cast<int>(rng() % 4);
     for (int e = 0; e < edits; ++e) text[rng() % text.size()] = static_cast<char>(rng() % 256);
     try {
