@@ -350,3 +350,24 @@ TEST_CASE("a capture keeps the address facts and services: its replay judges the
   replay.asn_source_given = false;
   CHECK(count(pipeline::run_check_job(replay), catalog::Code::NS_SINGLE_ASN) == 1);
 }
+
+TEST_CASE("a capture of a check with Team Cymru's data replays the same with the resolver gone",
+          "[live][check][capture]") {
+  if (!test::in_netns()) return;
+  const Lab& l = lab();
+  pipeline::CheckJob live = lab_job(l, {"z01.svc."});
+  live.resolver = false;
+  live.save_capture = l.dir.path.string() + "/capture-cymru.json";
+  std::string first;
+  {
+    const auto resolver = cymru_resolver(64500);
+    auto data = std::make_shared<infra::AddressData>();
+    data->add(infra::open_source(lab_address_data(l.dir.path.string(), "cymru", 64500)));
+    live.addresses = data;
+    first = json_of(pipeline::run_check_job(live));
+  }
+  CHECK(first.find("\"NS_SINGLE_ASN\"") != std::string::npos);
+  pipeline::CheckJob replay;
+  replay.capture = live.save_capture;
+  CHECK(json_of(pipeline::run_check_job(replay)) == first);
+}
