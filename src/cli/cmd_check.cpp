@@ -102,6 +102,7 @@ int run(const CheckArgs& a) {
   job.options.max_validity = core::parse_duration(a.max_validity);
   job.options.asn_max_age = core::parse_duration(a.asn.max_age);
   job.addresses = build_address_data(a.asn);
+  job.asn_source_given = !a.asn.sources.empty();
   job.rollover = build_rollover_settings(a.rollover, false, false);
   job.policy = build_policy(a.policy);
   job.fail_on = build_fail_on(a.policy, a.out);
