@@ -8,9 +8,9 @@
 #include <memory>
 
 #include "cli/address_options.hpp"
-#include "cli/rollover_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/policy.hpp"
+#include "cli/rollover_options.hpp"
 #include "core/decimal.hpp"
 #include "core/error.hpp"
 #include "core/thread_pool.hpp"

@@ -13,9 +13,9 @@
 #include <sstream>
 
 #include "cli/address_options.hpp"
-#include "cli/rollover_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/policy.hpp"
+#include "cli/rollover_options.hpp"
 #include "core/decimal.hpp"
 #include "core/error.hpp"
 #include "core/parallel.hpp"

@@ -10,13 +10,13 @@
 namespace zw::cli {
 
 struct RolloverArgs {
-  std::string state;                ///< --state DIR
+  std::string state;                    ///< --state DIR
   std::string state_record = "passed";  ///< --state-record passed|always (zone)
-  bool sampled = false;             ///< --sampled (zone)
-  std::string propagation = "1h";   ///< --propagation DUR
-  std::string ds_ttl;               ///< --ds-ttl DUR (zone); empty: the parent's, else 1d
-  bool no_ds = false;               ///< --no-ds (zone)
-  bool rfc5011 = false;             ///< --rfc5011
+  bool sampled = false;                 ///< --sampled (zone)
+  std::string propagation = "1h";       ///< --propagation DUR
+  std::string ds_ttl;                   ///< --ds-ttl DUR (zone); empty: the parent's, else 1d
+  bool no_ds = false;                   ///< --no-ds (zone)
+  bool rfc5011 = false;                 ///< --rfc5011
 };
 
 /// Registers the options on `sub`; `gate`: the zone command's options too.

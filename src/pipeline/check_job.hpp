@@ -12,8 +12,8 @@
 
 #include "checks/runner.hpp"
 #include "infra/address_data.hpp"
-#include "pipeline/rollover_inputs.hpp"
 #include "live/transport.hpp"
+#include "pipeline/rollover_inputs.hpp"
 #include "report/run.hpp"
 
 namespace zw::pipeline {

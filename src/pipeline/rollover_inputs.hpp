@@ -16,11 +16,11 @@ namespace zw::pipeline {
 
 /// How the zone job keeps rollover timelines.
 struct RolloverSettings {
-  std::string state_dir;              ///< --state DIR; empty: no timeline is read or written
-  bool record_always = false;         ///< record the versions seen even when the run fails (--state-record always)
-  rollover::TimingOptions timing;     ///< --propagation, --sampled, --rfc5011 (the root zone always)
+  std::string state_dir;                ///< --state DIR; empty: no timeline is read or written
+  bool record_always = false;           ///< record the versions seen even when the run fails (--state-record always)
+  rollover::TimingOptions timing;       ///< --propagation, --sampled, --rfc5011 (the root zone always)
   std::optional<std::uint32_t> ds_ttl;  ///< --ds-ttl; else the parent zone's DS TTL, else one day
-  bool no_ds = false;                 ///< --no-ds: the parent publishes no DS for the zones checked
+  bool no_ds = false;                   ///< --no-ds: the parent publishes no DS for the zones checked
 };
 
 /// The rollover inputs of a run's views, kept while the checks read them.

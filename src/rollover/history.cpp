@@ -1,10 +1,9 @@
 // history.cpp: the rollover timeline of a zone and its state file.
 #include "rollover/history.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <system_error>
 
 #include "core/error.hpp"
@@ -64,8 +63,8 @@ json to_json(const Snapshot& s) {
     for (const Signer& g : set.signers) signers.push_back({{"id", g.id}, {"algorithm", g.algorithm}, {"tag", g.tag}});
     sets.push_back({{"signers", signers}, {"max_ttl", set.max_ttl}, {"rrsets", set.rrsets}});
   }
-  json out = {{"serial", s.serial},   {"signed", s.signed_zone}, {"keys", keys},
-              {"dnskey_ttl", s.dnskey_ttl}, {"signer_sets", sets}, {"cds", s.cds}};
+  json out = {{"serial", s.serial},         {"signed", s.signed_zone}, {"keys", keys},
+              {"dnskey_ttl", s.dnskey_ttl}, {"signer_sets", sets},     {"cds", s.cds}};
   if (s.ds) {
     json ds = json::array();
     for (const SnapDs& d : s.ds->records) {

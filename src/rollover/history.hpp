@@ -35,8 +35,8 @@ struct Seen {
 /// A zone's timeline. Items are named "dnskey:ID", "signs-dnskey:ID", "signs-data:ID", "revoked:ID", "ds:ITEM",
 /// "cds:RECORD" and "signers:ID,ID…".
 struct History {
-  std::string zone;            ///< presentation format
-  std::vector<Epoch> epochs;   ///< by first_seen, then by state
+  std::string zone;           ///< presentation format
+  std::vector<Epoch> epochs;  ///< by first_seen, then by state
   std::map<std::string, Seen> items;
 
   /// Adds what a run at `now` saw (one snapshot per distinct view) and drops what no rule can need any more: epochs

@@ -129,7 +129,9 @@ class Judge {
       flags_;
 };
 
-std::string time_text(EpochSeconds t) { return t == kUnknownTime ? "unknown" : core::format_time(t); }
+std::string time_text(EpochSeconds t) {
+  return t == kUnknownTime ? "unknown" : core::format_time(t);
+}
 
 std::vector<TimingVerdict> Judge::verdicts() const {
   std::vector<TimingVerdict> out;
@@ -206,10 +208,12 @@ void Judge::rule_ds_cached() {
     const EpochSeconds until = cached_until(i, e.ds->ttl);
     if (until <= t_.now) continue;
     const auto& cached = e.ds->records;
-    const bool matches = std::any_of(cached.begin(), cached.end(), [&](const SnapDs& d) { return signers.count(d.key); });
+    const bool matches =
+        std::any_of(cached.begin(), cached.end(), [&](const SnapDs& d) { return signers.count(d.key); });
     const bool points = std::any_of(cached.begin(), cached.end(), [](const SnapDs& d) { return !d.key.empty(); });
     if (matches || !points) continue;
-    const bool all_still = std::all_of(cached.begin(), cached.end(), [&](const SnapDs& d) { return has_ds(*now_.ds, d); });
+    const bool all_still =
+        std::all_of(cached.begin(), cached.end(), [&](const SnapDs& d) { return has_ds(*now_.ds, d); });
     if (all_still) {
       for (const SnapKey& k : now_.keys) {
         const bool ds_now = std::any_of(now_.ds->records.begin(), now_.ds->records.end(),
@@ -233,7 +237,8 @@ void Judge::rule_dnskey_cached() {
     if (!d.key.empty()) pointed.insert(d.key);
   }
   const std::set<std::string> signers = dnskey_signers(now_);
-  const bool valid_now = std::any_of(pointed.begin(), pointed.end(), [&](const std::string& id) { return signers.count(id); });
+  const bool valid_now =
+      std::any_of(pointed.begin(), pointed.end(), [&](const std::string& id) { return signers.count(id); });
   if (!valid_now) return;
   for (std::size_t i = 0; i < size(); ++i) {
     const Snapshot& e = state(i);
@@ -306,7 +311,7 @@ void Judge::rule_algorithms() {
       const std::set<std::uint8_t> signing_then = algorithms_of(e, dnskey_signers(e));
       for (const SnapDs& d : now_.ds->records) {
         const bool new_in_ds = !e.ds || std::none_of(e.ds->records.begin(), e.ds->records.end(),
-                                                      [&](const SnapDs& x) { return x.algorithm == d.algorithm; });
+                                                     [&](const SnapDs& x) { return x.algorithm == d.algorithm; });
         if (new_in_ds && !signing_then.count(d.algorithm)) flag_step("ds-before-key", d.algorithm, dnskey_until, "");
       }
     }
@@ -337,7 +342,8 @@ void Judge::rule_rfc5011() {
     const EpochSeconds published = began("dnskey:" + k.id);
     if (published == kUnknownTime) continue;
     const EpochSeconds safe = published + t_.options.add_holddown + now_.dnskey_ttl + t_.options.propagation;
-    if (safe > t_.now) flag(Code::RFC5011_HOLDDOWN_VIOLATION, std::to_string(k.tag), safe, {}, {{"detail", "add-holddown"}});
+    if (safe > t_.now)
+      flag(Code::RFC5011_HOLDDOWN_VIOLATION, std::to_string(k.tag), safe, {}, {{"detail", "add-holddown"}});
   }
   const Snapshot& latest = state(size() - 1);
   for (const SnapKey& k : latest.keys) {

@@ -57,7 +57,7 @@ struct Timeline {
 /// What the rollover check reads about one view: the version under check and the timeline before it.
 struct ViewRollover {
   Snapshot current;
-  History prior;  ///< the zone's timeline from --state, with a --previous version as an epoch last seen now
+  History prior;      ///< the zone's timeline from --state, with a --previous version as an epoch last seen now
   Timeline timeline;  ///< timeline.prior points at prior
 };
 

@@ -47,9 +47,9 @@ std::vector<SignerSet> signer_sets(const zone::Zone& z, const dnssec::ZoneAnalys
   for (std::uint32_t r = 0; r < z.rrsets.size(); ++r) {
     const zone::RRset& set = z.rrsets[r];
     if (set.type == zone::rrtype::RRSIG || !dnssec::is_authoritative(z, set)) continue;
-    const bool entry_set = apex && set.name == *apex &&
-                           (set.type == zone::rrtype::DNSKEY || set.type == zone::rrtype::CDS ||
-                            set.type == zone::rrtype::CDNSKEY);
+    const bool entry_set =
+        apex && set.name == *apex &&
+        (set.type == zone::rrtype::DNSKEY || set.type == zone::rrtype::CDS || set.type == zone::rrtype::CDNSKEY);
     signers.clear();
     for (const dnssec::SigInfo& s : a.sigs_of(r)) {
       if (!s.parsed) continue;
@@ -104,7 +104,8 @@ SnapDsSet ds_set(const zone::Zone& z, const dnssec::ZoneAnalysis& a, const std::
     }
     out.records.push_back(std::move(d));
   }
-  std::sort(out.records.begin(), out.records.end(), [](const SnapDs& x, const SnapDs& y) { return x.item() < y.item(); });
+  std::sort(out.records.begin(), out.records.end(),
+            [](const SnapDs& x, const SnapDs& y) { return x.item() < y.item(); });
   out.records.erase(std::unique(out.records.begin(), out.records.end()), out.records.end());
   return out;
 }
@@ -127,8 +128,12 @@ std::vector<std::string> cds_records(const zone::Zone& z) {
 
 }  // namespace
 
-bool SnapKey::sep() const { return (flags & dnssec::kFlagSep) != 0; }
-bool SnapKey::revoked() const { return (flags & dnssec::kFlagRevoke) != 0; }
+bool SnapKey::sep() const {
+  return (flags & dnssec::kFlagSep) != 0;
+}
+bool SnapKey::revoked() const {
+  return (flags & dnssec::kFlagRevoke) != 0;
+}
 
 std::string SnapDs::item() const {
   return std::to_string(tag) + "/" + std::to_string(algorithm) + "/" + std::to_string(digest_type) + "/" + digest;

@@ -76,8 +76,9 @@ void Reader::sep_stage(std::uint8_t alg, std::vector<Stage>& out) const {
   }
   const std::string kind = csk ? "CSK" : "KSK";
   const bool double_ds = cur_.ds && std::any_of(idle.begin(), idle.end(), [&](const SnapKey* k) {
-    return std::any_of(cur_.ds->records.begin(), cur_.ds->records.end(), [&](const SnapDs& d) { return d.key == k->id; });
-  });
+                           return std::any_of(cur_.ds->records.begin(), cur_.ds->records.end(),
+                                              [&](const SnapDs& d) { return d.key == k->id; });
+                         });
   const std::string prepublish = t_.options.rfc5011 ? "RFC 5011" : double_ds ? "double-DS" : "pre-publish";
   if (!revoked.empty()) {
     out.push_back({kind, "old-key-revoked", "RFC 5011", tags_text(tags_of(revoked)), tags_text(tags_of(signing))});
@@ -88,8 +89,8 @@ void Reader::sep_stage(std::uint8_t alg, std::vector<Stage>& out) const {
     out.push_back({kind, "double-signature", csk ? "double-signature" : "double-KSK", tags_text(tags_of(old_keys)),
                    tags_text(tags_of(new_keys))});
   } else if (signing.size() == 1 && !idle.empty()) {
-    const bool idle_signed_before = std::all_of(
-        idle.begin(), idle.end(), [&](const SnapKey* k) { return seen_before("signs-dnskey:" + k->id); });
+    const bool idle_signed_before =
+        std::all_of(idle.begin(), idle.end(), [&](const SnapKey* k) { return seen_before("signs-dnskey:" + k->id); });
     if (idle_signed_before) {
       out.push_back({kind, "new-key-active", prepublish, tags_text(tags_of(idle)), tags_text(tags_of(signing))});
     } else {
@@ -100,10 +101,20 @@ void Reader::sep_stage(std::uint8_t alg, std::vector<Stage>& out) const {
     std::vector<std::uint16_t> orphans;
     bool seen = false;
     for (const SnapDs& d : cur_.ds->records) {
-      if (d.algorithm != alg || !d.key.empty()) continue;
+      // A DS for a key that is not published: its tag names no key (a tag of a published key with a digest that
+      // matches it not is a broken DS, the DS checks' business).
+      const bool tag_published = std::any_of(cur_.keys.begin(), cur_.keys.end(), [&](const SnapKey& k) {
+        return k.tag == d.tag && k.algorithm == d.algorithm;
+      });
+      if (d.algorithm != alg || !d.key.empty() || tag_published) continue;
       orphans.push_back(d.tag);
       seen |= seen_before("ds:" + d.item());
     }
+    // Only beside a DS that still validates: a DS set whose every record points nowhere is no rollover but a bogus
+    // chain.
+    const bool anchored = std::any_of(cur_.ds->records.begin(), cur_.ds->records.end(),
+                                      [&](const SnapDs& d) { return d.key == sep.front()->id; });
+    if (!anchored) orphans.clear();
     auto gone = removed([&](const SnapKey& k) { return k.algorithm == alg && k.sep(); });
     if (!orphans.empty() && !gone.empty()) {
       out.push_back({kind, "old-key-removed", "double-DS", tags_text(tags_of(gone)), tags_text(tags_of(sep))});
@@ -115,7 +126,8 @@ void Reader::sep_stage(std::uint8_t alg, std::vector<Stage>& out) const {
   }
   if (revoked.empty() && sep.size() == 1 && out.empty()) {
     auto gone = removed([&](const SnapKey& k) { return k.algorithm == alg && k.sep(); });
-    if (!gone.empty()) out.push_back({kind, "old-key-removed", prepublish, tags_text(tags_of(gone)), tags_text(tags_of(sep))});
+    if (!gone.empty())
+      out.push_back({kind, "old-key-removed", prepublish, tags_text(tags_of(gone)), tags_text(tags_of(sep))});
   }
 }
 
@@ -127,17 +139,25 @@ void Reader::zsk_stage(std::uint8_t alg, std::vector<Stage>& out) const {
     zsk.push_back(&k);
     (k.signs_data ? signing : idle).push_back(&k);
   }
+  // Two ZSKs over the same RRsets: double signatures. Two that split the zone between them (multi-signer setups, a
+  // tag collision) are not a rollover.
+  const bool together = std::any_of(cur_.signer_sets.begin(), cur_.signer_sets.end(), [&](const SignerSet& set) {
+    return std::count_if(set.signers.begin(), set.signers.end(), [&](const Signer& g) {
+             return std::any_of(signing.begin(), signing.end(), [&](const SnapKey* k) { return k->id == g.id; });
+           }) >= 2;
+  });
+  if (signing.size() >= 2 && !together) return;
   if (signing.size() >= 2) {
     std::vector<const SnapKey*> old_keys, new_keys;
     for (const SnapKey* k : signing) (seen_before("signs-data:" + k->id) ? old_keys : new_keys).push_back(k);
     if (old_keys.empty() || new_keys.empty()) old_keys = signing, new_keys.clear();
-    out.push_back({"ZSK", "double-signature", "double-signature", tags_text(tags_of(old_keys)),
-                   tags_text(tags_of(new_keys))});
+    out.push_back(
+        {"ZSK", "double-signature", "double-signature", tags_text(tags_of(old_keys)), tags_text(tags_of(new_keys))});
   } else if (signing.size() == 1 && !idle.empty()) {
     // An idle ZSK is pre-published or retired (both are common: the root keeps its old ZSK for days after the
     // switch); only the timeline tells which.
-    const bool retired = std::all_of(idle.begin(), idle.end(),
-                                     [&](const SnapKey* k) { return seen_before("signs-data:" + k->id); });
+    const bool retired =
+        std::all_of(idle.begin(), idle.end(), [&](const SnapKey* k) { return seen_before("signs-data:" + k->id); });
     const bool newer = std::all_of(idle.begin(), idle.end(), [&](const SnapKey* k) {
       return !seen_before("dnskey:" + k->id) && seen_before("dnskey:" + signing.front()->id);
     });
@@ -156,16 +176,18 @@ void Reader::zsk_stage(std::uint8_t alg, std::vector<Stage>& out) const {
 
 /// Algorithm rollovers (RFC 6781 §4.1.4): the zone's keys or signatures in two algorithms, or one just gone.
 void Reader::algorithm_stage(std::vector<Stage>& out) const {
+  // An algorithm counts once its keys sign something: a key of another algorithm that signs nothing is a stand-by
+  // key (DNSKEY_STANDBY), or one of an algorithm nobody can use.
   std::set<std::uint8_t> keys, signing, before;
   for (const SnapKey& k : cur_.keys) {
-    if (!k.revoked()) keys.insert(k.algorithm);
+    if (!k.revoked() && (k.signs_data || k.signs_dnskey)) keys.insert(k.algorithm);
   }
   for (const SignerSet& s : cur_.signer_sets) {
     for (const Signer& g : s.signers) signing.insert(g.algorithm);
   }
   if (previous_) {
     for (const SnapKey& k : previous_->keys) {
-      if (!k.revoked()) before.insert(k.algorithm);
+      if (!k.revoked() && (k.signs_data || k.signs_dnskey)) before.insert(k.algorithm);
     }
   }
   std::set<std::uint8_t> unpublished;
@@ -202,24 +224,28 @@ void Reader::algorithm_stage(std::vector<Stage>& out) const {
         for (std::uint8_t a : keys) (ds.count(a) ? old_algs : new_algs).insert(a);
         if (new_algs.empty()) old_algs = keys;
       }
-      const bool ds_old = std::any_of(old_algs.begin(), old_algs.end(), [&](std::uint8_t a) { return ds.count(a) > 0; });
-      const bool ds_new = std::any_of(new_algs.begin(), new_algs.end(), [&](std::uint8_t a) { return ds.count(a) > 0; });
-      stage = new_algs.empty() ? "both-algorithms-published"
+      const bool ds_old =
+          std::any_of(old_algs.begin(), old_algs.end(), [&](std::uint8_t a) { return ds.count(a) > 0; });
+      const bool ds_new =
+          std::any_of(new_algs.begin(), new_algs.end(), [&](std::uint8_t a) { return ds.count(a) > 0; });
+      stage = new_algs.empty()   ? "both-algorithms-published"
               : ds_new && ds_old ? "new-ds-published"
               : ds_new           ? "old-ds-removed"
                                  : "new-key-published";
     }
-    const bool liberal = previous_ && !new_algs.empty() && std::none_of(new_algs.begin(), new_algs.end(), [&](std::uint8_t a) {
-      return std::any_of(previous_->signer_sets.begin(), previous_->signer_sets.end(), [&](const SignerSet& s) {
-        return std::any_of(s.signers.begin(), s.signers.end(), [&](const Signer& g) { return g.algorithm == a; });
-      });
-    });
+    const bool liberal =
+        previous_ && !new_algs.empty() && std::none_of(new_algs.begin(), new_algs.end(), [&](std::uint8_t a) {
+          return std::any_of(previous_->signer_sets.begin(), previous_->signer_sets.end(), [&](const SignerSet& s) {
+            return std::any_of(s.signers.begin(), s.signers.end(), [&](const Signer& g) { return g.algorithm == a; });
+          });
+        });
     out.push_back({"algorithm", stage, liberal ? "liberal" : "conservative", algs_text(old_algs), algs_text(new_algs)});
     return;
   }
   std::set<std::uint8_t> gone;
   std::set_difference(before.begin(), before.end(), keys.begin(), keys.end(), std::inserter(gone, gone.end()));
-  if (!gone.empty() && !keys.empty()) out.push_back({"algorithm", "old-algorithm-removed", "conservative", algs_text(gone), algs_text(keys)});
+  if (!gone.empty() && !keys.empty())
+    out.push_back({"algorithm", "old-algorithm-removed", "conservative", algs_text(gone), algs_text(keys)});
 }
 
 }  // namespace
