@@ -113,6 +113,8 @@ int run(const ZoneArgs& a) {
   if (a.threads != 0) core::set_worker_count(a.threads);
   job.fail_on = build_fail_on(a.policy, a.out);
   const report::WriteOptions write_options = build_write_options(a.out, job.fail_on);
+  ReportWriter writer(a.out);
+  job.subject_done = writer.subject_done();
   report::Run result;
   {
     // A run of more than two seconds says what it is doing, on a terminal only, and clears the line when done.
@@ -128,7 +130,7 @@ int run(const ZoneArgs& a) {
   for (const report::Subject& z : result.subjects) {
     if (!z.checked()) std::cerr << "zonewarden: error: " << z.error << "\n";
   }
-  const int status = write_report(result, a.out, write_options);
+  const int status = writer.finish(result, write_options);
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
   // The zones are still allocated (report::Run::retained). Leave without freeing them: the operating system takes
   // the memory back at once, where the destructors would take a noticeable part of a second for a TLD zone.
