@@ -477,11 +477,11 @@ report::Run run_zone_job(const ZoneJob& job) {
   run_after_verification(st);
   count_delegation_spread(st);
   finish_run(st);
-  // Every zone is final now: the checks across zones have run. Announced before the key history is written.
+  if (!job.key_history.empty()) remember_keys(st);
+  // Every zone is final now: the checks across zones have run, and nothing after this can fail the run.
   if (job.subject_done) {
     for (std::size_t i = 0; i < st.run.subjects.size(); ++i) job.subject_done(st.run, i);
   }
-  if (!job.key_history.empty()) remember_keys(st);
   st.run.retained = st.kept;
   return std::move(st.run);
 }
