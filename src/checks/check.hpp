@@ -18,6 +18,9 @@
 namespace zw::infra {
 class AddressData;
 }
+namespace zw::rollover {
+struct ViewRollover;
+}
 
 namespace zw::checks {
 
@@ -88,6 +91,9 @@ struct ZoneContext {
   std::map<std::string, std::vector<std::string>> ns_addresses;
   const zone::Zone* previous = nullptr;  ///< --previous: the last published version of this zone, or null
   const dnssec::ZoneAnalysis* previous_analysis = nullptr;
+  /// The view's rollover input: its snapshot and the zone's timeline (--state, --previous); null for a view that
+  /// is not judged (a lame server's).
+  const rollover::ViewRollover* rollover = nullptr;
 };
 
 /// Everything a check may read. Checks never do I/O and never read the system clock.
@@ -152,6 +158,7 @@ void check_denial(const CheckInput& in, FindingSink& sink);     // denial.cpp: N
 void check_inventory(const CheckInput& in, FindingSink& sink);  // inventory.cpp: --keys, key tags before signing
 void check_history(const CheckInput& in, FindingSink& sink);    // history.cpp: --previous
 void check_content(const CheckInput& in, FindingSink& sink);    // content.cpp: CNAME, DNAME (RFC 2181, RFC 6672)
+void check_rollover(const CheckInput& in, FindingSink& sink);   // rollover.cpp: stages and timing (--state)
 
 /// out_of_zone.cpp: records outside the zone (Zone::out_of_zone).
 void check_out_of_zone(const CheckInput& in, FindingSink& sink);

@@ -91,17 +91,12 @@ void check_serial(const ZoneContext& ctx, Reporter& rep) {
              {"detail", *now == *before ? "equal-content-changed" : "decreased"}});
 }
 
-/// RFC 6781 §4.3.2: going insecure, the DS is removed first and the zone stays signed until it has left caches.
+/// RFC 6781 §4.3.2: going insecure, the DS is removed first and the zone stays signed until it has left caches
+/// (the rollover check reports UNSIGN_BEFORE_DS_REMOVED while the DS is published or cached).
 void check_dnssec_removed(const ZoneContext& ctx, Reporter& rep) {
   if (!ctx.previous_analysis || !ctx.previous_analysis->signed_zone || ctx.analysis->signed_zone) return;
   const bool ds_published = !ctx.chain.parent_ds.empty();
   rep.zone(Code::ZONE_DNSSEC_REMOVED, {}, ds_published ? When(Code::ZONE_DNSSEC_REMOVED, "ds-published") : When());
-  std::set<std::string> tags;
-  for (const ExternalRecord& r : ctx.chain.parent_ds) {
-    auto ds = dnssec::parse_ds(r.rdata);
-    const std::string tag = ds ? std::to_string(ds->key_tag) : "?";
-    if (tags.insert(tag).second) rep.external(Code::UNSIGN_BEFORE_DS_REMOVED, r, "DS", {{"keytag", tag}});
-  }
 }
 
 void check_zone(const ZoneContext& ctx, const Options& opt, FindingSink& sink) {

@@ -18,6 +18,7 @@ const std::vector<CheckEntry>& registry() {
       {"denial", &check_denial, CompleteZone},
       {"inventory", &check_inventory, Verified},
       {"history", &check_history, CompleteZone | Verified},
+      {"rollover", &check_rollover, Verified},
       {"delegations", &check_delegations, CompleteZone},
       {"apex-ns", &check_apex_ns, kNeedsNothing},
       {"ns-diversity", &check_ns_diversity, kNeedsNothing},

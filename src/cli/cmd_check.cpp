@@ -10,6 +10,7 @@
 #include "cli/address_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/policy.hpp"
+#include "cli/rollover_options.hpp"
 #include "core/decimal.hpp"
 #include "core/error.hpp"
 #include "core/thread_pool.hpp"
@@ -46,6 +47,7 @@ struct CheckArgs {
   bool stats = false;
   PolicyArgs policy;
   AsnArgs asn;
+  RolloverArgs rollover;
 };
 
 // --stats: where the time went, on stderr so that the report on stdout stays machine-readable. The analysis and the
@@ -100,6 +102,8 @@ int run(const CheckArgs& a) {
   job.options.max_validity = core::parse_duration(a.max_validity);
   job.options.asn_max_age = core::parse_duration(a.asn.max_age);
   job.addresses = build_address_data(a.asn);
+  job.asn_source_given = !a.asn.sources.empty();
+  job.rollover = build_rollover_settings(a.rollover, false, false);
   job.policy = build_policy(a.policy);
   job.fail_on = build_fail_on(a.policy, a.out);
   const report::WriteOptions write_options = build_write_options(a.out, job.fail_on);
@@ -176,6 +180,7 @@ Action add_check_command(CLI::App& app) {
   add_output_options(sub, args->out);
   add_policy_options(sub, args->policy);
   add_asn_options(sub, args->asn);
+  add_rollover_options(sub, args->rollover, false);
   sub->add_flag("-q,--quiet", args->quiet, "No progress line and no warnings on stderr (errors are still shown)");
   sub->add_flag("--stats", args->stats, "Print where the time went (walk, analysis, validator) on stderr");
   return [args, sub]() {

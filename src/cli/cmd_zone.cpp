@@ -15,6 +15,7 @@
 #include "cli/address_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/policy.hpp"
+#include "cli/rollover_options.hpp"
 #include "core/decimal.hpp"
 #include "core/error.hpp"
 #include "core/parallel.hpp"
@@ -36,6 +37,7 @@ struct ZoneArgs {
   OutputArgs out;
   PolicyArgs policy;
   AsnArgs asn;
+  RolloverArgs rollover;
   std::string max_input_size = "4G";
   std::string include_root;
   std::vector<std::string> previous;
@@ -102,6 +104,7 @@ int run(const ZoneArgs& a) {
   job.previous_files = a.previous;
   job.key_dirs = a.keys;
   job.key_history = a.key_history;
+  job.rollover = build_rollover_settings(a.rollover, true, !a.ds.empty());
   job.options.max_shrink = a.max_shrink / 100.0;
   job.options.min_validity = core::parse_duration(a.min_validity);
   job.options.max_validity = core::parse_duration(a.max_validity);
@@ -167,6 +170,7 @@ Action add_zone_command(CLI::App& app) {
   add_output_options(sub, args->out);
   add_policy_options(sub, args->policy);
   add_asn_options(sub, args->asn);
+  add_rollover_options(sub, args->rollover, true);
   repeatable(sub->add_option(
       "--previous", args->previous,
       "The last published version of the zone (same origin): ZONE_SHRINK and rollover state; repeatable"));

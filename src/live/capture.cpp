@@ -1,10 +1,11 @@
 // capture.cpp: captures as JSON (format "zonewarden-capture", version 1): written in canonical key order with one
-// exchange per line, read strictly and within bounds, every problem named by its JSON path.
+// exchange (verdict, address fact) per line, read strictly and within bounds, every problem named by its JSON path.
 #include "live/capture.hpp"
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <initializer_list>
@@ -81,6 +82,26 @@ Json verdict_json(const ResolverVerdict& v) {
   return j;
 }
 
+Json fact_json(const infra::Address& a, const infra::AddressInfo& i) {
+  Json j = Json::object();
+  j["address"] = a.text();
+  j["asn"] = i.asn;
+  j["org"] = i.org;
+  j["network"] = i.network;
+  j["country"] = i.country;
+  j["anycast"] = i.anycast;
+  j["source"] = i.source;
+  return j;
+}
+
+Json source_json(const infra::SourceFacts& s) {
+  Json j = Json::object();
+  j["name"] = s.name;
+  j["kind"] = s.kind;
+  j["built"] = s.built ? Json(*s.built) : Json(nullptr);
+  return j;
+}
+
 /// `"key":[` then one element a line, then `]`.
 template <typename T, typename F>
 void write_lines(std::ostream& out, std::string_view key, const std::vector<T>& items, F to_json) {
@@ -112,12 +133,14 @@ class Reader {
     throw Error(fmt::format("{}: {}: {}", name_, path, what), name_);
   }
 
-  /// `j` at `path` must be an object with exactly `keys`.
-  void object(const Json& j, const std::string& path, std::initializer_list<std::string_view> keys) const {
+  /// `j` at `path` must be an object with exactly `keys`, and perhaps some of `optional`.
+  void object(const Json& j, const std::string& path, std::initializer_list<std::string_view> keys,
+              std::initializer_list<std::string_view> optional = {}) const {
     if (!j.is_object()) fail(path, "not an object");
     for (const auto& [key, value] : j.items()) {
       bool known = false;
       for (auto k : keys) known = known || k == key;
+      for (auto k : optional) known = known || k == key;
       if (!known) fail(join(path, printable(key)), "unknown key");
     }
     for (auto k : keys)
@@ -172,6 +195,15 @@ class Reader {
     if (inet_pton(AF_INET, text.c_str(), buf) != 1 && inet_pton(AF_INET6, text.c_str(), buf) != 1)
       fail(path, "not an IPv4 or IPv6 address");
     return text;
+  }
+
+  /// An address in its canonical text (RFC 5952 for IPv6, dotted quad for IPv4 and IPv4-mapped).
+  infra::Address canonical_address(const Json& j, const std::string& path) const {
+    const std::string text = string(j, path);
+    const auto a = infra::Address::parse(text);
+    if (!a) fail(path, "not an IPv4 or IPv6 address");
+    if (a->text() != text) fail(path, "not in canonical form (" + a->text() + ")");
+    return *a;
   }
 
   std::string base64(const Json& j, const std::string& path) const {
@@ -244,6 +276,39 @@ ResolverVerdict read_verdict(const Reader& r, const Json& j, const std::string& 
   return v;
 }
 
+/// A country as the sources give it: ISO 3166-1 alpha-2 (or a source's own two-letter code), or none.
+bool country_code(const std::string& c) {
+  return c.empty() || (c.size() == 2 && std::all_of(c.begin(), c.end(), [](char x) {
+                         return (x >= 'A' && x <= 'Z') || (x >= '0' && x <= '9');
+                       }));
+}
+
+std::pair<infra::Address, infra::AddressInfo> read_fact(const Reader& r, const Json& j, const std::string& path) {
+  r.object(j, path, {"address", "anycast", "asn", "country", "network", "org", "source"});
+  const infra::Address a = r.canonical_address(j["address"], join(path, "address"));
+  infra::AddressInfo i;
+  i.asn = static_cast<std::uint32_t>(
+      r.unsigned_up_to(j["asn"], join(path, "asn"), std::numeric_limits<std::uint32_t>::max()));
+  i.org = r.string(j["org"], join(path, "org"));
+  i.network = r.string(j["network"], join(path, "network"));
+  i.country = r.string(j["country"], join(path, "country"));
+  if (!country_code(i.country)) r.fail(join(path, "country"), "not a two-letter country code");
+  i.anycast = r.boolean(j["anycast"], join(path, "anycast"));
+  i.source = r.string(j["source"], join(path, "source"));
+  return {a, i};
+}
+
+infra::SourceFacts read_source(const Reader& r, const Json& j, const std::string& path) {
+  r.object(j, path, {"built", "kind", "name"});
+  infra::SourceFacts s;
+  s.name = r.string(j["name"], join(path, "name"));
+  if (s.name.empty()) r.fail(join(path, "name"), "empty");
+  s.kind = r.string(j["kind"], join(path, "kind"));
+  if (s.kind.empty()) r.fail(join(path, "kind"), "empty");
+  if (!j["built"].is_null()) s.built = r.integer(j["built"], join(path, "built"));
+  return s;
+}
+
 std::string read_bounded(std::istream& in, const std::string& name, std::uint64_t max_bytes) {
   std::string text;
   std::array<char, 1 << 16> buf{};
@@ -259,7 +324,8 @@ std::string read_bounded(std::istream& in, const std::string& name, std::uint64_
 
 /// The top-level keys whose arrays are read element by element.
 bool is_list_key(std::string_view key) {
-  return key == "exchanges" || key == "resolver" || key == "names" || key == "anchors";
+  return key == "exchanges" || key == "resolver" || key == "names" || key == "anchors" || key == "services" ||
+         key == "address_facts" || key == "address_sources";
 }
 
 /// Reads a capture as the parser goes (nlohmann SAX events). Each element of the top-level arrays is built alone,
@@ -333,9 +399,11 @@ class CaptureReader {
   bool close(bool object);
   bool scalar(Json v);
   void element_done();
+  void list_element(const Json& j, const std::string& path);
+  void check_fact_sources() const;
 
   static constexpr int kMaxElementValues = 64;         // an exchange has 17
-  static constexpr std::size_t kMaxListed = 1U << 20;  // names checked, anchors
+  static constexpr std::size_t kMaxListed = 1U << 20;  // names, anchors, services, address facts and sources
 
   const std::string& text_;
   const std::string& name_;
@@ -352,6 +420,8 @@ class CaptureReader {
   std::optional<nlohmann::detail::json_sax_dom_parser<Json>> builder_;
   std::optional<Error> deferred_;
   Capture capture_;
+  infra::AddressFacts facts_;                               // address_facts and address_sources as read
+  std::vector<std::pair<std::size_t, std::string>> cited_;  // each address fact's index and source, when it names one
 };
 
 bool CaptureReader::open(bool object) {
@@ -429,16 +499,42 @@ void CaptureReader::element_done() {
     } else if (top_key_ == "resolver") {
       capture_.resolver.push_back(read_verdict(r_, j, path));
     } else {
-      // A name or anchor takes 12 times its shortest text in memory: their number is bounded instead.
-      auto& list = top_key_ == "names" ? capture_.names : capture_.anchors;
-      if (list.size() == kMaxListed) r_.fail(path, fmt::format("more than {} entries", kMaxListed));
-      list.push_back(r_.string(j, path));
+      list_element(j, path);
     }
   } catch (Error& e) {
     defer(std::move(e));
   }
   element_.reset();
   builder_.reset();
+}
+
+void CaptureReader::list_element(const Json& j, const std::string& path) {
+  // A name or anchor takes 12 times its shortest text in memory, a fact 4 times: their number is bounded instead.
+  const std::size_t count = top_key_ == "names"             ? capture_.names.size()
+                            : top_key_ == "anchors"         ? capture_.anchors.size()
+                            : top_key_ == "services"        ? capture_.services.size()
+                            : top_key_ == "address_sources" ? facts_.sources.size()
+                                                            : facts_.facts.size();
+  if (count == kMaxListed) r_.fail(path, fmt::format("more than {} entries", kMaxListed));
+  if (top_key_ == "address_facts") {
+    auto [address, info] = read_fact(r_, j, path);
+    if (!info.source.empty()) cited_.emplace_back(index_ - 1, info.source);
+    if (!facts_.facts.emplace(address, std::move(info)).second) r_.fail(join(path, "address"), "given twice");
+  } else if (top_key_ == "address_sources") {
+    facts_.sources.push_back(read_source(r_, j, path));
+  } else if (top_key_ == "services") {
+    capture_.services.push_back(r_.domain_name(j, path, false));
+  } else {
+    (top_key_ == "names" ? capture_.names : capture_.anchors).push_back(r_.string(j, path));
+  }
+}
+
+void CaptureReader::check_fact_sources() const {
+  for (const auto& [index, source] : cited_) {
+    bool known = false;
+    for (const infra::SourceFacts& s : facts_.sources) known = known || s.name == source;
+    if (!known) r_.fail(fmt::format("address_facts[{}].source", index), "not one of address_sources");
+  }
 }
 
 Capture CaptureReader::finish() {
@@ -449,8 +545,19 @@ Capture CaptureReader::finish() {
       doc["version"].get<std::uint64_t>() != kVersion)
     r_.fail("version", fmt::format("unsupported (this zonewarden reads version {})", kVersion));
   if (deferred_) throw *deferred_;
-  r_.object(doc, "", {"anchors", "exchanges", "format", "names", "now", "resolver", "root_hints", "seed", "version"});
+  // Keys a capture of version 1 may lack: the address data's facts (both or neither) and the services.
+  r_.object(doc, "", {"anchors", "exchanges", "format", "names", "now", "resolver", "root_hints", "seed", "version"},
+            {"address_facts", "address_sources", "services"});
   for (const char* list : {"anchors", "exchanges", "names", "resolver"}) r_.array(doc[list], list);
+  for (const char* list : {"address_facts", "address_sources", "services"}) {
+    if (doc.contains(list)) r_.array(doc[list], list);
+  }
+  if (doc.contains("address_facts") != doc.contains("address_sources"))
+    r_.fail(doc.contains("address_facts") ? "address_sources" : "address_facts", "missing");
+  if (doc.contains("address_facts")) {
+    check_fact_sources();
+    capture_.addresses = std::move(facts_);
+  }
   capture_.now = r_.integer(doc["now"], "now");
   capture_.seed = r_.unsigned_up_to(doc["seed"], "seed", std::numeric_limits<std::uint64_t>::max());
   capture_.root_hints = r_.string(doc["root_hints"], "root_hints");
@@ -460,7 +567,16 @@ Capture CaptureReader::finish() {
 }  // namespace
 
 void write_capture(std::ostream& out, const Capture& c) {
-  out << "{\"anchors\":" << dump(Json(c.anchors)) << ',';
+  out << '{';
+  if (c.addresses) {
+    const std::vector<std::pair<infra::Address, infra::AddressInfo>> facts(c.addresses->facts.begin(),
+                                                                           c.addresses->facts.end());
+    write_lines(out, "address_facts", facts, [](const auto& f) { return fact_json(f.first, f.second); });
+    out << ',';
+    write_lines(out, "address_sources", c.addresses->sources, source_json);
+    out << ',';
+  }
+  out << "\"anchors\":" << dump(Json(c.anchors)) << ',';
   write_lines(out, "exchanges", c.exchanges, [](const Observation& o) {
     Json j = Json::object();
     j["request"] = request_json(o.request);
@@ -470,8 +586,9 @@ void write_capture(std::ostream& out, const Capture& c) {
   out << ",\"format\":" << dump(Json(std::string(kFormat))) << ",\"names\":" << dump(Json(c.names))
       << ",\"now\":" << c.now << ',';
   write_lines(out, "resolver", c.resolver, verdict_json);
-  out << ",\"root_hints\":" << dump(Json(c.root_hints)) << ",\"seed\":" << c.seed << ",\"version\":" << kVersion
-      << "}\n";
+  out << ",\"root_hints\":" << dump(Json(c.root_hints)) << ",\"seed\":" << c.seed;
+  if (!c.services.empty()) out << ",\"services\":" << dump(Json(c.services));
+  out << ",\"version\":" << kVersion << "}\n";
 }
 
 Capture read_capture(std::istream& in, const std::string& name, std::uint64_t max_bytes) {

@@ -21,6 +21,7 @@
 #include "core/parallel.hpp"
 #include "core/thread_pool.hpp"
 #include "dnssec/denial_proof.hpp"
+#include "infra/address_facts.hpp"
 #include "infra/diversity.hpp"
 #include "live/capture.hpp"
 #include "live/event_loop.hpp"
@@ -142,7 +143,20 @@ Inputs read_live_inputs(const CheckJob& job, core::EpochSeconds now) {
   c.seed =
       job.seed ? *job.seed : static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
   in.probes = parse_probes(job.probes, job.services);
+  for (const std::string& s : job.services) c.services.push_back(canonical_name(s, "--service " + s));
   return in;
+}
+
+/// The services a live run asked (from its capture), then those given to the replay that it did not ask: their
+/// questions were not recorded, so no server answers them.
+std::vector<std::string> replay_services(const std::vector<std::string>& recorded,
+                                         const std::vector<std::string>& given) {
+  std::vector<std::string> out = recorded;
+  for (const std::string& s : given) {
+    const std::string name = canonical_name(s, "--service " + s);
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+  }
+  return out;
 }
 
 Inputs read_capture_inputs(const std::string& file) {
@@ -658,6 +672,7 @@ Checked check_walk(const CheckJob& job, const Inputs& in, const live::Walk& w) {
   zj.views = views_of(answers);
   zj.anchor_records = in.anchors;
   zj.addresses = job.addresses;
+  zj.rollover = job.rollover;
   zj.options = job.options;
   zj.options.now = in.capture.now;
   zj.policy = job.policy;
@@ -730,21 +745,35 @@ report::Run finish(Checked c, const CheckJob& job, const Observed& o) {
   return std::move(run);
 }
 
+/// A capture analysed again: its services and, unless --asn-source is given, its address facts (no lookup).
+report::Run replay(const CheckJob& given) {
+  CheckJob job = given;
+  Inputs in = read_capture_inputs(job.capture);
+  if (job.now_given) in.capture.now = job.options.now;
+  job.services = replay_services(in.capture.services, given.services);
+  if (in.capture.addresses && !job.asn_source_given)
+    job.addresses = infra::recorded_address_data(*in.capture.addresses);
+  in.probes = parse_probes(job.probes, job.services);
+  const auto t0 = std::chrono::steady_clock::now();
+  Observed o = observe_capture(job, in);
+  const double walk_seconds = seconds_since(t0);
+  const auto t1 = std::chrono::steady_clock::now();
+  Checked checked = check_walk(job, in, o.walk);
+  checked.run.metrics.walk_seconds = walk_seconds;  // the replay of the walk
+  checked.run.metrics.analysis_seconds = seconds_since(t1);
+  return finish(std::move(checked), job, o);
+}
+
 }  // namespace
 
-report::Run run_check_job(const CheckJob& job) {
-  if (!job.capture.empty()) {
-    Inputs in = read_capture_inputs(job.capture);
-    if (job.now_given) in.capture.now = job.options.now;
-    in.probes = parse_probes(job.probes, job.services);
-    const auto t0 = std::chrono::steady_clock::now();
-    Observed o = observe_capture(job, in);
-    const double walk_seconds = seconds_since(t0);
-    const auto t1 = std::chrono::steady_clock::now();
-    Checked checked = check_walk(job, in, o.walk);
-    checked.run.metrics.walk_seconds = walk_seconds;  // the replay of the walk
-    checked.run.metrics.analysis_seconds = seconds_since(t1);
-    return finish(std::move(checked), job, o);
+report::Run run_check_job(const CheckJob& given) {
+  if (!given.capture.empty()) return replay(given);
+  // A run that saves a capture keeps what the address data answered, for the replay to judge the same facts.
+  CheckJob job = given;
+  std::optional<infra::FactRecorder> recorder;
+  if (!job.save_capture.empty()) {
+    recorder.emplace(job.addresses);
+    job.addresses = recorder->data();
   }
   const core::EpochSeconds now = job.now_given ? job.options.now : static_cast<core::EpochSeconds>(std::time(nullptr));
   Inputs in = read_live_inputs(job, now);
@@ -784,6 +813,7 @@ report::Run run_check_job(const CheckJob& job) {
   m.analysis_seconds = analysis_seconds;
   m.validator_seconds = job.resolver ? validator_seconds : 0;
   keep(o, in);
+  if (recorder) in.capture.addresses = recorder->facts();
   if (!job.save_capture.empty()) save_capture(job.save_capture, in.capture);
   return finish(std::move(checked), job, o);
 }

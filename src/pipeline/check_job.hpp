@@ -13,6 +13,7 @@
 #include "checks/runner.hpp"
 #include "infra/address_data.hpp"
 #include "live/transport.hpp"
+#include "pipeline/rollover_inputs.hpp"
 #include "report/run.hpp"
 
 namespace zw::pipeline {
@@ -32,6 +33,9 @@ struct CheckJob {
   double deadline_seconds = 0;                          ///< --deadline (0: none)
   std::optional<std::uint64_t> seed;                    ///< --seed; default: from the clock
   std::shared_ptr<const infra::AddressData> addresses;  ///< --asn-source (null or empty: none)
+  /// --asn-source was given: a replay looks addresses up in `addresses` rather than in the facts the capture holds.
+  bool asn_source_given = false;
+  RolloverSettings rollover;  ///< --state, --propagation, --rfc5011
   std::vector<std::string> services;
   /// Told what the run is doing (the walk's rounds, the analysis); may be empty.
   std::function<void(std::string)> progress;  ///< --service NAME: watched names whose A/AAAA must not sit in one AS

@@ -33,6 +33,7 @@ struct Kept {
   std::vector<std::unique_ptr<zone::Zone>> zones, previous;
   std::vector<std::unique_ptr<dnssec::ZoneAnalysis>> analyses, previous_analyses;
   std::vector<View> views;
+  RolloverInputs rollover;
 };
 
 /// The job's working state, step to step.
@@ -474,10 +475,17 @@ report::Run run_zone_job(const ZoneJob& job) {
   const bool all_loaded = st.kept->zones.size() == job.files.size();
   if (all_loaded) require_previous_used(st);
   link_chain_inputs(st.in.zones, st.ds_records, st.anchors, all_loaded);
+  if (job.rollover.no_ds) {
+    for (ZoneContext& ctx : st.in.zones) {
+      if (ctx.chain.source == checks::ChainSource::Assumed) ctx.chain.source = checks::ChainSource::InsecureDelegation;
+    }
+  }
+  attach_rollover(job.rollover, job.options.now, st.in.zones, st.kept->rollover);
   run_after_verification(st);
   count_delegation_spread(st);
   finish_run(st);
   if (!job.key_history.empty()) remember_keys(st);
+  if (job.rollover.record_always || st.run.exit == 0) save_rollover(job.rollover, job.options.now, st.kept->rollover);
   // Every zone is final now: the checks across zones have run, and nothing after this can fail the run.
   if (job.subject_done) {
     for (std::size_t i = 0; i < st.run.subjects.size(); ++i) job.subject_done(st.run, i);

@@ -9,6 +9,7 @@
 
 #include "checks/runner.hpp"
 #include "infra/address_data.hpp"
+#include "pipeline/rollover_inputs.hpp"
 #include "pipeline/views.hpp"
 #include "report/run.hpp"
 #include "zone/anchors.hpp"
@@ -27,7 +28,8 @@ struct ZoneJob {
   std::vector<zone::AnchorRecord> anchor_records;  ///< trust anchors already read (a live run's -k, a capture's)
   std::vector<std::string> previous_files;         ///< --previous: last published versions, matched to zones by origin
   std::vector<std::string> key_dirs;               ///< --keys: the signer's key directories
-  std::string key_history;  ///< --key-history: file of public keys seen before (read, then updated)
+  std::string key_history;    ///< --key-history: file of public keys seen before (read, then updated)
+  RolloverSettings rollover;  ///< --state, --previous timing, --propagation, --ds-ttl, --no-ds, --rfc5011
   checks::Options options;
   /// --asn-source: address data for the diversity checks (null or empty: none).
   std::shared_ptr<const infra::AddressData> addresses;

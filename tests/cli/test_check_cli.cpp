@@ -63,6 +63,26 @@ TEST_CASE("check: a capture that is not one is exit 3 naming the file", "[cli][c
   CHECK(r.err.find("broken.json") != std::string::npos);
 }
 
+TEST_CASE("check: a replay judges the capture's address facts unless --asn-source is given", "[cli][check][capture]") {
+  ScratchDir d;
+  const std::string cap = std::string(ZW_SOURCE_DIR) + "/test-vectors/capture/singleasn.capture";
+  Run recorded = run_zw("check --capture " + cap + " -f gcc");
+  CHECK(recorded.status == 0);
+  CHECK(recorded.out.find("[NS_SINGLE_ASN]") != std::string::npos);
+  Run none = run_zw("check --capture " + cap + " -f gcc --asn-source none");
+  CHECK(none.status == 0);
+  CHECK(none.out.find("[NS_SINGLE_ASN]") == std::string::npos);
+  // Data that places the two servers in two ASes, given on the command line or in ZONEWARDEN_OPTS.
+  const std::string two = d.write("two.csv", "127.53.31.0,127.53.31.255,64500,A\n127.53.32.0,127.53.32.255,64501,B\n");
+  Run other = run_zw("check --capture " + cap + " -f gcc --asn-source csv:" + two);
+  CHECK(other.status == 0);
+  CHECK(other.out.find("[NS_SINGLE_ASN]") == std::string::npos);
+  CHECK(!other.out.empty());
+  Run from_env = run_zw("check --capture " + cap + " -f gcc", "ZONEWARDEN_OPTS='--asn-source csv:" + two + "'");
+  CHECK(from_env.out.find("[NS_SINGLE_ASN]") == std::string::npos);
+  CHECK(from_env.status == 0);
+}
+
 TEST_CASE("root hints: NS names of the root with their addresses, other records are errors", "[check][hints]") {
   auto h = zw::live::parse_hints(
       ".  3600000  NS  A.ROOT.\nA.ROOT. 3600000 IN A 127.0.0.1\na.root. AAAA ::1\n. NS b.root.\n", "hints");

@@ -76,6 +76,36 @@ Capture sample() {
   return c;
 }
 
+zw::infra::Address addr(const char* text) {
+  auto a = zw::infra::Address::parse(text);
+  REQUIRE(a);
+  return *a;
+}
+
+/// sample() with the address facts and services of a live run.
+Capture sample_with_facts() {
+  Capture c = sample();
+  c.services = {"api.example.", "web.example."};
+  zw::infra::AddressFacts f;
+  f.sources = {{"csv:asn.csv", "csv", 1767225600}, {"libloc:/usr/share/libloc-location/location.db", "libloc", {}}};
+  zw::infra::AddressInfo one;
+  one.asn = 64500;
+  one.org = "Example Social, Inc. \"ES\"";
+  one.network = "127.53.31.0/24";
+  one.country = "NL";
+  one.source = "csv:asn.csv";
+  f.facts[addr("127.53.31.1")] = one;
+  zw::infra::AddressInfo any;
+  any.asn = 4294967295U;
+  any.network = "2001:db8::-2001:db8::ff";
+  any.anycast = true;
+  any.source = f.sources[1].name;
+  f.facts[addr("2001:db8::53")] = any;
+  f.facts[addr("192.0.2.1")] = {};  // asked, not covered
+  c.addresses = f;
+  return c;
+}
+
 std::string written(const Capture& c) {
   std::ostringstream out;
   write_capture(out, c);
@@ -128,6 +158,91 @@ TEST_CASE("a capture reads back equal and writes back byte-identical", "[capture
     CHECK(back.resolver[i].why_bogus == c.resolver[i].why_bogus);
   }
   CHECK(written(back) == first);
+  CHECK_FALSE(back.addresses);  // a capture of version 1 without facts: none, and none written back
+  CHECK(back.services.empty());
+  CHECK(first.find("address_") == std::string::npos);
+  CHECK(first.find("services") == std::string::npos);
+}
+
+TEST_CASE("a capture keeps the services asked and the address facts, in canonical order", "[capture]") {
+  const Capture c = sample_with_facts();
+  const std::string first = written(c);
+  const Capture back = read_text(first);
+  CHECK(back.services == c.services);
+  REQUIRE(back.addresses);
+  REQUIRE(back.addresses->sources.size() == 2);
+  CHECK(back.addresses->sources[0].name == "csv:asn.csv");
+  CHECK(back.addresses->sources[0].built == 1767225600);
+  CHECK_FALSE(back.addresses->sources[1].built);
+  REQUIRE(back.addresses->facts.size() == 3);
+  const auto& one = back.addresses->facts.at(addr("127.53.31.1"));
+  CHECK(one.asn == 64500);
+  CHECK(one.org == "Example Social, Inc. \"ES\"");
+  CHECK(one.network == "127.53.31.0/24");
+  CHECK(one.country == "NL");
+  CHECK_FALSE(one.anycast);
+  CHECK(one.source == "csv:asn.csv");
+  CHECK(back.addresses->facts.at(addr("2001:db8::53")).anycast);
+  CHECK(back.addresses->facts.at(addr("2001:db8::53")).asn == 4294967295U);
+  CHECK(back.addresses->facts.at(addr("192.0.2.1")).asn == 0);
+  CHECK(written(back) == first);
+
+  // Sorted keys, one fact and one source a line, facts in address order; other keys as before.
+  CHECK(first.rfind("{\"address_facts\":[\n{\"address\":\"127.53.31.1\",\"anycast\":false,\"asn\":64500,", 0) == 0);
+  CHECK(first.find("\n{\"address\":\"192.0.2.1\",\"anycast\":false,\"asn\":0,\"country\":\"\",\"network\":\"\","
+                   "\"org\":\"\",\"source\":\"\"},\n{\"address\":\"2001:db8::53\"") != std::string::npos);
+  CHECK(first.find("\n],\"address_sources\":[\n{\"built\":1767225600,\"kind\":\"csv\",\"name\":\"csv:asn.csv\"},\n"
+                   "{\"built\":null,\"kind\":\"libloc\",") != std::string::npos);
+  CHECK(first.find("\n],\"anchors\":") != std::string::npos);
+  CHECK(
+      first.find(",\"seed\":18446744073709551615,\"services\":[\"api.example.\",\"web.example.\"],\"version\":1}\n") !=
+      std::string::npos);
+
+  // A run with no address data recorded that it had none: empty lists, not absent ones.
+  Capture empty = sample();
+  empty.addresses = zw::infra::AddressFacts{};
+  const std::string none = written(empty);
+  CHECK(none.rfind("{\"address_facts\":[],\"address_sources\":[],\"anchors\":", 0) == 0);
+  const Capture none_back = read_text(none);
+  REQUIRE(none_back.addresses);
+  CHECK(none_back.addresses->facts.empty());
+  CHECK(written(none_back) == none);
+}
+
+TEST_CASE("a capture with a wrong address fact or service is refused naming its JSON path", "[capture]") {
+  using Edit = std::function<void(Json&)>;
+  const std::vector<std::pair<Edit, std::string>> cases = {
+      {[](Json& d) { d["address_facts"][0]["address"] = "127.53.31"; },
+       "capture.json: address_facts[0].address: not an IPv4 or IPv6 address"},
+      {[](Json& d) { d["address_facts"][2]["address"] = "2001:DB8::53"; },
+       "address_facts[2].address: not in canonical form (2001:db8::53)"},
+      {[](Json& d) { d["address_facts"][1]["address"] = "127.53.31.1"; }, "address_facts[1].address: given twice"},
+      {[](Json& d) { d["address_facts"][0]["asn"] = 4294967296ULL; }, "address_facts[0].asn: out of range"},
+      {[](Json& d) { d["address_facts"][0]["asn"] = "AS64500"; }, "address_facts[0].asn: not a number"},
+      {[](Json& d) { d["address_facts"][0]["country"] = "Netherlands"; },
+       "address_facts[0].country: not a two-letter country code"},
+      {[](Json& d) { d["address_facts"][0]["anycast"] = 0; }, "address_facts[0].anycast: not true or false"},
+      {[](Json& d) { d["address_facts"][0]["org"] = nullptr; }, "address_facts[0].org: not a string"},
+      {[](Json& d) { d["address_facts"][0].erase("network"); }, "address_facts[0].network: missing"},
+      {[](Json& d) { d["address_facts"][0]["prefix"] = ""; }, "address_facts[0].prefix: unknown key"},
+      {[](Json& d) { d["address_facts"][0]["source"] = "mmdb:other.mmdb"; },
+       "address_facts[0].source: not one of address_sources"},
+      {[](Json& d) { d["address_sources"][0]["built"] = "2026-01-01"; }, "address_sources[0].built: not a number"},
+      {[](Json& d) { d["address_sources"][1]["name"] = ""; }, "address_sources[1].name: empty"},
+      {[](Json& d) { d["address_sources"][1].erase("kind"); }, "address_sources[1].kind: missing"},
+      {[](Json& d) { d.erase("address_sources"); }, "capture.json: address_sources: missing"},
+      {[](Json& d) { d.erase("address_facts"); }, "capture.json: address_facts: missing"},
+      {[](Json& d) { d["address_facts"] = Json::object(); }, "capture.json: address_facts: not an array"},
+      {[](Json& d) { d["services"][1] = "web.example"; }, "services[1]: not an absolute domain name"},
+      {[](Json& d) { d["services"] = "api.example."; }, "capture.json: services: not an array"},
+  };
+  for (const auto& [edit, expected] : cases) {
+    Json doc = Json::parse(written(sample_with_facts()));
+    edit(doc);
+    const std::string message = error_of([&] { read_text(doc.dump()); });
+    INFO(message);
+    CHECK(message.find(expected) != std::string::npos);
+  }
 }
 
 TEST_CASE("a capture is canonical JSON with one exchange a line", "[capture]") {
@@ -245,10 +360,11 @@ TEST_CASE("hostile capture text is refused without a crash", "[capture]") {
   CHECK(error_of([&] { read_text(many); }) == "capture.json: format: not \"zonewarden-capture\"");
   CHECK(zw::test::seconds_since(start) < 2);
 
-  // Random damage: every outcome is a capture or a zw::Error.
+  // Random damage, with and without address facts: every outcome is a capture or a zw::Error.
   std::mt19937 rng(11);
-  for (int round = 0; round < 3000; ++round) {
-    std::string text = good;
+  const std::string with_facts = written(sample_with_facts());
+  for (int round = 0; round < 4000; ++round) {
+    std::string text = round % 2 == 0 ? good : with_facts;
     const int edits = 1 + static_cast<int>(rng() % 4);
     for (int e = 0; e < edits; ++e) text[rng() % text.size()] = static_cast<char>(rng() % 256);
     try {

@@ -6,12 +6,15 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 
 #include "infra/address_data.hpp"
 #include "live/capture.hpp"
 #include "live/lab_support.hpp"
+#include "live/txt_resolver.hpp"
 #include "pipeline/check_job.hpp"
 #include "report/report.hpp"
 
@@ -216,6 +219,9 @@ std::string lab_address_data(const std::string& dir, const std::string& kind, st
         << "\tUS\tEXAMPLE-NET\n";
   } else if (kind == "libloc") {
     return lab_libloc(path + ".db", second_asn);
+  } else if (kind == "cymru") {
+    // Team Cymru's DNS interface, asked through the resolver stand-in of cymru_resolver().
+    return "cymru:origin.asn.example-lab,127.0.0.16";
   } else if (kind == "mmdb") {
     // MaxMind format: written by scripts/make-test-mmdb (the lab's addresses are fixed).
     return "mmdb:" + std::string(ZW_SOURCE_DIR) + "/test-vectors/asn/lab-asn-" + second + ".mmdb";
@@ -227,15 +233,28 @@ std::string lab_address_data(const std::string& dir, const std::string& kind, st
   return kind + ":" + path;
 }
 
+// A resolver stand-in on 127.0.0.16 answering Team Cymru's TXT questions for the lab's two hosting servers:
+// 127.53.31.1 in AS64500, 127.53.32.1 in `second_asn`.
+std::unique_ptr<test::TxtResolver> cymru_resolver(std::uint32_t second_asn) {
+  const std::string second = std::to_string(second_asn);
+  return std::make_unique<test::TxtResolver>(
+      "127.0.0.16", std::map<std::string, std::string>{
+                        {"1.31.53.127.origin.asn.example-lab.", "64500 | 127.53.31.0/24 | US | lab | 2026-01-01"},
+                        {"1.32.53.127.origin.asn.example-lab.", second + " | 127.53.32.0/24 | US | lab | 2026-01-01"},
+                        {"as64500.asn.example-lab.", "64500 | US | lab | 2026-01-01 | Example Social, Inc., US"},
+                        {"as64501.asn.example-lab.", "64501 | US | lab | 2026-01-01 | Example Networks, US"}});
+}
+
 }  // namespace
 
 TEST_CASE("nameservers all in one AS give NS_SINGLE_ASN live, in every address data format", "[live][check]") {
   if (!test::in_netns()) return;
   const Lab& l = lab();
   const std::string dir = l.dir.path.string();
-  for (const std::string kind : {"libloc", "csv", "iptoasn", "pfx2as", "mmdb"}) {
+  for (const std::string kind : {"libloc", "csv", "iptoasn", "pfx2as", "mmdb", "cymru"}) {
     for (const std::uint32_t second : {64500U, 64501U}) {
       DYNAMIC_SECTION(kind << " " << second) {
+        const auto resolver = kind == "cymru" ? cymru_resolver(second) : nullptr;
         auto data = std::make_shared<infra::AddressData>();
         data->add(infra::open_source(lab_address_data(dir, kind, second)));
         pipeline::CheckJob job = lab_job(l, {"z01.svc."});
@@ -284,4 +303,71 @@ TEST_CASE("a service whose addresses all sit in one AS gives SERVICE_ENDPOINT_CO
     CHECK(f.param("where") == "AS64510 (EXAMPLE-MESSENGER), one prefix 192.0.2.0/24, NL, unicast");
   }
   CHECK(services == std::vector<std::string>{"api.z01.svc."});
+}
+
+TEST_CASE("a capture keeps the address facts and services: its replay judges them anywhere, --asn-source overrides",
+          "[live][check][capture]") {
+  if (!test::in_netns()) return;
+  const Lab& l = lab();
+  const std::string dir = l.dir.path.string();
+  auto one_as = std::make_shared<infra::AddressData>();
+  one_as->add(infra::open_source(lab_address_data(dir, "csv", 64500)));
+  pipeline::CheckJob live = lab_job(l, {"z01.svc."});
+  live.resolver = false;
+  live.addresses = one_as;
+  live.services = {"api.z01.svc."};
+  live.save_capture = dir + "/capture-facts.json";
+  const report::Run first = pipeline::run_check_job(live);
+  const auto count = [](const report::Run& run, catalog::Code code) {
+    return std::count_if(run.findings.begin(), run.findings.end(), [&](const Finding& f) { return f.code == code; });
+  };
+  CHECK(count(first, catalog::Code::NS_SINGLE_ASN) == 1);
+
+  std::ifstream in(live.save_capture);
+  const live::Capture saved = live::read_capture(in, live.save_capture);
+  CHECK(saved.services == std::vector<std::string>{"api.z01.svc."});
+  REQUIRE(saved.addresses);
+  REQUIRE(saved.addresses->sources.size() == 1);
+  CHECK(saved.addresses->sources[0].name == one_as->sources()[0]->name);
+  const auto ns1 = saved.addresses->facts.find(*infra::Address::parse("127.53.31.1"));
+  REQUIRE(ns1 != saved.addresses->facts.end());
+  CHECK(ns1->second.asn == 64500);
+  CHECK(ns1->second.org == "Example Social, Inc.");
+  CHECK(saved.addresses->facts.count(*infra::Address::parse("192.0.2.80")) == 1);  // the service's, asked too
+
+  // No address data on the replaying side (nor any --service): the recorded facts and services, the same report.
+  pipeline::CheckJob replay;
+  replay.capture = live.save_capture;
+  const report::Run again = pipeline::run_check_job(replay);
+  CHECK(json_of(again) == json_of(first));
+  // Other address data given explicitly: used instead of the facts (both servers in two ASes now).
+  auto two_ases = std::make_shared<infra::AddressData>();
+  two_ases->add(infra::open_source(lab_address_data(dir, "csv", 64501)));
+  replay.addresses = two_ases;
+  replay.asn_source_given = true;
+  CHECK(count(pipeline::run_check_job(replay), catalog::Code::NS_SINGLE_ASN) == 0);
+  // The same data without --asn-source: the facts win.
+  replay.asn_source_given = false;
+  CHECK(count(pipeline::run_check_job(replay), catalog::Code::NS_SINGLE_ASN) == 1);
+}
+
+TEST_CASE("a capture of a check with Team Cymru's data replays the same with the resolver gone",
+          "[live][check][capture]") {
+  if (!test::in_netns()) return;
+  const Lab& l = lab();
+  pipeline::CheckJob live = lab_job(l, {"z01.svc."});
+  live.resolver = false;
+  live.save_capture = l.dir.path.string() + "/capture-cymru.json";
+  std::string first;
+  {
+    const auto resolver = cymru_resolver(64500);
+    auto data = std::make_shared<infra::AddressData>();
+    data->add(infra::open_source(lab_address_data(l.dir.path.string(), "cymru", 64500)));
+    live.addresses = data;
+    first = json_of(pipeline::run_check_job(live));
+  }
+  CHECK(first.find("\"NS_SINGLE_ASN\"") != std::string::npos);
+  pipeline::CheckJob replay;
+  replay.capture = live.save_capture;
+  CHECK(json_of(pipeline::run_check_job(replay)) == first);
 }
