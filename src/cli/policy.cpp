@@ -206,7 +206,7 @@ void add_output_options(CLI::App* sub, OutputArgs& a) {
                   fmt::format("nagios: performance data per zone (zones) or over all zones (summary); default zones "
                               "up to {} zones, summary above",
                               report::kPerfdataZonesMax))
-      ->type_name("zones|summary")
+      ->type_name("MODE")
       ->check(CLI::IsMember({"zones", "summary"}));
   sub->add_option("--max-per-code", a.max_per_code,
                   "Text and nagios output: instances shown per code (0 = all; default 5)")

@@ -102,7 +102,7 @@ std::string perfdata(const Run& run, const WriteOptions& opt) {
   std::optional<std::int64_t> least;
   std::array<std::size_t, 4> per_state{};
   for (const Subject& z : run.subjects) {
-    ++per_state[static_cast<std::size_t>(state_of(run, z, opt))];
+    if (summary) ++per_state[static_cast<std::size_t>(state_of(run, z, opt))];
     if (!z.checked() || !z.earliest_expiry) continue;
     const std::int64_t remaining = *z.earliest_expiry - run.now;
     if (!summary) validity(z.name + " signature_validity", remaining);
