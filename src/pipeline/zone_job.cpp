@@ -480,8 +480,11 @@ report::Run run_zone_job(const ZoneJob& job) {
       if (ctx.chain.source == checks::ChainSource::Assumed) ctx.chain.source = checks::ChainSource::InsecureDelegation;
     }
   }
+  const auto snapshots_started = std::chrono::steady_clock::now();
   attach_rollover(job.rollover, job.options.now, st.in.zones, st.kept->rollover);
+  const double snapshot_seconds = seconds_since(snapshots_started);
   run_after_verification(st);
+  st.run.metrics.check_times.emplace_back("rollover-snapshots", snapshot_seconds);
   count_delegation_spread(st);
   finish_run(st);
   if (!job.key_history.empty()) remember_keys(st);
