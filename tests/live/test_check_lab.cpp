@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "catalog/catalog.hpp"
+#include "cli/cli_run.hpp"
 #include "core/time.hpp"
 #include "infra/address_data.hpp"
 #include "input_support.hpp"
@@ -431,4 +432,38 @@ TEST_CASE("a live run's timeline judges the gate's next version: unsigning while
     INFO(catalog::name(f.code));
     CHECK(catalog::entry(f.code).area != std::string_view("rollover"));
   }
+}
+
+TEST_CASE("zone --against-live judges a file as the next version after what the servers serve now",
+          "[live][check][rollover]") {
+  if (!test::in_netns()) return;
+  const Lab& l = lab();
+  test::ScratchDir dir;
+  const std::string served = (l.dir.path / "zones" / "z01.svc.zone").string();
+  const std::string common = "zone -q --asn-source none --against-live -o z01.svc. -4 --timeout 1 -k '" +
+                             l.file("trust_anchor") + "' --root-hints '" + l.file("root_hints") + "' ";
+  // The file the servers serve: no step, exit 0 (with --state the live versions land in it).
+  const test::Run same = test::run_zw(common + "--state '" + dir.path.string() + "' -f json '" + served + "'");
+  INFO(same.out << same.err);
+  CHECK(same.status == 0);
+  CHECK(same.out.find("_TOO_") == std::string::npos);
+  CHECK(std::filesystem::exists(rollover::state_path(dir.path.string(), "z01.svc.")));
+  // The same zone unsigned while the parent's DS is removed only now: the served DS is still cached.
+  std::ifstream in(served);
+  std::string text, line;
+  while (std::getline(in, line)) {
+    if (line.find("RRSIG") == std::string::npos && line.find("DNSKEY") == std::string::npos &&
+        line.find("NSEC") == std::string::npos)
+      text += line + "\n";
+  }
+  const std::string candidate = dir.write("unsigned.zone", text);
+  const test::Run early = test::run_zw(common + "--no-ds -f json '" + candidate + "'");
+  INFO(early.out << early.err);
+  CHECK(early.status == 2);
+  CHECK(early.out.find("UNSIGN_BEFORE_DS_REMOVED") != std::string::npos);
+  CHECK(early.out.find("ds-cached") != std::string::npos);
+  // Without -o there is no zone to ask.
+  const test::Run no_origin = test::run_zw("zone --against-live '" + served + "'");
+  CHECK(no_origin.status == 3);
+  CHECK(no_origin.err.find("-o/--origin") != std::string::npos);
 }
