@@ -225,11 +225,16 @@ std::set<std::size_t> entry_from_anchor(const ZoneContext& ctx, Reporter& rep) {
       if (key.algorithm == anchor.algorithm && key.public_key == anchor.public_key && key_usable(key)) entry.insert(k);
     }
   }
-  // TRUST_ANCHOR_STALE: a key that signs the DNSKEY RRset now but is not in the anchor.
+  // TRUST_ANCHOR_STALE: a key that signs the DNSKEY RRset now but is not in the anchor. TRUST_ANCHOR_LACKS_STANDBY:
+  // a published KSK that signs nothing yet (the next KSK, as KSK-2024 in the root since 2025) and is not in it.
   for (std::size_t k = 0; k < a.keys.size(); ++k) {
     const dnssec::KeyInfo& ki = a.keys[k];
-    if (ki.signs_dnskey && key_usable(ki.key) && (ki.key.flags & dnssec::kFlagSep) && !entry.count(k)) {
+    const bool ksk = key_usable(ki.key) && (ki.key.flags & dnssec::kFlagSep) && !(ki.key.flags & dnssec::kFlagRevoke);
+    if (!ksk || entry.count(k)) continue;
+    if (ki.signs_dnskey) {
       rep.record(Code::TRUST_ANCHOR_STALE, z.records[ki.record], {{"keytag", std::to_string(ki.key.tag)}});
+    } else if (ki.valid_signatures == 0 && !ki.named) {
+      rep.record(Code::TRUST_ANCHOR_LACKS_STANDBY, z.records[ki.record], {{"keytag", std::to_string(ki.key.tag)}});
     }
   }
   return entry;

@@ -107,6 +107,8 @@ int run(const CheckArgs& a) {
   job.policy = build_policy(a.policy);
   job.fail_on = build_fail_on(a.policy, a.out);
   const report::WriteOptions write_options = build_write_options(a.out, job.fail_on);
+  ReportWriter writer(a.out);
+  job.subject_done = writer.subject_done();
   report::Run result;
   {
     // A run of more than two seconds says what it is doing, on a terminal only, and clears the line when done.
@@ -118,7 +120,7 @@ int run(const CheckArgs& a) {
   if (!a.quiet) {
     for (const std::string& w : result.warnings) std::cerr << "zonewarden: warning: " << w << "\n";
   }
-  const int status = write_report(result, a.out, write_options);
+  const int status = writer.finish(result, write_options);
   if (a.stats) print_stats(result);
   return status;
 }

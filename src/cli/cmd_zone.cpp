@@ -3,13 +3,16 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "cli/address_options.hpp"
@@ -18,10 +21,13 @@
 #include "cli/rollover_options.hpp"
 #include "core/decimal.hpp"
 #include "core/error.hpp"
+#include "core/name.hpp"
 #include "core/parallel.hpp"
+#include "pipeline/check_job.hpp"
 #include "pipeline/zone_job.hpp"
 #include "report/progress.hpp"
 #include "report/report.hpp"
+#include "rollover/history.hpp"
 
 namespace zw::cli {
 namespace {
@@ -38,6 +44,10 @@ struct ZoneArgs {
   PolicyArgs policy;
   AsnArgs asn;
   RolloverArgs rollover;
+  bool against_live = false;
+  std::string root_hints = "/usr/share/dns/root.hints";
+  double timeout = 2;
+  bool only4 = false;
   std::string max_input_size = "4G";
   std::string include_root;
   std::vector<std::string> previous;
@@ -92,6 +102,71 @@ std::uint64_t parse_size(const std::string& text) {
   return *v << shift;
 }
 
+/// A private temporary directory, removed with what it holds.
+struct TempDir {
+  std::string path;
+  TempDir() {
+    const char* base = std::getenv("TMPDIR");
+    std::string t = std::string(base && *base ? base : "/tmp") + "/zonewarden-XXXXXX";
+    if (::mkdtemp(t.data()) == nullptr) throw Error("cannot make a temporary directory under " + t);
+    path = t;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+};
+
+/// --against-live: the versions the zone's servers serve now are recorded in the timeline the gate then reads (the
+/// --state directory, else `scratch`), so that the file is judged as the next step after them. The live run's own
+/// findings are not the gate's.
+void record_live_versions(const ZoneArgs& a, pipeline::ZoneJob& job, const std::string& scratch) {
+  if (a.origin.empty()) throw Error("--against-live needs -o/--origin: the zone whose servers to ask");
+  if (a.files.size() != 1) throw Error("--against-live checks one zone file");
+  pipeline::CheckJob live;
+  live.names = {a.origin};
+  live.root_hints = a.root_hints;
+  live.anchor_files = a.anchors;
+  live.ipv6 = !a.only4;
+  live.timeout_seconds = a.timeout;
+  live.options = job.options;
+  live.now_given = true;
+  live.resolver = false;
+  live.rollover = job.rollover;
+  live.rollover.state_dir = job.rollover.state_dir.empty() ? scratch : job.rollover.state_dir;
+  live.rollover.timing.sampled = true;
+  live.rollover.record_always = true;
+  const report::Run seen = pipeline::run_check_job(live);
+  std::string zone = a.origin;
+  if (zone.back() != '.') zone.push_back('.');
+  const bool answered = std::any_of(seen.subjects.begin(), seen.subjects.end(), [&](const report::Subject& s) {
+    return s.checked() && core::name_lower(s.name) == core::name_lower(zone);
+  });
+  if (!answered) throw Error("--against-live: no server of " + zone + " answered");
+  job.rollover.state_dir = live.rollover.state_dir;
+  // -k anchored the walk; the file's chain starts at the DS set the parent's servers publish now (unless --ds or
+  // --no-ds say otherwise).
+  job.anchor_files.clear();
+  if (!job.ds_files.empty() || job.rollover.no_ds) return;
+  const rollover::History h = rollover::load_history(live.rollover.state_dir, zone);
+  if (h.epochs.empty() || !h.epochs.back().state.ds) return;
+  const rollover::SnapDsSet& ds = *h.epochs.back().state.ds;
+  if (ds.records.empty()) {
+    job.rollover.no_ds = true;
+    return;
+  }
+  std::string text;
+  for (const rollover::SnapDs& d : ds.records) {
+    text += fmt::format("{} {} IN DS {} {} {} {}\n", zone, ds.ttl, d.tag, d.algorithm, d.digest_type, d.digest);
+  }
+  const std::string file = scratch + "/live.ds";
+  std::ofstream(file) << text;
+  job.ds_files = {file};
+  if (!job.rollover.ds_ttl) job.rollover.ds_ttl = ds.ttl;
+}
+
 int run(const ZoneArgs& a) {
   pipeline::ZoneJob job;
   job.files = a.files;
@@ -114,8 +189,15 @@ int run(const ZoneArgs& a) {
   job.policy = build_policy(a.policy);
 
   if (a.threads != 0) core::set_worker_count(a.threads);
+  std::optional<TempDir> scratch;
+  if (a.against_live) {
+    scratch.emplace();
+    record_live_versions(a, job, scratch->path);
+  }
   job.fail_on = build_fail_on(a.policy, a.out);
   const report::WriteOptions write_options = build_write_options(a.out, job.fail_on);
+  ReportWriter writer(a.out);
+  job.subject_done = writer.subject_done();
   report::Run result;
   {
     // A run of more than two seconds says what it is doing, on a terminal only, and clears the line when done.
@@ -124,6 +206,7 @@ int run(const ZoneArgs& a) {
     result = pipeline::run_zone_job(job);
     job.progress = nullptr;
   }
+  scratch.reset();
   if (a.stats) print_stats(result);
   if (!a.quiet) {
     for (const std::string& w : result.warnings) std::cerr << "zonewarden: warning: " << w << "\n";
@@ -131,7 +214,7 @@ int run(const ZoneArgs& a) {
   for (const report::Subject& z : result.subjects) {
     if (!z.checked()) std::cerr << "zonewarden: error: " << z.error << "\n";
   }
-  const int status = write_report(result, a.out, write_options);
+  const int status = writer.finish(result, write_options);
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
   // The zones are still allocated (report::Run::retained). Leave without freeing them: the operating system takes
   // the memory back at once, where the destructors would take a noticeable part of a second for a TLD zone.
@@ -169,6 +252,14 @@ Action add_zone_command(CLI::App& app) {
   add_policy_options(sub, args->policy);
   add_asn_options(sub, args->asn);
   add_rollover_options(sub, args->rollover, true);
+  sub->add_flag("--against-live", args->against_live,
+                "Judge the file as the next version after what the zone's servers serve now (needs -o)");
+  sub->add_option("--root-hints", args->root_hints, "--against-live: root hints (default /usr/share/dns/root.hints)")
+      ->type_name("FILE");
+  sub->add_option("--timeout", args->timeout, "--against-live: seconds one question may cost (default 2)")
+      ->type_name("SEC")
+      ->check(CLI::Range(0.05, 60.0));
+  sub->add_flag("-4", args->only4, "--against-live: IPv4 only");
   repeatable(sub->add_option(
       "--previous", args->previous,
       "The last published version of the zone (same origin): ZONE_SHRINK and rollover state; repeatable"));
@@ -201,7 +292,8 @@ Action add_zone_command(CLI::App& app) {
                                                              {"--keys", "DIR"},
                                                              {"--key-history", "FILE"},
                                                              {"--max-input-size", "SIZE"},
-                                                             {"--include-root", "DIR"}};
+                                                             {"--include-root", "DIR"},
+                                                             {"--timeout", "SEC"}};
   for (const auto& [option, value] : value_names) sub->get_option(option)->type_name(value);
   return [args, sub]() {
     collect_toggles(*sub, args->policy);

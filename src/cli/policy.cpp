@@ -2,6 +2,7 @@
 #include "cli/policy.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -173,6 +174,14 @@ class PendingFile {
   bool committed_ = false;
 };
 
+// A report that did not reach its reader (a full disk, a closed pipe) is a run that could not check.
+void require_written() {
+  std::cout.flush();
+  if (!std::cout.good() || std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    throw Error(std::string("standard output: write error: ") + std::strerror(errno ? errno : EIO));
+  }
+}
+
 }  // namespace
 
 const std::string& default_format() {
@@ -193,6 +202,12 @@ void add_output_options(CLI::App* sub, OutputArgs& a) {
   sub->add_option("-w,--warning", a.warning, "nagios: WARNING when a signature expires within DUR")->type_name("DUR");
   sub->add_option("-c,--critical", a.critical, "nagios: CRITICAL when a signature expires within DUR")
       ->type_name("DUR");
+  sub->add_option("--perfdata", a.perfdata,
+                  fmt::format("nagios: performance data per zone (zones) or over all zones (summary); default zones "
+                              "up to {} zones, summary above",
+                              report::kPerfdataZonesMax))
+      ->type_name("MODE")
+      ->check(CLI::IsMember({"zones", "summary"}));
   sub->add_option("--max-per-code", a.max_per_code,
                   "Text and nagios output: instances shown per code (0 = all; default 5)")
       ->type_name("N");
@@ -211,6 +226,8 @@ report::WriteOptions build_write_options(const OutputArgs& o, Severity fail_on) 
   };
   if (!o.warning.empty()) wo.warning = duration(o.warning, "-w/--warning");
   if (!o.critical.empty()) wo.critical = duration(o.critical, "-c/--critical");
+  if (o.perfdata == "zones") wo.perfdata = report::Perfdata::Zones;
+  if (o.perfdata == "summary") wo.perfdata = report::Perfdata::Summary;
   return wo;
 }
 
@@ -228,12 +245,24 @@ int write_report(const report::Run& run, const OutputArgs& o, const report::Writ
   }
   wo.color = o.format == "text" && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
   format->write(std::cout, run, wo);
-  // A report that did not reach its reader (a full disk, a closed pipe) is a run that could not check.
-  std::cout.flush();
-  if (!std::cout.good() || std::fflush(stdout) != 0 || std::ferror(stdout)) {
-    throw Error(std::string("standard output: write error: ") + std::strerror(errno ? errno : EIO));
-  }
+  require_written();
   return status;
+}
+
+ReportWriter::ReportWriter(const OutputArgs& o) : out_(o) {
+  if (o.format == "jsonl" && o.output.empty()) stream_ = std::make_unique<report::JsonlStream>(std::cout);
+}
+
+report::SubjectDone ReportWriter::subject_done() {
+  if (!stream_) return {};
+  return [this](const report::Run& run, std::size_t index) { stream_->complete(run, index); };
+}
+
+int ReportWriter::finish(const report::Run& run, const report::WriteOptions& wo) {
+  if (!stream_) return write_report(run, out_, wo);
+  stream_->finish(run);
+  require_written();
+  return run.exit;
 }
 
 }  // namespace zw::cli

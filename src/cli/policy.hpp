@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,13 +34,14 @@ struct OutputArgs {
   std::string warning;   ///< -w DUR: minimum remaining signature validity before WARNING (nagios)
   std::string critical;  ///< -c DUR: minimum remaining signature validity before CRITICAL (nagios)
   std::size_t max_per_code = 5;
+  std::string perfdata;  ///< --perfdata zones|summary (nagios); empty: zones up to report::kPerfdataZonesMax zones
 };
 
 /// The format a report takes when -f is not given: "text", or "nagios" when invoked as check_zonewarden.
 const std::string& default_format();
 void set_default_format(std::string format);
 
-/// Registers -f/--format, --output, -w/--warning, -c/--critical and --max-per-code on `sub`.
+/// Registers -f/--format, --output, -w/--warning, -c/--critical, --perfdata and --max-per-code on `sub`.
 void add_output_options(CLI::App* sub, OutputArgs& a);
 
 /// Registers --fail-on, --severity, --disable and --enable on `sub`.
@@ -59,13 +61,29 @@ core::EpochSeconds parse_now(const std::string& text);
 /// The -f values and their help text, from the formats table.
 std::pair<std::vector<std::string>, std::string> format_choices();
 
-/// The writer's options that -w, -c, --max-per-code and the fail-on level give; zw::Error on a malformed duration
-/// (call before the run, so that a mistake costs nothing).
+/// The writer's options that -w, -c, --perfdata, --max-per-code and the fail-on level give; zw::Error on a malformed
+/// duration (call before the run, so that a mistake costs nothing).
 report::WriteOptions build_write_options(const OutputArgs& o, Severity fail_on);
 
 /// Writes the run as -f says, to standard output or atomically to --output (a temporary file in the same directory,
 /// then renamed over FILE); a write error is zw::Error (exit 3). Returns the exit status: the format's own (nagios)
 /// or Run::exit.
 int write_report(const report::Run& run, const OutputArgs& o, const report::WriteOptions& wo);
+
+/// A run's report, streamed subject by subject while the job runs when it goes to standard output as -f jsonl
+/// (report::JsonlStream: the run's order, each line flushed), else written whole at the end by write_report (--output
+/// is still replaced atomically at the end).
+class ReportWriter {
+ public:
+  explicit ReportWriter(const OutputArgs& o);
+  /// What the job tells as each subject is final (its subject_done); empty when the report is written whole.
+  report::SubjectDone subject_done();
+  /// Writes what is left of the report; returns the exit status as write_report does. zw::Error on a write error.
+  int finish(const report::Run& run, const report::WriteOptions& wo);
+
+ private:
+  const OutputArgs& out_;
+  std::unique_ptr<report::JsonlStream> stream_;  ///< null: written whole
+};
 
 }  // namespace zw::cli

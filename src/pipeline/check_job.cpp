@@ -739,6 +739,9 @@ report::Run finish(Checked c, const CheckJob& job, const Observed& o) {
   live.insert(live.end(), std::make_move_iterator(run.findings.begin()), std::make_move_iterator(run.findings.end()));
   run.findings = checks::merge_findings(std::move(live));
   recount(run, c.unreachable, job.fail_on);
+  if (job.subject_done) {
+    for (std::size_t i = 0; i < run.subjects.size(); ++i) job.subject_done(run, i);
+  }
   return std::move(run);
 }
 

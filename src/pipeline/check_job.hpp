@@ -46,6 +46,9 @@ struct CheckJob {
   checks::Options options;
   checks::Policy policy;
   Severity fail_on = Severity::Error;
+  /// Told as each zone's report is final (report::SubjectDone): once the checks across zones have run and the
+  /// independent validator's verdict on it has been compared.
+  report::SubjectDone subject_done;
 };
 
 /// Runs the job. Throws zw::Error when an input cannot be used (hints, anchors, list, capture): exit status 3.

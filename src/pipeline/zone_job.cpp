@@ -234,6 +234,17 @@ std::optional<std::size_t> nameserver_asns(const State& st, const ZoneContext& c
   return s.asns.size();
 }
 
+/// Where a zone file's apex SOA record is (report::Subject::soa_file, soa_line); nothing for a view of servers.
+void locate_soa(report::Subject& s, const zone::Zone& z) {
+  const auto apex = z.apex();
+  const zone::RRset* soa = apex ? z.find(*apex, zone::rrtype::SOA) : nullptr;
+  if (soa == nullptr || soa->count == 0) return;
+  const zone::Record& r = z.records_of(*soa).front();
+  if (r.src.is_exchange() || r.src.line == 0 || r.src.file >= z.files.size()) return;
+  s.soa_file = z.files[r.src.file];
+  s.soa_line = r.src.line;
+}
+
 /// Describes a verified view (a zone file `file`, or the answers of servers) and adds it to the run, in input order.
 void record_view(State& st, ZoneContext ctx, Verified verified, const std::string& file, double load_seconds,
                  double verify_seconds) {
@@ -249,6 +260,7 @@ void record_view(State& st, ZoneContext ctx, Verified verified, const std::strin
     attach_previous(st, ctx, s);
     s.name = ctx.name;
     s.file = file;
+    if (!file.empty()) locate_soa(s, z);
     s.records = z.records.size();
     s.rrsets = z.rrsets.size();
     s.names = z.names.size();
@@ -468,12 +480,19 @@ report::Run run_zone_job(const ZoneJob& job) {
       if (ctx.chain.source == checks::ChainSource::Assumed) ctx.chain.source = checks::ChainSource::InsecureDelegation;
     }
   }
+  const auto snapshots_started = std::chrono::steady_clock::now();
   attach_rollover(job.rollover, job.options.now, st.in.zones, st.kept->rollover);
+  const double snapshot_seconds = seconds_since(snapshots_started);
   run_after_verification(st);
+  st.run.metrics.check_times.emplace_back("rollover-snapshots", snapshot_seconds);
   count_delegation_spread(st);
   finish_run(st);
   if (!job.key_history.empty()) remember_keys(st);
   if (job.rollover.record_always || st.run.exit == 0) save_rollover(job.rollover, job.options.now, st.kept->rollover);
+  // Every zone is final now: the checks across zones have run, and nothing after this can fail the run.
+  if (job.subject_done) {
+    for (std::size_t i = 0; i < st.run.subjects.size(); ++i) job.subject_done(st.run, i);
+  }
   st.run.retained = st.kept;
   return std::move(st.run);
 }

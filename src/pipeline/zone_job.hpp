@@ -42,6 +42,9 @@ struct ZoneJob {
   std::string include_root;  ///< --include-root: $INCLUDE stays in this directory (empty: the zone file's)
   /// Told what the job is doing now ("loading FILE", "verifying N signatures of ZONE"), for a progress display.
   std::function<void(std::string)> progress;
+  /// Told as each subject's report is final (report::SubjectDone): with -f jsonl, its line is written then. A zone's
+  /// findings are final once the checks across zones (chains of trust, keys shared between zones) have run.
+  report::SubjectDone subject_done;
 };
 
 /// Runs the job. Throws zw::Error when an input cannot be read (exit status 3); with several zone files, one that

@@ -52,10 +52,12 @@ std::string subject_label(const Subject& z) {
   return z.name.empty() ? z.file : z.name;
 }
 
-std::string finding_file(const Run& run, const Finding& f) {
-  if (!f.file.empty() || !f.servers.empty()) return f.file;
+FilePlace finding_place(const Run& run, const Finding& f) {
+  if (!f.file.empty() || !f.servers.empty()) return {f.file, f.line};
   for (const Subject& z : run.subjects) {
-    if (z.name == f.zone && !z.name.empty()) return z.file;
+    if (z.name != f.zone || z.name.empty()) continue;
+    if (z.soa_line != 0) return {z.soa_file, z.soa_line};
+    return {z.file, 0};
   }
   return {};
 }

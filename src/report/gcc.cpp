@@ -23,9 +23,9 @@ std::string message(const Finding& f) {
 void write_gcc(std::ostream& out, const Run& run, const WriteOptions& /*opt*/) {
   for (const Finding& f : run.findings) {
     // A zone file's finding is at its file and line; a server's finding names the server; else the zone.
-    const std::string file = finding_file(run, f);
-    if (!file.empty()) {
-      const std::string at = f.line != 0 ? fmt::format("{}:{}", file, f.line) : file;
+    const FilePlace place = finding_place(run, f);
+    if (!place.file.empty()) {
+      const std::string at = place.line != 0 ? fmt::format("{}:{}", place.file, place.line) : place.file;
       out << fmt::format("{}: {}: {}\n", at, kind(f.severity), message(f));
     } else if (!f.servers.empty()) {
       for (const std::string& s : f.servers) out << fmt::format("{}: {}: {}\n", s, kind(f.severity), message(f));

@@ -49,10 +49,10 @@ const char* command(Severity s) {
 void write_github(std::ostream& out, const Run& run, const WriteOptions& /*opt*/) {
   for (const Finding& f : run.findings) {
     std::string props;
-    const std::string file = finding_file(run, f);
-    if (!file.empty()) {
-      props = "file=" + escape_property(file);
-      if (f.line != 0) props += fmt::format(",line={}", f.line);
+    const FilePlace place = finding_place(run, f);
+    if (!place.file.empty()) {
+      props = "file=" + escape_property(place.file);
+      if (place.line != 0) props += fmt::format(",line={}", place.line);
       props += ",";
     }
     props += "title=" + escape_property(catalog::name(f.code));

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <limits>
 #include <map>
+#include <optional>
 #include <utility>
 
 #include "core/error.hpp"
@@ -48,6 +50,13 @@ int state_of(const Run& run, const Subject& z, const WriteOptions& opt) {
   return std::max(subject_status(run, z, opt.fail_on), validity_state(run, z, opt));
 }
 
+// "ok", "warning", "critical", "unknown": a state as perfdata labels name it.
+std::string state_label(std::size_t state) {
+  std::string out = kStates[state];
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
 std::string validity_text(const Run& run, const Subject& z) {
   const std::int64_t remaining = *z.earliest_expiry - run.now;
   const std::string at = core::format_time(*z.earliest_expiry);
@@ -73,17 +82,37 @@ std::string summary(const Run& run, const Subject& z, const WriteOptions& opt) {
   return fmt::format("{}: {}", name, verdict_name(z.verdict));
 }
 
+bool summary_perfdata(const Run& run, const WriteOptions& opt) {
+  if (opt.perfdata == Perfdata::Auto) return run.subjects.size() > kPerfdataZonesMax;
+  return opt.perfdata == Perfdata::Summary;
+}
+
 std::string perfdata(const Run& run, const WriteOptions& opt) {
   std::string out;
   auto add = [&out](const std::string& item) { out += (out.empty() ? "" : " ") + item; };
   // Range syntax "N:": an alert when the value falls below N (monitoring-plugins guidelines, Threshold and ranges).
   const std::string warn = opt.warning ? fmt::format("{}:", *opt.warning) : std::string();
   const std::string crit = opt.critical ? fmt::format("{}:", *opt.critical) : std::string();
-  for (const Subject& z : run.subjects) {
-    if (!z.checked() || !z.earliest_expiry) continue;
-    std::string item = fmt::format("{}={}s", label(z.name + " signature_validity"), *z.earliest_expiry - run.now);
+  auto validity = [&](const std::string& name, std::int64_t seconds) {
+    std::string item = fmt::format("{}={}s", label(name), seconds);
     if (!warn.empty() || !crit.empty()) item += ";" + warn + ";" + crit;
     add(item);
+  };
+  const bool summary = summary_perfdata(run, opt);
+  std::optional<std::int64_t> least;
+  std::array<std::size_t, 4> per_state{};
+  for (const Subject& z : run.subjects) {
+    if (summary) ++per_state[static_cast<std::size_t>(state_of(run, z, opt))];
+    if (!z.checked() || !z.earliest_expiry) continue;
+    const std::int64_t remaining = *z.earliest_expiry - run.now;
+    if (!summary) validity(z.name + " signature_validity", remaining);
+    if (!least || remaining < *least) least = remaining;
+  }
+  if (summary) {
+    // A fixed number of items whatever the number of zones: the least remaining validity, the zones per state.
+    if (least) validity("signature_validity", *least);
+    for (std::size_t s : {0U, 1U, 2U, 3U})
+      add(fmt::format("{}={};;;0", label(fmt::format("zones_{}", state_label(s))), per_state[s]));
   }
   SeverityCounts counts{};
   for (const Finding& f : run.findings) ++counts[static_cast<std::size_t>(f.severity)];

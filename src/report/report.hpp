@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -15,6 +16,13 @@
 
 namespace zw::report {
 
+/// nagios --perfdata: one signature-validity item per zone, or a summary of fixed length.
+enum class Perfdata : std::uint8_t { Auto, Zones, Summary };
+
+/// Under --perfdata's default, the most zones whose perfdata is one item per zone; above, the summary (NRPE cuts
+/// plugin output at a few kilobytes).
+inline constexpr std::size_t kPerfdataZonesMax = 20;
+
 /// How a report is written (the options of every format; each format reads the ones it knows).
 struct WriteOptions {
   std::size_t max_per_code = 5;          ///< text, nagios: instances shown per code and zone (0 = all)
@@ -22,6 +30,7 @@ struct WriteOptions {
   Severity fail_on = Severity::Error;    ///< junit failures; nagios and prometheus per-zone status (--fail-on)
   std::optional<std::int64_t> warning;   ///< nagios -w: WARNING below this remaining signature validity (seconds)
   std::optional<std::int64_t> critical;  ///< nagios -c: CRITICAL below this remaining signature validity (seconds)
+  Perfdata perfdata = Perfdata::Auto;    ///< nagios --perfdata (Auto: Zones up to kPerfdataZonesMax zones)
 };
 
 /// A report format: its name for -f/--format, its writer, and (when the format defines its own) the exit status.
@@ -45,9 +54,16 @@ std::vector<const Finding*> findings_of(const Run& run, const Subject& z);
 /// What names a subject in a report: its zone name, or its file when the file could not be loaded.
 std::string subject_label(const Subject& z);
 
-/// The file a finding is about: its own, else (a zone-wide finding of a zone file) its zone's file; empty for
-/// findings about servers.
-std::string finding_file(const Run& run, const Finding& f);
+/// A place in a zone file.
+struct FilePlace {
+  std::string file;      ///< empty: not in a file (a finding about servers)
+  std::size_t line = 0;  ///< 0: the whole file
+};
+
+/// Where a finding is in the zone files: its own file and line; for a zone-wide finding of a zone file (one with
+/// neither a file nor servers: ZONE_BOGUS, ZONE_SHRINK, …), its zone's apex SOA record when the file has one, else
+/// its zone's file; nowhere for findings about servers.
+FilePlace finding_place(const Run& run, const Finding& f);
 
 /// A subject's own status on the exit-status scale (DESIGN.md §6): 3 not checked; 2 its worst finding at or above
 /// `fail_on` is an error or critical; 1 it is a warning or below; 0 none at or above `fail_on`.
@@ -68,6 +84,29 @@ std::string subject_json(const Run& run, const Subject& z);
 
 /// JSON Lines: one subject_json line per subject, in canonical order, each flushed as it is written.
 void write_jsonl(std::ostream& out, const Run& run, const WriteOptions& opt);
+
+/// JSON Lines written while a job runs: each subject's line as soon as that subject and every subject before it in
+/// the run's order are final, flushed, so that a reader at the other end of a pipe sees the zones as they complete.
+/// Subjects completed out of order wait in a reorder buffer (at most one line per subject not yet written), so the
+/// output is byte-identical to write_jsonl's whatever the order of completion.
+class JsonlStream {
+ public:
+  explicit JsonlStream(std::ostream& out) : out_(out) {}
+  /// Subject `index` of `run` is final (a SubjectDone): writes its line when every subject before it is written,
+  /// then every waiting line that follows. A subject announced twice is written once.
+  void complete(const Run& run, std::size_t index);
+  /// The end of the run: writes, in order, the lines of the subjects not written yet.
+  void finish(const Run& run);
+  /// Lines written so far.
+  std::size_t written() const { return next_; }
+  /// Lines waiting for an earlier subject.
+  std::size_t waiting() const { return waiting_.size(); }
+
+ private:
+  std::ostream& out_;
+  std::size_t next_ = 0;                        ///< the index of the next line to write
+  std::map<std::size_t, std::string> waiting_;  ///< completed subjects after `next_`, by index
+};
 
 /// The monitoring-plugins output (Nagios, Icinga): a status line with perfdata, then details (man/zonewarden.1).
 void write_nagios(std::ostream& out, const Run& run, const WriteOptions& opt);

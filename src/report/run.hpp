@@ -5,6 +5,7 @@
 #include <array>
 #include <compare>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -41,6 +42,10 @@ struct KeySummary {
 struct Subject {
   std::string name;  ///< presentation format; empty when the file could not be loaded
   std::string file;  ///< the zone file it was read from
+  /// Where that file's apex SOA record is: the zone file or a file it $INCLUDEs, and the line (0: no SOA, or a view
+  /// of servers). Formats with file locations place the zone-wide findings there (finding_place).
+  std::string soa_file;
+  std::size_t soa_line = 0;
   Verdict verdict = Verdict::Error;
   bool signed_zone = false;
   std::string chain;  ///< where its chain of trust starts: "ds", "trust-anchor", "parent-zone", … (checks.hpp)
@@ -118,5 +123,10 @@ struct Run {
   /// noticeable part of a second, which a process about to exit need not spend (cmd_zone.cpp).
   std::shared_ptr<void> retained;
 };
+
+/// Told that subject `index` of `run` is final: its entry in `run.subjects`, which already lists every subject in
+/// its final order, and its findings in `run.findings` no longer change. A job calls it once per subject, from the
+/// thread that runs the job, as soon as that subject is final; `run` is valid only during the call.
+using SubjectDone = std::function<void(const Run& run, std::size_t index)>;
 
 }  // namespace zw::report

@@ -47,17 +47,17 @@ Json rules() {
 // Where a finding is: its file and line (zone files), else its servers and zone as logical locations.
 Json locations(const Run& run, const Finding& f) {
   Json loc = Json::object();
-  const std::string file = finding_file(run, f);
-  if (!file.empty()) {
-    Json physical = {{"artifactLocation", {{"uri", uri(file)}}}};
-    if (f.line != 0) physical["region"] = {{"startLine", f.line}};
+  const FilePlace place = finding_place(run, f);
+  if (!place.file.empty()) {
+    Json physical = {{"artifactLocation", {{"uri", uri(place.file)}}}};
+    if (place.line != 0) physical["region"] = {{"startLine", place.line}};
     loc["physicalLocation"] = physical;
   }
   Json logical = Json::array();
   for (const std::string& server : f.servers) {
     logical.push_back({{"name", server}, {"fullyQualifiedName", f.zone + " " + server}, {"kind", "resource"}});
   }
-  if (file.empty() && f.servers.empty()) logical.push_back({{"name", f.zone}, {"kind", "namespace"}});
+  if (place.file.empty() && f.servers.empty()) logical.push_back({{"name", f.zone}, {"kind", "namespace"}});
   if (!logical.empty()) loc["logicalLocations"] = logical;
   return Json::array({loc});
 }

@@ -11,12 +11,18 @@
 #include <set>
 #include <sstream>
 
+#include "catalog/catalog.hpp"
+#include "cli/cli_run.hpp"
+#include "core/time.hpp"
 #include "infra/address_data.hpp"
+#include "input_support.hpp"
 #include "live/capture.hpp"
 #include "live/lab_support.hpp"
 #include "live/txt_resolver.hpp"
 #include "pipeline/check_job.hpp"
+#include "pipeline/zone_job.hpp"
 #include "report/report.hpp"
+#include "rollover/history.hpp"
 
 using namespace zw;
 using zw::test::Lab;
@@ -370,4 +376,94 @@ TEST_CASE("a capture of a check with Team Cymru's data replays the same with the
   pipeline::CheckJob replay;
   replay.capture = live.save_capture;
   CHECK(json_of(pipeline::run_check_job(replay)) == first);
+}
+
+TEST_CASE("a live run's timeline judges the gate's next version: unsigning while the served DS is cached",
+          "[live][check][rollover]") {
+  if (!test::in_netns()) return;
+  const Lab& l = lab();
+  test::ScratchDir state;
+  // The live run records the versions the servers show (samples), with the DS set the parent's servers gave.
+  pipeline::CheckJob live = lab_job(l, {"z01.svc."});
+  live.rollover.state_dir = state.path.string();
+  live.rollover.timing.sampled = true;
+  live.rollover.record_always = true;
+  const report::Run seen = pipeline::run_check_job(live);
+  REQUIRE(seen.exit == 0);
+  const rollover::History h = rollover::load_history(state.path.string(), "z01.svc.");
+  REQUIRE(!h.epochs.empty());
+  const rollover::Snapshot& served = h.epochs.back().state;
+  CHECK(served.signed_zone);
+  REQUIRE(served.ds.has_value());
+  REQUIRE(!served.ds->records.empty());
+  CHECK(!served.ds->records.front().key.empty());  // the DS matches a served key
+  // The gate's candidate: the same zone file unsigned, the parent's DS removed at once (Slack 2021).
+  std::ifstream in(l.dir.path / "zones" / "z01.svc.zone");
+  REQUIRE(in);
+  std::string unsigned_zone, line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string w;
+    bool dnssec = false;
+    while (words >> w) dnssec |= w == "RRSIG" || w == "DNSKEY" || w == "NSEC" || w == "NSEC3" || w == "NSEC3PARAM";
+    if (!dnssec) unsigned_zone += line + "\n";
+  }
+  const std::string candidate = state.write("candidate.zone", unsigned_zone);
+  pipeline::ZoneJob gate;
+  gate.files = {candidate};
+  gate.origin = "z01.svc.";
+  gate.options.now = h.epochs.back().last_seen + 60;
+  gate.rollover.state_dir = state.path.string();
+  gate.rollover.no_ds = true;
+  const report::Run judged = pipeline::run_zone_job(gate);
+  std::string safe_from;
+  for (const Finding& f : judged.findings) {
+    if (f.code == catalog::Code::UNSIGN_BEFORE_DS_REMOVED && f.param("detail") == "ds-cached")
+      safe_from = f.param("safe_from");
+  }
+  // Served until the candidate replaces it (the gate's now), then cached for the DS TTL and the propagation delay.
+  CHECK(safe_from == core::format_time(gate.options.now + served.ds->ttl + 3600));
+  CHECK(judged.exit == 2);
+  // The version served, checked again by the gate, is no step at all.
+  pipeline::ZoneJob same = gate;
+  same.files = {(l.dir.path / "zones" / "z01.svc.zone").string()};
+  same.rollover.no_ds = false;
+  for (const Finding& f : pipeline::run_zone_job(same).findings) {
+    INFO(catalog::name(f.code));
+    CHECK(catalog::entry(f.code).area != std::string_view("rollover"));
+  }
+}
+
+TEST_CASE("zone --against-live judges a file as the next version after what the servers serve now",
+          "[live][check][rollover]") {
+  if (!test::in_netns()) return;
+  const Lab& l = lab();
+  test::ScratchDir dir;
+  const std::string served = (l.dir.path / "zones" / "z01.svc.zone").string();
+  const std::string common = "zone -q --asn-source none --against-live -o z01.svc. -4 --timeout 1 -k '" +
+                             l.file("trust_anchor") + "' --root-hints '" + l.file("root_hints") + "' ";
+  // The file the servers serve: no step, exit 0 (with --state the live versions land in it).
+  const test::Run same = test::run_zw(common + "--state '" + dir.path.string() + "' -f json '" + served + "'");
+  INFO(same.out << same.err);
+  CHECK(same.status == 0);
+  CHECK(same.out.find("_TOO_") == std::string::npos);
+  CHECK(std::filesystem::exists(rollover::state_path(dir.path.string(), "z01.svc.")));
+  // The same zone unsigned while the parent's DS is removed only now: the served DS is still cached.
+  std::ifstream in(served);
+  std::string text, line;
+  while (std::getline(in, line)) {
+    if (line.find("RRSIG") == std::string::npos && line.find("DNSKEY") == std::string::npos &&
+        line.find("NSEC") == std::string::npos)
+      text += line + "\n";
+  }
+  const std::string candidate = dir.write("unsigned.zone", text);
+  const test::Run early = test::run_zw(common + "--no-ds -f json '" + candidate + "'");
+  INFO(early.out << early.err);
+  CHECK(early.status == 2);
+  CHECK(early.out.find("UNSIGN_BEFORE_DS_REMOVED") != std::string::npos);
+  CHECK(early.out.find("ds-cached") != std::string::npos);
+  // Without -o there is no zone to ask.
+  const test::Run no_origin = test::run_zw("zone --against-live '" + served + "'");
+  CHECK(no_origin.status == 3);
+  CHECK(no_origin.err.find("-o/--origin") != std::string::npos);
 }

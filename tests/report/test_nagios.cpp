@@ -178,3 +178,79 @@ TEST_CASE("nagios: among zones in the same state the one whose signature expires
   warn.critical = 7 * 86400;
   CHECK(zw::report::nagios_status(run, warn) == 2);
 }
+
+namespace {
+
+// A run of `n` signed zones, zone i's earliest signature expiring in i+1 days; the second one has an error.
+zw::report::Run zones_run(std::size_t n) {
+  zw::report::Run run;
+  run.now = 1700000000;
+  for (std::size_t i = 0; i < n; ++i) {
+    zw::report::Subject z;
+    z.name = "z" + std::to_string(i) + ".";
+    z.verdict = zw::report::Verdict::Secure;
+    z.earliest_expiry = run.now + static_cast<zw::core::EpochSeconds>((i + 1) * 86400);
+    run.subjects.push_back(z);
+  }
+  zw::Finding f;
+  f.code = zw::catalog::Code::RRSIG_MISSING;
+  f.severity = zw::Severity::Error;
+  f.zone = "z1.";
+  f.owner = "www.z1.";
+  f.type = "A";
+  run.findings.push_back(f);
+  run.exit = 2;
+  return run;
+}
+
+std::string perfdata_of(const zw::report::Run& run, const zw::report::WriteOptions& opt) {
+  std::ostringstream out;
+  zw::report::write_nagios(out, run, opt);
+  require_plugin_output(out.str());
+  const std::string first = first_line(out.str());
+  return first.substr(first.find(" | ") + 3);
+}
+
+}  // namespace
+
+TEST_CASE("nagios --perfdata: one item per zone up to the documented number of zones, a summary above",
+          "[report][nagios]") {
+  using zw::report::Perfdata;
+  const std::string summary_of_three =
+      "'signature_validity'=86400s 'zones_ok'=2;;;0 'zones_warning'=0;;;0 'zones_critical'=1;;;0 "
+      "'zones_unknown'=0;;;0 'critical'=0;;;0 'error'=1;;;0 'warning'=0;;;0 'notice'=0;;;0 'info'=0;;;0 "
+      "'zones'=3;;;0";
+  zw::report::WriteOptions opt;
+  const zw::report::Run few = zones_run(3);
+  CHECK(perfdata_of(few, opt).rfind("'z0. signature_validity'=86400s 'z1. signature_validity'=172800s ", 0) == 0);
+  opt.perfdata = Perfdata::Summary;
+  CHECK(perfdata_of(few, opt) == summary_of_three);
+  opt.warning = 2 * 86400;
+  opt.critical = 86400 / 2;
+  CHECK(perfdata_of(few, opt).rfind("'signature_validity'=86400s;172800:;43200: 'zones_ok'=1;;;0 'zones_warning'=1;",
+                                    0) == 0);
+
+  // The default switches at kPerfdataZonesMax zones: the line no longer grows with the watch-list.
+  opt = {};
+  const zw::report::Run at_limit = zones_run(zw::report::kPerfdataZonesMax);
+  const zw::report::Run above = zones_run(zw::report::kPerfdataZonesMax + 1);
+  CHECK(perfdata_of(at_limit, opt).find("'z19. signature_validity'=") != std::string::npos);
+  const std::string summary = perfdata_of(above, opt);
+  CHECK(summary.find(". signature_validity'") == std::string::npos);
+  CHECK(summary.rfind("'signature_validity'=86400s 'zones_ok'=20;;;0 'zones_warning'=0;;;0 'zones_critical'=1;;;0 ",
+                      0) == 0);
+  CHECK(summary.find("'zones'=21;;;0") != std::string::npos);
+  CHECK(perfdata_of(zones_run(500), opt).size() == summary.size() + 2);  // 'zones_ok'=499, 'zones'=500
+  opt.perfdata = Perfdata::Zones;
+  CHECK(perfdata_of(above, opt).find("'z20. signature_validity'=1814400s") != std::string::npos);
+}
+
+TEST_CASE("nagios --perfdata on the command line", "[report][nagios][cli]") {
+  Run summary = run_zw("zone -f nagios --perfdata summary " + kValid + " " + kEr);
+  require_plugin_output(summary.out);
+  CHECK(std::regex_search(first_line(summary.out),
+                          std::regex(R"( \| 'signature_validity'=[0-9]+s 'zones_ok'=1;;;0 'zones_warning'=0;;;0 )")));
+  Run zones = run_zw("zone -f nagios --perfdata zones " + kValid + " " + kEr);
+  CHECK(zones.out.find("'er. signature_validity'=") != std::string::npos);
+  CHECK(run_zw("zone -f nagios --perfdata all " + kEr).status == 3);
+}
