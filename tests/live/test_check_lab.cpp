@@ -498,3 +498,37 @@ TEST_CASE("a long streamed check tells each batch's zones before the next batch 
   CHECK(fa == fb);
   CHECK(batched.exit == whole.exit);
 }
+
+TEST_CASE(
+    "check . tells the root's KSK rollover: which KSK signs, which is published next, whether the anchor holds it",
+    "[live][check][rollover]") {
+  if (!test::in_netns()) return;
+  const Lab& l = lab();
+  nlohmann::json root;
+  for (const auto& z : l.manifest["zones"]) {
+    if (z["name"] == ".") root = z;
+  }
+  REQUIRE(root.contains("next_ksk_tag"));
+  const std::string ksk = root["ksk_tag"].dump(), next = root["next_ksk_tag"].dump();
+  auto run = [&](const std::string& anchor) {
+    pipeline::CheckJob job = lab_job(l, {"."});
+    job.anchor_files = {anchor};
+    return pipeline::run_check_job(job);
+  };
+  for (const bool with_next : {false, true}) {
+    const report::Run r = run(with_next ? (l.dir.path / "root-next.key").string() : l.file("trust_anchor"));
+    INFO(with_next);
+    CHECK(r.exit == 0);
+    std::string stage;
+    bool lacks = false;
+    for (const Finding& f : r.findings) {
+      if (f.zone != ".") continue;
+      if (f.code == catalog::Code::ROLLOVER_IN_PROGRESS && f.param("kind") == "KSK")
+        stage = f.param("stage") + " " + f.param("old") + " " + f.param("new") + " " + f.param("method");
+      if (f.code == catalog::Code::TRUST_ANCHOR_LACKS_STANDBY) lacks = f.param("keytag") == next;
+      CHECK(f.code != catalog::Code::TRUST_ANCHOR_STALE);
+    }
+    CHECK(stage == "new-key-published " + ksk + " " + next + " RFC 5011");
+    CHECK(lacks == !with_next);
+  }
+}
