@@ -167,9 +167,19 @@ std::set<std::size_t> entry_from_parent_ds(const ZoneContext& ctx, Reporter& rep
     sets.push_back(*ds);
   }
   check_digest_policy(rep, recs, sets, true, {}, When());
+  std::vector<DsMatch> matches;
+  for (const auto& ds : sets) matches.push_back(match_ds(ds, z, a));
+  // Whether some DS of the set points to a key that validly signs the DNSKEY RRset (RFC 4035 §5.2 needs one).
+  bool one_validates = false;
+  for (const DsMatch& m : matches) {
+    for (std::size_t k : m.keys) {
+      for (const dnssec::SigInfo& s : a.sigs_of(dnskey_index))
+        one_validates = one_validates || (s.status == SigStatus::Valid && s.key == static_cast<std::int32_t>(k));
+    }
+  }
   for (std::size_t i = 0; i < sets.size(); ++i) {
     const auto& ds = sets[i];
-    DsMatch m = match_ds(ds, z, a);
+    const DsMatch& m = matches[i];
     if (!m.digest_usable) continue;
     ds_algs.insert(ds.algorithm);
     Reporter::Params p{{"keytag", std::to_string(ds.key_tag)}};
@@ -180,10 +190,17 @@ std::set<std::size_t> entry_from_parent_ds(const ZoneContext& ctx, Reporter& rep
       continue;
     }
     if (m.keys.empty()) {
+      // A DS whose tag no published key has, beside one that validates: the first step of a double-DS rollover
+      // (RFC 7583 §3.3.2) or a DS left after its key. A tag that a published key has with a digest that matches it
+      // not is a broken DS.
+      const bool tag_published = std::any_of(a.keys.begin(), a.keys.end(), [&](const dnssec::KeyInfo& k) {
+        return k.key.algorithm == ds.algorithm && (k.key.tag == ds.key_tag || k.key.revoked_tag == ds.key_tag);
+      });
       rep.external(Code::DS_NO_MATCHING_DNSKEY, *recs[i], "DS",
                    {{"keytag", std::to_string(ds.key_tag)},
                     {"algorithm", alg_text(ds.algorithm)},
-                    {"digest_type", std::to_string(ds.digest_type)}});
+                    {"digest_type", std::to_string(ds.digest_type)}},
+                   one_validates && !tag_published ? When(Code::DS_NO_MATCHING_DNSKEY, "key-not-published") : When());
       continue;
     }
     for (std::size_t k : m.keys) {

@@ -1,4 +1,5 @@
-// infra.cpp: the spread of nameservers over ASes and countries (NS_SINGLE_ASN, NS_SINGLE_COUNTRY), and address data
+// infra.cpp: the spread of nameservers over ASes, operators and countries (NS_SINGLE_ASN, NS_SINGLE_OPERATOR,
+// NS_SINGLE_COUNTRY), and address data
 // that cannot tell (ADDRESS_DATA_MISSING). RFC 2182 §3.1; facebook.com (2021) had every server in one AS.
 #include <atomic>
 #include <string>
@@ -22,6 +23,11 @@ bool judge_set(const ZoneContext& ctx, const zone::RRset& set, const infra::Addr
   if (by_name.empty()) return false;
   const infra::Spread s = infra::spread_of(by_name, data);
   if (infra::single_asn(s)) rep.rrset(Code::NS_SINGLE_ASN, set, {{"asn", std::to_string(s.asns.begin()->first)}});
+  if (const std::string org = infra::single_operator(s); !org.empty()) {
+    std::string asns;
+    for (const auto& [asn, name] : s.asns) asns += (asns.empty() ? "AS" : ", AS") + std::to_string(asn);
+    rep.rrset(Code::NS_SINGLE_OPERATOR, set, {{"organisation", org}, {"asns", asns}});
+  }
   if (infra::single_country(s)) rep.rrset(Code::NS_SINGLE_COUNTRY, set, {{"country", *s.countries.begin()}});
   if (!s.uncovered.empty()) {
     std::string list;

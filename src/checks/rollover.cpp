@@ -17,9 +17,23 @@ void at_parent_ds(const ZoneContext& ctx, Reporter& rep, const rollover::TimingV
   }
 }
 
+/// ZONE_DNSSEC_REMOVED from the timeline (--state): the version last recorded was signed, this one is not. With
+/// --previous the history check says it; live views are not zone files.
+void dnssec_removed(const ZoneContext& ctx, const rollover::ViewRollover& r, Reporter& rep) {
+  if (r.current.signed_zone || ctx.previous || !ctx.servers.empty() || r.prior.epochs.empty()) return;
+  const rollover::Epoch* latest = &r.prior.epochs.front();
+  for (const rollover::Epoch& e : r.prior.epochs) {
+    if (e.last_seen >= latest->last_seen) latest = &e;
+  }
+  if (!latest->state.signed_zone) return;
+  const bool ds_published = !ctx.chain.parent_ds.empty();
+  rep.zone(Code::ZONE_DNSSEC_REMOVED, {}, ds_published ? When(Code::ZONE_DNSSEC_REMOVED, "ds-published") : When());
+}
+
 void check_view(const ZoneContext& ctx, FindingSink& sink) {
   const rollover::ViewRollover& r = *ctx.rollover;
   Reporter rep(ctx, sink);
+  dnssec_removed(ctx, r, rep);
   const zone::Zone& z = *ctx.zone;
   const auto apex = z.apex();
   const zone::RRset* dnskey = apex ? z.find(*apex, zone::rrtype::DNSKEY) : nullptr;

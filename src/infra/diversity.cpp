@@ -2,6 +2,7 @@
 #include "infra/diversity.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "core/name.hpp"
 
@@ -65,6 +66,25 @@ Spread spread_of(const std::map<std::string, std::vector<Address>>& by_nameserve
 
 bool single_asn(const Spread& s) {
   return s.covered >= 2 && s.asns.size() == 1;
+}
+
+std::string single_operator(const Spread& s) {
+  if (s.covered < 2 || s.asns.size() < 2) return {};
+  // Organisation names compared without case, spaces or punctuation ("Vercara, LLC" and "VERCARA LLC").
+  auto key = [](const std::string& org) {
+    std::string out;
+    for (char c : org) {
+      if (std::isalnum(static_cast<unsigned char>(c)))
+        out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+    return out;
+  };
+  const std::string first = key(s.asns.begin()->second);
+  if (first.empty()) return {};
+  for (const auto& [asn, org] : s.asns) {
+    if (key(org) != first) return {};
+  }
+  return s.asns.begin()->second;
 }
 
 bool single_country(const Spread& s) {

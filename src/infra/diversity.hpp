@@ -44,6 +44,9 @@ Spread spread_of(const std::map<std::string, std::vector<Address>>& by_nameserve
 /// Whether the spread shows one AS: two addresses or more are covered and all of them originate from one AS.
 /// Uncovered addresses never count as diverse.
 bool single_asn(const Spread& s);
+/// The one organisation behind every covered address when they originate from two ASes or more that the address
+/// data names alike (one operator's per-service ASes: thin diversity NS_SINGLE_ASN cannot see); else empty.
+std::string single_operator(const Spread& s);
 /// Whether the covered addresses (two or more, each with a country) all geolocate to one country.
 bool single_country(const Spread& s);
 

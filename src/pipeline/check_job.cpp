@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <tuple>
 
@@ -764,10 +765,76 @@ report::Run replay(const CheckJob& given) {
   return finish(std::move(checked), job, o);
 }
 
+/// Adds a batch's run to the whole: its zones not already there (a parent walked again by a later batch is reported
+/// once, from its first batch) with their findings; the walk's counts add up.
+std::vector<std::size_t> add_batch(report::Run& whole, report::Run part) {
+  std::vector<std::size_t> added;
+  std::set<std::string> known;
+  for (const report::Subject& s : whole.subjects) known.insert(s.name);
+  std::set<std::string> fresh;
+  for (report::Subject& s : part.subjects) {
+    if (known.count(s.name) || !fresh.insert(s.name).second) continue;
+    added.push_back(whole.subjects.size());
+    whole.subjects.push_back(std::move(s));
+  }
+  for (Finding& f : part.findings) {
+    if (fresh.count(f.zone)) whole.findings.push_back(std::move(f));
+  }
+  for (report::ChainEdge& e : part.graph) {
+    if (fresh.count(e.child)) whole.graph.push_back(std::move(e));
+  }
+  whole.warnings.insert(whole.warnings.end(), part.warnings.begin(), part.warnings.end());
+  report::Metrics& m = whole.metrics;
+  const report::Metrics& p = part.metrics;
+  m.checks_seconds += p.checks_seconds;
+  m.walk_seconds += p.walk_seconds;
+  m.analysis_seconds += p.analysis_seconds;
+  m.validator_seconds += p.validator_seconds;
+  m.walk_rounds += p.walk_rounds;
+  m.questions_udp += p.questions_udp;
+  m.questions_tcp += p.questions_tcp;
+  m.questions_unanswered += p.questions_unanswered;
+  whole.exit = std::max(whole.exit, part.exit);
+  return added;
+}
+
+/// A long streamed run (--list with -f jsonl): the names walked and checked CheckJob::stream_batch at a time, each
+/// batch's zones told as final as soon as it is done. The checks across zones (KEY_REUSED) see one batch at a time.
+report::Run run_in_batches(const CheckJob& given, const Inputs& in) {
+  report::Run whole;
+  const std::vector<std::string>& names = in.capture.names;
+  const std::size_t batch = std::max<std::size_t>(1, given.stream_batch);
+  for (std::size_t first = 0; first < names.size(); first += batch) {
+    CheckJob part = given;
+    part.names.assign(names.begin() + static_cast<std::ptrdiff_t>(first),
+                      names.begin() + static_cast<std::ptrdiff_t>(std::min(names.size(), first + batch)));
+    part.lists.clear();
+    part.seed = in.capture.seed;
+    part.options.now = in.capture.now;
+    part.now_given = true;
+    part.subject_done = nullptr;
+    report::Run done = run_check_job(part);
+    if (first == 0) {
+      whole.command = done.command;
+      whole.now = done.now;
+      whole.inputs = done.inputs;
+      whole.inputs.names = names;
+    }
+    for (std::size_t i : add_batch(whole, std::move(done))) given.subject_done(whole, i);
+  }
+  return whole;
+}
+
 }  // namespace
 
 report::Run run_check_job(const CheckJob& given) {
   if (!given.capture.empty()) return replay(given);
+  if (given.subject_done && given.save_capture.empty()) {
+    const core::EpochSeconds clock =
+        given.now_given ? given.options.now : static_cast<core::EpochSeconds>(std::time(nullptr));
+    const Inputs in = read_live_inputs(given, clock);
+    if (in.capture.names.size() > given.stream_batch) return run_in_batches(given, in);
+  }
   // A run that saves a capture keeps what the address data answered, for the replay to judge the same facts.
   CheckJob job = given;
   std::optional<infra::FactRecorder> recorder;

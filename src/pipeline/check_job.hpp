@@ -47,8 +47,11 @@ struct CheckJob {
   checks::Policy policy;
   Severity fail_on = Severity::Error;
   /// Told as each zone's report is final (report::SubjectDone): once the checks across zones have run and the
-  /// independent validator's verdict on it has been compared.
+  /// independent validator's verdict on it has been compared; with more than stream_batch names, batch by batch.
   report::SubjectDone subject_done;
+  /// A streamed run (subject_done set, no --save-capture) of more names than this walks and checks them this many at
+  /// a time, in the order given, and tells each batch's zones as final when the batch is done.
+  std::size_t stream_batch = 50;
 };
 
 /// Runs the job. Throws zw::Error when an input cannot be used (hints, anchors, list, capture): exit status 3.

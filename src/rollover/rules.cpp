@@ -99,6 +99,24 @@ class Judge {
     return before;
   }
 
+  /// The key a DS points to: as matched when it was seen, else as any other version matched the same DS (a DS
+  /// published before its key, in a double-DS rollover, matches nothing until the key arrives).
+  std::string ds_key(const SnapDs& d) const {
+    if (!d.key.empty()) return d.key;
+    auto from = [&](const Snapshot& s) -> std::string {
+      if (!s.ds) return {};
+      for (const SnapDs& x : s.ds->records) {
+        if (!x.key.empty() && x.item() == d.item()) return x.key;
+      }
+      return {};
+    };
+    if (std::string k = from(now_); !k.empty()) return k;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (std::string k = from(state(i)); !k.empty()) return k;
+    }
+    return {};
+  }
+
   bool seen_before(const std::string& item) const {
     auto s = t_.prior ? t_.prior->item(item) : std::nullopt;
     return s && s->first < t_.now;
@@ -209,8 +227,8 @@ void Judge::rule_ds_cached() {
     if (until <= t_.now) continue;
     const auto& cached = e.ds->records;
     const bool matches =
-        std::any_of(cached.begin(), cached.end(), [&](const SnapDs& d) { return signers.count(d.key); });
-    const bool points = std::any_of(cached.begin(), cached.end(), [](const SnapDs& d) { return !d.key.empty(); });
+        std::any_of(cached.begin(), cached.end(), [&](const SnapDs& d) { return signers.count(ds_key(d)) > 0; });
+    const bool points = std::any_of(cached.begin(), cached.end(), [&](const SnapDs& d) { return !ds_key(d).empty(); });
     if (matches || !points) continue;
     const bool all_still =
         std::all_of(cached.begin(), cached.end(), [&](const SnapDs& d) { return has_ds(*now_.ds, d); });
@@ -222,7 +240,8 @@ void Judge::rule_ds_cached() {
       }
     } else {
       for (const SnapDs& d : cached) {
-        if (!d.key.empty() && !has_ds(*now_.ds, d)) flag(Code::KSK_OLD_REMOVED_TOO_EARLY, std::to_string(d.tag), until);
+        if (!ds_key(d).empty() && !has_ds(*now_.ds, d))
+          flag(Code::KSK_OLD_REMOVED_TOO_EARLY, std::to_string(d.tag), until);
       }
     }
   }
@@ -321,7 +340,7 @@ void Judge::rule_algorithms() {
       const EpochSeconds ds_until = cached_until(i, e.ds->ttl);
       const std::set<std::string> signers = dnskey_signers(now_);
       const bool a_holds = std::any_of(e.ds->records.begin(), e.ds->records.end(),
-                                       [&](const SnapDs& d) { return signers.count(d.key) > 0; });
+                                       [&](const SnapDs& d) { return signers.count(ds_key(d)) > 0; });
       for (const SnapDs& d : e.ds->records) {
         if (ds_until > t_.now && a_holds && !signing_now.count(d.algorithm))
           flag_step("key-removed-before-ds", d.algorithm, ds_until, "");

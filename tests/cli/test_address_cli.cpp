@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -35,6 +36,16 @@ TEST_CASE("the real root zone with the bundled address extract: 165 single-AS TL
   };
   CHECK_FALSE(listed("com."));  // Verisign's servers sit in several ASes
   CHECK_FALSE(listed("de."));
+  // Several ASes, one organisation: CentralNic's TLDs.
+  std::map<std::string, std::string> operators;
+  for (const auto& f : doc["findings"]) {
+    if (f["code"] == "NS_SINGLE_OPERATOR")
+      operators[f["owner"].get<std::string>()] = f["params"]["organisation"].get<std::string>();
+  }
+  CHECK(operators.size() == 127);
+  CHECK(std::count_if(operators.begin(), operators.end(), [](const auto& o) { return o.second == "CentralNic Ltd"; }) ==
+        95);
+  for (const auto& [tld, org] : operators) CHECK_FALSE(listed(tld));  // never both: one AS is not several
 }
 
 TEST_CASE("zonewarden address shows the AS, network and source of each address", "[cli][infra]") {

@@ -467,3 +467,68 @@ TEST_CASE("zone --against-live judges a file as the next version after what the 
   CHECK(no_origin.status == 3);
   CHECK(no_origin.err.find("-o/--origin") != std::string::npos);
 }
+
+TEST_CASE("a long streamed check tells each batch's zones before the next batch is walked", "[live][check][jsonl]") {
+  if (!test::in_netns()) return;
+  const Lab& l = lab();
+  const auto clean = names_of(l.zones(true));
+  REQUIRE(clean.size() >= 12);
+  pipeline::CheckJob whole_job = lab_job(l, clean);
+  whole_job.now_given = true;
+  whole_job.options.now = static_cast<core::EpochSeconds>(std::time(nullptr));
+  const report::Run whole = pipeline::run_check_job(whole_job);
+  pipeline::CheckJob job = whole_job;
+  job.stream_batch = 5;
+  std::vector<std::pair<std::size_t, std::size_t>> told;  // (index, subjects known then)
+  job.subject_done = [&](const report::Run& run, std::size_t i) { told.emplace_back(i, run.subjects.size()); };
+  const report::Run batched = pipeline::run_check_job(job);
+  REQUIRE(told.size() == batched.subjects.size());
+  CHECK(told.front().first == 0);
+  CHECK(told.front().second < batched.subjects.size());  // the first zones were told before the last batch ran
+  for (std::size_t i = 0; i < told.size(); ++i) CHECK(told[i].first == i);
+  // The same zones with the same verdicts and finding codes as one run.
+  std::map<std::string, std::string> a, b;
+  for (const auto& s : whole.subjects) a[s.name] = report::verdict_name(s.verdict);
+  for (const auto& s : batched.subjects) b[s.name] = report::verdict_name(s.verdict);
+  CHECK(a == b);
+  std::multiset<std::string> fa, fb;
+  for (const Finding& f : whole.findings) fa.insert(std::string(catalog::name(f.code)) + " " + f.zone + " " + f.owner);
+  for (const Finding& f : batched.findings)
+    fb.insert(std::string(catalog::name(f.code)) + " " + f.zone + " " + f.owner);
+  CHECK(fa == fb);
+  CHECK(batched.exit == whole.exit);
+}
+
+TEST_CASE(
+    "check . tells the root's KSK rollover: which KSK signs, which is published next, whether the anchor holds it",
+    "[live][check][rollover]") {
+  if (!test::in_netns()) return;
+  const Lab& l = lab();
+  nlohmann::json root;
+  for (const auto& z : l.manifest["zones"]) {
+    if (z["name"] == ".") root = z;
+  }
+  REQUIRE(root.contains("next_ksk_tag"));
+  const std::string ksk = root["ksk_tag"].dump(), next = root["next_ksk_tag"].dump();
+  auto run = [&](const std::string& anchor) {
+    pipeline::CheckJob job = lab_job(l, {"."});
+    job.anchor_files = {anchor};
+    return pipeline::run_check_job(job);
+  };
+  for (const bool with_next : {false, true}) {
+    const report::Run r = run(with_next ? (l.dir.path / "root-next.key").string() : l.file("trust_anchor"));
+    INFO(with_next);
+    CHECK(r.exit == 0);
+    std::string stage;
+    bool lacks = false;
+    for (const Finding& f : r.findings) {
+      if (f.zone != ".") continue;
+      if (f.code == catalog::Code::ROLLOVER_IN_PROGRESS && f.param("kind") == "KSK")
+        stage = f.param("stage") + " " + f.param("old") + " " + f.param("new") + " " + f.param("method");
+      if (f.code == catalog::Code::TRUST_ANCHOR_LACKS_STANDBY) lacks = f.param("keytag") == next;
+      CHECK(f.code != catalog::Code::TRUST_ANCHOR_STALE);
+    }
+    CHECK(stage == "new-key-published " + ksk + " " + next + " RFC 5011");
+    CHECK(lacks == !with_next);
+  }
+}
