@@ -65,7 +65,7 @@ void attach_rollover(const RolloverSettings& settings, core::EpochSeconds now, s
   for (ZoneContext& ctx : zones) {
     auto v = std::make_unique<rollover::ViewRollover>();
     const rollover::DsInput ds = ds_input(settings, zones, ctx);
-    v->current = rollover::take_snapshot(*ctx.zone, *ctx.analysis, ctx.chain, ds);
+    v->current = rollover::take_snapshot(*ctx.zone, *ctx.analysis, ctx.chain, ds, now);
     if (!settings.state_dir.empty()) {
       auto it = loaded.find(ctx.name);
       if (it == loaded.end()) it = loaded.emplace(ctx.name, rollover::load_history(settings.state_dir, ctx.name)).first;
@@ -73,7 +73,7 @@ void attach_rollover(const RolloverSettings& settings, core::EpochSeconds now, s
     }
     v->prior.zone = ctx.name;
     if (ctx.previous && ctx.previous_analysis) {
-      add_previous(v->prior, rollover::take_snapshot(*ctx.previous, *ctx.previous_analysis, ctx.chain, ds), now);
+      add_previous(v->prior, rollover::take_snapshot(*ctx.previous, *ctx.previous_analysis, ctx.chain, ds, now), now);
     }
     v->timeline.prior = &v->prior;
     v->timeline.now = now;

@@ -61,7 +61,9 @@ json to_json(const Snapshot& s) {
   for (const SignerSet& set : s.signer_sets) {
     json signers = json::array();
     for (const Signer& g : set.signers) signers.push_back({{"id", g.id}, {"algorithm", g.algorithm}, {"tag", g.tag}});
-    sets.push_back({{"signers", signers}, {"max_ttl", set.max_ttl}, {"rrsets", set.rrsets}});
+    json one = {{"signers", signers}, {"max_ttl", set.max_ttl}, {"rrsets", set.rrsets}};
+    if (set.expires != 0) one["expires"] = core::format_time(set.expires);
+    sets.push_back(std::move(one));
   }
   json out = {{"serial", s.serial},         {"signed", s.signed_zone}, {"keys", keys},
               {"dnskey_ttl", s.dnskey_ttl}, {"signer_sets", sets},     {"cds", s.cds}};
@@ -97,6 +99,7 @@ Snapshot snapshot_from(const json& j) {
     }
     out.max_ttl = set.at("max_ttl").get<std::uint32_t>();
     out.rrsets = set.at("rrsets").get<std::uint64_t>();
+    if (set.contains("expires")) out.expires = core::parse_time(set.at("expires").get<std::string>(), 0);
     s.signer_sets.push_back(std::move(out));
   }
   s.cds = j.at("cds").get<std::vector<std::string>>();

@@ -205,7 +205,9 @@ void Judge::rule_zsk_retired() {
     if (!differs(i) || !e.signed_zone) continue;
     const std::set<std::string> held = usable_ids(e);
     for (const SignerSet& set : e.signer_sets) {
-      const EpochSeconds until = cached_until(i, set.max_ttl);
+      // No cache keeps an RRset past its signature's expiration (RFC 4035 §5.3.3).
+      EpochSeconds until = cached_until(i, set.max_ttl);
+      if (set.expires != 0) until = std::min(until, set.expires);
       if (until <= t_.now || !intersects(set, held) || intersects(set, usable_now)) continue;
       for (const Signer& g : set.signers) {
         if (held.count(g.id)) flag(Code::ZSK_RETIRED_TOO_EARLY, std::to_string(g.tag), until);

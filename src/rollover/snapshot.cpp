@@ -40,7 +40,8 @@ Signer signer_of(const dnssec::ZoneAnalysis& a, const std::vector<std::string>& 
 /// The signers of every authoritative RRset other than the apex DNSKEY, CDS and CDNSKEY RRsets (those are signed by
 /// the entry keys and fetched whole with their keys), grouped into signer sets.
 std::vector<SignerSet> signer_sets(const zone::Zone& z, const dnssec::ZoneAnalysis& a,
-                                   const std::vector<std::string>& ids, std::vector<SnapKey>& keys_by_index) {
+                                   const std::vector<std::string>& ids, std::vector<SnapKey>& keys_by_index,
+                                   core::EpochSeconds now) {
   std::map<std::vector<Signer>, SignerSet> sets;
   const auto apex = z.apex();
   std::vector<Signer> signers;
@@ -51,8 +52,10 @@ std::vector<SignerSet> signer_sets(const zone::Zone& z, const dnssec::ZoneAnalys
         apex && set.name == *apex &&
         (set.type == zone::rrtype::DNSKEY || set.type == zone::rrtype::CDS || set.type == zone::rrtype::CDNSKEY);
     signers.clear();
+    core::EpochSeconds expires = 0;
     for (const dnssec::SigInfo& s : a.sigs_of(r)) {
       if (!s.parsed) continue;
+      expires = std::max(expires, core::rrsig_time(s.rrsig.expiration, now));
       const std::int32_t key = key_of(a, s);
       if (key >= 0) {
         SnapKey& k = keys_by_index[static_cast<std::size_t>(key)];
@@ -70,6 +73,7 @@ std::vector<SignerSet> signer_sets(const zone::Zone& z, const dnssec::ZoneAnalys
     SignerSet& out = sets[signers];
     if (out.rrsets == 0) out.signers = signers;
     out.max_ttl = std::max(out.max_ttl, z.min_ttl_of(set));
+    out.expires = std::max(out.expires, expires);
     ++out.rrsets;
   }
   std::vector<SignerSet> out;
@@ -168,7 +172,7 @@ std::string key_id(std::uint8_t algorithm, std::string_view public_key) {
 }
 
 Snapshot take_snapshot(const zone::Zone& z, const dnssec::ZoneAnalysis& a, const checks::ChainInput& chain,
-                       const DsInput& ds) {
+                       const DsInput& ds, core::EpochSeconds now) {
   Snapshot s;
   if (auto soa = zone::apex_soa(z)) s.serial = soa->serial;
   s.signed_zone = a.signed_zone;
@@ -178,7 +182,7 @@ Snapshot take_snapshot(const zone::Zone& z, const dnssec::ZoneAnalysis& a, const
     ids.push_back(key_id(k.key.algorithm, k.key.public_key));
     keys.push_back({ids.back(), k.key.algorithm, k.key.tag, k.key.flags, false, false});
   }
-  s.signer_sets = signer_sets(z, a, ids, keys);
+  s.signer_sets = signer_sets(z, a, ids, keys, now);
   for (SnapKey& k : keys) {
     if (k.flags & dnssec::kFlagZone) s.keys.push_back(std::move(k));
   }

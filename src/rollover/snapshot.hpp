@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "checks/check.hpp"
+#include "core/time.hpp"
 #include "dnssec/analysis.hpp"
 #include "zone/zone.hpp"
 
@@ -44,6 +45,9 @@ struct SignerSet {
   std::vector<Signer> signers;  ///< sorted by id
   std::uint32_t max_ttl = 0;    ///< the largest TTL among its RRsets: how long a cache may hold one
   std::uint64_t rrsets = 0;     ///< how many RRsets (not part of a version's identity)
+  /// The latest expiration among their signatures (0: unknown): validators keep no RRset past the expiration of its
+  /// signature (RFC 4035 §5.3.3), so no cache holds one longer (not part of a version's identity either).
+  core::EpochSeconds expires = 0;
 };
 
 /// One DS record at the parent.
@@ -87,8 +91,9 @@ struct DsInput {
 
 /// The snapshot of a view: keys and their use from the analysis (signatures attributed to keys by tag and
 /// algorithm, verified or not), the DS set from the chain input when `ds.known`.
+/// `now` resolves the signatures' serial-arithmetic times (RFC 4034 §3.1.5).
 Snapshot take_snapshot(const zone::Zone& z, const dnssec::ZoneAnalysis& a, const checks::ChainInput& chain,
-                       const DsInput& ds);
+                       const DsInput& ds, core::EpochSeconds now);
 
 /// The id of a key (SnapKey::id).
 std::string key_id(std::uint8_t algorithm, std::string_view public_key);

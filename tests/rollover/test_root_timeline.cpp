@@ -124,7 +124,7 @@ TEST_CASE("the keys read from each root snapshot agree with the root's DNSKEY ti
     zone::LoadOptions lo;
     const zone::Zone z = zone::load_zone_file((kRoot / s.file).string(), lo);
     const dnssec::ZoneAnalysis a = dnssec::analyse(z, false);
-    const rollover::Snapshot snap = rollover::take_snapshot(z, a, {}, {});
+    const rollover::Snapshot snap = rollover::take_snapshot(z, a, {}, {}, core::parse_time(s.now, 0));
     // The row in force: the last change at or before the serial, within the timeline that covers it.
     auto it = rows.upper_bound(snap.serial);
     if (it == rows.begin()) continue;
