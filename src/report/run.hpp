@@ -125,8 +125,9 @@ struct Run {
 };
 
 /// Told that subject `index` of `run` is final: its entry in `run.subjects` and its findings in `run.findings` no
-/// longer change, nor does any subject before it (a batched run appends the subjects of later batches). A job calls it once per subject, from the
-/// thread that runs the job, as soon as that subject is final; `run` is valid only during the call.
+/// longer change, nor does any subject before it (a batched run appends the subjects of later batches). A job calls it
+/// once per subject, from the thread that runs the job, as soon as that subject is final; `run` is valid only during
+/// the call.
 using SubjectDone = std::function<void(const Run& run, std::size_t index)>;
 
 }  // namespace zw::report
