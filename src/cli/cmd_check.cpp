@@ -108,15 +108,8 @@ int run(const CheckArgs& a) {
   job.fail_on = build_fail_on(a.policy, a.out);
   const report::WriteOptions write_options = build_write_options(a.out, job.fail_on);
   ReportWriter writer(a.out);
-  job.subject_done = writer.subject_done();
-  report::Run result;
-  {
-    // A run of more than two seconds says what it is doing, on a terminal only, and clears the line when done.
-    report::Progress progress(std::cerr, !a.quiet && isatty(STDERR_FILENO));
-    job.progress = [&progress](std::string text) { progress.phase(std::move(text)); };
-    result = pipeline::run_check_job(job);
-    job.progress = nullptr;
-  }
+  const report::Run result =
+      run_reported(job, writer, a.quiet, [](const auto& j) { return pipeline::run_check_job(j); });
   if (!a.quiet) {
     for (const std::string& w : result.warnings) std::cerr << "zonewarden: warning: " << w << "\n";
   }

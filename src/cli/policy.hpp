@@ -2,7 +2,10 @@
 // --fail-on) and how the report is written (-f, --output, -w/-c, --max-per-code, write errors).
 #pragma once
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <utility>
@@ -10,6 +13,7 @@
 
 #include "checks/runner.hpp"
 #include "core/time.hpp"
+#include "report/progress.hpp"
 #include "report/report.hpp"
 #include "report/run.hpp"
 
@@ -85,5 +89,18 @@ class ReportWriter {
   const OutputArgs& out_;
   std::unique_ptr<report::JsonlStream> stream_;  ///< null: written whole
 };
+
+/// Runs `job` through `run` (the zone or check pipeline) with `writer` told of each final subject, and, on a
+/// terminal and unless `quiet`, a progress line that says what a run of more than two seconds is doing and is
+/// cleared when it is done.
+template <typename Job, typename RunFn>
+report::Run run_reported(Job& job, ReportWriter& writer, bool quiet, RunFn run) {
+  job.subject_done = writer.subject_done();
+  report::Progress progress(std::cerr, !quiet && isatty(STDERR_FILENO));
+  job.progress = [&progress](std::string text) { progress.phase(std::move(text)); };
+  report::Run result = run(job);
+  job.progress = nullptr;
+  return result;
+}
 
 }  // namespace zw::cli

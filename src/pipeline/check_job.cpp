@@ -829,12 +829,11 @@ report::Run run_in_batches(const CheckJob& given, const Inputs& in) {
 
 report::Run run_check_job(const CheckJob& given) {
   if (!given.capture.empty()) return replay(given);
-  if (given.subject_done && given.save_capture.empty()) {
-    const core::EpochSeconds clock =
-        given.now_given ? given.options.now : static_cast<core::EpochSeconds>(std::time(nullptr));
-    const Inputs in = read_live_inputs(given, clock);
-    if (in.capture.names.size() > given.stream_batch) return run_in_batches(given, in);
-  }
+  const core::EpochSeconds now =
+      given.now_given ? given.options.now : static_cast<core::EpochSeconds>(std::time(nullptr));
+  Inputs in = read_live_inputs(given, now);
+  const bool streamed = given.subject_done && given.save_capture.empty();
+  if (streamed && in.capture.names.size() > given.stream_batch) return run_in_batches(given, in);
   // A run that saves a capture keeps what the address data answered, for the replay to judge the same facts.
   CheckJob job = given;
   std::optional<infra::FactRecorder> recorder;
@@ -842,8 +841,6 @@ report::Run run_check_job(const CheckJob& given) {
     recorder.emplace(job.addresses);
     job.addresses = recorder->data();
   }
-  const core::EpochSeconds now = job.now_given ? job.options.now : static_cast<core::EpochSeconds>(std::time(nullptr));
-  Inputs in = read_live_inputs(job, now);
   live::EventLoop loop;
   Observed o;
   const auto t0 = std::chrono::steady_clock::now();

@@ -61,20 +61,24 @@ bool has_ds(const SnapDsSet& set, const SnapDs& d) {
 class Judge {
  public:
   Judge(const Timeline& t, const Snapshot& current) : t_(t), now_(current) {
-    if (t.prior) epochs_ = &t.prior->epochs;
+    if (!t.prior) return;
+    epochs_ = &t.prior->epochs;
+    // Until when each epoch's version was served: its last sighting for samples, else until the next epoch was
+    // first seen (the version under check replaces the newest ones now).
+    for (const Epoch& e : *epochs_) {
+      EpochSeconds until = t.now;
+      if (t.options.sampled) {
+        until = e.last_seen;
+      } else {
+        for (const Epoch& f : *epochs_) {
+          if (f.first_seen > e.last_seen) until = std::min(until, f.first_seen);
+        }
+      }
+      served_until_.push_back(until);
+    }
   }
 
-  /// Until when the version of epoch `i` was served: its last sighting for samples, else until the next epoch was
-  /// first seen (the version under check replaces the newest ones now).
-  EpochSeconds served_until(std::size_t i) const {
-    const Epoch& e = (*epochs_)[i];
-    if (t_.options.sampled) return e.last_seen;
-    EpochSeconds next = t_.now;
-    for (const Epoch& f : *epochs_) {
-      if (f.first_seen > e.last_seen) next = std::min(next, f.first_seen);
-    }
-    return next;
-  }
+  EpochSeconds served_until(std::size_t i) const { return served_until_[i]; }
 
   /// Until when caches may hold an RRset of TTL `ttl` served by epoch `i` (RFC 7583: TTL plus Dprp).
   EpochSeconds cached_until(std::size_t i, std::uint32_t ttl) const {
@@ -143,6 +147,7 @@ class Judge {
   const Timeline& t_;
   const Snapshot& now_;
   const std::vector<Epoch>* epochs_ = nullptr;
+  std::vector<EpochSeconds> served_until_;  ///< per epoch, computed once
   std::map<std::tuple<Code, std::string, std::string, std::vector<std::pair<std::string, std::string>>>, EpochSeconds>
       flags_;
 };

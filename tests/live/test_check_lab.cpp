@@ -47,6 +47,21 @@ std::string json_of(const report::Run& run) {
   return out.str();
 }
 
+/// A lab zone file without its DNSSEC records (RRSIG, DNSKEY, NSEC, NSEC3, NSEC3PARAM): the zone unsigned.
+std::string unsigned_copy(const std::filesystem::path& zone_file) {
+  std::ifstream in(zone_file);
+  REQUIRE(in);
+  std::string out, line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string w;
+    bool dnssec = false;
+    while (words >> w) dnssec |= w == "RRSIG" || w == "DNSKEY" || w == "NSEC" || w == "NSEC3" || w == "NSEC3PARAM";
+    if (!dnssec) out += line + "\n";
+  }
+  return out;
+}
+
 std::vector<std::string> names_of(const std::vector<nlohmann::json>& zones) {
   std::vector<std::string> out;
   for (const auto& z : zones) out.push_back(z["name"].get<std::string>());
@@ -398,17 +413,7 @@ TEST_CASE("a live run's timeline judges the gate's next version: unsigning while
   REQUIRE(!served.ds->records.empty());
   CHECK(!served.ds->records.front().key.empty());  // the DS matches a served key
   // The gate's candidate: the same zone file unsigned, the parent's DS removed at once (Slack 2021).
-  std::ifstream in(l.dir.path / "zones" / "z01.svc.zone");
-  REQUIRE(in);
-  std::string unsigned_zone, line;
-  while (std::getline(in, line)) {
-    std::istringstream words(line);
-    std::string w;
-    bool dnssec = false;
-    while (words >> w) dnssec |= w == "RRSIG" || w == "DNSKEY" || w == "NSEC" || w == "NSEC3" || w == "NSEC3PARAM";
-    if (!dnssec) unsigned_zone += line + "\n";
-  }
-  const std::string candidate = state.write("candidate.zone", unsigned_zone);
+  const std::string candidate = state.write("candidate.zone", unsigned_copy(l.dir.path / "zones" / "z01.svc.zone"));
   pipeline::ZoneJob gate;
   gate.files = {candidate};
   gate.origin = "z01.svc.";
@@ -449,14 +454,7 @@ TEST_CASE("zone --against-live judges a file as the next version after what the 
   CHECK(same.out.find("_TOO_") == std::string::npos);
   CHECK(std::filesystem::exists(rollover::state_path(dir.path.string(), "z01.svc.")));
   // The same zone unsigned while the parent's DS is removed only now: the served DS is still cached.
-  std::ifstream in(served);
-  std::string text, line;
-  while (std::getline(in, line)) {
-    if (line.find("RRSIG") == std::string::npos && line.find("DNSKEY") == std::string::npos &&
-        line.find("NSEC") == std::string::npos)
-      text += line + "\n";
-  }
-  const std::string candidate = dir.write("unsigned.zone", text);
+  const std::string candidate = dir.write("unsigned.zone", unsigned_copy(served));
   const test::Run early = test::run_zw(common + "--no-ds -f json '" + candidate + "'");
   INFO(early.out << early.err);
   CHECK(early.status == 2);
