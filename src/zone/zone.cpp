@@ -515,7 +515,10 @@ std::pair<std::vector<std::size_t>, std::vector<std::size_t>> drop_duplicates(
 // cores.
 void index_records(Zone& z, std::vector<Record>&& records, const std::vector<std::uint8_t>& may_repeat) {
   RecordBlocks b = record_blocks(records);
-  const auto [rec_at, set_at] = drop_duplicates(records, may_repeat, z, b);
+  // Named references, not a structured binding: the lambda below uses them (clang 14 cannot capture bindings).
+  const auto offsets = drop_duplicates(records, may_repeat, z, b);
+  const std::vector<std::size_t>& rec_at = offsets.first;
+  const std::vector<std::size_t>& set_at = offsets.second;
   const std::size_t blocks = b.kept.size();
   z.records = std::move(records);
   z.rrsets.resize(set_at[blocks]);
