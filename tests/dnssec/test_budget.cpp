@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdint>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -239,4 +241,39 @@ TEST_CASE("Signatures of one RRset that differ in Original TTL each verify over 
     if (s.parsed && s.rrsig.type_covered == zone::rrtype::A) valid += s.status == SigStatus::Valid ? 1 : 0;
   }
   CHECK(valid == 9);
+}
+
+TEST_CASE("KeyTrap: signatures naming a crowded tag do not spend the budget before the valid one", "[budget]") {
+  // A correctly signed zone, plus 40 keys on tag 4242 and 40 signatures over the apex SOA naming that tag (expiring a
+  // day before the valid one, so that they come first in the RRset's signatures).
+  std::ifstream in(kZones + "clean/clean-ed25519-nsec.zone");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string extra;
+  for (int k = 0; k < 40; ++k) {
+    extra += "example. 3600 IN DNSKEY 256 3 15 " +
+             test::base64(test::colliding_key(static_cast<std::uint64_t>(k) * 1000003, 4242)) + "\n";
+  }
+  for (int s = 0; s < 40; ++s) {
+    std::string sig = test::bytes(static_cast<std::uint64_t>(s) + 77, 64);
+    sig[63] = 0;
+    extra +=
+        "example. 3600 IN RRSIG SOA 15 1 3600 20260128000000 20251225000000 4242 example. " + test::base64(sig) + "\n";
+  }
+  zone::LoadOptions lo;
+  const zone::Zone z = zone::load_zone_text(text.str() + extra, "keytrap-beside-valid.zone", lo);
+  const dnssec::ZoneAnalysis a = dnssec::analyse(z);
+  int valid = 0, unverified = 0;
+  for (const dnssec::SigInfo& s : a.sigs) {
+    if (!s.parsed || s.rrsig.type_covered != zone::rrtype::SOA) continue;
+    if (s.rrsig.key_tag == 19496) CHECK(s.status == SigStatus::Valid);
+    valid += s.status == SigStatus::Valid ? 1 : 0;
+    unverified += s.status == SigStatus::Unverified ? 1 : 0;
+  }
+  CHECK(valid == 1);
+  CHECK(unverified == 40);
+  const auto all = test::run_check(checks::check_signatures, z, a, at_2026());
+  CHECK(with_code(all, Code::VALIDATION_BUDGET_EXCEEDED).size() == 1);
+  // (The DNSKEY RRset grew by the 40 keys: its signature is invalid now; the SOA's is not.)
+  for (const Finding& f : with_code(all, Code::RRSIG_INVALID)) CHECK(f.type != "SOA");
 }
