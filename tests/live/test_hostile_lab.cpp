@@ -199,3 +199,27 @@ TEST_CASE("questions a deadline cut are findings, and a capture replays them", "
   report::find_format("json")->write(replay_json, pipeline::run_check_job(replay), {});
   CHECK(replay_json.str() == live_json.str());
 }
+
+TEST_CASE("check under a descriptor limit too low for --parallel lowers it and warns", "[live][check][hostile]") {
+  if (!test::in_netns()) return;
+  const Lab& l = lab();
+  const std::string out = l.dir.path.string() + "/ulimit.json";
+  // ulimit -n sets the soft and the hard limit: 100 descriptors leave no room for 64 questions with 2 tries each.
+  const std::string cmd = "ulimit -n 100 && " + std::string(ZW_BINARY) +
+                          " check -4 --parallel 64 --timeout 1 --no-resolver --format json --root-hints " +
+                          l.file("root_hints") + " -k " + l.file("trust_anchor") + " --seed 2026 shop.svc. >" + out +
+                          " 2>" + out + ".err";
+  const int status = std::system(("sh -c '" + cmd + "'").c_str());
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  // The run's warnings go to stderr.
+  std::ifstream err(out + ".err");
+  std::stringstream text;
+  text << err.rdbuf();
+  INFO(text.str());
+  CHECK(text.str().find("zonewarden: warning: --parallel 64 lowered to ") != std::string::npos);
+  CHECK(text.str().find("hard limit 100\n") != std::string::npos);
+  std::ifstream in(out);
+  const nlohmann::json report = nlohmann::json::parse(in);
+  CHECK(report["zones"][0]["verdict"] == "secure");
+}
