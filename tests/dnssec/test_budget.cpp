@@ -104,6 +104,32 @@ TEST_CASE("KeyTrap: the budgets are parameters", "[budget]") {
   }
 }
 
+TEST_CASE("KeyTrap: colliding keys cost at most 4 times the validations of the same data without the collision",
+          "[budget]") {
+  // The documented cap (zonewarden-zone(1) LIMITS): a signature tries at most 4 keys of its tag where, without the
+  // collision, it has exactly one key to try; an RRset fails at most 16 validations either way.
+  struct Size {
+    int keys, sigs;
+    std::size_t trap, control;
+  };
+  for (const Size& n :
+       {Size{3, 3, 9, 3}, Size{6, 6, 16, 6}, Size{2, 40, 16, 16}, Size{40, 40, 16, 16}, Size{300, 3000, 16, 16}}) {
+    INFO(n.keys << " keys, " << n.sigs << " signatures");
+    const zone::Zone trap = keytrap(n.keys, n.sigs);
+    const zone::Zone control = keytrap(n.keys, n.sigs, 4242, false);
+    const dnssec::ZoneAnalysis a = dnssec::analyse(trap);
+    const dnssec::ZoneAnalysis b = dnssec::analyse(control);
+    CHECK(a.validations == n.trap);
+    CHECK(b.validations == n.control);
+    CHECK(a.validations <= 4 * b.validations);
+  }
+  // Without the budget the same KeyTrap zone is every key for every signature.
+  dnssec::VerifyBudget unlimited;
+  unlimited.failures_per_rrset = 100000;
+  unlimited.keys_per_tag = 100000;
+  CHECK(dnssec::analyse(keytrap(40, 40), true, unlimited).validations == 1600);
+}
+
 TEST_CASE("Budgets leave zones whose signatures verify fully verified", "[budget]") {
   for (const char* file : {"signature/keytag-collision.zone", "signature/rrsig-invalid-beside-valid.zone",
                            "signature/signing-key-not-published.zone"}) {
