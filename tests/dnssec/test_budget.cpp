@@ -303,3 +303,33 @@ TEST_CASE("KeyTrap: signatures naming a crowded tag do not spend the budget befo
   // (The DNSKEY RRset grew by the 40 keys: its signature is invalid now; the SOA's is not.)
   for (const Finding& f : with_code(all, Code::RRSIG_INVALID)) CHECK(f.type != "SOA");
 }
+
+TEST_CASE("Over the DNSKEY RRset the SEP keys' signatures come first: junk signatures cannot spend the budget first",
+          "[budget]") {
+  // A correctly signed zone, plus 40 signatures over the DNSKEY RRset that name the ZSK (19496, a tag of its own,
+  // like the KSK's 1795) and verify under it not, expiring a day before the KSK's, so that they come first.
+  std::ifstream in(kZones + "clean/clean-ed25519-nsec.zone");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string extra;
+  for (int s = 0; s < 40; ++s) {
+    std::string sig = test::bytes(static_cast<std::uint64_t>(s) + 99, 64);
+    sig[63] = 0;
+    extra += "example. 3600 IN RRSIG DNSKEY 15 1 3600 20260128000000 20251225000000 19496 example. " +
+             test::base64(sig) + "\n";
+  }
+  zone::LoadOptions lo;
+  const zone::Zone z = zone::load_zone_text(text.str() + extra, "junk-beside-ksk.zone", lo);
+  const dnssec::ZoneAnalysis a = dnssec::analyse(z);
+  int valid = 0, unverified = 0;
+  for (const dnssec::SigInfo& s : a.sigs) {
+    if (!s.parsed || s.rrsig.type_covered != zone::rrtype::DNSKEY) continue;
+    if (s.rrsig.key_tag == 1795) CHECK(s.status == SigStatus::Valid);
+    valid += s.status == SigStatus::Valid ? 1 : 0;
+    unverified += s.status == SigStatus::Unverified ? 1 : 0;
+  }
+  CHECK(valid == 1);
+  CHECK(unverified == 40 - 16);  // 16 failed, the RRset's budget
+  const auto all = test::run_check(checks::check_signatures, z, a, at_2026());
+  CHECK(with_code(all, Code::VALIDATION_BUDGET_EXCEEDED).size() == 1);
+}
