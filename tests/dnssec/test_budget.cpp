@@ -42,6 +42,30 @@ std::string param(const Finding& f, const std::string& key) {
   return {};
 }
 
+/// The correctly signed Ed25519 vector (KSK 1795, ZSK 19496), as text to add records to.
+std::string clean_ed25519_text() {
+  std::ifstream in(kZones + "clean/clean-ed25519-nsec.zone");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+struct Tally {
+  int valid = 0, unverified = 0;
+};
+
+/// The statuses of the signatures over `type`; the one by `valid_tag` must be valid.
+Tally tally(const dnssec::ZoneAnalysis& a, std::uint16_t type, std::uint16_t valid_tag) {
+  Tally t;
+  for (const dnssec::SigInfo& s : a.sigs) {
+    if (!s.parsed || s.rrsig.type_covered != type) continue;
+    if (s.rrsig.key_tag == valid_tag) CHECK(s.status == SigStatus::Valid);
+    t.valid += s.status == SigStatus::Valid ? 1 : 0;
+    t.unverified += s.status == SigStatus::Unverified ? 1 : 0;
+  }
+  return t;
+}
+
 checks::Options at_2026() {
   checks::Options o;
   o.now = core::make_epoch(2026, 1, 1, 0, 0, 0);
@@ -272,9 +296,6 @@ TEST_CASE("Signatures of one RRset that differ in Original TTL each verify over 
 TEST_CASE("KeyTrap: signatures naming a crowded tag do not spend the budget before the valid one", "[budget]") {
   // A correctly signed zone, plus 40 keys on tag 4242 and 40 signatures over the apex SOA naming that tag (expiring a
   // day before the valid one, so that they come first in the RRset's signatures).
-  std::ifstream in(kZones + "clean/clean-ed25519-nsec.zone");
-  std::stringstream text;
-  text << in.rdbuf();
   std::string extra;
   for (int k = 0; k < 40; ++k) {
     extra += "example. 3600 IN DNSKEY 256 3 15 " +
@@ -287,17 +308,11 @@ TEST_CASE("KeyTrap: signatures naming a crowded tag do not spend the budget befo
         "example. 3600 IN RRSIG SOA 15 1 3600 20260128000000 20251225000000 4242 example. " + test::base64(sig) + "\n";
   }
   zone::LoadOptions lo;
-  const zone::Zone z = zone::load_zone_text(text.str() + extra, "keytrap-beside-valid.zone", lo);
+  const zone::Zone z = zone::load_zone_text(clean_ed25519_text() + extra, "keytrap-beside-valid.zone", lo);
   const dnssec::ZoneAnalysis a = dnssec::analyse(z);
-  int valid = 0, unverified = 0;
-  for (const dnssec::SigInfo& s : a.sigs) {
-    if (!s.parsed || s.rrsig.type_covered != zone::rrtype::SOA) continue;
-    if (s.rrsig.key_tag == 19496) CHECK(s.status == SigStatus::Valid);
-    valid += s.status == SigStatus::Valid ? 1 : 0;
-    unverified += s.status == SigStatus::Unverified ? 1 : 0;
-  }
-  CHECK(valid == 1);
-  CHECK(unverified == 40);
+  const Tally t = tally(a, zone::rrtype::SOA, 19496);
+  CHECK(t.valid == 1);
+  CHECK(t.unverified == 40);
   const auto all = test::run_check(checks::check_signatures, z, a, at_2026());
   CHECK(with_code(all, Code::VALIDATION_BUDGET_EXCEEDED).size() == 1);
   // (The DNSKEY RRset grew by the 40 keys: its signature is invalid now; the SOA's is not.)
@@ -308,9 +323,6 @@ TEST_CASE("Over the DNSKEY RRset the SEP keys' signatures come first: junk signa
           "[budget]") {
   // A correctly signed zone, plus 40 signatures over the DNSKEY RRset that name the ZSK (19496, a tag of its own,
   // like the KSK's 1795) and verify under it not, expiring a day before the KSK's, so that they come first.
-  std::ifstream in(kZones + "clean/clean-ed25519-nsec.zone");
-  std::stringstream text;
-  text << in.rdbuf();
   std::string extra;
   for (int s = 0; s < 40; ++s) {
     std::string sig = test::bytes(static_cast<std::uint64_t>(s) + 99, 64);
@@ -319,17 +331,11 @@ TEST_CASE("Over the DNSKEY RRset the SEP keys' signatures come first: junk signa
              test::base64(sig) + "\n";
   }
   zone::LoadOptions lo;
-  const zone::Zone z = zone::load_zone_text(text.str() + extra, "junk-beside-ksk.zone", lo);
+  const zone::Zone z = zone::load_zone_text(clean_ed25519_text() + extra, "junk-beside-ksk.zone", lo);
   const dnssec::ZoneAnalysis a = dnssec::analyse(z);
-  int valid = 0, unverified = 0;
-  for (const dnssec::SigInfo& s : a.sigs) {
-    if (!s.parsed || s.rrsig.type_covered != zone::rrtype::DNSKEY) continue;
-    if (s.rrsig.key_tag == 1795) CHECK(s.status == SigStatus::Valid);
-    valid += s.status == SigStatus::Valid ? 1 : 0;
-    unverified += s.status == SigStatus::Unverified ? 1 : 0;
-  }
-  CHECK(valid == 1);
-  CHECK(unverified == 40 - 16);  // 16 failed, the RRset's budget
+  const Tally t = tally(a, zone::rrtype::DNSKEY, 1795);
+  CHECK(t.valid == 1);
+  CHECK(t.unverified == 40 - 16);  // 16 failed, the RRset's budget
   const auto all = test::run_check(checks::check_signatures, z, a, at_2026());
   CHECK(with_code(all, Code::VALIDATION_BUDGET_EXCEEDED).size() == 1);
 }

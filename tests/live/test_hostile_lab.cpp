@@ -28,14 +28,7 @@ using zw::test::lab;
 namespace {
 
 pipeline::CheckJob hostile_job(const Lab& l, const std::string& name) {
-  pipeline::CheckJob job;
-  job.names = {name};
-  job.root_hints = l.file("root_hints");
-  job.anchor_files = {l.file("trust_anchor")};
-  job.ipv6 = false;
-  job.timeout_seconds = 1;
-  job.seed = 2026;
-  return job;
+  return test::lab_job(l, {name});
 }
 
 const nlohmann::json& zone_of(const Lab& l, const std::string& name) {
