@@ -56,8 +56,12 @@ inline std::string colliding_key(std::uint64_t seed, std::uint16_t tag) {
 }
 
 /// A KeyTrap zone: `keys` Ed25519 zone keys sharing tag 4242, and `sigs` signatures over www A that name it and
-/// verify under none (random R, canonical S).
-inline zone::Zone keytrap(int keys, int sigs, int sig_tag = 4242) {
+/// verify under none (random R, canonical S). With `collide` false, its control: the same numbers of keys and
+/// signatures, each key with a tag of its own and each signature naming one of them.
+inline zone::Zone keytrap(int keys, int sigs, int sig_tag = 4242, bool collide = true) {
+  // The control (collide false): key k has its own tag, in blocks of 128 that are 128 apart so that no two differ by
+  // the REVOKE bit's 128 either, and signature s names the tag of key s mod `keys`: one key to try per signature.
+  const auto tag_of = [&](int k) { return collide ? 4242 : 10000 + k + 128 * (k / 128); };
   std::string text =
       "$ORIGIN example.\n"
       "@ 3600 IN SOA ns1 hostmaster 1 7200 3600 1209600 3600\n"
@@ -65,13 +69,15 @@ inline zone::Zone keytrap(int keys, int sigs, int sig_tag = 4242) {
       "ns1 3600 IN A 192.0.2.1\n"
       "www 3600 IN A 192.0.2.2\n";
   for (int k = 0; k < keys; ++k) {
-    text += "@ 3600 IN DNSKEY 256 3 15 " + base64(colliding_key(static_cast<std::uint64_t>(k) * 1000003, 4242)) + "\n";
+    text += "@ 3600 IN DNSKEY 256 3 15 " +
+            base64(colliding_key(static_cast<std::uint64_t>(k) * 1000003, static_cast<std::uint16_t>(tag_of(k)))) +
+            "\n";
   }
   for (int s = 0; s < sigs; ++s) {
     std::string sig = bytes(static_cast<std::uint64_t>(s) + 77, 64);
     sig[63] = 0;  // S < L: a canonical scalar, so verification runs in full
-    text += "www 3600 IN RRSIG A 15 2 3600 20270101000000 20251201000000 " + std::to_string(sig_tag) + " example. " +
-            base64(sig) + "\n";
+    text += "www 3600 IN RRSIG A 15 2 3600 20270101000000 20251201000000 " +
+            std::to_string(collide ? sig_tag : tag_of(s % keys)) + " example. " + base64(sig) + "\n";
   }
   zone::LoadOptions lo;
   return zone::load_zone_text(text, "keytrap.zone", lo);

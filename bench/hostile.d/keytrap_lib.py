@@ -26,15 +26,15 @@ def tag_of(rdata):
     return ac & 0xFFFF
 
 
-def set_tag(pub, at, alg):
-    """Chooses pub[at], pub[at + 1] (at even: one 16-bit word of the RDATA) so that the key tag is TAG."""
+def set_tag(pub, at, alg, tag=TAG):
+    """Chooses pub[at], pub[at + 1] (at even: one 16-bit word of the RDATA) so that the key tag is `tag`."""
     head = bytes([1, 0, 3, alg])
     pub[at] = pub[at + 1] = 0
     base = word_sum(head + bytes(pub))
     for carry in range(1 << 10):  # the end-around carry adds the high part of the sum back in
-        w = (TAG - base - carry) % 0x10000
+        w = (tag - base - carry) % 0x10000
         pub[at], pub[at + 1] = w >> 8, w & 0xFF
-        if tag_of(head + bytes(pub)) == TAG:
+        if tag_of(head + bytes(pub)) == tag:
             return True
     return False
 
@@ -49,22 +49,22 @@ def on_curve(pub):
     return x2 == 0 or pow(x2, (P - 1) // 2, P) == 1
 
 
-def ed25519_key(seed):
-    """Random key bytes whose last two octets bring the tag to TAG, on the curve."""
+def ed25519_key(seed, tag=TAG):
+    """Random key bytes whose last two octets bring the tag to `tag`, on the curve."""
     while True:
         pub = bytearray(det(f"key{seed}", 32))
-        if set_tag(pub, 30, 15) and on_curve(bytes(pub)):
+        if set_tag(pub, 30, 15, tag) and on_curve(bytes(pub)):
             return bytes(pub)
         seed += 1_000_000
 
 
-def rsa_key(seed):
+def rsa_key(seed, tag=TAG):
     """RFC 3110 key: exponent 2^64 - 1 and a 16384-bit odd modulus (random: the public operation needs no factors)."""
     modulus = bytearray(det(f"rsa{seed}", 2048))
     modulus[0] |= 0x80
     modulus[-1] |= 1
     pub = bytearray([8]) + b"\xff" * 8 + modulus
-    assert set_tag(pub, 1000, 8)
+    assert set_tag(pub, 1000, 8, tag)
     return bytes(pub)
 
 
@@ -78,16 +78,26 @@ def signature(s, variant):
     return base64.b64encode(bytes(sig)).decode()
 
 
-def write_zone(out, variant, keys, sigs, sig_tag=TAG):
+def control_tag(k):
+    """The tag of the control zone's key k: blocks of 128 consecutive tags 128 apart, so that no two keys' tags differ
+    by 128 (RFC 5011's REVOKE bit adds 128 to a tag: KEYTAG_COLLISION reports that too)."""
+    return 10000 + k + 128 * (k // 128)
+
+
+def write_zone(out, variant, keys, sigs, sig_tag=TAG, collide=True):
     """A zone with `keys` zone keys of tag TAG (VARIANT ed25519 or rsa16384) and `sigs` RRSIGs over one A RRset
-    naming `sig_tag`."""
+    naming `sig_tag`. Without `collide`, the control: the same numbers of keys and signatures, key k with its own tag
+    (control_tag: no two differ by 128 either, the REVOKE bit's difference) and signature s naming the tag of key
+    s mod `keys` (each signature has exactly one key to try)."""
     alg = 15 if variant == "ed25519" else 8
     with open(out, "w") as f:
         f.write("$ORIGIN keytrap.example.\n$TTL 3600\n")
         f.write("@ SOA ns1 hostmaster 1 7200 3600 1209600 3600\n@ NS ns1\nns1 A 192.0.2.1\nwww A 192.0.2.2\n")
         for k in range(keys):
-            pub = ed25519_key(k) if variant == "ed25519" else rsa_key(k)
+            tag = TAG if collide else control_tag(k)
+            pub = ed25519_key(k, tag) if variant == "ed25519" else rsa_key(k, tag)
             f.write(f"@ DNSKEY 256 3 {alg} {base64.b64encode(pub).decode()}\n")
         for s in range(sigs):
-            f.write(f"www RRSIG A {alg} 3 3600 20270101000000 20251201000000 {sig_tag} keytrap.example. "
+            tag = sig_tag if collide else control_tag(s % keys)
+            f.write(f"www RRSIG A {alg} 3 3600 20270101000000 20251201000000 {tag} keytrap.example. "
                     f"{signature(s, variant)}\n")

@@ -32,6 +32,14 @@ void check_transports(const LiveZone& z, FindingSink& sink) {
         report(z.name, {s.id}, catalog::Code::NS_RESPONSE_MISMATCH, {{"address", s.address}, {"transport", proto}},
                sink);
     }
+    // RFC 1035 §4.1.1: TC says the message was cut to fit its transport; over TCP nothing is cut (§4.2.2), and a
+    // resolver has no other transport to ask with.
+    if (s.tcp_truncated) report(z.name, {s.id}, catalog::Code::TCP_ANSWER_TRUNCATED, {{"address", s.address}}, sink);
+    // The run's --deadline ended questions to the server before they were answered: what it would say is unknown.
+    if (s.unfinished > 0) {
+      report(z.name, {s.id}, catalog::Code::CHECK_INCOMPLETE,
+             {{"address", s.address}, {"count", std::to_string(s.unfinished)}}, sink);
+    }
     const bool udp_dead = s.udp_tried && !s.udp_answered && !s.udp_malformed && !s.udp_mismatched;
     const bool tcp_dead = s.tcp_tried && !s.tcp_answered && !s.tcp_malformed && !s.tcp_mismatched;
     if (udp_dead && tcp_dead) {
@@ -45,7 +53,10 @@ void check_transports(const LiveZone& z, FindingSink& sink) {
     // RFC 6891 §7: a responder that supports EDNS includes an OPT record in its answer to a query with one.
     if (s.edns_broken) report(z.name, {s.id}, catalog::Code::EDNS_UNSUPPORTED, {{"address", s.address}}, sink);
     // RFC 9715: answers above 1232 octets need TCP fallback or risk fragmentation.
-    if (s.largest_answer > 1232) {
+    if (s.udp_oversized > 0) {
+      // Over UDP, beyond the size the query offered (RFC 6891 §6.2.3): fragments, or datagrams resolvers drop.
+      report(z.name, {s.id}, catalog::Code::RESPONSE_TOO_LARGE, {{"size", std::to_string(s.udp_oversized)}}, sink);
+    } else if (s.largest_answer > 1232) {
       // Measured over TCP: the fallback works, so the risk is to resolvers that ask with a larger buffer.
       report(z.name, {s.id}, catalog::Code::RESPONSE_TOO_LARGE, {{"size", std::to_string(s.largest_answer)}}, sink,
              catalog::When(catalog::Code::RESPONSE_TOO_LARGE, "tcp-answers"));
@@ -83,8 +94,8 @@ void check_service(const std::string& zone, const std::string& service, const in
 bool zone_unreachable(const LiveZone& z) {
   const bool tried =
       std::any_of(z.servers.begin(), z.servers.end(), [](const LiveServer& s) { return s.udp_tried || s.tcp_tried; });
-  return tried && std::none_of(z.servers.begin(), z.servers.end(),
-                               [](const LiveServer& s) { return s.udp_answered || s.tcp_answered; });
+  // An answer with TC brings no data: servers that only truncate (and never complete over TCP) give nothing.
+  return tried && std::none_of(z.servers.begin(), z.servers.end(), [](const LiveServer& s) { return s.data_answered; });
 }
 
 void check_live_zone(const LiveZone& z, FindingSink& sink) {

@@ -23,6 +23,10 @@ struct LiveServer {
   bool udp_mismatched = false, tcp_mismatched = false;  ///< only answers to other IDs or questions came
   std::size_t largest_answer = 0;                       ///< octets of its largest answer (either transport)
   std::string largest_query;                            ///< "NAME TYPE" of that answer
+  bool data_answered = false;     ///< some answer without TC arrived (TC answers alone bring no data)
+  bool tcp_truncated = false;     ///< an answer over TCP had TC set
+  std::size_t udp_oversized = 0;  ///< octets of its largest UDP answer above the payload size the query offered
+  std::size_t unfinished = 0;     ///< questions to it that --deadline ended before they were answered
 };
 
 /// A denial the servers gave: the answer to a question about a name or type that should not exist.
@@ -58,7 +62,8 @@ void check_resolver_verdict(const std::string& zone, const std::string& ours, co
 /// covers — two or more — originates from one AS (Telegram 2018: one site, one AS). `spread` is over its addresses.
 void check_service(const std::string& zone, const std::string& service, const infra::Spread& spread, FindingSink& sink);
 
-/// True when servers of the zone were asked and none answered (ZONE_UNREACHABLE).
+/// True when servers of the zone were asked and none answered with data (ZONE_UNREACHABLE): answers with TC bring
+/// none, so servers that truncate over UDP and never complete over TCP count as silent.
 bool zone_unreachable(const LiveZone& z);
 
 }  // namespace zw::checks

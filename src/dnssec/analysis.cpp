@@ -4,6 +4,7 @@
 #include <openssl/rsa.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "core/bytes.hpp"
 #include "core/parallel.hpp"
@@ -275,9 +276,27 @@ std::uint64_t verify_rrset(const zone::Zone& zone, ZoneAnalysis& a, std::uint32_
   thread_local std::vector<std::size_t> candidates;
   SignedData data(owner, covered.type, zone.records[covered.first].rclass, rdatas);
   RrsetSpent spent;
+  // The signatures whose tag names fewest keys first (in zone order among equals): a signature by a key with a tag
+  // of its own costs one validation, so hundreds of signatures naming a crowded tag (KeyTrap) cannot spend the
+  // RRset's budget before the one that validates is tried. Over the DNSKEY RRset, signatures by SEP keys (the keys a
+  // DS or trust anchor names, RFC 4034 §2.1.1) come first of all: junk signatures, each naming a key of a tag of its
+  // own, cannot spend the budget before the KSK's either.
+  const bool dnskey = covered.type == zone::rrtype::DNSKEY;
+  constexpr std::size_t kNotSep = std::size_t{1} << 32;  // above any count of keys
+  thread_local std::vector<std::pair<std::size_t, std::uint32_t>> order;
+  order.clear();
   for (std::uint32_t i = first; i < last; ++i) {
+    const SigInfo& s = a.sigs[i];
+    if (!s.parsed) continue;
+    candidate_keys(a, s.rrsig, candidates);
+    const bool sep = dnskey && std::any_of(candidates.begin(), candidates.end(),
+                                           [&](std::size_t k) { return (a.keys[k].key.flags & 1U) != 0; });
+    order.emplace_back(candidates.size() + (dnskey && !sep ? kNotSep : 0), i);
+  }
+  std::stable_sort(order.begin(), order.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  for (const auto& [count, i] : order) {
     SigInfo& s = a.sigs[i];
-    if (!s.parsed || !fields_fit(zone, owner, s)) continue;
+    if (!fields_fit(zone, owner, s)) continue;
     candidate_keys(a, s.rrsig, candidates);
     if (candidates.empty()) {
       s.status = SigStatus::NoKey;

@@ -746,6 +746,28 @@ std::size_t event_transport_parallel(const TransportOptions& options) {
   return std::min(options.parallel, (limit - used) / per_request);
 }
 
+std::string raise_fd_limit(const TransportOptions& options) {
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return {};
+  const std::size_t per_request = 1 + std::min<std::size_t>(options.retries, 64);
+  const std::size_t need = open_fds() + kFdReserve + std::min<std::size_t>(options.parallel, 1 << 20) * per_request;
+  if (rl.rlim_cur < need) {
+    rlimit raised = rl;
+    raised.rlim_cur = rl.rlim_max == RLIM_INFINITY ? need : std::min<rlim_t>(need, rl.rlim_max);
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
+  }
+  std::size_t parallel = 0;
+  try {
+    parallel = event_transport_parallel(options);
+  } catch (const Error&) {
+    return {};  // the transport says so when it is made
+  }
+  if (parallel >= options.parallel) return {};
+  const std::string hard = rl.rlim_max == RLIM_INFINITY ? "unlimited" : std::to_string(rl.rlim_max);
+  return "--parallel " + std::to_string(options.parallel) + " lowered to " + std::to_string(parallel) +
+         ": the file descriptor limit (ulimit -n) is " + std::to_string(rl.rlim_cur) + ", hard limit " + hard;
+}
+
 std::unique_ptr<Transport> make_event_transport(EventLoop& loop, const TransportOptions& options) {
   check_options(options);
   return std::make_unique<EventTransport>(loop, options);

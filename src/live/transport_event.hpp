@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
 
 #include "live/event_loop.hpp"
 #include "live/transport.hpp"
@@ -32,5 +33,11 @@ std::unique_ptr<Transport> make_event_transport(EventLoop& loop, const Transport
 /// every request in flight has a file descriptor for each of its tries within RLIMIT_NOFILE (with a reserve for the
 /// rest of the process). Throws zw::Error when not even one is left.
 std::size_t event_transport_parallel(const TransportOptions& options);
+
+/// Makes room for `options.parallel` requests in flight: when the soft RLIMIT_NOFILE leaves fewer file descriptors
+/// than they need (one per try of each, with the reserve event_transport_parallel keeps), the soft limit is raised
+/// as far as the hard limit allows. Returns a warning when even that leaves fewer ("--parallel 64 lowered to 20: the
+/// file descriptor limit (ulimit -n) is 100, hard limit 100"), else an empty string. Never throws.
+std::string raise_fd_limit(const TransportOptions& options);
 
 }  // namespace zw::live

@@ -273,7 +273,7 @@ void add_glue(zone::ZoneBuilder& b, const live::Message& m, std::uint32_t exchan
 }
 
 /// One server address's view of a zone: every record of its answers, each sourced by its exchange. Null when the
-/// address never answered (it is unreachable, not lame).
+/// address never answered but with TC (it is unreachable or truncates everything, not lame).
 std::optional<View> server_view(const Answers& answers, const live::ZoneWalk& z, const std::string& address,
                                 const std::vector<std::string>& ids) {
   core::WireName origin;
@@ -288,7 +288,9 @@ std::optional<View> server_view(const Answers& answers, const live::ZoneWalk& z,
   for (std::size_t i : answers.of(z.name, address)) {
     const live::Observation& o = answers.walk.exchanges[i];
     const live::Message* m = answers.message(i);
-    if (!m) continue;
+    // TC: the TCP answer to the same question is the complete one. A server whose every answer is cut (TC over
+    // TCP too, or a TCP answer that never arrives) gave no data: it has no view, as one that never answered.
+    if (!m || m->tc) continue;
     answered = true;
     // RFC 6891 §7: FORMERR to a query with OPT is a server without EDNS (EDNS_UNSUPPORTED), not one without the zone.
     if (m->rcode == 1 && o.request.edns) {
@@ -296,7 +298,6 @@ std::optional<View> server_view(const Answers& answers, const live::ZoneWalk& z,
       continue;
     }
     ++with_data;
-    if (m->tc) continue;  // the TCP answer to the same question is complete
     core::WireName q;
     if (core::parse_name(o.request.qname, ".", q, err))
       coverage.asked.emplace_back(core::name_lower(q), o.request.qtype);
@@ -357,7 +358,10 @@ checks::LiveServer server_facts(const Answers& answers, const live::ZoneWalk& z,
   s.address = address;
   for (std::size_t i : answers.of(z.name, address)) {
     const live::Observation& o = answers.walk.exchanges[i];
-    if (o.response.outcome == Outcome::DeadlinePassed) continue;  // not a fact about the server
+    if (o.response.outcome == Outcome::DeadlinePassed) {  // not a fact about the server, but about the run
+      ++s.unfinished;
+      continue;
+    }
     const bool udp = o.request.proto == Proto::Udp;
     (udp ? s.udp_tried : s.tcp_tried) = true;
     if (o.response.outcome == Outcome::Malformed) (udp ? s.udp_malformed : s.tcp_malformed) = true;
@@ -365,6 +369,11 @@ checks::LiveServer server_facts(const Answers& answers, const live::ZoneWalk& z,
     const live::Message* m = answers.message(i);
     if (!m) continue;
     (udp ? s.udp_answered : s.tcp_answered) = true;
+    if (!m->tc) s.data_answered = true;
+    if (!udp && m->tc) s.tcp_truncated = true;
+    // RFC 6891 §6.2.3: a response over UDP no larger than the requestor's payload size (512 octets without EDNS).
+    const std::size_t offered = o.request.edns ? std::max<std::size_t>(o.request.edns_size, 512) : 512;
+    if (udp && m->size > offered && m->size > s.udp_oversized) s.udp_oversized = m->size;
     // RFC 6891 §7: an EDNS query gets an answer with OPT (or FORMERR from a server without EDNS); BADVERS is 16.
     if (udp && o.request.edns && (!m->has_opt || m->rcode == 1 || m->rcode == 16)) s.edns_broken = true;
     if (!udp && m->size > s.largest_answer && size_matters(o.request, z)) {
@@ -490,8 +499,13 @@ bool answered(const live::Walk& w, const std::string& zone) {
   return false;
 }
 
+/// Why the validator's verdicts are "error" when --deadline left it no time (kept in captures: a replay warns alike).
+constexpr const char* kValidatorNotAsked = "--deadline passed before the validator was asked";
+
+/// libunbound's verdicts on the checked zones' SOA and DNSKEY, within `left` seconds of the run's --deadline (none:
+/// negative); when less than a tenth of a second is left, it is not asked and every verdict is "error".
 std::vector<live::ResolverVerdict> resolve(const CheckJob& job, const Inputs& in, const live::Walk& w,
-                                           live::EventLoop& loop) {
+                                           live::EventLoop& loop, double left) {
   live::ResolverOptions ro;
   ro.root_hints = job.root_hints;
   ro.anchors = in.anchor_files;
@@ -499,17 +513,24 @@ std::vector<live::ResolverVerdict> resolve(const CheckJob& job, const Inputs& in
   ro.ipv6 = job.ipv6;
   ro.timeout_seconds = std::max(4 * job.timeout_seconds, 5.0);
   ro.now = in.capture.now;  // anchors with validity periods (root-anchors.xml) are judged at --now, as ours are
-  live::Resolver resolver(loop, ro);
   std::vector<live::Question> questions;
   for (const std::string& z : target_zones(w)) {
     if (!answered(w, z)) continue;  // no server answers: there is nothing to validate
     questions.push_back({z, zone::rrtype::SOA});
     questions.push_back({z, zone::rrtype::DNSKEY});
   }
+  if (left >= 0 && left < 0.1) {
+    std::vector<live::ResolverVerdict> out;
+    for (const live::Question& q : questions) out.push_back({q, "error", 2, kValidatorNotAsked});
+    return out;
+  }
+  live::Resolver resolver(loop, ro);
+  if (left >= 0) return resolver.resolve(questions, std::min(ro.timeout_seconds, left));
   return resolver.resolve(questions);
 }
 
-live::Walk walk_live(const CheckJob& job, const Inputs& in, live::EventLoop& loop) {
+/// The live walk; `fd_warning` says when RLIMIT_NOFILE lowered --parallel (see live::raise_fd_limit).
+live::Walk walk_live(const CheckJob& job, const Inputs& in, live::EventLoop& loop, std::string& fd_warning) {
   live::TransportOptions t;
   // A question costs at most --timeout, its retries included: a dead server costs one timeout (DESIGN.md §4).
   t.timeout_seconds = job.timeout_seconds / (1 + job.retries);
@@ -517,6 +538,7 @@ live::Walk walk_live(const CheckJob& job, const Inputs& in, live::EventLoop& loo
   t.parallel = job.parallel;
   t.per_address = job.per_address;
   t.deadline_seconds = job.deadline_seconds;
+  fd_warning = live::raise_fd_limit(t);
   // One shard per core, each with its share of --parallel (the file descriptors allow no more in all).
   const std::size_t shards = std::clamp<std::size_t>(core::worker_count(), 1, 8);
   t.parallel = std::max<std::size_t>(1, live::event_transport_parallel(t) / shards);
@@ -734,6 +756,10 @@ report::Run finish(Checked c, const CheckJob& job, const Observed& o) {
       checks::check_resolver_verdict(zone, ours, theirs.verdict, theirs.why_bogus, sink);
     }
   }
+  if (std::any_of(o.verdicts.begin(), o.verdicts.end(),
+                  [](const live::ResolverVerdict& v) { return v.why_bogus == kValidatorNotAsked; })) {
+    run.warnings.push_back(std::string(kValidatorNotAsked) + ": the report has no verdict of libunbound's");
+  }
   std::vector<Finding> live = sink.take();
   live.insert(live.end(), std::make_move_iterator(c.live.begin()), std::make_move_iterator(c.live.end()));
   checks::apply_policy(live, job.policy);
@@ -844,7 +870,8 @@ report::Run run_check_job(const CheckJob& given) {
   live::EventLoop loop;
   Observed o;
   const auto t0 = std::chrono::steady_clock::now();
-  o.walk = walk_live(job, in, loop);
+  std::string fd_warning;
+  o.walk = walk_live(job, in, loop, fd_warning);
   const double walk_seconds = seconds_since(t0);
   // The views are checked on the pool while libunbound resolves on the event loop here.
   Checked checked;
@@ -862,7 +889,9 @@ report::Run run_check_job(const CheckJob& given) {
   });
   const auto t2 = std::chrono::steady_clock::now();
   try {
-    if (job.resolver) o.verdicts = resolve(job, in, o.walk, loop);
+    // The validator too ends by --deadline (counted, as the transport's, from the walk's start).
+    const double left = job.deadline_seconds > 0 ? std::max(0.0, job.deadline_seconds - seconds_since(t0)) : -1;
+    if (job.resolver) o.verdicts = resolve(job, in, o.walk, loop, left);
   } catch (...) {
     try {
       group.wait();
@@ -872,6 +901,7 @@ report::Run run_check_job(const CheckJob& given) {
   }
   const double validator_seconds = seconds_since(t2);
   group.wait();
+  if (!fd_warning.empty()) checked.run.warnings.push_back(fd_warning);
   report::Metrics& m = checked.run.metrics;
   m.walk_seconds = walk_seconds;
   m.analysis_seconds = analysis_seconds;

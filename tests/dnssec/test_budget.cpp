@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdint>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -38,6 +40,30 @@ std::string param(const Finding& f, const std::string& key) {
     if (k == key) return v;
   }
   return {};
+}
+
+/// The correctly signed Ed25519 vector (KSK 1795, ZSK 19496), as text to add records to.
+std::string clean_ed25519_text() {
+  std::ifstream in(kZones + "clean/clean-ed25519-nsec.zone");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+struct Tally {
+  int valid = 0, unverified = 0;
+};
+
+/// The statuses of the signatures over `type`; the one by `valid_tag` must be valid.
+Tally tally(const dnssec::ZoneAnalysis& a, std::uint16_t type, std::uint16_t valid_tag) {
+  Tally t;
+  for (const dnssec::SigInfo& s : a.sigs) {
+    if (!s.parsed || s.rrsig.type_covered != type) continue;
+    if (s.rrsig.key_tag == valid_tag) CHECK(s.status == SigStatus::Valid);
+    t.valid += s.status == SigStatus::Valid ? 1 : 0;
+    t.unverified += s.status == SigStatus::Unverified ? 1 : 0;
+  }
+  return t;
 }
 
 checks::Options at_2026() {
@@ -100,6 +126,32 @@ TEST_CASE("KeyTrap: the budgets are parameters", "[budget]") {
   for (const dnssec::SigInfo& s : a.sigs) {
     if (s.parsed && s.rrsig.type_covered == zone::rrtype::A) CHECK(s.status == SigStatus::Invalid);
   }
+}
+
+TEST_CASE("KeyTrap: colliding keys cost at most 4 times the validations of the same data without the collision",
+          "[budget]") {
+  // The documented cap (zonewarden-zone(1) LIMITS): a signature tries at most 4 keys of its tag where, without the
+  // collision, it has exactly one key to try; an RRset fails at most 16 validations either way.
+  struct Size {
+    int keys, sigs;
+    std::size_t trap, control;
+  };
+  for (const Size& n :
+       {Size{3, 3, 9, 3}, Size{6, 6, 16, 6}, Size{2, 40, 16, 16}, Size{40, 40, 16, 16}, Size{300, 3000, 16, 16}}) {
+    INFO(n.keys << " keys, " << n.sigs << " signatures");
+    const zone::Zone trap = keytrap(n.keys, n.sigs);
+    const zone::Zone control = keytrap(n.keys, n.sigs, 4242, false);
+    const dnssec::ZoneAnalysis a = dnssec::analyse(trap);
+    const dnssec::ZoneAnalysis b = dnssec::analyse(control);
+    CHECK(a.validations == n.trap);
+    CHECK(b.validations == n.control);
+    CHECK(a.validations <= 4 * b.validations);
+  }
+  // Without the budget the same KeyTrap zone is every key for every signature.
+  dnssec::VerifyBudget unlimited;
+  unlimited.failures_per_rrset = 100000;
+  unlimited.keys_per_tag = 100000;
+  CHECK(dnssec::analyse(keytrap(40, 40), true, unlimited).validations == 1600);
 }
 
 TEST_CASE("Budgets leave zones whose signatures verify fully verified", "[budget]") {
@@ -239,4 +291,51 @@ TEST_CASE("Signatures of one RRset that differ in Original TTL each verify over 
     if (s.parsed && s.rrsig.type_covered == zone::rrtype::A) valid += s.status == SigStatus::Valid ? 1 : 0;
   }
   CHECK(valid == 9);
+}
+
+TEST_CASE("KeyTrap: signatures naming a crowded tag do not spend the budget before the valid one", "[budget]") {
+  // A correctly signed zone, plus 40 keys on tag 4242 and 40 signatures over the apex SOA naming that tag (expiring a
+  // day before the valid one, so that they come first in the RRset's signatures).
+  std::string extra;
+  for (int k = 0; k < 40; ++k) {
+    extra += "example. 3600 IN DNSKEY 256 3 15 " +
+             test::base64(test::colliding_key(static_cast<std::uint64_t>(k) * 1000003, 4242)) + "\n";
+  }
+  for (int s = 0; s < 40; ++s) {
+    std::string sig = test::bytes(static_cast<std::uint64_t>(s) + 77, 64);
+    sig[63] = 0;
+    extra +=
+        "example. 3600 IN RRSIG SOA 15 1 3600 20260128000000 20251225000000 4242 example. " + test::base64(sig) + "\n";
+  }
+  zone::LoadOptions lo;
+  const zone::Zone z = zone::load_zone_text(clean_ed25519_text() + extra, "keytrap-beside-valid.zone", lo);
+  const dnssec::ZoneAnalysis a = dnssec::analyse(z);
+  const Tally t = tally(a, zone::rrtype::SOA, 19496);
+  CHECK(t.valid == 1);
+  CHECK(t.unverified == 40);
+  const auto all = test::run_check(checks::check_signatures, z, a, at_2026());
+  CHECK(with_code(all, Code::VALIDATION_BUDGET_EXCEEDED).size() == 1);
+  // (The DNSKEY RRset grew by the 40 keys: its signature is invalid now; the SOA's is not.)
+  for (const Finding& f : with_code(all, Code::RRSIG_INVALID)) CHECK(f.type != "SOA");
+}
+
+TEST_CASE("Over the DNSKEY RRset the SEP keys' signatures come first: junk signatures cannot spend the budget first",
+          "[budget]") {
+  // A correctly signed zone, plus 40 signatures over the DNSKEY RRset that name the ZSK (19496, a tag of its own,
+  // like the KSK's 1795) and verify under it not, expiring a day before the KSK's, so that they come first.
+  std::string extra;
+  for (int s = 0; s < 40; ++s) {
+    std::string sig = test::bytes(static_cast<std::uint64_t>(s) + 99, 64);
+    sig[63] = 0;
+    extra += "example. 3600 IN RRSIG DNSKEY 15 1 3600 20260128000000 20251225000000 19496 example. " +
+             test::base64(sig) + "\n";
+  }
+  zone::LoadOptions lo;
+  const zone::Zone z = zone::load_zone_text(clean_ed25519_text() + extra, "junk-beside-ksk.zone", lo);
+  const dnssec::ZoneAnalysis a = dnssec::analyse(z);
+  const Tally t = tally(a, zone::rrtype::DNSKEY, 1795);
+  CHECK(t.valid == 1);
+  CHECK(t.unverified == 40 - 16);  // 16 failed, the RRset's budget
+  const auto all = test::run_check(checks::check_signatures, z, a, at_2026());
+  CHECK(with_code(all, Code::VALIDATION_BUDGET_EXCEEDED).size() == 1);
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "input_support.hpp"
+#include "pipeline/check_job.hpp"
 
 namespace zw::test {
 
@@ -68,6 +69,18 @@ inline const Lab& lab() {
   static const Lab instance;
   REQUIRE(instance.up);
   return instance;
+}
+
+/// A check of NAMES against the lab: its root hints and trust anchor, IPv4, a 1 s timeout, a fixed seed.
+inline pipeline::CheckJob lab_job(const Lab& l, std::vector<std::string> names) {
+  pipeline::CheckJob job;
+  job.names = std::move(names);
+  job.root_hints = l.file("root_hints");
+  job.anchor_files = {l.file("trust_anchor")};
+  job.ipv6 = false;
+  job.timeout_seconds = 1;
+  job.seed = 2026;
+  return job;
 }
 
 }  // namespace zw::test

@@ -27,19 +27,9 @@
 using namespace zw;
 using zw::test::Lab;
 using zw::test::lab;
+using zw::test::lab_job;
 
 namespace {
-
-pipeline::CheckJob lab_job(const Lab& l, std::vector<std::string> names) {
-  pipeline::CheckJob job;
-  job.names = std::move(names);
-  job.root_hints = l.file("root_hints");
-  job.anchor_files = {l.file("trust_anchor")};
-  job.ipv6 = false;
-  job.timeout_seconds = 1;
-  job.seed = 2026;
-  return job;
-}
 
 std::string json_of(const report::Run& run) {
   std::ostringstream out;

@@ -515,6 +515,30 @@ TEST_CASE("transport: the parallel cap is lowered to the file descriptors left",
   CHECK(halved == lowered / 2);
 }
 
+TEST_CASE("transport: a soft descriptor limit too low is raised within the hard limit", "[transport]") {
+  rlimit saved{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+  std::size_t open = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) ++open;
+  TransportOptions o;
+  o.parallel = 64;
+  o.retries = 1;
+  const std::size_t need = open + 32 + 64 * 2;
+  rlimit low = saved;
+  low.rlim_cur = open + 32 + 10;
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &low) == 0);
+  const std::string raised = raise_fd_limit(o);
+  rlimit now{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &now) == 0);
+  const std::size_t parallel_raised = event_transport_parallel(o);
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &saved) == 0);
+  CHECK(raised.empty());
+  CHECK(now.rlim_cur >= need);
+  CHECK(now.rlim_max == saved.rlim_max);
+  CHECK(parallel_raised == 64);
+  // (A hard limit below the need: see the lab test of check under `ulimit -n`; a process cannot raise it back.)
+}
+
 TEST_CASE("transport: TCP connections closed early or answering another ID", "[live][transport]") {
   TcpServer closes("127.0.0.8", [](int, const std::string&, const std::atomic<bool>&) {});
   TcpServer partial("127.0.0.9", [](int fd, const std::string& q, const std::atomic<bool>&) {
