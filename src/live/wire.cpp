@@ -62,11 +62,54 @@ std::string error_token_of(ldns_status s) {
   }
 }
 
+// Moves `pos` past the owner name at `pos` (labels up to the root label or a compression pointer); false when the
+// name leaves the message.
+bool skip_name(std::string_view wire, std::size_t& pos) {
+  while (pos < wire.size()) {
+    const auto len = static_cast<std::uint8_t>(wire[pos]);
+    if ((len & 0xC0) == 0xC0) {
+      pos += 2;
+      return pos <= wire.size();
+    }
+    pos += 1 + std::size_t{len};
+    if (len == 0) return true;
+  }
+  return false;
+}
+
+// Whether the records of `wire` (as far as they fit) hold more than one TSIG record. RFC 8945 §5.1: a message has at
+// most one TSIG, the last record; ldns 1.8.3 (ldns_wire2pkt) keeps the second in place of the first and leaks the
+// first, so such a message is refused before ldns reads it.
+bool several_tsig(std::string_view wire) {
+  constexpr std::size_t kHeader = 12;
+  const auto count = [&](std::size_t at) {
+    return static_cast<std::size_t>((static_cast<std::uint8_t>(wire[at]) << 8) |
+                                    static_cast<std::uint8_t>(wire[at + 1]));
+  };
+  std::size_t pos = kHeader;
+  for (std::size_t q = count(4); q > 0; --q) {
+    if (!skip_name(wire, pos)) return false;
+    pos += 4;
+  }
+  const std::size_t records = count(6) + count(8) + count(10);
+  int tsig = 0;
+  for (std::size_t r = 0; r < records; ++r) {
+    if (!skip_name(wire, pos) || pos + 10 > wire.size()) return false;
+    if (count(pos) == LDNS_RR_TYPE_TSIG && ++tsig > 1) return true;
+    pos += 10 + count(pos + 8);
+  }
+  return false;
+}
+
 LdnsPktPtr parse_pkt(std::string_view wire, std::string* error_token) {
   // The header alone is checked here, so that every message shorter than one gets the same token.
   constexpr std::size_t kHeader = 12;
   if (wire.size() < kHeader) {
     if (error_token) *error_token = "short-header";
+    return nullptr;
+  }
+  if (several_tsig(wire)) {
+    if (error_token) *error_token = "malformed";
     return nullptr;
   }
   ldns_pkt* raw = nullptr;
