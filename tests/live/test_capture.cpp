@@ -358,7 +358,8 @@ TEST_CASE("hostile capture text is refused without a crash", "[capture]") {
   many += "]}";
   const auto start = std::chrono::steady_clock::now();
   CHECK(error_of([&] { read_text(many); }) == "capture.json: format: not \"zonewarden-capture\"");
-  CHECK(zw::test::seconds_since(start) < 2);
+  CHECK(zw::test::seconds_since(start) <
+        10);  // quadratic would be minutes; sanitizer builds on a busy machine are slow
 
   // Random damage, with and without address facts: every outcome is a capture or a zw::Error.
   std::mt19937 rng(11);
