@@ -77,10 +77,11 @@ bool skip_name(std::string_view wire, std::size_t& pos) {
   return false;
 }
 
-// Whether the records of `wire` (as far as they fit) hold more than one TSIG record. RFC 8945 §5.1: a message has at
-// most one TSIG, the last record; ldns 1.8.3 (ldns_wire2pkt) keeps the second in place of the first and leaks the
-// first, so such a message is refused before ldns reads it.
-bool several_tsig(std::string_view wire) {
+// The error token of a message whose TSIG record ldns 1.8.3 (ldns_wire2pkt) mishandles, or null. RFC 8945 §5.1: a
+// message has at most one TSIG, the last record. ldns keeps a second TSIG in place of the first and leaks the first,
+// and leaks records when a message with a TSIG ends before its counted records do; both are refused before ldns
+// reads them ("malformed": a TSIG that is not the last record; "truncated": the records after a TSIG do not fit).
+const char* tsig_hazard(std::string_view wire) {
   constexpr std::size_t kHeader = 12;
   const auto count = [&](std::size_t at) {
     return static_cast<std::size_t>((static_cast<std::uint8_t>(wire[at]) << 8) |
@@ -88,17 +89,19 @@ bool several_tsig(std::string_view wire) {
   };
   std::size_t pos = kHeader;
   for (std::size_t q = count(4); q > 0; --q) {
-    if (!skip_name(wire, pos)) return false;
+    if (!skip_name(wire, pos)) return nullptr;
     pos += 4;
   }
   const std::size_t records = count(6) + count(8) + count(10);
-  int tsig = 0;
+  bool tsig = false;
   for (std::size_t r = 0; r < records; ++r) {
-    if (!skip_name(wire, pos) || pos + 10 > wire.size()) return false;
-    if (count(pos) == LDNS_RR_TYPE_TSIG && ++tsig > 1) return true;
+    if (!skip_name(wire, pos) || pos + 10 > wire.size()) return tsig ? "truncated" : nullptr;
+    if (tsig) return "malformed";  // a record after the TSIG
+    tsig = count(pos) == LDNS_RR_TYPE_TSIG;
     pos += 10 + count(pos + 8);
+    if (pos > wire.size()) return tsig ? "truncated" : nullptr;
   }
-  return false;
+  return nullptr;
 }
 
 LdnsPktPtr parse_pkt(std::string_view wire, std::string* error_token) {
@@ -108,8 +111,8 @@ LdnsPktPtr parse_pkt(std::string_view wire, std::string* error_token) {
     if (error_token) *error_token = "short-header";
     return nullptr;
   }
-  if (several_tsig(wire)) {
-    if (error_token) *error_token = "malformed";
+  if (const char* token = tsig_hazard(wire)) {
+    if (error_token) *error_token = token;
     return nullptr;
   }
   ldns_pkt* raw = nullptr;

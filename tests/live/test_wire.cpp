@@ -129,6 +129,18 @@ TEST_CASE("parse_message refuses hostile messages with a closed token", "[wire]"
   // An RDLENGTH larger than what is left.
   CHECK_FALSE(parse_message(unhex("00018400000000010000000000000100010000000affff7f000001"), &token));
   CHECK(token == "truncated");
+  // TSIG records ldns 1.8.3 leaks (found by the wire fuzz target; RFC 8945 §5.1: one TSIG, the last record). Each
+  // record: the root name, a type, class ANY, TTL 0, no RDATA.
+  const std::string tsig = "0000fa00ff000000000000", a = "00000100ff000000000000";
+  token.clear();
+  CHECK(parse_message(unhex("000184000000000000000001" + tsig), &token));  // one TSIG, the last record: read
+  CHECK(token.empty());
+  CHECK_FALSE(parse_message(unhex("000184000000000000000002" + tsig + tsig), &token));  // two
+  CHECK(token == "malformed");
+  CHECK_FALSE(parse_message(unhex("000184000000000000000002" + tsig + a), &token));  // a record after it
+  CHECK(token == "malformed");
+  CHECK_FALSE(parse_message(unhex("000184000000000000000003" + a + tsig), &token));  // the records after it missing
+  CHECK(token == "truncated");
 }
 
 TEST_CASE("classify_answer accepts only a response to this ID and question", "[wire]") {
