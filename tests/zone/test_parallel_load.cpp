@@ -9,38 +9,21 @@
 
 #include "core/error.hpp"
 #include "core/parallel.hpp"
+#include "load_outcome.hpp"
 #include "zone/loader.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-using Rec =
-    std::tuple<std::string, std::uint16_t, std::uint16_t, std::uint32_t, std::string, std::uint32_t, std::uint32_t>;
-
-struct Loaded {
-  std::string error;
-  std::vector<Rec> records;
-  std::vector<std::string> files;
-};
+using zw::test::Loaded;
 
 Loaded load(const fs::path& p, bool parallel, zw::zone::LoadStats* stats = nullptr, std::size_t part_bytes = 4096) {
   zw::zone::LoadOptions o;
   o.stats = stats;
   o.parallel = parallel;
   o.parallel_part_bytes = part_bytes;  // many parts, so that cuts land everywhere
-  Loaded out;
-  try {
-    zw::zone::Zone z = zw::zone::load_zone_file(p.string(), o);
-    for (const auto& r : z.records) {
-      out.records.emplace_back(z.names[r.name], r.type, r.rclass, r.ttl, std::string(z.rdata(r)), r.src.file,
-                               r.src.line);
-    }
-    out.files = z.files;
-  } catch (const zw::Error& e) {
-    out.error = e.what();
-  }
-  return out;
+  return zw::test::load_outcome(p.string(), o);
 }
 
 // A zone of `n` delegations written in the styles the loader meets, chosen at random per record.
