@@ -288,6 +288,10 @@ std::uint64_t verify_rrset(const zone::Zone& zone, ZoneAnalysis& a, std::uint32_
   for (std::uint32_t i = first; i < last; ++i) {
     const SigInfo& s = a.sigs[i];
     if (!s.parsed) continue;
+    if (last - first == 1) {  // one signature, no order to find: most RRsets, a TLD's DS and NSEC ones
+      order.emplace_back(0, i);
+      break;
+    }
     candidate_keys(a, s.rrsig, candidates);
     const bool sep = dnskey && std::any_of(candidates.begin(), candidates.end(),
                                            [&](std::size_t k) { return (a.keys[k].key.flags & 1U) != 0; });
